@@ -1,0 +1,68 @@
+// Builds the extension host bundle (Node, CJS), the CLI, and the webview bundles (browser, IIFE).
+// `--production` minifies with external source maps (used by `npm run package`); `--watch` rebuilds on change.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? 'external' : 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    // Code loaded only when first needed (router, SDK, tokenizer) goes in its own chunk-free lazy require.
+    mainFields: ['module', 'main'],
+  },
+  {
+    ...common,
+    entryPoints: fs.existsSync('media/chat') ? { chat: 'media/chat/main.ts', ...(fs.existsSync('media/usage/main.ts') ? { usage: 'media/usage/main.ts' } : {}) } : {},
+    outdir: 'dist/media',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.ttf': 'file' },
+  },
+];
+
+function copyStatic() {
+  const out = 'dist/media';
+  fs.mkdirSync(out, { recursive: true });
+  for (const f of ['node_modules/@vscode/codicons/dist/codicon.css', 'node_modules/@vscode/codicons/dist/codicon.ttf']) {
+    if (fs.existsSync(f)) fs.copyFileSync(f, path.join(out, path.basename(f)));
+  }
+  for (const f of fs.existsSync('media') ? fs.readdirSync('media') : []) {
+    if (f.endsWith('.css')) fs.copyFileSync(path.join('media', f), path.join(out, f));
+  }
+}
+
+async function main() {
+  copyStatic();
+  const live = builds.filter((b) => Object.keys(b.entryPoints).length > 0);
+  if (watch) {
+    for (const b of live) await (await esbuild.context(b)).watch();
+    console.log('[watch] build started');
+    return;
+  }
+  await Promise.all(live.map((b) => esbuild.build(b)));
+  fs.chmodSync('dist/cli.js', 0o755);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,172 @@
+// One error tree. Every failure the user can see is a SwitchboardError with a user-facing message
+// (never containing a key) and a `retryable` verdict the router trusts.
+
+export type ErrorCode =
+  | 'config'
+  | 'no-key'
+  | 'auth'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'timeout'
+  | 'connection'
+  | 'bad-request'
+  | 'not-found'
+  | 'context-length'
+  | 'stream-broken'
+  | 'malformed'
+  | 'cancelled'
+  | 'budget'
+  | 'all-failed';
+
+export abstract class SwitchboardError extends Error {
+  abstract readonly code: ErrorCode;
+  abstract readonly retryable: boolean;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ConfigError extends SwitchboardError {
+  readonly code = 'config';
+  readonly retryable = false;
+  /** `setting` is the full setting name, e.g. `switchboard.timeouts.idleMs`. */
+  constructor(readonly setting: string, message: string) {
+    super(message);
+  }
+}
+
+export class NoKeyError extends SwitchboardError {
+  readonly code = 'no-key';
+  readonly retryable = false;
+  constructor(readonly endpoint: string) {
+    super(`No API key for ${endpoint}. Run "Switchboard: Set API Key" or set SWITCHBOARD_API_KEY.`);
+  }
+}
+
+export interface UpstreamContext {
+  endpoint: string;
+  model: string;
+  status?: number;
+  requestId?: string;
+}
+
+/** An HTTP answer the upstream gave; subclasses per status family come from `errorFromStatus`. */
+export abstract class UpstreamError extends SwitchboardError {
+  readonly status: number | undefined;
+  readonly endpoint: string;
+  readonly model: string;
+  readonly requestId: string | undefined;
+  constructor(ctx: UpstreamContext, message: string) {
+    super(message);
+    this.status = ctx.status;
+    this.endpoint = ctx.endpoint;
+    this.model = ctx.model;
+    this.requestId = ctx.requestId;
+  }
+}
+
+export class AuthError extends UpstreamError {
+  readonly code = 'auth';
+  readonly retryable = false;
+}
+export class RateLimitedError extends UpstreamError {
+  readonly code = 'rate-limited';
+  readonly retryable = true;
+  constructor(ctx: UpstreamContext, message: string, readonly retryAfterMs?: number) {
+    super(ctx, message);
+  }
+}
+export class UnavailableError extends UpstreamError {
+  readonly code = 'unavailable';
+  readonly retryable = true;
+}
+export class BadRequestError extends UpstreamError {
+  readonly code = 'bad-request';
+  readonly retryable = false;
+}
+export class NotFoundError extends UpstreamError {
+  readonly code = 'not-found';
+  readonly retryable = false;
+}
+export class ContextLengthError extends UpstreamError {
+  readonly code = 'context-length';
+  readonly retryable = false;
+}
+export class TimeoutError extends UpstreamError {
+  readonly code = 'timeout';
+  readonly retryable = true;
+  constructor(ctx: UpstreamContext, readonly phase: 'connect' | 'first-token' | 'idle', readonly afterMs: number) {
+    super(ctx, `${ctx.model} at ${ctx.endpoint}: no ${phase === 'idle' ? 'new token' : phase === 'connect' ? 'connection' : 'first token'} within ${afterMs} ms.`);
+  }
+}
+export class ConnectionError extends UpstreamError {
+  readonly code = 'connection';
+  readonly retryable = true;
+}
+/** The upstream sent bytes we could not parse as an OpenAI stream. Retryable only before the first token. */
+export class MalformedResponseError extends UpstreamError {
+  readonly code = 'malformed';
+  readonly retryable = true;
+}
+/** The stream failed after tokens were shown: the partial text is kept, never silently replaced. */
+export class StreamBrokenError extends UpstreamError {
+  readonly code = 'stream-broken';
+  readonly retryable = false;
+  constructor(ctx: UpstreamContext, readonly partialText: string, override readonly cause: SwitchboardError, readonly continueWith?: string) {
+    super(ctx, `${ctx.model} stopped after ${partialText.length} characters: ${cause.message}` + (continueWith ? ` You can continue with ${continueWith}.` : ''));
+  }
+}
+
+export class CancelledError extends SwitchboardError {
+  readonly code = 'cancelled';
+  readonly retryable = false;
+  constructor() {
+    super('The request was cancelled.');
+  }
+}
+
+export class BudgetError extends SwitchboardError {
+  readonly code = 'budget';
+  readonly retryable = false;
+}
+
+export interface AttemptSummary {
+  model: string;
+  endpoint: string;
+  outcome: string;
+  status?: number;
+  message: string;
+}
+
+export class AllCandidatesFailedError extends SwitchboardError {
+  readonly code = 'all-failed';
+  readonly retryable = false;
+  constructor(readonly attempts: readonly AttemptSummary[]) {
+    super(
+      `Every candidate failed:\n` +
+        attempts.map((a, i) => `  ${i + 1}. ${a.model} (${a.endpoint}): ${a.outcome}${a.status ? ` ${a.status}` : ''} — ${a.message}`).join('\n'),
+    );
+  }
+}
+
+const CONTEXT_LENGTH = /context[_ ]length|maximum context|too many tokens|context window/i;
+
+/** The one factory from an HTTP status (and body message) to the error tree, like openai-node's APIError.generate. */
+export function errorFromStatus(ctx: UpstreamContext & { status: number }, bodyMessage: string | undefined, retryAfterMs?: number): UpstreamError {
+  const where = `${ctx.model} at ${ctx.endpoint}`;
+  const detail = bodyMessage ? `: ${bodyMessage}` : '';
+  const s = ctx.status;
+  if (s === 401 || s === 403)
+    return new AuthError(ctx, `${ctx.endpoint} rejected the API key (HTTP ${s})${detail}. Run "Switchboard: Set API Key" to store another.`);
+  if (s === 429) return new RateLimitedError(ctx, `${where} is rate-limited (HTTP 429)${detail}.`, retryAfterMs);
+  if (s === 404) return new NotFoundError(ctx, `${where}: not found (HTTP 404)${detail}. Check the model id and the gateway base URL.`);
+  if ((s === 400 || s === 413 || s === 422) && bodyMessage && CONTEXT_LENGTH.test(bodyMessage))
+    return new ContextLengthError(ctx, `${where}: the prompt is longer than the model's context window${detail}.`);
+  if (s === 408 || s === 409 || s >= 500) return new UnavailableError(ctx, `${where} is unavailable (HTTP ${s})${detail}.`);
+  return new BadRequestError(ctx, `${where} refused the request (HTTP ${s})${detail}.`);
+}
+
+export function isSwitchboardError(e: unknown): e is SwitchboardError {
+  return e instanceof SwitchboardError;
+}
