@@ -1,0 +1,44 @@
+// Small facts about OpenAI stream chunks, shared by the transport and the router.
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+
+type DeltaWithReasoning = ChatCompletionChunk.Choice.Delta & { reasoning?: string | null; reasoning_content?: string | null };
+
+/**
+ * Whether a chunk carries a token: text, a tool call, a refusal, reasoning, a finish reason or usage. A leading
+ * `{role: "assistant", content: ""}` chunk does not count, so a stream that dies right after it can still fail over.
+ */
+export function isTokenChunk(chunk: ChatCompletionChunk): boolean {
+  if (chunk.usage) return true;
+  const choice = chunk.choices[0];
+  if (!choice) return false;
+  if (choice.finish_reason) return true;
+  const d = choice.delta as DeltaWithReasoning | undefined;
+  if (!d) return false;
+  return !!(d.content || d.tool_calls?.length || d.refusal || d.reasoning || d.reasoning_content);
+}
+
+/** The visible text a chunk adds (empty for tool calls, usage and role chunks). */
+export function textOf(chunk: ChatCompletionChunk): string {
+  const choice = chunk.choices[0];
+  return (choice && choice.delta && choice.delta.content) || '';
+}
+
+/** A non-streamed answer as the chunks a stream would have carried (for gateways that cannot stream). */
+export function chunksFromCompletion(c: ChatCompletion): ChatCompletionChunk[] {
+  const base = { id: c.id, object: 'chat.completion.chunk' as const, created: c.created, model: c.model };
+  const out: ChatCompletionChunk[] = [];
+  for (const choice of c.choices ?? []) {
+    const m = choice.message;
+    const delta: ChatCompletionChunk.Choice.Delta = { role: 'assistant' };
+    if (m?.content != null) delta.content = m.content;
+    if (m?.refusal) delta.refusal = m.refusal;
+    if (m?.tool_calls?.length) {
+      delta.tool_calls = m.tool_calls.map((t, index) =>
+        t.type === 'function' ? { index, id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } } : { index, id: t.id },
+      );
+    }
+    out.push({ ...base, choices: [{ index: choice.index, delta, finish_reason: choice.finish_reason, logprobs: null }] });
+  }
+  if (c.usage) out.push({ ...base, choices: [], usage: c.usage });
+  return out;
+}

@@ -1,0 +1,109 @@
+// Gateway presets as data, and model id → endpoint resolution.
+//
+// Base URL rule: a preset fills the gateway base URL only when the user left `switchboard.gateway.baseUrl` at its
+// default. Callers that know better (the extension can ask VS Code whether the setting was set) pass
+// `userSetBaseUrl`; without it, "still equal to the default" means "not set by the user".
+import { SETTINGS, urlProblem, type Config, type Preset } from './config';
+import { ConfigError } from './errors';
+import type { Endpoint } from './types';
+
+export interface PresetSpec {
+  label: string;
+  baseUrl: string;
+  headers: Record<string, string>;
+  /** The endpoint expects `gpt-4.1`, not `openai/gpt-4.1`. */
+  bareModelIds?: boolean;
+  /** Header that carries the model's provider name on every request (Portkey). */
+  providerHeader?: string;
+}
+
+export const GATEWAY_PRESETS: Record<Preset, PresetSpec> = {
+  select: { label: 'Select', baseUrl: 'https://api.select.ax/v1', headers: {} },
+  openrouter: {
+    label: 'OpenRouter',
+    baseUrl: 'https://openrouter.ai/api/v1',
+    headers: { 'HTTP-Referer': 'https://marketplace.visualstudio.com/items?itemName=switchboard-dev.switchboard', 'X-Title': 'Switchboard' },
+  },
+  litellm: { label: 'LiteLLM proxy', baseUrl: 'http://localhost:4000/v1', headers: {} },
+  portkey: { label: 'Portkey', baseUrl: 'https://api.portkey.ai/v1', headers: {}, bareModelIds: true, providerHeader: 'x-portkey-provider' },
+  openai: { label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', headers: {}, bareModelIds: true },
+  ollama: { label: 'Ollama', baseUrl: 'http://localhost:11434/v1', headers: {}, bareModelIds: true },
+  custom: { label: 'Custom', baseUrl: SETTINGS['gateway.baseUrl'].default, headers: {} },
+};
+
+export const GATEWAY_SECRET = 'switchboard.apiKey';
+export const providerSecret = (name: string): string => `switchboard.providerKey.${name}`;
+
+export interface GatewayEndpoint extends Endpoint {
+  preset: Preset;
+  bareModelIds: boolean;
+  providerHeader?: string;
+}
+
+/** The gateway endpoint the settings describe. See the file comment for when a preset sets the base URL. */
+export function effectiveGateway(config: Config, userSetBaseUrl?: boolean): GatewayEndpoint {
+  const preset = GATEWAY_PRESETS[config.gateway.preset];
+  const userSet = userSetBaseUrl ?? config.gateway.baseUrl !== SETTINGS['gateway.baseUrl'].default;
+  const baseUrl = (userSet || config.gateway.preset === 'custom' ? config.gateway.baseUrl : preset.baseUrl).replace(/\/+$/, '');
+  return {
+    id: 'gateway',
+    baseUrl,
+    headers: { ...preset.headers },
+    secretName: GATEWAY_SECRET,
+    preset: config.gateway.preset,
+    bareModelIds: preset.bareModelIds ?? false,
+    ...(preset.providerHeader ? { providerHeader: preset.providerHeader } : {}),
+  };
+}
+
+/** Splits `provider/model` (the provider is the first segment); a bare id has no provider. */
+export function splitModelId(id: string): { provider?: string; name: string } {
+  const slash = id.indexOf('/');
+  if (slash <= 0) return { name: id };
+  return { provider: id.slice(0, slash), name: id.slice(slash + 1) };
+}
+
+export function providerEndpoint(config: Config, name: string): Endpoint | undefined {
+  const p = config.providers[name];
+  if (!p) return undefined;
+  return { id: name, baseUrl: p.baseUrl.replace(/\/+$/, ''), headers: { ...(p.headers ?? {}) }, secretName: providerSecret(name) };
+}
+
+export interface ResolvedTarget {
+  endpoint: Endpoint;
+  /** The id sent upstream: a direct provider gets it without the `provider/` prefix. */
+  upstreamModel: string;
+  /** Extra per-request headers (Portkey's provider header). */
+  headers?: Record<string, string>;
+}
+
+export interface TargetContext {
+  config: Config;
+  gateway: GatewayEndpoint;
+  /** Providers from `switchboard.providers` whose own key is stored. */
+  providersWithKey: ReadonlySet<string>;
+  /** Provider of a bare id according to the catalog (`gpt-4.1` → `openai`). */
+  providerOf?: (bareId: string) => string | undefined;
+}
+
+/** A direct provider endpoint when the model's provider has one configured AND its key is stored; else the gateway. */
+export function resolveTarget(model: string, ctx: TargetContext): ResolvedTarget {
+  const { provider, name } = splitModelId(model);
+  const owner = provider ?? ctx.providerOf?.(model);
+  if (owner && ctx.providersWithKey.has(owner)) {
+    const endpoint = providerEndpoint(ctx.config, owner);
+    if (endpoint) return { endpoint, upstreamModel: provider ? name : model };
+  }
+  const gw = ctx.gateway;
+  const upstreamModel = gw.bareModelIds && provider ? name : model;
+  if (gw.providerHeader && owner) return { endpoint: gw, upstreamModel, headers: { [gw.providerHeader]: owner } };
+  return { endpoint: gw, upstreamModel };
+}
+
+/** The base URL must be safe to send a key to; the settings parser checks this too, this guards other callers. */
+export function assertSafeEndpoint(endpoint: Endpoint): void {
+  const problem = urlProblem(endpoint.baseUrl);
+  if (!problem) return;
+  const setting = endpoint.id === 'gateway' ? 'switchboard.gateway.baseUrl' : `switchboard.providers`;
+  throw new ConfigError(setting, `The base URL for ${endpoint.id} ${problem}.`);
+}

@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { registerAskModel } from './vscode/askCommand';
+import { ChatViewProvider } from './vscode/chatView';
+import { registerExplain } from './vscode/explainCommand';
+import { registerKeyCommands } from './vscode/keyCommands';
+import { RoutingLog } from './vscode/log';
+import { registerSwitchModel } from './vscode/modelPicker';
+import { KeyStore } from './vscode/secrets';
+import { Services } from './vscode/services';
+import { SettingsSource } from './vscode/settings';
+import { showError } from './vscode/showError';
+import { ModelStatusBar } from './vscode/statusBar';
+import { registerUsageCommand } from './vscode/usageCommand';
+import { openWalkthroughOnFirstRun } from './vscode/welcome';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const keys = new KeyStore(context.secrets);
+  const log = new RoutingLog(() => keys.knownKeys());
+  const settings = new SettingsSource((line) => log.warn(line));
+  const services = new Services(context, settings, keys, log);
+  const chat = new ChatViewProvider(context, {
+    router: async () => (await services.core()).router,
+    currentModel: () => settings.config().model,
+    setModel: (model) => settings.setModel(model),
+    listModels: () => services.listModels(),
+    log: (line) => log.info(line),
+    onError: (err) => void showError(err, log),
+  });
+  const statusBar = new ModelStatusBar();
+  statusBar.render(services.state());
+
+  context.subscriptions.push(
+    log,
+    settings,
+    services,
+    chat,
+    statusBar,
+    services.onDidChangeState((s) => statusBar.render(s)),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
+    registerAskModel(context, chat),
+    registerExplain(chat, async () => (await services.core()).maxPromptChars(settings.config().model)),
+    registerSwitchModel(context, { listModels: () => services.listModels(), currentModel: () => settings.config().model, setModel: (m) => settings.setModel(m) }),
+    registerKeyCommands(keys, settings, () => services.keysChanged()),
+    registerUsageCommand(context, services),
+    vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
+    vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
+    vscode.commands.registerCommand('switchboard.manage', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false)),
+  );
+  void openWalkthroughOnFirstRun(context, keys);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,122 @@
+// Runs one chat request through the router and posts protocol messages for it: start, deltas (coalesced so a
+// fast stream does not flood the webview), then exactly one of done / stopped / error. No vscode import, so it is
+// unit-tested with a fake router and a fake webview.
+import type { AnswerError, AnswerState, Badge, HostMessage } from '../protocol';
+import type { AttemptEvent, ChatRequest, ChatRouter, DecisionEvent } from '../core/types';
+import { CancelledError, StreamBrokenError, isSwitchboardError } from '../core/errors';
+import { badgeFor } from './chatBadge';
+
+export interface ChatSessionOptions {
+  /** Built lazily by the caller; a failure to build it (e.g. no key) becomes this answer's error. */
+  router(): Promise<ChatRouter>;
+  /** The answer id the webview keys its DOM on. */
+  id: string;
+  request: ChatRequest;
+  /** What the transcript shows for the question. */
+  prompt: string;
+  title?: string;
+  /** Posts to the webview; may be a no-op while the view is hidden (the caller re-sends full state on show). */
+  post(msg: HostMessage): void;
+  /** Deltas arriving within this window are sent as one message; 0 sends every chunk. */
+  flushMs?: number;
+}
+
+export interface TurnOutcome {
+  state: Exclude<AnswerState, 'streaming'>;
+  text: string;
+  badge?: Badge;
+  error?: AnswerError;
+  /** The original error, for the caller to show (e.g. a missing key → offer "Set API Key"). */
+  cause?: unknown;
+}
+
+export class ChatSession {
+  private readonly abort = new AbortController();
+  private received = '';
+  private pending = '';
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly opts: ChatSessionOptions) {}
+
+  get id(): string {
+    return this.opts.id;
+  }
+
+  /** Everything received so far (also what was already posted or is about to be). */
+  get text(): string {
+    return this.received;
+  }
+
+  get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  /** Cancels the request: the router sees the aborted signal and throws CancelledError. */
+  stop(): void {
+    this.abort.abort();
+  }
+
+  async run(): Promise<TurnOutcome> {
+    const { router, request, id, post } = this.opts;
+    post({ type: 'start', id, prompt: this.opts.prompt, title: this.opts.title, model: request.model });
+    const attempts: AttemptEvent[] = [];
+    let decision: DecisionEvent | undefined;
+    let outcome: TurnOutcome | undefined;
+    try {
+      const built = await router();
+      if (this.abort.signal.aborted) throw new CancelledError();
+      for await (const y of built.route(request, { signal: this.abort.signal, requestId: id })) {
+        if (this.abort.signal.aborted) throw new CancelledError();
+        if (y.type === 'decision') decision = y;
+        else if (y.type === 'attempt') attempts.push(y);
+        else if (y.type === 'chunk') this.append(y.text);
+        else if (y.type === 'done') {
+          outcome = { state: 'done', text: this.received, badge: badgeFor(y, attempts, decision) };
+          break;
+        }
+      }
+      outcome ??= this.abort.signal.aborted ? { state: 'stopped', text: this.received } : this.unfinished();
+    } catch (err) {
+      outcome = this.outcomeOf(err);
+    }
+    this.flush();
+    if (outcome.badge) post({ type: 'done', id, badge: outcome.badge });
+    else if (outcome.error) post({ type: 'error', id, error: outcome.error });
+    else post({ type: 'stopped', id });
+    return outcome;
+  }
+
+  private unfinished(): TurnOutcome {
+    const message = `${this.opts.request.model}: the answer ended before it was complete. Retry, or pick another model.`;
+    return { state: 'error', text: this.received, error: { message, partial: this.received.length > 0 } };
+  }
+
+  private outcomeOf(err: unknown): TurnOutcome {
+    if (this.abort.signal.aborted || err instanceof CancelledError) return { state: 'stopped', text: this.received };
+    if (err instanceof StreamBrokenError) {
+      // The router's partial text is authoritative; it normally equals what we received.
+      if (err.partialText.length > this.received.length && err.partialText.startsWith(this.received)) this.append(err.partialText.slice(this.received.length));
+      return { state: 'error', text: this.received, cause: err, error: { message: err.message, partial: true, continueWith: err.continueWith } };
+    }
+    const message = isSwitchboardError(err) ? err.message : `Unexpected error: ${err instanceof Error ? err.message : String(err)}. See "Switchboard: Show Routing Log".`;
+    return { state: 'error', text: this.received, cause: err, error: { message, partial: this.received.length > 0 } };
+  }
+
+  private append(chunk: string): void {
+    if (!chunk) return;
+    this.received += chunk;
+    this.pending += chunk;
+    const flushMs = this.opts.flushMs ?? 16;
+    if (flushMs <= 0) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), flushMs);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (!this.pending) return;
+    const text = this.pending;
+    this.pending = '';
+    this.opts.post({ type: 'delta', id: this.opts.id, text });
+  }
+}

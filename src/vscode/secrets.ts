@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import type { KeyLookup } from '../core/types';
+
+export const API_KEY_SECRET = 'switchboard.apiKey';
+export const providerKeySecret = (name: string) => `switchboard.providerKey.${name}`;
+
+/**
+ * The one key lives in SecretStorage; the environment is the fallback (SWITCHBOARD_API_KEY, then OPENAI_API_KEY).
+ * Every key handed out is remembered so the log can redact it wherever it might appear.
+ */
+export class KeyStore {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  readonly lookup: KeyLookup = async (secretName) => {
+    const stored = await this.secrets.get(secretName);
+    const key = stored || (secretName === API_KEY_SECRET ? this.env.SWITCHBOARD_API_KEY || this.env.OPENAI_API_KEY : undefined);
+    if (key) this.seen.add(key);
+    return key || undefined;
+  };
+
+  /** Keys known to this session, for redaction only. */
+  knownKeys(): Iterable<string> {
+    return this.seen;
+  }
+
+  async hasGatewayKey(): Promise<boolean> {
+    return (await this.lookup(API_KEY_SECRET)) !== undefined;
+  }
+
+  async store(secretName: string, key: string): Promise<void> {
+    this.seen.add(key);
+    await this.secrets.store(secretName, key);
+  }
+
+  async delete(secretName: string): Promise<void> {
+    await this.secrets.delete(secretName);
+  }
+}
+
+/** Asks for a key with a password box; refuses empty or whitespace-only input without losing what was typed. */
+export async function promptForKey(title: string): Promise<string | undefined> {
+  const key = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Paste the API key. It is stored in VS Code SecretStorage, never in settings or logs.'),
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('The key cannot be empty.') : /\s/.test(v.trim()) ? vscode.l10n.t('The key cannot contain spaces.') : undefined),
+  });
+  return key?.trim() || undefined;
+}

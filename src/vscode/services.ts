@@ -1,0 +1,98 @@
+import * as vscode from 'vscode';
+import type { Core } from '../core/createCore';
+import { Emitter, type IDisposable } from '../core/lifecycle';
+import type { BudgetStatus, DoneEvent, ModelInfo } from '../core/types';
+import type { RoutingLog } from './log';
+import type { KeyStore } from './secrets';
+import type { SettingsSource } from './settings';
+
+export interface ServicesState {
+  model: string;
+  lastAnswer?: DoneEvent;
+  openBreakers: string[];
+  budget?: BudgetStatus;
+}
+
+/**
+ * Builds the core (router, catalog, usage ledger) on first use, so activation stays cheap, and keeps it in step
+ * with settings. Everything routed in the extension goes through `core()`.
+ */
+export class Services implements IDisposable {
+  private corePromise: Promise<Core> | undefined;
+  private loaded: Core | undefined;
+  private lastAnswer: DoneEvent | undefined;
+  private readonly changed = new Emitter<ServicesState>();
+  readonly onDidChangeState = this.changed.event;
+  private readonly subscriptions: IDisposable[] = [];
+
+  constructor(
+    private readonly ctx: vscode.ExtensionContext,
+    readonly settings: SettingsSource,
+    readonly keys: KeyStore,
+    readonly log: RoutingLog,
+  ) {
+    this.subscriptions.push(
+      settings.onDidChange((config) => {
+        this.loaded?.updateConfig(config, settings.userSetBaseUrl());
+        this.fireState();
+      }),
+    );
+  }
+
+  core(): Promise<Core> {
+    this.corePromise ??= this.build();
+    return this.corePromise;
+  }
+
+  private async build(): Promise<Core> {
+    const { createCore } = await import('../core/createCore');
+    const storage = this.ctx.globalStorageUri.fsPath;
+    await vscode.workspace.fs.createDirectory(this.ctx.globalStorageUri);
+    const core = await createCore({
+      config: this.settings.config(),
+      userSetBaseUrl: this.settings.userSetBaseUrl(),
+      keys: this.keys.lookup,
+      usageFile: `${storage}/usage.jsonl`,
+      onWarning: (m) => this.log.warn(m),
+    });
+    this.subscriptions.push(
+      this.log.attach(core.router.onEvent),
+      core.router.onEvent((e) => {
+        if (e.type === 'done') this.lastAnswer = e;
+        if (e.type === 'done' || e.type === 'breaker') this.fireState();
+      }),
+      core.ledger.onDidChange(() => this.fireState()),
+    );
+    this.loaded = core;
+    this.fireState();
+    return core;
+  }
+
+  /** Models for pickers: the catalog as known now, refreshed from the gateway in the background. */
+  async listModels(): Promise<ModelInfo[]> {
+    return (await this.core()).listModels();
+  }
+
+  keysChanged(): void {
+    this.loaded?.keysChanged();
+  }
+
+  state(): ServicesState {
+    return {
+      model: this.settings.config().model,
+      lastAnswer: this.lastAnswer,
+      openBreakers: this.loaded?.openBreakers() ?? [],
+      budget: this.loaded?.budget(),
+    };
+  }
+
+  private fireState(): void {
+    this.changed.fire(this.state());
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+    this.loaded?.dispose();
+  }
+}

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { SwitchboardError } from '../core/errors';
+
+/** Shows an error the user can act on: every message says what to do and offers the command that does it. */
+export async function showError(err: unknown, log: { error(line: string): void }): Promise<void> {
+  if (!(err instanceof SwitchboardError)) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(`unexpected: ${err instanceof Error && err.stack ? err.stack : message}`);
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Switchboard: {0}', message), vscode.l10n.t('Show Routing Log'));
+    if (choice) await vscode.commands.executeCommand('switchboard.showLog');
+    return;
+  }
+  log.error(err.message);
+  switch (err.code) {
+    case 'cancelled':
+      return;
+    case 'no-key':
+    case 'auth': {
+      const setKey = vscode.l10n.t('Set API Key');
+      const gateway = vscode.l10n.t('Choose Gateway');
+      const choice = await vscode.window.showWarningMessage(err.message, setKey, gateway);
+      if (choice === setKey) await vscode.commands.executeCommand('switchboard.setApiKey');
+      if (choice === gateway) await vscode.commands.executeCommand('switchboard.choosePreset');
+      return;
+    }
+    case 'config': {
+      const open = vscode.l10n.t('Open Setting');
+      const choice = await vscode.window.showWarningMessage(err.message, open);
+      if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', (err as SwitchboardError & { setting?: string }).setting ?? 'switchboard');
+      return;
+    }
+    case 'budget': {
+      const open = vscode.l10n.t('Open Budget Setting');
+      const usage = vscode.l10n.t('Show Usage');
+      const choice = await vscode.window.showWarningMessage(err.message, open, usage);
+      if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'switchboard.budget');
+      if (choice === usage) await vscode.commands.executeCommand('switchboard.showUsage');
+      return;
+    }
+    default: {
+      const choice = await vscode.window.showErrorMessage(err.message, vscode.l10n.t('Show Routing Log'));
+      if (choice) await vscode.commands.executeCommand('switchboard.showLog');
+    }
+  }
+}

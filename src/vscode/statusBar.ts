@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import type { IDisposable } from '../core/lifecycle';
+import type { BudgetStatus, DoneEvent } from '../core/types';
+
+export interface StatusBarState {
+  model: string;
+  lastAnswer?: Pick<DoneEvent, 'answeredBy' | 'selection' | 'fallback' | 'requested'>;
+  openBreakers: string[];
+  budget?: BudgetStatus;
+}
+
+const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`;
+
+/** Shows the current model (and what smart-select chose last); warns while a breaker is open or spend is past 80 %. */
+export class ModelStatusBar implements IDisposable {
+  private readonly item = vscode.window.createStatusBarItem('switchboard.model', vscode.StatusBarAlignment.Right, 100);
+
+  constructor() {
+    this.item.name = 'Switchboard Model';
+    this.item.command = 'switchboard.switchModel';
+    this.item.show();
+  }
+
+  render(state: StatusBarState): void {
+    const chosen = state.lastAnswer && state.lastAnswer.requested === state.model && state.lastAnswer.answeredBy !== state.model ? ` → ${state.lastAnswer.answeredBy}` : '';
+    const warn = state.openBreakers.length > 0 || (state.budget !== undefined && state.budget.limitUsd > 0 && state.budget.fraction >= 0.8);
+    this.item.text = `$(${warn ? 'warning' : 'arrow-swap'}) ${state.model}${chosen}`;
+    this.item.backgroundColor = warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Switchboard model {0}. Click to switch.', state.model + chosen) };
+
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**Switchboard** — model \`${state.model}\`\n\n`);
+    const sel = state.lastAnswer?.selection;
+    if (sel) md.appendMarkdown(`Last smart-select: **${sel.tier}** → \`${sel.model}\` (${sel.reasons.join('; ')})\n\n`);
+    if (state.lastAnswer?.fallback) md.appendMarkdown(`Last answer came from fallback \`${state.lastAnswer.answeredBy}\`\n\n`);
+    if (state.budget) {
+      const b = state.budget;
+      md.appendMarkdown(`Today ${usd(b.todaySpentUsd)} · this month ${usd(b.monthSpentUsd)}${b.limitUsd > 0 ? ` of ${usd(b.limitUsd)} (${Math.round(b.fraction * 100)} %)` : ''}\n\n`);
+    }
+    if (state.openBreakers.length) md.appendMarkdown(`$(warning) Circuit open (skipped until cooldown): ${state.openBreakers.map((b) => `\`${b}\``).join(', ')}\n\n`);
+    md.appendMarkdown(`Click to switch model`);
+    this.item.tooltip = md;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,126 @@
+// "Switchboard: Show Usage": one webview panel with charts and a per-model table, fed from the usage ledger.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { BudgetStatus } from '../core/types';
+import type { UsageLedger } from '../core/usage';
+import { summarizeUsage, toCsv, localDay } from '../core/usageStats';
+import { usageWebviewMessage, type UsageHostMessage } from '../usageProtocol';
+
+export interface UsageViewDeps {
+  ledger: UsageLedger;
+  budget: () => BudgetStatus;
+}
+
+const VIEW_TYPE = 'switchboard.usage';
+const WINDOW_DAYS = 30;
+/** Bursts of ledger changes (a hedge, several quick answers) become one refresh. */
+const REFRESH_DEBOUNCE_MS = 200;
+
+let current: vscode.WebviewPanel | undefined;
+
+/** Opens the usage panel, or reveals it if it is already open. */
+export function showUsageView(ctx: vscode.ExtensionContext, deps: UsageViewDeps): void {
+  if (current) {
+    current.reveal();
+    return;
+  }
+  const mediaRoot = vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'media');
+  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Switchboard Usage', vscode.ViewColumn.Active, {
+    enableScripts: true,
+    localResourceRoots: [mediaRoot],
+  });
+  current = panel;
+  panel.webview.html = renderHtml(panel.webview, mediaRoot);
+
+  const post = (message: UsageHostMessage) => void panel.webview.postMessage(message);
+  const sendUsage = () => {
+    const now = Date.now();
+    post({ type: 'usage', summary: summarizeUsage(deps.ledger.records(), { now, days: WINDOW_DAYS }), budget: deps.budget(), windowDays: WINDOW_DAYS });
+  };
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ledgerChanges = deps.ledger.onDidChange(() => {
+    if (!panel.visible || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      sendUsage();
+    }, REFRESH_DEBOUNCE_MS);
+  });
+  const subscriptions: vscode.Disposable[] = [
+    new vscode.Disposable(() => ledgerChanges.dispose()),
+    // A hidden webview drops its DOM; it asks again with `ready` when shown, and a visible one refreshes here.
+    panel.onDidChangeViewState(() => {
+      if (panel.visible) sendUsage();
+    }),
+    panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+      const parsed = usageWebviewMessage.safeParse(raw);
+      if (!parsed.success) return;
+      switch (parsed.data.type) {
+        case 'ready':
+          sendUsage();
+          return;
+        case 'exportCsv':
+          post(await exportCsv(deps.ledger));
+          return;
+      }
+    }),
+  ];
+
+  panel.onDidDispose(
+    () => {
+      if (timer) clearTimeout(timer);
+      for (const s of subscriptions) s.dispose();
+      current = undefined;
+    },
+    undefined,
+    ctx.subscriptions,
+  );
+}
+
+async function exportCsv(ledger: UsageLedger): Promise<UsageHostMessage> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const name = `switchboard-usage-${localDay(Date.now())}.csv`;
+  const target = await vscode.window.showSaveDialog({
+    title: vscode.l10n.t('Export Switchboard usage as CSV'),
+    filters: { CSV: ['csv'] },
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
+  });
+  if (!target) return { type: 'exported', ok: false, message: vscode.l10n.t('Export cancelled.') };
+  const records = ledger.records();
+  try {
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(toCsv(records)));
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    const message = vscode.l10n.t('Could not write {0}: {1}. Choose another location.', target.fsPath, reason);
+    void vscode.window.showErrorMessage(message);
+    return { type: 'exported', ok: false, message };
+  }
+  return { type: 'exported', ok: true, message: vscode.l10n.t('Exported {0} records to {1}.', records.length, target.fsPath) };
+}
+
+function renderHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'usage.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'usage.css'));
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Switchboard Usage</title>
+</head>
+<body>
+<main id="app" aria-live="polite"><p class="muted">Loading usage…</p></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}

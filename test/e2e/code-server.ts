@@ -1,0 +1,158 @@
+// code-server as a throw-away VS Code: its own extensions dir, user-data dir and workspace, the packaged .vsix
+// installed into it, a user settings.json written before start. Shared by the e2e harness and `npm run sandbox`.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { spawnGroup, type GroupProcess } from './processes';
+import { GiveUp, waitFor } from './wait';
+
+const run = promisify(execFile);
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/** Settings without which a dialog or an editor covers the workbench on first start. */
+export const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+};
+
+/** A small source file for Explain Selection; `SAMPLE_FUNCTION_LINES` is the function's line count. */
+export const SAMPLE_FILE = 'sample.py';
+export const SAMPLE_SOURCE = [
+  'def fibonacci(n):',
+  '    """Return the n-th Fibonacci number."""',
+  '    a, b = 0, 1',
+  '    for _ in range(n):',
+  '        a, b = b, a + b',
+  '    return a',
+  '',
+  '',
+  'if __name__ == "__main__":',
+  '    print(fibonacci(10))',
+  '',
+].join('\n');
+export const SAMPLE_FUNCTION_LINES = 6;
+
+export interface CodeServerDirs {
+  root: string;
+  extensionsDir: string;
+  userDataDir: string;
+  workspace: string;
+  configFile: string;
+  settingsFile: string;
+  logsDir: string;
+}
+
+/** The installed code-server's entry.js; `scripts/install-code-server.sh` prints it and e2e.sh exports it. */
+export function codeServerEntry(): string {
+  const entry =
+    process.env.SWITCHBOARD_CODE_SERVER_ENTRY ??
+    path.join(os.homedir(), '.cache/switchboard/code-server/node_modules/code-server/out/node/entry.js');
+  if (!existsSync(entry)) {
+    throw new Error(`code-server is not installed at ${entry}; run "bash scripts/install-code-server.sh" (or "npm run test:e2e", which runs it).`);
+  }
+  return entry;
+}
+
+/** The packaged extension: `$SWITCHBOARD_VSIX`, else `switchboard-<version>.vsix` at the repo root. */
+export function vsixPath(): string {
+  const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const vsix = process.env.SWITCHBOARD_VSIX ?? path.join(REPO_ROOT, `switchboard-${version}.vsix`);
+  if (!existsSync(vsix)) throw new Error(`${vsix} does not exist; run "npm run package" first.`);
+  return vsix;
+}
+
+export function makeDirs(root: string): CodeServerDirs {
+  const dirs: CodeServerDirs = {
+    root,
+    extensionsDir: path.join(root, 'extensions'),
+    userDataDir: path.join(root, 'user-data'),
+    workspace: path.join(root, 'workspace'),
+    configFile: path.join(root, 'code-server.yaml'),
+    settingsFile: path.join(root, 'user-data', 'User', 'settings.json'),
+    logsDir: path.join(root, 'user-data', 'logs'),
+  };
+  for (const d of [dirs.extensionsDir, path.dirname(dirs.settingsFile), dirs.workspace]) mkdirSync(d, { recursive: true });
+  writeFileSync(path.join(dirs.workspace, SAMPLE_FILE), SAMPLE_SOURCE);
+  // An explicit config file keeps code-server from writing ~/.config/code-server/config.yaml.
+  writeFileSync(dirs.configFile, 'auth: none\ncert: false\n');
+  return dirs;
+}
+
+export async function installExtension(options: { entry: string; dirs: CodeServerDirs; vsix: string }): Promise<void> {
+  const { entry, dirs, vsix } = options;
+  const args = [entry, '--config', dirs.configFile, '--extensions-dir', dirs.extensionsDir, '--user-data-dir', dirs.userDataDir, '--install-extension', vsix];
+  const { stdout, stderr } = await run(process.execPath, args, { timeout: 180_000 });
+  const out = stdout + stderr;
+  if (!/successfully installed/i.test(out)) throw new Error(`Installing ${vsix} into code-server failed:\n${out}`);
+}
+
+export function readSettings(dirs: CodeServerDirs): Record<string, unknown> {
+  if (!existsSync(dirs.settingsFile)) return {};
+  return JSON.parse(readFileSync(dirs.settingsFile, 'utf8')) as Record<string, unknown>;
+}
+
+/** Merges `patch` into the user settings.json (a key set to `undefined` is removed). VS Code watches the file. */
+export function writeSettings(dirs: CodeServerDirs, patch: Record<string, unknown>): void {
+  const merged: Record<string, unknown> = { ...BASE_SETTINGS, ...readSettings(dirs), ...patch };
+  for (const [k, v] of Object.entries(patch)) if (v === undefined) delete merged[k];
+  writeFileSync(dirs.settingsFile, JSON.stringify(merged, null, 2) + '\n');
+}
+
+export interface StartCodeServerOptions {
+  entry: string;
+  dirs: CodeServerDirs;
+  port: number;
+  /** Extra environment for code-server and so for the extension host (e.g. SWITCHBOARD_API_KEY). */
+  env?: Record<string, string>;
+  /** Environment variables to remove (e.g. a developer's own OPENAI_API_KEY). */
+  unsetEnv?: string[];
+  logFile?: string;
+}
+
+export interface RunningCodeServer {
+  url: string;
+  process: GroupProcess;
+}
+
+export async function startCodeServer(options: StartCodeServerOptions): Promise<RunningCodeServer> {
+  const { entry, dirs, port } = options;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  // $PORT would override --bind-addr; the others would leak a developer's key into the throw-away instance.
+  for (const k of ['PORT', 'PASSWORD', 'HASHED_PASSWORD', ...(options.unsetEnv ?? [])]) delete env[k];
+  const args = [
+    entry,
+    '--config', dirs.configFile,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--extensions-dir', dirs.extensionsDir,
+    '--user-data-dir', dirs.userDataDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    dirs.workspace,
+  ];
+  const proc = spawnGroup({ command: process.execPath, args, env, cwd: dirs.root, logFile: options.logFile });
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    await waitFor(
+      async () => {
+        if (proc.child.exitCode !== null) throw new GiveUp(`code-server exited with ${proc.child.exitCode}:\n${proc.output().slice(-2000)}`);
+        const res = await fetch(`${url}healthz`);
+        return res.ok;
+      },
+      { what: `code-server to answer on ${url}`, timeoutMs: 90_000, intervalMs: 300 },
+    );
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return { url, process: proc };
+}

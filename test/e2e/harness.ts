@@ -1,0 +1,184 @@
+// One throw-away VS Code for a spec: the simulator as gateway, code-server with the packaged extension installed,
+// Debian Chromium driven by playwright-core. Everything it starts is stopped by `close()`, also after a failure,
+// and a failed step leaves a screenshot, the browser console and the VS Code logs under test/e2e/artifacts/.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startSim } from '../sim/server';
+import {
+  codeServerEntry,
+  installExtension,
+  makeDirs,
+  readSettings,
+  startCodeServer,
+  vsixPath,
+  writeSettings,
+  type CodeServerDirs,
+  type RunningCodeServer,
+} from './code-server';
+import { freePort } from './processes';
+import { scaled } from './wait';
+import { Workbench } from './workbench';
+
+export const ARTIFACTS = path.join(__dirname, 'artifacts');
+export const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'];
+/** The extension's id (`publisher.name`), whose storage folders the secrecy check scans. */
+export const EXTENSION_ID = 'switchboard-dev.switchboard';
+const KEY_ENV = ['SWITCHBOARD_API_KEY', 'OPENAI_API_KEY'];
+
+type Sim = Awaited<ReturnType<typeof startSim>>;
+
+export interface InstanceOptions {
+  /** Names the artifacts (`<name>.png`, `<name>-failure.png`, ...). */
+  name: string;
+  /** The key the simulator accepts. */
+  simKey: string;
+  /** Settings on top of the base ones and `switchboard.gateway.baseUrl` = the simulator. */
+  settings?: Record<string, unknown>;
+  /** Puts the key into code-server's environment as SWITCHBOARD_API_KEY (otherwise no key is set anywhere). */
+  keyInEnv?: boolean;
+}
+
+export interface SecrecyReport {
+  scanned: string[];
+  leaks: string[];
+}
+
+export interface Instance {
+  readonly name: string;
+  readonly sim: Sim;
+  readonly dirs: CodeServerDirs;
+  readonly page: Page;
+  readonly wb: Workbench;
+  artifact(file: string): string;
+  screenshot(label: string): Promise<string>;
+  /** Runs `fn`; screenshots `<name>-<label>.png` on success, `-failure.png` plus logs on failure (and rethrows). */
+  step<T>(label: string, fn: () => Promise<T>): Promise<T>;
+  readSettings(): Record<string, unknown>;
+  writeSettings(patch: Record<string, unknown>): void;
+  /** Files that must never hold the key: settings.json, every log, the extension's storage, code-server's output. */
+  scanForSecret(secret: string): SecrecyReport;
+  close(): Promise<void>;
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(dir, f))
+    .filter((f) => statSync(f).isFile());
+}
+
+export async function startInstance(options: InstanceOptions): Promise<Instance> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const artifact = (file: string) => path.join(ARTIFACTS, file);
+  const root = mkdtempSync(path.join(os.tmpdir(), `switchboard-e2e-${options.name}-`));
+  const cleanups: Array<() => Promise<void> | void> = [];
+  let browser: Browser | undefined;
+  let server: RunningCodeServer | undefined;
+  let page: Page | undefined;
+
+  const close = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error(`[e2e ${options.name}] cleanup failed:`, error);
+      }
+    }
+  };
+
+  try {
+    const sim = await startSim({ key: options.simKey });
+    cleanups.push(() => sim.close());
+    cleanups.push(() => {
+      if (process.env.SWITCHBOARD_E2E_KEEP !== '1') rmSync(root, { recursive: true, force: true });
+      else console.log(`[e2e ${options.name}] kept ${root}`);
+    });
+
+    const entry = codeServerEntry();
+    const dirs = makeDirs(root);
+    await installExtension({ entry, dirs, vsix: vsixPath() });
+    writeSettings(dirs, { 'switchboard.gateway.baseUrl': sim.url, ...options.settings });
+
+    const serverLog = artifact(`${options.name}-code-server.log`);
+    writeFileSync(serverLog, '');
+    server = await startCodeServer({
+      entry,
+      dirs,
+      port: await freePort(),
+      env: options.keyInEnv ? { SWITCHBOARD_API_KEY: options.simKey } : {},
+      unsetEnv: options.keyInEnv ? ['OPENAI_API_KEY'] : KEY_ENV,
+      logFile: serverLog,
+    });
+    const codeServer = server;
+    cleanups.push(() => codeServer.process.stop());
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: scaled(60_000) });
+    const openBrowser = browser;
+    cleanups.push(() => openBrowser.close());
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(scaled(30_000));
+    const consoleLog: string[] = [];
+    page.on('console', (m) => consoleLog.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => consoleLog.push(`[pageerror] ${e.message}`));
+    cleanups.push(() => writeFileSync(artifact(`${options.name}-console.log`), consoleLog.join('\n') + '\n'));
+
+    await page.goto(`${server.url}?folder=${encodeURIComponent(dirs.workspace)}`, { timeout: scaled(120_000) });
+    const wb = new Workbench(page);
+    await wb.ready();
+    const openPage = page;
+
+    const screenshot = async (label: string) => {
+      const file = artifact(`${options.name}-${label}.png`);
+      await openPage.screenshot({ path: file, timeout: scaled(30_000) }).catch((e: Error) => console.error(`screenshot ${file}: ${e.message}`));
+      return file;
+    };
+
+    const instance: Instance = {
+      name: options.name,
+      sim,
+      dirs,
+      page: openPage,
+      wb,
+      artifact,
+      screenshot,
+      async step(label, fn) {
+        try {
+          const result = await fn();
+          await screenshot(label);
+          return result;
+        } catch (error) {
+          await screenshot(`${label}-failure`);
+          writeFileSync(artifact(`${options.name}-${label}-frames.txt`), await wb.describeFrames().catch((e: Error) => e.message));
+          if (existsSync(dirs.logsDir)) cpSync(dirs.logsDir, artifact(`${options.name}-logs`), { recursive: true });
+          throw error;
+        }
+      },
+      readSettings: () => readSettings(dirs),
+      writeSettings: (patch) => writeSettings(dirs, patch),
+      scanForSecret(secret) {
+        const storage = path.join(dirs.userDataDir, 'User');
+        const files = [
+          dirs.settingsFile,
+          ...listFiles(dirs.logsDir),
+          ...listFiles(path.join(storage, 'globalStorage', EXTENSION_ID)),
+          ...listFiles(path.join(storage, 'workspaceStorage')).filter((f) => f.includes(EXTENSION_ID)),
+          ...listFiles(path.join(dirs.workspace, '.vscode')),
+          serverLog,
+        ].filter((f) => existsSync(f));
+        const leaks = files.filter((f) => readFileSync(f).includes(secret));
+        return { scanned: files, leaks };
+      },
+      close,
+    };
+    return instance;
+  } catch (error) {
+    if (page) {
+      await page.screenshot({ path: artifact(`${options.name}-startup-failure.png`) }).catch(() => undefined);
+    }
+    await close();
+    throw error;
+  }
+}

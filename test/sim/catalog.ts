@@ -1,0 +1,42 @@
+// The simulator's `GET /v1/models`: OpenRouter-style entries (USD per token as strings, context_length),
+// with OpenAI's `object`/`owned_by` too, so either kind of catalog reader can consume it.
+
+interface SimModelSpec {
+  id: string;
+  prompt: string;
+  completion: string;
+  contextLength: number;
+  description: string;
+}
+
+const SPECS: readonly SimModelSpec[] = [
+  { id: 'sim/echo', prompt: '0.000001', completion: '0.000002', contextLength: 128_000, description: 'Answers with the last user message.' },
+  { id: 'sim/lorem', prompt: '0.0000005', completion: '0.0000015', contextLength: 128_000, description: 'N words of lorem ipsum: ?tokens=N&chunkMs=M.' },
+  { id: 'sim/slow', prompt: '0.000003', completion: '0.000006', contextLength: 128_000, description: 'Echo after a delay: ?firstTokenMs=N.' },
+  { id: 'sim/fail', prompt: '0.0000002', completion: '0.0000004', contextLength: 32_000, description: 'Fails: ?status=503, ?status=429&retryAfter=S.' },
+  { id: 'sim/reset', prompt: '0.0000003', completion: '0.0000006', contextLength: 32_000, description: 'Drops the connection after K chunks: ?after=K.' },
+  { id: 'sim/hang', prompt: '0.0000004', completion: '0.0000008', contextLength: 32_000, description: 'Accepts and never answers.' },
+  { id: 'sim/malformed', prompt: '0.0000006', completion: '0.0000012', contextLength: 32_000, description: 'K good chunks, then invalid JSON: ?after=K.' },
+  { id: 'sim/flaky', prompt: '0.0000008', completion: '0.0000016', contextLength: 64_000, description: 'Fails at random, seeded: ?p=0.3&seed=N.' },
+  { id: 'sim/tool', prompt: '0.000002', completion: '0.000008', contextLength: 128_000, description: 'Calls the request\'s tool F: ?name=F.' },
+  { id: 'sim/context', prompt: '0.0000025', completion: '0.00001', contextLength: 4_096, description: 'context_length_exceeded above ?max=N prompt tokens.' },
+];
+
+const CREATED = 1_767_225_600; // 2026-01-01, fixed so the listing is byte-for-byte stable.
+
+export const MODELS_BODY = JSON.stringify({
+  object: 'list',
+  data: SPECS.map((s) => ({
+    id: s.id,
+    object: 'model',
+    created: CREATED,
+    owned_by: 'sim',
+    name: `Simulator: ${s.id.slice(4)}`,
+    description: s.description,
+    context_length: s.contextLength,
+    architecture: { modality: 'text->text', input_modalities: ['text'], output_modalities: ['text'], tokenizer: 'words' },
+    pricing: { prompt: s.prompt, completion: s.completion, request: '0', image: '0' },
+    top_provider: { context_length: s.contextLength, max_completion_tokens: null, is_moderated: false },
+    supported_parameters: ['max_tokens', 'temperature', 'stream', 'stream_options', 'tools', 'tool_choice'],
+  })),
+});
