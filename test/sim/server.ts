@@ -50,6 +50,9 @@ class RequestScope implements ReplyScope {
   private readonly timers = new Set<NodeJS.Timeout>();
   ended = false;
   destroyedByServer = false;
+  private markClosed!: () => void;
+  /** Settles once the response's 'close' has been handled (stats updated). */
+  readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
 
   later(ms: number, fn: () => void): void {
     if (this.ended) return;
@@ -64,6 +67,12 @@ class RequestScope implements ReplyScope {
   destroy(res: ServerResponse): void {
     this.destroyedByServer = true;
     res.destroy();
+  }
+
+  /** Called from the response's 'close' handler, after the stats are updated. */
+  settle(): void {
+    this.end();
+    this.markClosed();
   }
 
   end(): void {
@@ -119,10 +128,10 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
     const scope = new RequestScope();
     scopes.add(scope);
     res.once('close', () => {
-      scope.end();
       scopes.delete(scope);
       stats.inFlight--;
       if (!res.writableFinished && !scope.destroyedByServer) stats.aborted++;
+      scope.settle();
     });
     if (!authorized(req)) return refuseUnauthorized(res);
 
@@ -190,11 +199,15 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
         stats: () => ({ ...stats }),
         reset: resetState,
         close: () =>
-          (closing ??= new Promise<void>((done) => {
-            for (const scope of scopes) scope.end();
-            server.close(() => done());
+          (closing ??= (async () => {
+            const pending = [...scopes].map((scope) => {
+              scope.end();
+              return scope.closed;
+            });
+            const stopped = new Promise<void>((done) => server.close(() => done()));
             server.closeAllConnections();
-          })),
+            await Promise.all([stopped, ...pending]);
+          })()),
       });
     });
   });
