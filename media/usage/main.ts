@@ -19,10 +19,15 @@ const app = document.getElementById('app') as HTMLElement;
 
 // ---- formatting -------------------------------------------------------------------------------------------------
 
+const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const small = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
+
+/** Dollars to the cent from $1 up; below that, three significant digits so small costs never read as $0.00. */
 function usd(value: number): string {
   if (value === 0) return '$0.00';
-  if (Math.abs(value) < 0.01) return `$${value.toPrecision(2)}`;
-  return `$${value.toFixed(2)}`;
+  if (Math.abs(value) >= 1) return `$${cents.format(value)}`;
+  const text = small.format(value);
+  return `$${(text.split('.')[1]?.length ?? 0) < 2 ? cents.format(value) : text}`;
 }
 
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
@@ -133,8 +138,9 @@ app.replaceChildren(
 
 // ---- rendering --------------------------------------------------------------------------------------------------
 
-let costChart: Chart<'bar'> | undefined;
-let tokenChart: Chart<'bar'> | undefined;
+type BarChart = Chart<'bar', number[], string>;
+let costChart: BarChart | undefined;
+let tokenChart: BarChart | undefined;
 let last: UsageMessage | undefined;
 
 function datasets(summary: Summary, pick: 'costUsd' | 'tokens', palette: string[]): ChartDataset<'bar', number[]>[] {
@@ -160,7 +166,7 @@ function datasets(summary: Summary, pick: 'costUsd' | 'tokens', palette: string[
     });
 }
 
-function drawChart(existing: Chart<'bar'> | undefined, canvas: HTMLCanvasElement, summary: Summary, pick: 'costUsd' | 'tokens'): Chart<'bar'> {
+function drawChart(existing: BarChart | undefined, canvas: HTMLCanvasElement, summary: Summary, pick: 'costUsd' | 'tokens'): BarChart {
   const t = theme();
   const labels = summary.days.map((d) => d.slice(5));
   const data = { labels, datasets: datasets(summary, pick, t.palette) };
@@ -170,7 +176,7 @@ function drawChart(existing: Chart<'bar'> | undefined, canvas: HTMLCanvasElement
     existing.update('none');
     return existing;
   }
-  return new Chart(canvas, {
+  return new Chart<'bar', number[], string>(canvas, {
     type: 'bar',
     data,
     options: {

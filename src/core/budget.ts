@@ -49,10 +49,12 @@ export function nextBudgetAlert(status: BudgetStatus, state: BudgetAlertState | 
   return { state: current };
 }
 
+/** Dollars to the cent from $1 up; below that, three significant digits so small costs never read as $0.00. */
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0.00';
-  if (Math.abs(usd) < 0.01) return `$${usd.toPrecision(2)}`;
-  return `$${usd.toFixed(2)}`;
+  if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
+  const text = usd.toLocaleString('en-US', { maximumSignificantDigits: 3 });
+  return (text.split('.')[1]?.length ?? 0) < 2 ? `$${usd.toFixed(2)}` : `$${text}`;
 }
 
 function spent(status: BudgetStatus): string {

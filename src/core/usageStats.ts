@@ -31,15 +31,19 @@ export interface SpendTotals {
 }
 
 export function spendTotals(records: readonly UsageRecord[], now: number): SpendTotals {
-  const today = localDay(now);
-  const month = localMonth(now);
+  // Compare timestamps with local midnight boundaries instead of formatting a date per record.
+  const d = new Date(now);
+  const dayStart = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const dayEnd = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+  const monthStart = new Date(d.getFullYear(), d.getMonth(), 1).getTime();
+  const monthEnd = new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime();
   let todaySpentUsd = 0;
   let monthSpentUsd = 0;
   for (const r of records) {
+    if (r.at < monthStart || r.at >= monthEnd) continue;
     const cost = requestCostUsd(r);
-    if (cost === 0) continue;
-    if (localMonth(r.at) === month) monthSpentUsd += cost;
-    if (localDay(r.at) === today) todaySpentUsd += cost;
+    monthSpentUsd += cost;
+    if (r.at >= dayStart && r.at < dayEnd) todaySpentUsd += cost;
   }
   return { todaySpentUsd, monthSpentUsd };
 }
@@ -102,8 +106,7 @@ interface ModelAcc extends Omit<ModelStats, 'p50FirstTokenMs' | 'p95FirstTokenMs
 
 /** Aggregates the records that fall in the window (the last `days` local days, today included). */
 export function summarizeUsage(records: readonly UsageRecord[], opts: SummaryOptions): UsageSummary {
-  const days = dayWindow(opts.now, opts.days ?? 30);
-  const inWindow = new Set(days);
+  const { days, starts } = dayWindow(opts.now, opts.days ?? 30);
   const models = new Map<string, ModelAcc>();
   const perDay = new Map<string, DayModelStats>();
   const model = (id: string): ModelAcc => {
@@ -128,8 +131,8 @@ export function summarizeUsage(records: readonly UsageRecord[], opts: SummaryOpt
   let totalRequests = 0;
   let totalTokens = 0;
   for (const r of records) {
-    const day = localDay(r.at);
-    if (!inWindow.has(day)) continue;
+    const day = dayOf(r.at, days, starts);
+    if (day === undefined) continue;
     if (!r.error) {
       const m = model(r.answeredBy);
       const tokens = r.usage.promptTokens + r.usage.completionTokens;
@@ -194,14 +197,31 @@ export function summarizeUsage(records: readonly UsageRecord[], opts: SummaryOpt
   };
 }
 
-/** The last `count` local days ending with the day of `now`, oldest first (DST-safe: steps by calendar day). */
-function dayWindow(now: number, count: number): string[] {
+/** The last `count` local days ending with the day of `now`, oldest first, with each day's local midnight and one
+ * more boundary at the end. Steps by calendar day, so days of 23 or 25 hours (DST) are handled. */
+function dayWindow(now: number, count: number): { days: string[]; starts: number[] } {
   const d = new Date(now);
-  const out: string[] = [];
-  for (let i = count - 1; i >= 0; i--) {
-    out.push(localDay(new Date(d.getFullYear(), d.getMonth(), d.getDate() - i, 12).getTime()));
+  const days: string[] = [];
+  const starts: number[] = [];
+  for (let i = count - 1; i >= -1; i--) {
+    const start = new Date(d.getFullYear(), d.getMonth(), d.getDate() - i).getTime();
+    starts.push(start);
+    if (i >= 0) days.push(localDay(start));
   }
-  return out;
+  return { days, starts };
+}
+
+/** The window day containing `at`, by binary search over the day boundaries; undefined outside the window. */
+function dayOf(at: number, days: readonly string[], starts: readonly number[]): string | undefined {
+  if (at < starts[0] || at >= starts[starts.length - 1]) return undefined;
+  let lo = 0;
+  let hi = days.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return days[lo];
 }
 
 const CSV_COLUMNS = [

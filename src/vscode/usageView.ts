@@ -66,15 +66,11 @@ export function showUsageView(ctx: vscode.ExtensionContext, deps: UsageViewDeps)
     }),
   ];
 
-  panel.onDidDispose(
-    () => {
-      if (timer) clearTimeout(timer);
-      for (const s of subscriptions) s.dispose();
-      current = undefined;
-    },
-    undefined,
-    ctx.subscriptions,
-  );
+  panel.onDidDispose(() => {
+    if (timer) clearTimeout(timer);
+    for (const s of subscriptions) s.dispose();
+    current = undefined;
+  });
 }
 
 async function exportCsv(ledger: UsageLedger): Promise<UsageHostMessage> {
