@@ -15,6 +15,15 @@ const common = {
   legalComments: 'none',
 };
 
+// The tokenizer's tables are megabytes: they live in their own file, required only on the first token estimate.
+const TOKENIZER = 'gpt-tokenizer/encoding/o200k_base';
+const tokenizerAsSibling = {
+  name: 'tokenizer-as-sibling',
+  setup(b) {
+    b.onResolve({ filter: /^gpt-tokenizer\/encoding\/o200k_base$/ }, () => ({ path: './tokenizer.js', external: true }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   {
@@ -25,8 +34,18 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    // Code loaded only when first needed (router, SDK, tokenizer) goes in its own chunk-free lazy require.
     mainFields: ['module', 'main'],
+    plugins: [tokenizerAsSibling],
+    metafile: true,
+  },
+  {
+    ...common,
+    entryPoints: { tokenizer: TOKENIZER },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: false,
   },
   {
     ...common,
@@ -58,7 +77,8 @@ async function main() {
     console.log('[watch] build started');
     return;
   }
-  await Promise.all(live.map((b) => esbuild.build(b)));
+  const results = await Promise.all(live.map((b) => esbuild.build(b)));
+  if (process.argv.includes('--metafile')) fs.writeFileSync('dist/meta.json', JSON.stringify(results[0].metafile));
   fs.chmodSync('dist/cli.js', 0o755);
 }
 

@@ -3,14 +3,15 @@
 // on open a torn last line is dropped (with a warning) and every earlier line is kept.
 import { mkdir, readFile, appendFile, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Emitter, DisposableStore, type Event, type IDisposable } from './lifecycle';
 import type { AttemptEvent, AttemptOutcome, RoutingEvent, Usage } from './types';
 
 const OUTCOMES = ['ok', 'error', 'timeout', 'skipped-breaker-open', 'cancelled', 'hedge-lost', 'broken-after-tokens'] as const satisfies readonly AttemptOutcome[];
 const TIERS = ['fast', 'balanced', 'strong', 'reasoning'] as const;
 
-const count = z.number().int().min(0);
+const count = z.int().check(z.minimum(0));
+const nonNegative = z.number().check(z.minimum(0));
 const usageSchema = z.object({
   promptTokens: count,
   completionTokens: count,
@@ -24,12 +25,12 @@ const otherAttemptSchema = z.object({
   model: z.string(),
   endpoint: z.string(),
   outcome: z.enum(OUTCOMES),
-  status: z.number().int().optional(),
-  errorCode: z.string().optional(),
-  msTotal: z.number().min(0),
-  usage: usageSchema.optional(),
+  status: z.optional(z.int()),
+  errorCode: z.optional(z.string()),
+  msTotal: nonNegative,
+  usage: z.optional(usageSchema),
   /** What this attempt cost on its own (a hedge that lost, a stream broken after tokens); not in `costUsd`. */
-  costUsd: z.number().min(0).optional(),
+  costUsd: z.optional(nonNegative),
 });
 
 export const usageRecordSchema = z.object({
@@ -49,12 +50,12 @@ export const usageRecordSchema = z.object({
   /** Tokens of the answering attempt. Cached tokens are inside promptTokens, reasoning inside completionTokens. */
   usage: usageSchema,
   /** Cost of the answering attempt in USD. The request's full cost is `requestCostUsd(record)`. */
-  costUsd: z.number().min(0),
-  msToFirstToken: z.number().min(0),
-  msTotal: z.number().min(0),
-  tier: z.enum(TIERS).optional(),
+  costUsd: nonNegative,
+  msToFirstToken: nonNegative,
+  msTotal: nonNegative,
+  tier: z.optional(z.enum(TIERS)),
   /** Set when no candidate answered (the record exists because some attempt was billed). */
-  error: z.string().optional(),
+  error: z.optional(z.string()),
 });
 
 export type UsageRecord = z.infer<typeof usageRecordSchema>;
