@@ -42,3 +42,30 @@ export function chunksFromCompletion(c: ChatCompletion): ChatCompletionChunk[] {
   if (c.usage) out.push({ ...base, choices: [], usage: c.usage });
   return out;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optionalString = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+
+/** Why a parsed stream event is not a usable chunk (so it becomes a malformed-stream error, not a crash); undefined if fine. */
+export function chunkShapeProblem(v: unknown): string | undefined {
+  if (!isObject(v)) return 'event data is not an object';
+  if (!Array.isArray(v.choices)) return 'event without a "choices" list';
+  for (const c of v.choices) {
+    if (!isObject(c)) return 'a choice is not an object';
+    if (c.delta !== undefined && c.delta !== null && !isObject(c.delta)) return 'a choice\'s "delta" is not an object';
+    if (isObject(c.delta) && !optionalString(c.delta.content)) return 'a choice\'s "delta.content" is not text';
+  }
+  return undefined;
+}
+
+/** Like chunkShapeProblem, for a non-streamed answer. */
+export function completionShapeProblem(v: unknown): string | undefined {
+  if (!isObject(v)) return 'the answer is not a JSON object';
+  if (!Array.isArray(v.choices)) return 'JSON without "choices"';
+  for (const c of v.choices) {
+    if (!isObject(c)) return 'a choice is not an object';
+    if (c.message !== undefined && c.message !== null && !isObject(c.message)) return 'a choice\'s "message" is not an object';
+    if (isObject(c.message) && !optionalString(c.message.content)) return 'a choice\'s "message.content" is not text';
+  }
+  return undefined;
+}

@@ -48,7 +48,7 @@ export function effectiveGateway(config: Config, userSetBaseUrl?: boolean): Gate
   return {
     id: 'gateway',
     baseUrl,
-    headers: { ...preset.headers },
+    headers: { ...preset.headers, ...config.gateway.headers },
     secretName: GATEWAY_SECRET,
     preset: config.gateway.preset,
     bareModelIds: preset.bareModelIds ?? false,

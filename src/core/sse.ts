@@ -1,6 +1,7 @@
 // Server-sent events → OpenAI chunk objects. One JSON.parse per event, nothing else on the hot path.
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { chunkShapeProblem } from './chunks';
 
 export interface ChunkHandlers {
   chunk(chunk: ChatCompletionChunk): void;
@@ -31,6 +32,8 @@ export function createChunkParser(h: ChunkHandlers): EventSourceParser {
         return h.upstreamError(typeof e.message === 'string' ? e.message : 'the upstream reported an error mid-stream', status);
       }
       if (ev.event === 'error') return h.upstreamError('the upstream reported an error mid-stream', undefined);
+      const problem = chunkShapeProblem(parsed);
+      if (problem) return h.malformed(problem);
       h.chunk(parsed as ChatCompletionChunk);
     },
   });
