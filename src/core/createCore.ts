@@ -64,7 +64,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   };
   const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) => selectModel({ messages: req.messages }, config, status ?? budget());
   const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens, now });
-  const ledgerSubscription = { dispose() {} };
+  const ledgerSubscription = ledger.attach(router.onEvent);
 
   const refreshCatalog = async () => {
     const gateway = effectiveGateway(config, userSetBaseUrl);

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Core } from '../core/createCore';
 import { Emitter, type IDisposable } from '../core/lifecycle';
-import type { BudgetStatus, DoneEvent, ModelInfo } from '../core/types';
+import type { BudgetStatus, DoneEvent, ModelInfo, RoutingEvent } from '../core/types';
+import { showBudgetAlert } from './budgetAlerts';
 import type { RoutingLog } from './log';
 import type { KeyStore } from './secrets';
 import type { SettingsSource } from './settings';
@@ -57,11 +58,14 @@ export class Services implements IDisposable {
     });
     this.subscriptions.push(
       this.log.attach(core.router.onEvent),
-      core.router.onEvent((e) => {
+      core.router.onEvent((e: RoutingEvent) => {
         if (e.type === 'done') this.lastAnswer = e;
         if (e.type === 'done' || e.type === 'breaker') this.fireState();
       }),
-      core.ledger.onDidChange(() => this.fireState()),
+      core.ledger.onDidChange(() => {
+        showBudgetAlert(this.ctx, core.budget());
+        this.fireState();
+      }),
     );
     this.loaded = core;
     this.fireState();

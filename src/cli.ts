@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `switchboard` CLI over the same core as the extension. Exit codes: 0 ok, 2 bad input, 3 every candidate failed.
+import { runAsk, runModels, runSelect, runServe, runUsage } from './cli/commands';
+import { parseCli, USAGE } from './cli/options';
+import { ConfigError, SwitchboardError } from './core/errors';
+import { redact } from './core/redact';
+
+async function main(): Promise<number> {
+  const opts = parseCli(process.argv.slice(2), process.env);
+  switch (opts.command) {
+    case 'ask':
+      return runAsk(opts);
+    case 'select':
+      return runSelect(opts);
+    case 'models':
+      return runModels(opts);
+    case 'serve':
+      return runServe(opts);
+    case 'usage':
+      return runUsage(opts);
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    default:
+      throw new ConfigError('command', `Unknown command "${opts.command}".\n\n${USAGE}`);
+  }
+}
+
+const secrets = () => [process.env.SWITCHBOARD_API_KEY, process.env.OPENAI_API_KEY].filter((k): k is string => !!k);
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`switchboard: ${redact(message, secrets())}\n`);
+    if (err instanceof ConfigError || (err instanceof SwitchboardError && (err.code === 'bad-request' || err.code === 'no-key'))) process.exitCode = 2;
+    else if (err instanceof SwitchboardError) process.exitCode = 3;
+    else process.exitCode = 1;
+  },
+);

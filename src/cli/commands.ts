@@ -1,0 +1,129 @@
+import { createCore, type Core } from '../core/createCore';
+import { ConfigError, StreamBrokenError, SwitchboardError } from '../core/errors';
+import { formatEvent } from '../core/eventLog';
+import { redact } from '../core/redact';
+import type { AttemptEvent, DoneEvent, RoutingEvent } from '../core/types';
+import { envKeys, type CliOptions } from './options';
+
+const CATALOG_WAIT_MS = 2000;
+const keysInEnv = () => [process.env.SWITCHBOARD_API_KEY, process.env.OPENAI_API_KEY].filter((k): k is string => !!k);
+
+async function openCore(opts: CliOptions): Promise<Core> {
+  const core = await createCore({
+    config: opts.config,
+    userSetBaseUrl: opts.userSetBaseUrl,
+    keys: envKeys(process.env),
+    usageFile: opts.usageFile,
+    onWarning: (m) => process.stderr.write(`switchboard: ${m}\n`),
+  });
+  if (opts.verbose) core.router.onEvent((e: RoutingEvent) => process.stderr.write(redact(formatEvent(e), keysInEnv()) + '\n'));
+  return core;
+}
+
+function requireText(opts: CliOptions, what: string): string {
+  const text = opts.text.trim();
+  if (!text) throw new ConfigError('prompt', `${what} needs a prompt, e.g. switchboard ${opts.command} "Explain quantum computing in one sentence."`);
+  return text;
+}
+
+export async function runAsk(opts: CliOptions): Promise<number> {
+  const prompt = requireText(opts, 'ask');
+  const core = await openCore(opts);
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  // A one-shot process has no cached catalog: give the gateway's /models (prices) a moment so costUsd is exact.
+  await Promise.race([core.listModels({ waitForGateway: true }), new Promise((r) => setTimeout(r, CATALOG_WAIT_MS).unref())]);
+  const attempts: Pick<AttemptEvent, 'model' | 'outcome' | 'msTotal' | 'status'>[] = [];
+  let text = '';
+  let done: DoneEvent | undefined;
+  try {
+    for await (const y of core.router.route({ model: core.config().model, messages: [{ role: 'user', content: prompt }] }, { signal: ac.signal })) {
+      if (y.type === 'chunk') {
+        text += y.text;
+        if (!opts.json) process.stdout.write(y.text);
+      } else if (y.type === 'attempt') attempts.push({ model: y.model, outcome: y.outcome, msTotal: y.msTotal, status: y.status });
+      else if (y.type === 'done') done = y;
+    }
+  } catch (err) {
+    if (err instanceof StreamBrokenError && !opts.json) process.stdout.write('\n[answer interrupted]\n');
+    if (opts.json && err instanceof SwitchboardError) {
+      process.stdout.write(JSON.stringify({ error: { code: err.code, message: redact(err.message, keysInEnv()) }, text, attempts: attempts.map(toJsonAttempt) }, null, 2) + '\n');
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await core.flush();
+    core.dispose();
+  }
+  if (opts.json) {
+    process.stdout.write(
+      JSON.stringify({ model: done?.answeredBy, text, usage: done?.usage, costUsd: done?.costUsd, selection: done?.selection, attempts: attempts.map(toJsonAttempt) }, null, 2) + '\n',
+    );
+  } else if (!text.endsWith('\n')) process.stdout.write('\n');
+  return 0;
+}
+
+const toJsonAttempt = (a: Pick<AttemptEvent, 'model' | 'outcome' | 'msTotal' | 'status'>) => ({ model: a.model, outcome: a.outcome, ms: Math.round(a.msTotal), ...(a.status ? { status: a.status } : {}) });
+
+export async function runSelect(opts: CliOptions): Promise<number> {
+  const prompt = requireText(opts, 'select');
+  const { selectModel } = await import('../core/select');
+  const decision = selectModel({ messages: [{ role: 'user', content: prompt }] }, opts.config);
+  if (opts.json) process.stdout.write(JSON.stringify({ tier: decision.tier, model: decision.model, reasons: decision.reasons, confidence: decision.confidence }, null, 2) + '\n');
+  else process.stdout.write(`${decision.tier} → ${decision.model}\n${decision.reasons.map((r) => `  - ${r}`).join('\n')}\n`);
+  return 0;
+}
+
+export async function runModels(opts: CliOptions): Promise<number> {
+  const core = await openCore(opts);
+  try {
+    const models = await core.listModels({ waitForGateway: true });
+    if (opts.json) process.stdout.write(JSON.stringify(models, null, 2) + '\n');
+    else {
+      const rows = models.map((m) => [m.id, `$${(m.pricing.input * 1e6).toFixed(2)}/$${(m.pricing.output * 1e6).toFixed(2)} per 1M`, `${Math.round(m.contextWindow / 1000)}k`, m.tags.join(',')]);
+      const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+      for (const r of rows) process.stdout.write(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}\n`);
+    }
+  } finally {
+    core.dispose();
+  }
+  return 0;
+}
+
+export async function runUsage(opts: CliOptions): Promise<number> {
+  const core = await openCore(opts);
+  try {
+    const { summarizeUsage } = await import('../core/usageStats');
+    const summary = summarizeUsage(core.ledger.records(), { now: Date.now() });
+    if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else {
+      process.stdout.write(`today $${summary.todaySpentUsd.toFixed(4)} · this month $${summary.monthSpentUsd.toFixed(4)}\n`);
+      for (const m of summary.perModel) {
+        process.stdout.write(
+          `${m.model}: ${m.requests} answers (${m.answeredAsFallback} as fallback, ${m.failures} failed attempts), ${m.promptTokens}+${m.completionTokens} tokens, $${m.costUsd.toFixed(6)}, p50 ${Math.round(m.p50TotalMs)} ms\n`,
+        );
+      }
+    }
+  } finally {
+    core.dispose();
+  }
+  return 0;
+}
+
+export async function runServe(opts: CliOptions): Promise<number> {
+  const core = await openCore(opts);
+  const { startLocalGateway } = await import('../gateway/server');
+  const gw = await startLocalGateway({ core, port: opts.port ?? opts.config.localGateway.port, token: opts.token });
+  process.stdout.write(`listening on ${gw.url}\n`);
+  if (!opts.token) process.stderr.write(`local token: ${gw.token}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await gw.close();
+  await core.flush();
+  core.dispose();
+  return 0;
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseConfig, type Config } from '../core/config';
+import { ConfigError } from '../core/errors';
+
+export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
+
+Usage:
+  switchboard ask "prompt" [--model M] [--json]      stream an answer (--json: {model, text, usage, costUsd, attempts})
+  switchboard select "prompt" [--json]               which tier and model smart-select picks, and why (no model call)
+  switchboard models [--json]                        the model catalog (built-in + the gateway's /models)
+  switchboard serve [--port N] [--token T]           local OpenAI-compatible gateway on 127.0.0.1
+  switchboard usage [--json]                         tokens, cost and fallbacks per model from the usage ledger
+
+Options:
+  --base-url URL       gateway base URL (switchboard.gateway.baseUrl)
+  --config FILE        JSON object of settings without the "switchboard." prefix, e.g. {"model": "sim/echo"}
+  --usage-file FILE    usage ledger (default: ~/.config/switchboard/usage.jsonl)
+  --verbose            print every routing decision and attempt to stderr
+
+Key: SWITCHBOARD_API_KEY, then OPENAI_API_KEY. Direct providers: SWITCHBOARD_PROVIDER_KEY_<NAME>.
+Exit codes: 0 ok, 2 bad input, 3 every candidate failed.`;
+
+export interface CliOptions {
+  command: string;
+  text: string;
+  json: boolean;
+  verbose: boolean;
+  model?: string;
+  port?: number;
+  token?: string;
+  usageFile: string;
+  config: Config;
+  /** True when --base-url or the config file set the base URL (a preset then does not override it). */
+  userSetBaseUrl: boolean;
+}
+
+/** Parses argv; every problem is a ConfigError naming the option or setting (exit code 2). */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        'base-url': { type: 'string' },
+        config: { type: 'string' },
+        'usage-file': { type: 'string' },
+        port: { type: 'string' },
+        token: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw new ConfigError('argv', `${(e as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const [command = 'help', ...rest] = positionals;
+  const flat: Record<string, unknown> = {};
+  if (values.config) Object.assign(flat, readConfigFile(values.config));
+  if (values['base-url']) flat['gateway.baseUrl'] = values['base-url'];
+  if (values.model) flat.model = values.model;
+  const { config, problems } = parseConfig(flat);
+  if (problems.length) throw new ConfigError(problems[0].setting, problems.map((p) => p.message).join('\n'));
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('--port', `--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}.`);
+  }
+  const configDir = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return {
+    command: values.help ? 'help' : command,
+    text: rest.join(' '),
+    json: values.json ?? false,
+    verbose: values.verbose ?? false,
+    model: values.model,
+    port,
+    token: values.token,
+    usageFile: values['usage-file'] ?? join(configDir, 'switchboard', 'usage.jsonl'),
+    config,
+    userSetBaseUrl: 'gateway.baseUrl' in flat,
+  };
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError('--config', `--config ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError('--config', `--config ${file}: not valid JSON (${(e as Error).message}).`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError('--config', `--config ${file}: must be a JSON object of settings, e.g. {"model": "sim/echo", "timeouts.firstTokenMs": 300}.`);
+  }
+  return json as Record<string, unknown>;
+}
+
+/** Keys from the environment: the one key, and SWITCHBOARD_PROVIDER_KEY_<NAME> for direct providers. */
+export function envKeys(env: NodeJS.ProcessEnv): (secretName: string) => Promise<string | undefined> {
+  return async (secretName) => {
+    if (secretName === 'switchboard.apiKey') return env.SWITCHBOARD_API_KEY || env.OPENAI_API_KEY || undefined;
+    const provider = secretName.startsWith('switchboard.providerKey.') ? secretName.slice('switchboard.providerKey.'.length) : undefined;
+    if (!provider) return undefined;
+    return env[`SWITCHBOARD_PROVIDER_KEY_${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] || undefined;
+  };
+}
