@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
+import { isLoopbackUrl } from './core/candidates';
+import { effectiveGateway } from './core/endpoints';
 import { registerAskModel } from './vscode/askCommand';
+import type { FeatureDeps } from './vscode/featureDeps';
+import { registerGatewayCommands } from './vscode/gatewayCommands';
+import { registerLmProvider } from './vscode/lmProvider';
+import { registerParticipant } from './vscode/participant';
 import { ChatViewProvider } from './vscode/chatView';
 import { registerExplain } from './vscode/explainCommand';
 import { registerKeyCommands } from './vscode/keyCommands';
@@ -26,6 +32,17 @@ export function activate(context: vscode.ExtensionContext): void {
     log: (line) => log.info(line),
     onError: (err) => void showError(err, log),
   });
+  const features: FeatureDeps = {
+    core: () => services.core(),
+    currentModel: () => settings.config().model,
+    setModel: (model) => settings.setModel(model),
+    log: (line) => log.info(line),
+    canSendWithoutPrompt: async () => (await keys.hasGatewayKey()) || isLoopbackUrl(effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl),
+    promptForKey: async () => {
+      await vscode.commands.executeCommand('switchboard.setApiKey');
+      return keys.hasGatewayKey();
+    },
+  };
   const statusBar = new ModelStatusBar();
   statusBar.render(services.state());
 
@@ -42,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): void {
     registerSwitchModel(context, { listModels: () => services.listModels(), currentModel: () => settings.config().model, setModel: (m) => settings.setModel(m) }),
     registerKeyCommands(keys, settings, () => services.keysChanged()),
     registerUsageCommand(context, services),
+    registerLmProvider(context, features),
+    registerParticipant(context, features),
+    registerGatewayCommands(context, features),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
     vscode.commands.registerCommand('switchboard.manage', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false)),

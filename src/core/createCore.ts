@@ -7,9 +7,9 @@ import { effectiveGateway } from './endpoints';
 import type { IDisposable } from './lifecycle';
 import { Router, type RouterOptions } from './router';
 import { selectModel, type SelectInput } from './select';
-import { estimateTokens } from './tokens';
+import { estimateTokensSoon } from './tokens';
 import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
-import { UsageLedger } from './usage';
+import { requestCostUsd, UsageLedger } from './usage';
 import { localDay, spendTotals, type SpendTotals } from './usageStats';
 
 export interface CoreOptions {
@@ -54,16 +54,20 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const now = opts.now ?? Date.now;
   const ledger = await UsageLedger.open(opts.usageFile, { now, onWarning: opts.onWarning });
   const catalog = new Catalog({ now });
-  // Spend is summed once per ledger change (or new day), not per request.
+  // Spend is summed over the ledger once per day; each new record adds its cost.
   let spend: { day: string; totals: SpendTotals } | undefined;
-  const ledgerChanged = ledger.onDidChange(() => (spend = undefined));
+  const ledgerChanged = ledger.onDidChange((r) => {
+    if (!spend || localDay(r.at) !== spend.day) return void (spend = undefined);
+    const cost = requestCostUsd(r);
+    spend.totals = { todaySpentUsd: spend.totals.todaySpentUsd + cost, monthSpentUsd: spend.totals.monthSpentUsd + cost };
+  });
   const budget = () => {
     const t = now();
     if (spend?.day !== localDay(t)) spend = { day: localDay(t), totals: spendTotals(ledger.records(), t) };
     return budgetStatus(spend.totals, config.budget, t);
   };
   const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) => selectModel({ messages: req.messages }, config, status ?? budget());
-  const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens, now });
+  const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, now });
   const ledgerSubscription = ledger.attach(router.onEvent);
 
   const refreshCatalog = async () => {

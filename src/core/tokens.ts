@@ -45,3 +45,18 @@ export function estimatePromptTokens(messages: readonly ChatCompletionMessagePar
 export function tokenizerLoaded(): boolean {
   return tokenizer !== undefined;
 }
+
+let loadScheduled = false;
+
+/**
+ * For the request path: exact once the tokenizer is loaded; until then a length-based estimate, with the tokenizer
+ * loaded on a later tick so no request (or cancellation) waits for its multi-megabyte tables.
+ */
+export function estimateTokensSoon(text: string): number {
+  if (tokenizer) return estimateTokens(text);
+  if (!loadScheduled) {
+    loadScheduled = true;
+    setTimeout(() => void load(), 50).unref();
+  }
+  return Math.ceil(text.length / 4);
+}

@@ -88,11 +88,14 @@ const MAX_PENDING_REQUESTS = 1000;
 const ZERO_USAGE: Usage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: false };
 
 export class UsageLedger implements IDisposable {
-  private readonly changed = new Emitter<void>();
-  readonly onDidChange: Event<void> = this.changed.event;
+  private readonly changed = new Emitter<UsageRecord>();
+  /** Fires with each new record. */
+  readonly onDidChange: Event<UsageRecord> = this.changed.event;
   private readonly pending = new Map<string, AttemptEvent[]>();
   private readonly subscriptions = new DisposableStore();
   private writes: Promise<void> = Promise.resolve();
+  /** Lines waiting for the next append; records that arrive during an append go out together in the next one. */
+  private queued: string[] = [];
 
   private constructor(
     readonly file: string,
@@ -115,13 +118,17 @@ export class UsageLedger implements IDisposable {
   /** Adds a record; it is visible in `records()` at once and on disk once `flush()` resolves. Never rejects. */
   record(r: UsageRecord): Promise<void> {
     this.all.push(r);
-    const line = JSON.stringify(r) + '\n';
-    this.writes = this.writes.then(() =>
-      appendFile(this.file, line, 'utf8').catch((err: unknown) => {
-        this.warn(`Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. This request's usage is kept only until VS Code restarts.`);
-      }),
-    );
-    this.changed.fire();
+    this.queued.push(JSON.stringify(r) + '\n');
+    if (this.queued.length === 1) {
+      this.writes = this.writes.then(() => {
+        const batch = this.queued.join('');
+        this.queued = [];
+        return appendFile(this.file, batch, 'utf8').catch((err: unknown) => {
+          this.warn(`Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. This request's usage is kept only until VS Code restarts.`);
+        });
+      });
+    }
+    this.changed.fire(r);
     return this.writes;
   }
 

@@ -22,19 +22,24 @@ export function chatFrame(wb: Workbench, timeoutMs = 60_000): Promise<Frame> {
   return wb.frameWith(PROMPT, { what: 'the chat webview (a frame with [data-testid=prompt])', timeoutMs });
 }
 
+// Evaluated inside the webview. Kept as source text: tsx's keepNames would wrap named functions in a `__name`
+// helper that does not exist in the page.
+const READ_CHAT = `(() => {
+  const text = (el) => ((el && el.textContent) || '').trim();
+  const badges = [...document.querySelectorAll('[data-testid=badge]')];
+  const all = [...document.querySelectorAll('[data-testid=answer]')];
+  // The badge sits under its answer; if it is rendered beside rather than inside it, pair them by position.
+  const answers = all.map((a, i) => ({
+    state: a.getAttribute('data-state') || '',
+    body: text(a.querySelector('[data-testid=answer-body]')),
+    badge: text(a.querySelector('[data-testid=badge]') || (badges.length === all.length ? badges[i] : null)),
+  }));
+  const userMessages = [...document.querySelectorAll('[data-testid=user-message]')].map(text);
+  return { answers, userMessages };
+})()`;
+
 export async function readChat(frame: Frame): Promise<ChatSnapshot> {
-  return frame.evaluate(() => {
-    const text = (el: Element | null | undefined) => (el?.textContent ?? '').trim();
-    const badges = [...document.querySelectorAll('[data-testid=badge]')];
-    const answers = [...document.querySelectorAll('[data-testid=answer]')].map((a, i, all) => ({
-      state: a.getAttribute('data-state') ?? '',
-      body: text(a.querySelector('[data-testid=answer-body]')),
-      // The badge sits under its answer; if it is rendered beside rather than inside it, pair them by position.
-      badge: text(a.querySelector('[data-testid=badge]') ?? (badges.length === all.length ? badges[i] : null)),
-    }));
-    const userMessages = [...document.querySelectorAll('[data-testid=user-message]')].map((m) => text(m));
-    return { answers, userMessages };
-  });
+  return frame.evaluate<ChatSnapshot>(READ_CHAT);
 }
 
 /** Re-finds the chat frame on every poll (webview frames are replaced when the view is hidden or reloaded). */

@@ -93,16 +93,41 @@ export async function installExtension(options: { entry: string; dirs: CodeServe
   if (!/successfully installed/i.test(out)) throw new Error(`Installing ${vsix} into code-server failed:\n${out}`);
 }
 
-export function readSettings(dirs: CodeServerDirs): Record<string, unknown> {
-  if (!existsSync(dirs.settingsFile)) return {};
-  return JSON.parse(readFileSync(dirs.settingsFile, 'utf8')) as Record<string, unknown>;
+function readJsonObject(file: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
-/** Merges `patch` into the user settings.json (a key set to `undefined` is removed). VS Code watches the file. */
-export function writeSettings(dirs: CodeServerDirs, patch: Record<string, unknown>): void {
-  const merged: Record<string, unknown> = { ...BASE_SETTINGS, ...readSettings(dirs), ...patch };
+/** Merges `patch` into a settings file (a key set to `undefined` is removed). */
+function mergeSettingsFile(file: string, patch: Record<string, unknown>, base: Readonly<Record<string, unknown>> = {}): void {
+  const merged: Record<string, unknown> = { ...base, ...readJsonObject(file), ...patch };
   for (const [k, v] of Object.entries(patch)) if (v === undefined) delete merged[k];
-  writeFileSync(dirs.settingsFile, JSON.stringify(merged, null, 2) + '\n');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(merged, null, 2) + '\n');
+}
+
+/** The user settings.json (where the extension saves a model chosen in the quick pick). */
+export function readSettings(dirs: CodeServerDirs): Record<string, unknown> {
+  return readJsonObject(dirs.settingsFile);
+}
+
+/**
+ * Merges `patch` into the user settings.json. Write it before code-server starts: code-server does not notice
+ * later edits made to that file on disk (the workspace's settings file is watched; see writeWorkspaceSettings).
+ */
+export function writeSettings(dirs: CodeServerDirs, patch: Record<string, unknown>): void {
+  mergeSettingsFile(dirs.settingsFile, patch, BASE_SETTINGS);
+}
+
+export const workspaceSettingsFile = (dirs: CodeServerDirs): string => path.join(dirs.workspace, '.vscode', 'settings.json');
+
+export function readWorkspaceSettings(dirs: CodeServerDirs): Record<string, unknown> {
+  return readJsonObject(workspaceSettingsFile(dirs));
+}
+
+/** Merges `patch` into the workspace's .vscode/settings.json, which a running VS Code picks up within a second. */
+export function writeWorkspaceSettings(dirs: CodeServerDirs, patch: Record<string, unknown>): void {
+  mergeSettingsFile(workspaceSettingsFile(dirs), patch);
 }
 
 export interface StartCodeServerOptions {

@@ -11,9 +11,11 @@ import {
   installExtension,
   makeDirs,
   readSettings,
+  readWorkspaceSettings,
   startCodeServer,
   vsixPath,
   writeSettings,
+  writeWorkspaceSettings,
   type CodeServerDirs,
   type RunningCodeServer,
 } from './code-server';
@@ -56,8 +58,11 @@ export interface Instance {
   screenshot(label: string): Promise<string>;
   /** Runs `fn`; screenshots `<name>-<label>.png` on success, `-failure.png` plus logs on failure (and rethrows). */
   step<T>(label: string, fn: () => Promise<T>): Promise<T>;
+  /** The user settings.json (written before start; the extension saves its own changes there). */
   readSettings(): Record<string, unknown>;
-  writeSettings(patch: Record<string, unknown>): void;
+  readWorkspaceSettings(): Record<string, unknown>;
+  /** Changes settings in the running VS Code through the workspace's .vscode/settings.json (watched). */
+  writeWorkspaceSettings(patch: Record<string, unknown>): void;
   /** Files that must never hold the key: settings.json, every log, the extension's storage, code-server's output. */
   scanForSecret(secret: string): SecrecyReport;
   close(): Promise<void>;
@@ -157,7 +162,8 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
         }
       },
       readSettings: () => readSettings(dirs),
-      writeSettings: (patch) => writeSettings(dirs, patch),
+      readWorkspaceSettings: () => readWorkspaceSettings(dirs),
+      writeWorkspaceSettings: (patch) => writeWorkspaceSettings(dirs, patch),
       scanForSecret(secret) {
         const storage = path.join(dirs.userDataDir, 'User');
         const files = [

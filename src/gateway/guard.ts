@@ -1,0 +1,46 @@
+// Who may talk to the local gateway: a non-browser client on this machine holding the per-start token.
+// Host and Origin checks defend against DNS rebinding and drive-by requests from web pages; the token against
+// every other local process.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { openAIError, type HttpError } from './openaiErrors';
+
+/** A fresh local token: 32 random bytes, URL-safe. Never the provider key. */
+export function newLocalToken(): string {
+  return 'sb-local-' + randomBytes(32).toString('base64url');
+}
+
+export interface RequestGuard {
+  /** Undefined when the request may proceed. */
+  check(headers: IncomingHttpHeaders): HttpError | undefined;
+}
+
+export function createGuard(opts: { port: number; token: string }): RequestGuard {
+  const hosts = new Set([`127.0.0.1:${opts.port}`, `localhost:${opts.port}`]);
+  const expected = Buffer.from(`Bearer ${opts.token}`);
+  const tokenMatches = (header: string | undefined): boolean => {
+    if (!header) return false;
+    const given = Buffer.from(header);
+    // Length is not secret (every token has the same length); the bytes are compared in constant time.
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  return {
+    check(headers) {
+      if (headers.origin !== undefined)
+        return openAIError(403, `Requests from web pages are refused (Origin: ${headers.origin.slice(0, 100)}). Call the local gateway from a program, not a browser.`, 'permission_error', 'origin_not_allowed');
+      const host = headers.host?.toLowerCase();
+      if (!host || !hosts.has(host))
+        return openAIError(403, `Host "${(headers.host ?? '').slice(0, 100)}" is not allowed; use http://127.0.0.1:${opts.port}/v1.`, 'permission_error', 'host_not_allowed');
+      if (!tokenMatches(headers.authorization))
+        return openAIError(
+          401,
+          headers.authorization
+            ? 'The local gateway token is wrong. Copy the current one with "Switchboard: Copy Gateway Snippet" (it changes on every start).'
+            : 'Missing "Authorization: Bearer <local token>". Copy it with "Switchboard: Copy Gateway Snippet".',
+          'authentication_error',
+          'invalid_api_key',
+        );
+      return undefined;
+    },
+  };
+}

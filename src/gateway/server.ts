@@ -1,0 +1,226 @@
+// The local gateway: an OpenAI-compatible HTTP server on 127.0.0.1 over the same core as the chat view, so every
+// request through it is routed (smart-select, fallbacks, breakers), budgeted and recorded in the usage ledger.
+// Fields the caller sends (tools, tool_choice, response_format, …) pass through to the upstream untouched.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../core/errors';
+import type { ChatRequest, ChatRouter, ModelInfo } from '../core/types';
+import { CompletionAggregator } from './aggregate';
+import { readBody } from './body';
+import { createGuard, newLocalToken } from './guard';
+import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
+
+/** What the gateway needs of the core (`Core` from createCore satisfies it). */
+export interface GatewayCore {
+  readonly router: Pick<ChatRouter, 'route'>;
+  listModels(): Promise<ModelInfo[]>;
+}
+
+export interface LocalGatewayOptions {
+  core: GatewayCore;
+  /** 0 or undefined: any free port. */
+  port?: number;
+  /** Bearer token clients must send; a random one per start when omitted. */
+  token?: string;
+  /** Largest accepted request body. */
+  maxBodyBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalGateway {
+  /** `http://127.0.0.1:PORT/v1` */
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const SMART_SELECT_ID = 'smart-select';
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, e: HttpError, extraHeaders?: Record<string, string>): void {
+  sendJson(res, e.status, e.body, { ...e.headers, ...extraHeaders });
+}
+
+/** Resolves when the socket can take more, or the client went away. */
+function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+interface ParsedChat {
+  request: ChatRequest;
+  stream: boolean;
+  includeUsage: boolean;
+}
+
+function parseChat(text: string): ParsedChat | HttpError {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return openAIError(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return openAIError(400, 'The request body must be a JSON object.', 'invalid_request_error', 'invalid_body');
+  const { stream, ...rest } = body as Record<string, unknown> & { stream?: unknown; stream_options?: { include_usage?: unknown } | null };
+  if (typeof rest.model !== 'string' || !rest.model.trim())
+    return openAIError(400, `"model" is required: "${SMART_SELECT_ID}" or a model id from GET /v1/models.`, 'invalid_request_error', 'missing_model', 'model');
+  if (!Array.isArray(rest.messages) || rest.messages.length === 0)
+    return openAIError(400, '"messages" must be a non-empty array of chat messages.', 'invalid_request_error', 'invalid_messages', 'messages');
+  const isStream = stream === true;
+  // OpenAI refuses stream_options on a non-streamed request, and the upstream is asked without streaming then.
+  if (!isStream) delete rest.stream_options;
+  return { request: rest as unknown as ChatRequest, stream: isStream, includeUsage: isStream && rest.stream_options?.include_usage === true };
+}
+
+export async function startLocalGateway(opts: LocalGatewayOptions): Promise<LocalGateway> {
+  const token = opts.token || newLocalToken();
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const { core, log } = opts;
+  let guard = createGuard({ port: opts.port ?? 0, token });
+
+  async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, maxBody);
+    if (!body.ok) {
+      if (body.reason === 'too-large')
+        sendError(res, openAIError(413, `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`, 'invalid_request_error', 'request_too_large'), {
+          connection: 'close',
+        });
+      return;
+    }
+    const parsed = parseChat(body.text);
+    if ('status' in parsed) return sendError(res, parsed);
+    const ac = new AbortController();
+    // The client went away before the answer ended: abort the upstream request.
+    res.on('close', () => {
+      if (!res.writableFinished) ac.abort();
+    });
+    try {
+      if (parsed.stream) await streamAnswer(parsed, res, ac.signal);
+      else await completeAnswer(parsed, res, ac.signal);
+    } catch (err) {
+      if (ac.signal.aborted) return;
+      const e = httpErrorFrom(err);
+      log?.(`local gateway: ${parsed.request.model} → HTTP ${e.status} ${e.body.error.message}`);
+      if (!res.headersSent) return sendError(res, e);
+      // Mid-stream: OpenAI's own way of reporting an error inside an event stream.
+      res.end(`data: ${JSON.stringify(e.body)}\n\n`);
+    }
+  }
+
+  async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    for await (const y of core.router.route(p.request, { signal })) {
+      if (y.type !== 'chunk') continue;
+      const c = y.chunk;
+      if (!p.includeUsage && c.usage && c.choices.length === 0) continue;
+      // Headers wait for the first chunk, so a request that fails before answering gets a real HTTP status.
+      if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
+      if (!res.write(`data: ${JSON.stringify(c)}\n\n`)) {
+        await drained(res);
+        if (signal.aborted) return;
+      }
+    }
+    if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
+    res.end('data: [DONE]\n\n');
+  }
+
+  async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const acc = new CompletionAggregator();
+    let model = p.request.model;
+    // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
+    for await (const y of core.router.route(p.request, { signal, nonStreaming: true })) {
+      if (y.type === 'chunk') {
+        acc.add(y.chunk);
+        model = y.model;
+      }
+    }
+    sendJson(res, 200, acc.result(model));
+  }
+
+  async function models(res: ServerResponse): Promise<void> {
+    const list = await core.listModels();
+    const data = [
+      { id: SMART_SELECT_ID, object: 'model', created: 0, owned_by: 'switchboard' },
+      ...list.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: m.provider })),
+    ];
+    sendJson(res, 200, { object: 'list', data });
+  }
+
+  const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
+    const denied = guard.check(req.headers);
+    if (denied) {
+      req.resume();
+      return sendError(res, denied);
+    }
+    const path = req.url ?? '/';
+    const q = path.indexOf('?');
+    const route = q >= 0 ? path.slice(0, q) : path;
+    let work: Promise<void> | void;
+    if (route === '/v1/chat/completions') {
+      if (req.method !== 'POST') return sendError(res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), { allow: 'POST' });
+      work = chat(req, res);
+    } else if (route === '/v1/models') {
+      req.resume();
+      if (req.method !== 'GET') return sendError(res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), { allow: 'GET' });
+      work = models(res);
+    } else {
+      req.resume();
+      return sendError(res, openAIError(404, `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions and GET /v1/models.`, 'invalid_request_error', 'unknown_url'));
+    }
+    work.catch((err: unknown) => {
+      const e = httpErrorFrom(err);
+      log?.(`local gateway: ${req.method} ${route} failed: ${e.body.error.message}`);
+      if (!res.headersSent) sendError(res, e);
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new ConfigError('switchboard.localGateway.port', `Port ${opts.port} on 127.0.0.1 is already in use. Choose another in "switchboard.localGateway.port" (0 = any free port).`)
+          : e,
+      );
+    };
+    server.once('error', onError);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  guard = createGuard({ port, token });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    token,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // In-flight answers end now; their 'close' handlers abort the upstream requests.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

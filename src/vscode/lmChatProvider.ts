@@ -1,0 +1,167 @@
+// Switchboard's models in VS Code's own chat (the LanguageModelChatProvider API): every request goes through the
+// router, so it is routed, budgeted and recorded like the chat view's. No runtime `vscode` import: the part
+// constructors and the `lm` namespace are passed in, so the handlers are unit-tested with fakes.
+import { CancelledError } from '../core/errors';
+import { lmMessageText, toOpenAIMessages, toOpenAIToolChoice, toOpenAITools, ToolCallAccumulator } from '../core/lmMessages';
+import { Emitter } from '../core/lifecycle';
+import { estimateTokens } from '../core/tokens';
+import type { ChatRequest, ModelInfo } from '../core/types';
+import type { FeatureDeps } from './featureDeps';
+import type {
+  CancellationTokenLike,
+  DisposableLike,
+  LanguageModelChatInformation,
+  LanguageModelChatProvider,
+  LanguageModelChatRequestMessage,
+  LanguageModelResponsePart,
+  LmNamespaceLike,
+  LmPartFactory,
+  PrepareLanguageModelChatModelOptions,
+  ProgressLike,
+  ProvideLanguageModelChatResponseOptions,
+} from './lmTypes';
+
+export const LM_VENDOR = 'switchboard';
+const SMART_SELECT = 'smart-select';
+const DEFAULT_MAX_OUTPUT = 16_384;
+const TOKENS_PER_MESSAGE = 3;
+
+/** modelOptions VS Code callers may set that mean the same thing upstream. */
+const PASSED_OPTIONS = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'stop', 'frequency_penalty', 'presence_penalty', 'seed', 'reasoning_effort', 'parallel_tool_calls'] as const;
+
+function modelInfo(m: ModelInfo): LanguageModelChatInformation {
+  const price = `$${(m.pricing.input * 1e6).toFixed(2)} in / $${(m.pricing.output * 1e6).toFixed(2)} out per 1M tokens`;
+  return {
+    id: m.id,
+    name: m.name ?? m.id,
+    family: m.id,
+    version: m.source,
+    tooltip: `${m.id} via Switchboard (${price}; fallbacks and usage tracking apply)`,
+    detail: 'Switchboard',
+    maxInputTokens: m.contextWindow,
+    maxOutputTokens: Math.min(DEFAULT_MAX_OUTPUT, m.contextWindow),
+    capabilities: { toolCalling: m.supportsTools !== false, imageInput: m.supportsImages === true },
+  };
+}
+
+function smartSelectInfo(tierModels: (ModelInfo | undefined)[]): LanguageModelChatInformation {
+  const known = tierModels.filter((m): m is ModelInfo => !!m);
+  const window = known.length ? Math.min(...known.map((m) => m.contextWindow)) : 128_000;
+  return {
+    id: SMART_SELECT,
+    name: 'Smart Select',
+    family: SMART_SELECT,
+    version: '1',
+    tooltip: 'Switchboard picks a model per prompt (fast, balanced, strong or reasoning tier) and falls back when one fails.',
+    detail: 'Switchboard',
+    maxInputTokens: window,
+    maxOutputTokens: Math.min(DEFAULT_MAX_OUTPUT, window),
+    capabilities: {
+      toolCalling: known.every((m) => m.supportsTools !== false),
+      imageInput: known.length === tierModels.length && known.every((m) => m.supportsImages === true),
+    },
+  };
+}
+
+export class SwitchboardLmProvider implements LanguageModelChatProvider, DisposableLike {
+  private readonly changed = new Emitter<void>();
+  readonly onDidChangeLanguageModelChatInformation = this.changed.event;
+  private catalogSubscription: DisposableLike | undefined;
+
+  constructor(
+    private readonly deps: FeatureDeps,
+    private readonly parts: LmPartFactory,
+  ) {}
+
+  /** Tell VS Code to ask for the model list again (a key was stored, settings changed). */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideLanguageModelChatInformation(options: PrepareLanguageModelChatModelOptions, token: CancellationTokenLike): Promise<LanguageModelChatInformation[]> {
+    let ready = await this.deps.canSendWithoutPrompt();
+    // `silent` means the user must not be asked anything: without a key there are simply no models yet.
+    if (!ready && !options.silent) ready = await this.deps.promptForKey();
+    if (!ready || token.isCancellationRequested) return [];
+    const core = await this.deps.core();
+    this.catalogSubscription ??= core.catalog.onDidChange(() => this.changed.fire());
+    const models = await core.listModels();
+    const tiers = core.config().smartSelect.tiers;
+    const tierModels = [tiers.fast, tiers.balanced, tiers.strong, tiers.reasoning].map((id) => core.catalog.get(id));
+    return [smartSelectInfo(tierModels), ...models.map(modelInfo)];
+  }
+
+  async provideLanguageModelChatResponse(
+    model: LanguageModelChatInformation,
+    messages: readonly LanguageModelChatRequestMessage[],
+    options: ProvideLanguageModelChatResponseOptions,
+    progress: ProgressLike<LanguageModelResponsePart>,
+    token: CancellationTokenLike,
+  ): Promise<void> {
+    if (token.isCancellationRequested) return;
+    const core = await this.deps.core();
+    const req: ChatRequest = {
+      model: model.id,
+      messages: toOpenAIMessages(messages, { supportsImages: model.capabilities.imageInput === true }),
+    };
+    const tools = toOpenAITools(options.tools);
+    if (tools) {
+      req.tools = tools;
+      const choice = toOpenAIToolChoice(options.toolMode, options.tools);
+      if (choice) req.tool_choice = choice;
+    }
+    const mo = options.modelOptions ?? {};
+    for (const k of PASSED_OPTIONS) if (mo[k] !== undefined) (req as Record<string, unknown>)[k] = mo[k];
+
+    const ac = new AbortController();
+    const cancel = token.onCancellationRequested(() => ac.abort());
+    const calls = new ToolCallAccumulator();
+    const reportCalls = () => {
+      for (const c of calls.flush()) progress.report(this.parts.toolCall(c.callId, c.name, c.input));
+    };
+    try {
+      for await (const y of core.router.route(req, { signal: ac.signal })) {
+        if (y.type !== 'chunk') continue;
+        if (y.text) progress.report(this.parts.text(y.text));
+        const choice = y.chunk.choices[0];
+        if (!choice) continue;
+        calls.add(choice.delta);
+        if (choice.finish_reason && calls.pending) reportCalls();
+      }
+      if (calls.pending) reportCalls();
+    } catch (err) {
+      // Cancellation is the user's choice, not a failure to report.
+      if (err instanceof CancelledError || ac.signal.aborted) return;
+      this.deps.log(`language model ${model.id}: ${(err as Error).message}`);
+      throw err;
+    } finally {
+      cancel.dispose();
+    }
+  }
+
+  async provideTokenCount(_model: LanguageModelChatInformation, text: string | LanguageModelChatRequestMessage, _token: CancellationTokenLike): Promise<number> {
+    if (typeof text === 'string') return estimateTokens(text);
+    return TOKENS_PER_MESSAGE + estimateTokens(lmMessageText(text));
+  }
+
+  dispose(): void {
+    this.catalogSubscription?.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Registers the provider when this VS Code has the API (1.104+); on older versions does nothing. */
+export function registerLmProviderWith(lm: LmNamespaceLike | undefined, provider: SwitchboardLmProvider, log: (line: string) => void): DisposableLike {
+  if (typeof lm?.registerLanguageModelChatProvider !== 'function') {
+    log('VS Code has no language model provider API (needs 1.104+); Switchboard models are not offered in VS Code chat.');
+    provider.dispose();
+    return { dispose() {} };
+  }
+  const registration = lm.registerLanguageModelChatProvider(LM_VENDOR, provider);
+  return {
+    dispose() {
+      registration.dispose();
+      provider.dispose();
+    },
+  };
+}

@@ -1,0 +1,202 @@
+// The @switchboard chat participant's logic: answers through the router with the user's chosen model, and the
+// /explain, /model and /usage commands. No runtime `vscode` import (the request, stream and token are passed in
+// by participant.ts), so it is unit-tested with fakes.
+import { formatUsd } from '../core/budget';
+import { SMART_SELECT } from '../core/candidates';
+import { CancelledError, StreamBrokenError, SwitchboardError } from '../core/errors';
+import { buildExplainPrompt, type ExplainInput } from '../core/explainPrompt';
+import { requestCostUsd } from '../core/usage';
+import type { AttemptEvent, ChatCompletionMessageParam, DecisionEvent, DoneEvent } from '../core/types';
+import { fallbackText, selectionText } from './chatBadge';
+import type { FeatureDeps } from './featureDeps';
+import type { CancellationTokenLike } from './lmTypes';
+
+export const PARTICIPANT_ID = 'switchboard.participant';
+/** Every footer part starts with this, so history rebuilding can leave footers out of the conversation. */
+export const FOOTER_MARK = '\n\n---\n';
+
+export interface ParticipantRequestLike {
+  prompt: string;
+  command?: string | undefined;
+}
+
+/** ChatRequestTurn (`prompt`) and ChatResponseTurn (`response` parts) as far as history needs them. */
+export interface HistoryTurnLike {
+  participant: string;
+  prompt?: string;
+  command?: string | undefined;
+  response?: readonly unknown[];
+}
+
+export interface ParticipantContextLike {
+  history: readonly HistoryTurnLike[];
+}
+
+export interface ResponseStreamLike {
+  markdown(value: string): void;
+  progress(value: string): void;
+}
+
+export interface ParticipantResult {
+  errorDetails?: { message: string };
+  metadata?: { command?: string; model?: string; requested?: string; fallback?: string };
+}
+
+export interface ParticipantEnv extends Pick<FeatureDeps, 'core' | 'currentModel' | 'setModel' | 'log'> {
+  /** The active editor's selection for /explain, without the size limit (filled in per model). */
+  activeSelection(): Omit<ExplainInput, 'maxChars'> | undefined;
+}
+
+const HISTORY_TURNS = 20;
+
+const TRAILING_FOOTER = /\n\n---\n\*[^\n]*\*\s*$/;
+
+/**
+ * Markdown text of a response turn's parts (ChatResponseMarkdownPart has `value: MarkdownString`), without our
+ * footer (VS Code may have merged it into the preceding markdown part).
+ */
+function responseText(parts: readonly unknown[]): string {
+  let out = '';
+  for (const p of parts) {
+    const v = (p as { value?: unknown } | null)?.value;
+    const text = typeof v === 'string' ? v : typeof (v as { value?: unknown } | undefined)?.value === 'string' ? (v as { value: string }).value : undefined;
+    if (text !== undefined) out += text;
+  }
+  return out.replace(TRAILING_FOOTER, '');
+}
+
+export function historyMessages(history: readonly HistoryTurnLike[]): ChatCompletionMessageParam[] {
+  const out: ChatCompletionMessageParam[] = [];
+  for (const t of history.slice(-HISTORY_TURNS)) {
+    if (t.participant !== PARTICIPANT_ID || (t.command && t.command !== 'explain')) continue;
+    if (t.response) {
+      const text = responseText(t.response);
+      if (text) out.push({ role: 'assistant', content: text });
+    } else if (t.prompt !== undefined) out.push({ role: 'user', content: t.prompt });
+  }
+  return out;
+}
+
+export class ParticipantHandler {
+  constructor(private readonly env: ParticipantEnv) {}
+
+  async handle(request: ParticipantRequestLike, context: ParticipantContextLike, stream: ResponseStreamLike, token: CancellationTokenLike): Promise<ParticipantResult> {
+    switch (request.command) {
+      case 'model':
+        return this.model(request.prompt.trim(), stream);
+      case 'usage':
+        return this.usage(stream);
+      case 'explain':
+        return this.explain(context, stream, token);
+      default:
+        if (!request.prompt.trim()) {
+          stream.markdown('Ask me anything, or use `/explain` (the editor selection), `/model` (show or switch the model) or `/usage` (today\'s spend).');
+          return {};
+        }
+        return this.answer([...historyMessages(context.history), { role: 'user', content: request.prompt }], stream, token, undefined);
+    }
+  }
+
+  private async model(arg: string, stream: ResponseStreamLike): Promise<ParticipantResult> {
+    const current = this.env.currentModel();
+    if (!arg) {
+      const core = await this.env.core();
+      const tiers = core.config().smartSelect.tiers;
+      stream.markdown(
+        `Current model: **${current}**\n\n` +
+          (current === SMART_SELECT ? `smart-select tiers: fast → \`${tiers.fast}\`, balanced → \`${tiers.balanced}\`, strong → \`${tiers.strong}\`, reasoning → \`${tiers.reasoning}\`\n\n` : '') +
+          'Switch with `/model <id>`, e.g. `/model smart-select` or `/model openai/gpt-4.1`.',
+      );
+      return { metadata: { command: 'model', model: current } };
+    }
+    const core = await this.env.core();
+    const known = arg === SMART_SELECT || Object.prototype.hasOwnProperty.call(core.config().aliases, arg) || !!core.catalog.get(arg);
+    await this.env.setModel(arg);
+    stream.markdown(
+      `Model switched from **${current}** to **${arg}**.` +
+        (known ? '' : `\n\n\`${arg}\` is not in the model catalog; requests will still try it, so check the id if they fail with 404.`),
+    );
+    return { metadata: { command: 'model', model: arg } };
+  }
+
+  private async usage(stream: ResponseStreamLike): Promise<ParticipantResult> {
+    const core = await this.env.core();
+    const b = core.budget();
+    const startOfDay = new Date();
+    startOfDay.setHours(0, 0, 0, 0);
+    const today = core.ledger.records({ since: startOfDay.getTime() });
+    const perModel = new Map<string, { n: number; usd: number; tokens: number }>();
+    let fallbacks = 0;
+    for (const r of today) {
+      const m = perModel.get(r.answeredBy) ?? { n: 0, usd: 0, tokens: 0 };
+      m.n++;
+      m.usd += requestCostUsd(r);
+      m.tokens += r.usage.promptTokens + r.usage.completionTokens;
+      perModel.set(r.answeredBy, m);
+      if (r.fallback) fallbacks++;
+    }
+    const lines = [`**Today:** ${formatUsd(b.todaySpentUsd)} over ${today.length} answer${today.length === 1 ? '' : 's'}${fallbacks ? ` (${fallbacks} after a fallback)` : ''}.`];
+    lines.push(b.limitUsd > 0 ? `**This month:** ${formatUsd(b.monthSpentUsd)} of ${formatUsd(b.limitUsd)} (${Math.floor(b.fraction * 100)} %).` : `**This month:** ${formatUsd(b.monthSpentUsd)} (no budget set).`);
+    if (perModel.size) {
+      lines.push('', '| model | answers | tokens | cost |', '| --- | ---: | ---: | ---: |');
+      for (const [model, m] of [...perModel].sort((a, c) => c[1].usd - a[1].usd)) lines.push(`| ${model} | ${m.n} | ${m.tokens} | ${formatUsd(m.usd)} |`);
+    }
+    stream.markdown(lines.join('\n'));
+    return { metadata: { command: 'usage' } };
+  }
+
+  private async explain(context: ParticipantContextLike, stream: ResponseStreamLike, token: CancellationTokenLike): Promise<ParticipantResult> {
+    const selection = this.env.activeSelection();
+    if (!selection || !selection.code.trim()) {
+      stream.markdown('Select some code in an editor first, then ask `@switchboard /explain`.');
+      return { metadata: { command: 'explain' } };
+    }
+    const core = await this.env.core();
+    const prompt = buildExplainPrompt({ ...selection, maxChars: core.maxPromptChars(this.env.currentModel()) });
+    if (prompt.trimmedChars) stream.markdown(`*The selection was trimmed by ${prompt.trimmedChars} characters to fit the model's context.*\n\n`);
+    return this.answer([...historyMessages(context.history), { role: 'user', content: prompt.prompt }], stream, token, 'explain');
+  }
+
+  private async answer(messages: ChatCompletionMessageParam[], stream: ResponseStreamLike, token: CancellationTokenLike, command: string | undefined): Promise<ParticipantResult> {
+    const core = await this.env.core();
+    const model = this.env.currentModel();
+    const ac = new AbortController();
+    const cancel = token.onCancellationRequested(() => ac.abort());
+    if (token.isCancellationRequested) ac.abort();
+    let decision: DecisionEvent | undefined;
+    let done: DoneEvent | undefined;
+    const attempts: AttemptEvent[] = [];
+    let progressShown = false;
+    try {
+      for await (const y of core.router.route({ model, messages }, { signal: ac.signal })) {
+        if (y.type === 'chunk') {
+          if (y.text) stream.markdown(y.text);
+        } else if (y.type === 'decision') {
+          decision = y;
+          const sel = selectionText(y);
+          if (sel && !progressShown) {
+            stream.progress(sel);
+            progressShown = true;
+          }
+        } else if (y.type === 'attempt') attempts.push(y);
+        else done = y;
+      }
+    } catch (err) {
+      if (err instanceof CancelledError || ac.signal.aborted) return { metadata: { command, requested: model } };
+      if (err instanceof StreamBrokenError) {
+        stream.markdown(`${FOOTER_MARK}*The answer was interrupted: ${err.message}*`);
+        return { metadata: { command, requested: model, model: err.model } };
+      }
+      const message = err instanceof SwitchboardError ? err.message : `Switchboard failed unexpectedly: ${(err as Error).message}`;
+      this.env.log(`@switchboard: ${message}`);
+      return { errorDetails: { message }, metadata: { command, requested: model } };
+    } finally {
+      cancel.dispose();
+    }
+    if (!done) return { metadata: { command, requested: model } };
+    const fallback = fallbackText(done, attempts);
+    const footer = [fallback ?? `answered by ${done.answeredBy}`, selectionText(decision)].filter(Boolean).join(' · ');
+    stream.markdown(`${FOOTER_MARK}*${footer}*`);
+    return { metadata: { command, requested: model, model: done.answeredBy, ...(fallback ? { fallback } : {}) } };
+  }
+}
