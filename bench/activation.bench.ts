@@ -1,0 +1,84 @@
+// Start-up cost of the extension: size of the minified dist/extension.js and the time to require it and run
+// activate() under a stubbed `vscode` module, each sample in a fresh Node process (cold module cache).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { BenchOptions } from './run';
+
+const ROOT = join(__dirname, '..');
+
+// Runs in the child: a deep Proxy stands in for every vscode API (callable, constructible, awaitable as undefined).
+const CHILD = `
+const Module = require('module');
+const stub = () => {
+  const cache = new Map();
+  const p = new Proxy(function () {}, {
+    get(_t, k) {
+      if (k === 'then') return undefined;
+      if (k === Symbol.toPrimitive) return () => '';
+      if (k === Symbol.iterator) return function* () {};
+      if (!cache.has(k)) cache.set(k, stub());
+      return cache.get(k);
+    },
+    apply() { return stub(); },
+    construct() { return stub(); },
+  });
+  return p;
+};
+const vscode = stub();
+const orig = Module._load;
+Module._load = function (req, ...rest) { return req === 'vscode' ? vscode : orig.call(this, req, ...rest); };
+const ctx = { subscriptions: [], extensionUri: vscode.Uri, globalStorageUri: { fsPath: '/tmp' }, extension: { id: 'switchboard-dev.switchboard' },
+  secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
+  globalState: { get: (_k, d) => d, update: async () => {}, keys: () => [] }, workspaceState: { get: (_k, d) => d, update: async () => {}, keys: () => [] } };
+const t0 = performance.now();
+const ext = require(process.argv[1]);
+const t1 = performance.now();
+ext.activate(ctx);
+const t2 = performance.now();
+process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1 }));
+`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export default async function activation(opts: BenchOptions): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-activation-'));
+  try {
+    await build({
+      entryPoints: [join(ROOT, 'src/extension.ts')],
+      outfile: join(dir, 'extension.js'),
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      logLevel: 'silent',
+    });
+    const file = join(dir, 'extension.js');
+    const child = join(dir, 'child.js');
+    writeFileSync(child, CHILD);
+    const samples = opts.quick ? 5 : 15;
+    const requireMs: number[] = [];
+    const activateMs: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const out = JSON.parse(execFileSync(process.execPath, [child, file], { encoding: 'utf8' })) as { require: number; activate: number };
+      requireMs.push(out.require);
+      activateMs.push(out.activate);
+    }
+    const total = requireMs.map((r, i) => r + activateMs[i]);
+    return {
+      extensionJsBytes: statSync(file).size,
+      extensionJsKB: Math.round(statSync(file).size / 1024),
+      requireMsMedian: +median(requireMs).toFixed(2),
+      activateMsMedian: +median(activateMs).toFixed(2),
+      requirePlusActivateMsMedian: +median(total).toFixed(2),
+      samples,
+      goals: { sizeKB: 400, requirePlusActivateMs: 20 },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
