@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import type { BenchOptions } from './run';
 
 const ROOT = join(__dirname, '..');
@@ -16,25 +16,31 @@ const stub = () => {
   const cache = new Map();
   const p = new Proxy(function () {}, {
     get(_t, k) {
-      if (k === 'then') return undefined;
+      if (k === 'then') return (resolve) => resolve && resolve(undefined);
       if (k === Symbol.toPrimitive) return () => '';
       if (k === Symbol.iterator) return function* () {};
       if (!cache.has(k)) cache.set(k, stub());
       return cache.get(k);
     },
+    set(_t, k, v) { cache.set(k, v); return true; },
     apply() { return stub(); },
     construct() { return stub(); },
   });
   return p;
 };
-const vscode = stub();
+// esbuild's __toESM copies own properties and keeps the prototype: so the module is an object whose prototype
+// answers every property with a stub.
+const top = new Map();
+const vscode = Object.create(new Proxy({}, { get(_t, k) { if (k === 'then' || k === '__esModule') return undefined; if (!top.has(k)) top.set(k, stub()); return top.get(k); } }));
+// Settings as on a fresh install: nothing set.
+vscode.workspace.getConfiguration = () => ({ inspect: () => undefined, get: (_k, d) => d, update: async () => {} });
 const orig = Module._load;
 Module._load = function (req, ...rest) { return req === 'vscode' ? vscode : orig.call(this, req, ...rest); };
 const ctx = { subscriptions: [], extensionUri: vscode.Uri, globalStorageUri: { fsPath: '/tmp' }, extension: { id: 'switchboard-dev.switchboard' },
   secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
   globalState: { get: (_k, d) => d, update: async () => {}, keys: () => [] }, workspaceState: { get: (_k, d) => d, update: async () => {}, keys: () => [] } };
 const t0 = performance.now();
-const ext = require(process.argv[1]);
+const ext = require(process.argv[2]);
 const t1 = performance.now();
 ext.activate(ctx);
 const t2 = performance.now();
@@ -46,17 +52,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export default async function activation(opts: BenchOptions): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-activation-'));
   try {
-    await build({
-      entryPoints: [join(ROOT, 'src/extension.ts')],
-      outfile: join(dir, 'extension.js'),
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode'],
-      logLevel: 'silent',
-    });
+    // The same options as the shipped build (esbuild.js), minified.
+    const { extensionBuild } = require(join(ROOT, 'esbuild.js')) as { extensionBuild: (outdir: string) => BuildOptions };
+    await build({ ...extensionBuild(dir), absWorkingDir: ROOT, logLevel: 'silent' });
     const file = join(dir, 'extension.js');
     const child = join(dir, 'child.js');
     writeFileSync(child, CHILD);
@@ -64,7 +62,14 @@ export default async function activation(opts: BenchOptions): Promise<Record<str
     const requireMs: number[] = [];
     const activateMs: number[] = [];
     for (let i = 0; i < samples; i++) {
-      const out = JSON.parse(execFileSync(process.execPath, [child, file], { encoding: 'utf8' })) as { require: number; activate: number };
+      let stdout: string;
+      try {
+        stdout = execFileSync(process.execPath, [child, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (e) {
+        const stderr = String((e as { stderr?: unknown }).stderr ?? '');
+        throw new Error(`activate() failed under the stub: ${stderr.split('\n').filter((l) => /Error/.test(l)).slice(-1)[0] ?? stderr.slice(-300)}`);
+      }
+      const out = JSON.parse(stdout) as { require: number; activate: number };
       requireMs.push(out.require);
       activateMs.push(out.activate);
     }
