@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/e2e/artifacts/**', '.vscode-test/**', '*.vsix'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test/e2e/artifacts/**', '.vscode-test/**', '.switchboard-tmp/**', '*.vsix'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

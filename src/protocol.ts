@@ -1,7 +1,7 @@
 // The one message protocol between the chat webview and the extension host, imported by both sides (the webview
 // bundle too, so no node or vscode imports here). Every message crossing the boundary is parsed with these schemas;
 // a malformed one is rejected with a short reason (never echoing its content) and logged, never acted on.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const MAX_TEXT = 2_000_000;
 const text = z.string().max(MAX_TEXT);

@@ -13,30 +13,47 @@ interface Fence {
 const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 
 export class BlockSplitter {
-  private text = '';
-  /** Start of the first line not yet scanned (always the start of a line). */
+  /** Text already taken as completed blocks, kept only to answer `source`. */
+  private readonly taken: string[] = [];
+  /** Text not taken yet. Kept short on purpose: appending to one ever-growing string and searching it would make
+   * V8 flatten (copy) the whole answer on every chunk. */
+  private open = '';
+  /** Offset in `open` of the first line not yet scanned (always the start of a line). */
   private scanned = 0;
+  /** Offset in `open` up to which the text consists of completed blocks. */
+  private boundary = 0;
   private fence: Fence | undefined;
   private prevBlank = false;
   private prevClosedTopFence = false;
-  private boundary = 0;
 
   append(chunk: string): void {
-    this.text += chunk;
+    this.open += chunk;
     let nl: number;
-    while ((nl = this.text.indexOf('\n', this.scanned)) >= 0) {
-      this.scanLine(this.scanned, this.text.slice(this.scanned, nl));
+    while ((nl = this.open.indexOf('\n', this.scanned)) >= 0) {
+      this.scanLine(this.scanned, this.open.slice(this.scanned, nl));
       this.scanned = nl + 1;
     }
   }
 
-  /** Offset up to which the text consists of completed blocks. */
-  get completedUpTo(): number {
-    return this.boundary;
+  /** Removes and returns the completed blocks (all the text with `all`); '' when there are none. */
+  take(all = false): string {
+    const upTo = all ? this.open.length : this.boundary;
+    if (upTo === 0) return '';
+    const done = this.open.slice(0, upTo);
+    this.open = this.open.slice(upTo);
+    this.scanned = Math.max(0, this.scanned - upTo);
+    this.boundary = 0;
+    this.taken.push(done);
+    return done;
+  }
+
+  /** The text after the last completed block (the block still growing). */
+  get openText(): string {
+    return this.open;
   }
 
   get source(): string {
-    return this.text;
+    return this.taken.join('') + this.open;
   }
 
   private scanLine(start: number, line: string): void {

@@ -13,7 +13,7 @@ const ALLOWED_TAGS = [
 const ALLOWED_ATTR = ['href', 'title', 'class', 'start'];
 const SAFE_URI = /^(?:https?:|mailto:)/i;
 
-function createParser(withHighlight: boolean): MarkdownIt {
+function createParser(withHighlight: boolean) {
   const md = new MarkdownIt({
     html: false,
     linkify: true,
@@ -22,7 +22,7 @@ function createParser(withHighlight: boolean): MarkdownIt {
   });
   md.renderer.rules.image = (tokens, idx) => {
     const t = tokens[idx];
-    const src = t.attrGet('src') ?? '';
+    const src = String(t.attrGet('src') ?? '');
     const alt = t.content || 'image';
     return `<a href="${md.utils.escapeHtml(src)}" class="image-link">${md.utils.escapeHtml(`[image: ${alt}]`)}</a>`;
   };

@@ -81,17 +81,18 @@ export class ChatController implements IDisposable {
         this.post(this.stateMessage());
         await this.refreshModels();
         return;
+      // These resolve when the answer is finished (the view does not wait on them; tests do).
       case 'ask':
-        void this.start(msg.prompt).outcome;
+        await this.start(msg.prompt).outcome;
         return;
       case 'stop':
         if (this.running && (!msg.id || msg.id === this.running.id)) this.running.stop();
         return;
       case 'retry':
-        this.retry(msg.id);
+        await this.retry(msg.id)?.outcome;
         return;
       case 'continue':
-        this.continueAfterBreak(msg.id);
+        await this.continueAfterBreak(msg.id)?.outcome;
         return;
       case 'newChat':
       case 'clear':
@@ -99,7 +100,7 @@ export class ChatController implements IDisposable {
         return;
       case 'setModel':
         await this.fx.setModel(msg.model);
-        this.post({ type: 'models', models: this.modelOptions(), currentModel: this.fx.currentModel() });
+        this.postModels();
         return;
       case 'copy':
         return this.fx.copy(msg.text);
@@ -120,7 +121,7 @@ export class ChatController implements IDisposable {
   }
 
   stateMessage(): HostMessage {
-    const turns = this.turns.map((t) => (this.running?.id === t.id ? { ...t, text: this.running.text } : t));
+    const turns = this.turns.map((t) => (this.running?.id === t.id ? { ...t, text: this.running.postedText } : t));
     return { type: 'state', turns, models: this.modelOptions(), currentModel: this.fx.currentModel() };
   }
 
@@ -130,6 +131,11 @@ export class ChatController implements IDisposable {
     } catch (err) {
       this.fx.log(`[chat] could not list models: ${err instanceof Error ? err.message : String(err)}`);
     }
+    this.postModels();
+  }
+
+  /** Tells the view the current model (e.g. after it was changed from the status bar). */
+  postModels(): void {
     this.post({ type: 'models', models: this.modelOptions(), currentModel: this.fx.currentModel() });
   }
 
@@ -149,22 +155,22 @@ export class ChatController implements IDisposable {
     this.post(this.stateMessage());
   }
 
-  private retry(id: string): void {
+  private retry(id: string): RunningAnswer | undefined {
     const i = this.turns.findIndex((t) => t.id === id);
-    if (i < 0 || this.running?.id === id) return;
+    if (i < 0 || this.running?.id === id) return undefined;
     const turn: Turn = { ...this.turns[i], text: '', state: 'streaming', badge: undefined, error: undefined };
     this.turns[i] = turn;
-    this.run(turn, this.turns.slice(Math.max(0, i - CONTEXT_TURNS), i));
+    return this.run(turn, this.turns.slice(Math.max(0, i - CONTEXT_TURNS), i));
   }
 
-  private continueAfterBreak(id: string): void {
+  private continueAfterBreak(id: string): RunningAnswer | undefined {
     const broken = this.turns.find((t) => t.id === id);
     const model = broken?.error?.continueWith;
     if (!broken || !model) {
       this.fx.log(`[chat] nothing to continue for answer ${id}`);
-      return;
+      return undefined;
     }
-    this.start(CONTINUE_PROMPT, { model, title: `Continue with ${model}` });
+    return this.start(CONTINUE_PROMPT, { model, title: `Continue with ${model}` });
   }
 
   private run(turn: Turn, context: readonly Turn[]): RunningAnswer {

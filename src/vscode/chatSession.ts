@@ -47,6 +47,12 @@ export class ChatSession {
     return this.received;
   }
 
+  /** What the webview has been sent so far: a full `state` built from this plus the deltas still to come never
+   * repeats or loses text. */
+  get postedText(): string {
+    return this.pending ? this.received.slice(0, this.received.length - this.pending.length) : this.received;
+  }
+
   get stopped(): boolean {
     return this.abort.signal.aborted;
   }

@@ -1,0 +1,283 @@
+// Chat webview entry: builds the view, applies validated host messages, sends user actions to the host.
+// The host owns the truth (history, running request); this view is a projection of it that also restores itself
+// from getState immediately on load, before the host's `state` arrives.
+import './zodSetup';
+import { parseHostMessage, Turn, ModelOption, type HostMessage, type WebviewMessage } from '../../src/protocol';
+import { TurnView, iconButton } from './turnView';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+interface ViewState {
+  turns: Turn[];
+  models: ModelOption[];
+  currentModel: string;
+  draft: string;
+}
+
+const vscode = acquireVsCodeApi();
+const post = (m: WebviewMessage): void => vscode.postMessage(m);
+
+// ── skeleton ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+const header = document.createElement('header');
+header.className = 'toolbar';
+const picker = document.createElement('select');
+picker.dataset.testid = 'model-picker';
+picker.setAttribute('aria-label', 'Model');
+picker.title = 'Model for the next question';
+const newChat = iconButton({ action: 'newChat', icon: 'add', label: 'New chat (clears this conversation)', testid: 'new-chat' });
+header.append(picker, newChat);
+
+const transcript = document.createElement('main');
+transcript.className = 'transcript';
+transcript.setAttribute('aria-label', 'Chat transcript');
+const empty = document.createElement('p');
+empty.className = 'empty';
+empty.textContent = 'Ask anything. Switchboard picks a model and falls back if it fails.';
+
+const composer = document.createElement('form');
+composer.className = 'composer';
+const prompt = document.createElement('textarea');
+prompt.dataset.testid = 'prompt';
+prompt.rows = 2;
+prompt.placeholder = 'Ask a question (Enter to send, Shift+Enter for a new line)';
+prompt.setAttribute('aria-label', 'Question for the model. Enter sends, Shift+Enter adds a line.');
+const send = iconButton({ action: 'send', icon: 'send', label: 'Send', testid: 'send' });
+send.type = 'submit';
+const stop = iconButton({ action: 'stop', icon: 'debug-stop', label: 'Stop the answer', testid: 'stop' });
+stop.hidden = true;
+composer.append(prompt, send, stop);
+
+const announcer = document.createElement('div');
+announcer.className = 'sr-only';
+announcer.setAttribute('role', 'status');
+
+document.body.append(header, transcript, composer, announcer);
+
+// ── state ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+const views = new Map<string, TurnView>();
+let models: ModelOption[] = [];
+let currentModel = 'smart-select';
+let busy: string | undefined;
+let stickToBottom = true;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+function saveNow(): void {
+  if (saveTimer) clearTimeout(saveTimer);
+  saveTimer = undefined;
+  const state: ViewState = { turns: [...views.values()].map((v) => v.snapshot), models, currentModel, draft: prompt.value };
+  vscode.setState(state);
+}
+/** setState serialises everything; during streaming do it at most twice a second. */
+function saveSoon(): void {
+  saveTimer ??= setTimeout(saveNow, 500);
+}
+
+function keepScrolled(): void {
+  if (stickToBottom) transcript.scrollTop = transcript.scrollHeight;
+}
+transcript.addEventListener('scroll', () => {
+  stickToBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+});
+
+function setBusy(id: string | undefined): void {
+  busy = id;
+  stop.hidden = id === undefined;
+  send.hidden = id !== undefined;
+}
+
+function renderModels(): void {
+  const list = models.some((m) => m.id === currentModel) ? models : [...models, { id: currentModel, provider: '' }];
+  const byProvider = new Map<string, ModelOption[]>();
+  for (const m of list) byProvider.set(m.provider, [...(byProvider.get(m.provider) ?? []), m]);
+  const groups: (HTMLOptGroupElement | HTMLOptionElement)[] = [];
+  for (const [provider, items] of byProvider) {
+    const options = items.map((m) => {
+      const o = document.createElement('option');
+      o.value = m.id;
+      o.textContent = m.label ?? m.id;
+      o.selected = m.id === currentModel;
+      return o;
+    });
+    if (byProvider.size === 1 || !provider) groups.push(...options);
+    else {
+      const g = document.createElement('optgroup');
+      g.label = provider;
+      g.append(...options);
+      groups.push(g);
+    }
+  }
+  picker.replaceChildren(...groups);
+  picker.value = currentModel;
+}
+
+function addTurn(turn: Turn): TurnView {
+  const view = new TurnView(turn, keepScrolled);
+  views.set(turn.id, view);
+  empty.remove();
+  transcript.append(view.root);
+  return view;
+}
+
+function renderAll(turns: readonly Turn[]): void {
+  views.clear();
+  transcript.replaceChildren();
+  if (turns.length === 0) transcript.append(empty);
+  for (const t of turns) addTurn(t);
+  setBusy(turns.find((t) => t.state === 'streaming')?.id);
+  stickToBottom = true;
+  keepScrolled();
+}
+
+function apply(msg: HostMessage): void {
+  switch (msg.type) {
+    case 'state':
+      models = msg.models;
+      currentModel = msg.currentModel;
+      renderModels();
+      renderAll(msg.turns);
+      break;
+    case 'models':
+      models = msg.models;
+      currentModel = msg.currentModel;
+      renderModels();
+      break;
+    case 'start': {
+      const existing = views.get(msg.id);
+      if (existing) existing.reset({ model: msg.model });
+      else addTurn({ id: msg.id, prompt: msg.prompt, title: msg.title, model: msg.model, text: '', state: 'streaming' });
+      setBusy(msg.id);
+      stickToBottom = true;
+      keepScrolled();
+      break;
+    }
+    case 'delta':
+      views.get(msg.id)?.appendText(msg.text);
+      saveSoon();
+      return;
+    case 'done':
+      views.get(msg.id)?.finish('done', { badge: msg.badge });
+      announcer.textContent = `Answer complete from ${msg.badge.model}.`;
+      break;
+    case 'stopped':
+      views.get(msg.id)?.finish('stopped', {});
+      announcer.textContent = 'Answer stopped.';
+      break;
+    case 'error':
+      views.get(msg.id)?.finish('error', { error: msg.error });
+      announcer.textContent = `The answer failed: ${msg.error.message}`;
+      break;
+  }
+  if (msg.type === 'done' || msg.type === 'stopped' || msg.type === 'error') if (busy === msg.id) setBusy(undefined);
+  saveNow();
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const parsed = parseHostMessage(event.data);
+  if (!parsed.ok) {
+    console.warn(`[switchboard chat] ${parsed.error}`);
+    post({ type: 'protocolError', detail: parsed.error });
+    return;
+  }
+  try {
+    apply(parsed.message);
+  } catch (err) {
+    post({ type: 'protocolError', detail: `applying "${parsed.message.type}" failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2000) });
+  }
+});
+
+// ── user actions ──────────────────────────────────────────────────────────────────────────────────────────────
+
+function submit(): void {
+  const text = prompt.value.trim();
+  if (!text) return;
+  post({ type: 'ask', prompt: text });
+  prompt.value = '';
+  saveNow();
+}
+
+composer.addEventListener('submit', (e) => {
+  e.preventDefault();
+  submit();
+});
+prompt.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    submit();
+  } else if (e.key === 'Escape' && busy) {
+    post({ type: 'stop', id: busy });
+  }
+});
+prompt.addEventListener('input', saveSoon);
+picker.addEventListener('change', () => {
+  currentModel = picker.value;
+  post({ type: 'setModel', model: picker.value });
+});
+
+document.addEventListener('click', (e) => {
+  const target = e.target instanceof Element ? e.target : null;
+  const link = target?.closest('a');
+  if (link) {
+    e.preventDefault();
+    const href = link.getAttribute('href');
+    if (href) post({ type: 'openLink', href });
+    return;
+  }
+  const button = target?.closest<HTMLButtonElement>('button[data-action]');
+  if (!button || button.type === 'submit') return;
+  const turnId = button.closest<HTMLElement>('.turn')?.dataset.id;
+  const code = button.closest('.code-block')?.querySelector('pre code')?.textContent ?? '';
+  const language = button.closest<HTMLElement>('.code-block')?.dataset.language || undefined;
+  switch (button.dataset.action) {
+    case 'stop':
+      post({ type: 'stop', id: busy });
+      break;
+    case 'newChat':
+      post({ type: 'newChat' });
+      prompt.focus();
+      break;
+    case 'retry':
+      if (turnId) post({ type: 'retry', id: turnId });
+      break;
+    case 'continue':
+      if (turnId) post({ type: 'continue', id: turnId });
+      break;
+    case 'copy':
+      post({ type: 'copy', text: code });
+      announcer.textContent = 'Code copied.';
+      break;
+    case 'insert':
+      post({ type: 'insert', text: code });
+      break;
+    case 'newFile':
+      post({ type: 'newFile', text: code, language: language && /^[\w+#.-]+$/.test(language) ? language : undefined });
+      break;
+  }
+});
+
+// ── restore, then ask the host for the truth ──────────────────────────────────────────────────────────────────
+
+function restore(): void {
+  const raw = vscode.getState() as Partial<ViewState> | undefined;
+  if (!raw || typeof raw !== 'object') {
+    renderModels();
+    renderAll([]);
+    return;
+  }
+  const turns = Array.isArray(raw.turns) ? raw.turns.flatMap((t) => { const r = Turn.safeParse(t); return r.success ? [r.data] : []; }) : [];
+  models = Array.isArray(raw.models) ? raw.models.flatMap((m) => { const r = ModelOption.safeParse(m); return r.success ? [r.data] : []; }) : [];
+  if (typeof raw.currentModel === 'string' && raw.currentModel) currentModel = raw.currentModel;
+  if (typeof raw.draft === 'string') prompt.value = raw.draft;
+  renderModels();
+  renderAll(turns);
+}
+
+restore();
+post({ type: 'ready' });
+prompt.focus();

@@ -1,0 +1,127 @@
+// The DOM of one question and its answer. Built with createElement/textContent; model output only enters through
+// StreamingMarkdown (sanitised). The data-testid/data-state hooks are a contract with the e2e tests.
+import type { AnswerError, AnswerState, Badge, Turn } from '../../src/protocol';
+import { StreamingMarkdown } from './streamingMarkdown';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; testid?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (props.className) e.className = props.className;
+  if (props.testid) e.dataset.testid = props.testid;
+  if (props.text !== undefined) e.textContent = props.text;
+  return e;
+}
+
+export function iconButton(opts: { action: string; icon: string; label: string; text?: string; testid?: string }): HTMLButtonElement {
+  const b = el('button', { className: opts.text ? 'text-button' : 'icon-button', testid: opts.testid });
+  b.type = 'button';
+  b.dataset.action = opts.action;
+  b.title = opts.label;
+  b.setAttribute('aria-label', opts.label);
+  const icon = el('span', { className: `codicon codicon-${opts.icon}` });
+  icon.setAttribute('aria-hidden', 'true');
+  b.append(icon);
+  if (opts.text) b.append(el('span', { text: opts.text }));
+  return b;
+}
+
+export function formatCost(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
+  return `$${usd.toFixed(usd < 1 ? 3 : 2)}`;
+}
+
+export function badgeText(b: Badge): string {
+  const tokens = `${b.promptTokens} → ${b.completionTokens} tokens${b.estimated ? ' (estimated)' : ''}`;
+  return [b.model, tokens, formatCost(b.costUsd)].join(' · ');
+}
+
+export class TurnView {
+  readonly root: HTMLElement;
+  private readonly answer: HTMLElement;
+  private body!: HTMLElement;
+  private markdown!: StreamingMarkdown;
+  private readonly status: HTMLElement;
+  private readonly footer: HTMLElement;
+  private turn: Turn;
+
+  constructor(turn: Turn, private readonly onRender: () => void) {
+    this.turn = { ...turn, text: '' };
+    this.root = el('section', { className: 'turn' });
+    this.root.dataset.id = turn.id;
+    this.answer = el('article', { className: 'answer', testid: 'answer' });
+    this.status = el('div', { className: 'answer-status' });
+    this.footer = el('footer', { className: 'answer-footer' });
+    this.root.append(this.userMessage(turn), this.answer);
+    this.reset(turn);
+    this.appendText(turn.text);
+    if (turn.state !== 'streaming') this.finish(turn.state, { badge: turn.badge, error: turn.error });
+  }
+
+  get id(): string {
+    return this.turn.id;
+  }
+
+  get snapshot(): Turn {
+    return { ...this.turn, text: this.markdown.text };
+  }
+
+  /** Starts (or, on Retry, restarts) the answer. */
+  reset(turn: Pick<Turn, 'model'>): void {
+    this.turn = { ...this.turn, model: turn.model, state: 'streaming', badge: undefined, error: undefined };
+    this.body = el('div', { className: 'answer-body', testid: 'answer-body' });
+    this.body.setAttribute('aria-live', 'polite');
+    this.markdown = new StreamingMarkdown(this.body);
+    this.markdown.onRender = this.onRender;
+    this.status.replaceChildren();
+    this.footer.replaceChildren();
+    this.answer.replaceChildren(this.body, this.status, this.footer);
+    this.setState('streaming');
+  }
+
+  appendText(text: string): void {
+    this.markdown.append(text);
+  }
+
+  finish(state: Exclude<AnswerState, 'streaming'>, extra: { badge?: Badge; error?: AnswerError }): void {
+    this.markdown.render(true);
+    this.turn = { ...this.turn, state, badge: extra.badge, error: extra.error };
+    this.setState(state);
+    this.status.replaceChildren();
+    if (state === 'stopped') this.status.append(el('span', { className: 'note', text: 'Stopped.' }));
+    if (extra.error) {
+      const e = el('div', { className: 'error' });
+      e.setAttribute('role', 'alert');
+      if (extra.error.partial) e.append(el('strong', { text: 'Partial answer — the stream broke. ' }));
+      e.append(el('span', { text: extra.error.message }));
+      this.status.append(e);
+    }
+    this.footer.replaceChildren();
+    if (extra.badge) this.footer.append(this.badge(extra.badge));
+    this.footer.append(iconButton({ action: 'retry', icon: 'refresh', label: 'Retry this question', text: 'Retry', testid: 'retry' }));
+    if (extra.error?.continueWith) {
+      const label = `Continue with ${extra.error.continueWith}`;
+      this.footer.append(iconButton({ action: 'continue', icon: 'debug-continue', label, text: label, testid: 'continue' }));
+    }
+  }
+
+  private setState(state: AnswerState): void {
+    this.answer.dataset.state = state;
+    this.body.setAttribute('aria-busy', String(state === 'streaming'));
+    this.answer.setAttribute('aria-label', `Answer (${this.turn.model}), ${state}`);
+  }
+
+  private userMessage(turn: Turn): HTMLElement {
+    const u = el('div', { className: 'user-message', testid: 'user-message', text: turn.title ?? turn.prompt });
+    if (turn.title) u.title = turn.prompt.length > 2000 ? `${turn.prompt.slice(0, 2000)}…` : turn.prompt;
+    u.setAttribute('aria-label', `You asked: ${turn.title ?? turn.prompt.slice(0, 300)}`);
+    return u;
+  }
+
+  private badge(b: Badge): HTMLElement {
+    const badge = el('div', { className: 'badge', testid: 'badge' });
+    badge.append(el('span', { className: 'badge-main', text: badgeText(b) }));
+    if (b.fallback) badge.append(el('span', { className: 'badge-fallback', text: b.fallback }));
+    if (b.selection) badge.append(el('span', { className: 'badge-selection', text: b.selection }));
+    return badge;
+  }
+}

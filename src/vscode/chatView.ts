@@ -1,0 +1,190 @@
+// The chat webview view: vscode glue around ChatController (which holds the state and logic without vscode).
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { ChatRouter } from '../core/types';
+import type { HostMessage, Turn } from '../protocol';
+import { ChatController, type ChatEffects } from './chatController';
+import { chatHtml } from './chatHtml';
+
+export interface ChatDeps {
+  router(): Promise<ChatRouter>;
+  currentModel(): string;
+  setModel(model: string): Promise<void>;
+  listModels(): Promise<{ id: string; provider: string; label?: string }[]>;
+  log(line: string): void;
+  onError(err: unknown): void;
+}
+
+const HISTORY_KEY = 'switchboard.chat.history';
+/** How long ask() waits for the revealed view to load before showing progress in a notification instead. */
+const VIEW_READY_TIMEOUT_MS = 3000;
+
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = 'switchboard.chatView';
+
+  private readonly controller: ChatController;
+  private view: vscode.WebviewView | undefined;
+  private viewReady = false;
+  private readyWaiters: (() => void)[] = [];
+  private readonly configListener: vscode.Disposable;
+
+  constructor(private readonly ctx: vscode.ExtensionContext, private readonly deps: ChatDeps) {
+    const effects: ChatEffects = {
+      router: () => deps.router(),
+      currentModel: () => deps.currentModel(),
+      setModel: (m) => deps.setModel(m),
+      listModels: () => deps.listModels(),
+      log: (l) => deps.log(l),
+      onError: (e) => deps.onError(e),
+      copy: async (text) => {
+        await vscode.env.clipboard.writeText(text);
+      },
+      insert: (text) => insertAtCursor(text),
+      newFile: async (text, language) => {
+        const known = language ? (await vscode.languages.getLanguages()).includes(languageId(language)) : false;
+        const doc = await vscode.workspace.openTextDocument({ content: text, language: known && language ? languageId(language) : undefined });
+        await vscode.window.showTextDocument(doc);
+      },
+      openExternal: async (url) => {
+        await vscode.env.openExternal(vscode.Uri.parse(url, true));
+      },
+      loadTurns: () => ctx.workspaceState.get<unknown>(HISTORY_KEY),
+      saveTurns: async (turns: Turn[]) => {
+        await ctx.workspaceState.update(HISTORY_KEY, turns);
+      },
+    };
+    this.controller = new ChatController(effects);
+    // The model can also change from the status bar or settings.json; keep the picker in step.
+    this.configListener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('switchboard.model')) this.controller.postModels();
+    });
+  }
+
+  /** Stops a running answer and starts an empty conversation (the view's New Chat button does the same). */
+  async newChat(): Promise<void> {
+    await this.controller.clear();
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.viewReady = false;
+    const mediaRoot = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [mediaRoot] };
+    const uri = (file: string): string => view.webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, file)).toString();
+    view.webview.html = chatHtml({
+      cspSource: view.webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: uri('chat.js'),
+      styleUris: [uri('codicon.css'), uri('chat.css')],
+    });
+    const attached = this.controller.attach((msg: HostMessage) => {
+      void view.webview.postMessage(msg);
+    });
+    const onMessage = view.webview.onDidReceiveMessage((raw: unknown) => {
+      if (isReady(raw)) {
+        this.viewReady = true;
+        for (const w of this.readyWaiters.splice(0)) w();
+      }
+      void this.controller.handle(raw);
+    });
+    // A webview view is torn down when hidden (no retainContextWhenHidden); on show it loads again and gets the
+    // full state, including an answer that kept streaming meanwhile.
+    const onVisibility = view.onDidChangeVisibility(() => {
+      if (!view.visible) this.viewReady = false;
+    });
+    view.onDidDispose(() => {
+      attached.dispose();
+      onMessage.dispose();
+      onVisibility.dispose();
+      if (this.view === view) {
+        this.view = undefined;
+        this.viewReady = false;
+      }
+    });
+  }
+
+  /** Reveal the view and ask; the answer streams into it. If the view cannot be shown, show progress in a notification with Cancel. */
+  async ask(prompt: string, opts?: { model?: string; title?: string }): Promise<void> {
+    const shown = await this.reveal();
+    const running = this.controller.start(prompt, { model: opts?.model, title: opts?.title });
+    if (shown) {
+      await running.outcome;
+      return;
+    }
+    const title = opts?.title ?? (prompt.length > 60 ? `${prompt.slice(0, 60)}…` : prompt);
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Switchboard: ${title}`, cancellable: true },
+      async (progress, token) => {
+        const cancel = token.onCancellationRequested(() => running.stop());
+        let chars = 0;
+        const listener = this.controller.onDidPost((m) => {
+          if (m.type === 'delta' && m.id === running.id) {
+            chars += m.text.length;
+            progress.report({ message: `${chars} characters received…` });
+          }
+        });
+        try {
+          const outcome = await running.outcome;
+          if (outcome.state === 'done') {
+            const open = 'Open Chat';
+            void vscode.window.showInformationMessage(`Switchboard: the answer from ${outcome.badge?.model ?? 'the model'} is in the chat view.`, open).then((c) => {
+              if (c === open) void this.reveal();
+            });
+          }
+        } finally {
+          cancel.dispose();
+          listener.dispose();
+        }
+      },
+    );
+  }
+
+  private async reveal(): Promise<boolean> {
+    try {
+      await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+    } catch (err) {
+      this.deps.log(`[chat] could not reveal the chat view: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+    if (this.viewReady) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
+        resolve(this.viewReady);
+      }, VIEW_READY_TIMEOUT_MS);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.readyWaiters.push(done);
+    });
+  }
+
+  dispose(): void {
+    this.configListener.dispose();
+    this.controller.dispose();
+  }
+}
+
+function isReady(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'ready';
+}
+
+async function insertAtCursor(text: string): Promise<void> {
+  // A sidebar webview keeps the last editor active; fall back to a visible one if there is none.
+  const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+  if (!editor) {
+    void vscode.window.showWarningMessage('Switchboard: no editor is active to insert the code into. Click into an editor, then use Insert at Cursor again.');
+    return;
+  }
+  await editor.edit((edit) => {
+    for (const sel of editor.selections) edit.replace(sel, text);
+  });
+}
+
+/** Markdown fence names → VS Code language ids where they differ. */
+function languageId(fence: string): string {
+  const map: Record<string, string> = { ts: 'typescript', js: 'javascript', py: 'python', sh: 'shellscript', bash: 'shellscript', shell: 'shellscript', zsh: 'shellscript', yml: 'yaml', 'c++': 'cpp', cs: 'csharp', rs: 'rust', md: 'markdown', html: 'html', xml: 'xml' };
+  const key = fence.toLowerCase();
+  return map[key] ?? key;
+}
