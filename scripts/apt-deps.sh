@@ -8,5 +8,5 @@ for p in chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep;
 done
 if [ -n "$need" ]; then
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $need
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need
 fi
