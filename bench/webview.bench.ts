@@ -14,22 +14,12 @@
 // ≤ 12× time for a 10× longer answer, i.e. linear with some slack.
 import type { CDPSession } from 'playwright-core';
 import type { BenchOptions } from './run';
+import { mulberry32 as prng } from '../test/sim/prng';
 import { chromiumAvailable, openChatPage, CHROMIUM, type ChatPage } from '../test/unit/chatWebviewPage';
 
 const TOKENS_PER_CHUNK = 3;
 const CHUNKS_PER_FRAME = 20;
 const SIZES = [1_000, 10_000, 50_000] as const;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'the router picks a model for each request and falls back when one fails so the answer keeps streaming while the badge shows which model answered how many tokens it used and what it cost in dollars per month budget cache latency retry breaker gateway endpoint provider stream chunk token'.split(' ');
 const CODE: Record<string, string[]> = {

@@ -2,7 +2,7 @@
 // The host owns the truth (history, running request); this view is a projection of it that also restores itself
 // from getState immediately on load, before the host's `state` arrives.
 import './zodSetup';
-import { parseHostMessage, Turn, ModelOption, type HostMessage, type WebviewMessage } from '../../src/protocol';
+import { parseHostMessage, parseModelOption, parseTurn, type HostMessage, type ModelOption, type Turn, type WebviewMessage } from '../../src/protocol';
 import { TurnView, iconButton } from './turnView';
 
 interface VsCodeApi {
@@ -270,8 +270,8 @@ function restore(): void {
     renderAll([]);
     return;
   }
-  const turns = Array.isArray(raw.turns) ? raw.turns.flatMap((t) => { const r = Turn.safeParse(t); return r.success ? [r.data] : []; }) : [];
-  models = Array.isArray(raw.models) ? raw.models.flatMap((m) => { const r = ModelOption.safeParse(m); return r.success ? [r.data] : []; }) : [];
+  const turns = Array.isArray(raw.turns) ? raw.turns.flatMap((t) => parseTurn(t) ?? []) : [];
+  models = Array.isArray(raw.models) ? raw.models.flatMap((m) => parseModelOption(m) ?? []) : [];
   if (typeof raw.currentModel === 'string' && raw.currentModel) currentModel = raw.currentModel;
   if (typeof raw.draft === 'string') prompt.value = raw.draft;
   renderModels();

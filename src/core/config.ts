@@ -27,22 +27,25 @@ export function urlProblem(value: string): string | undefined {
   return `uses ${u.protocol} — only https (or http to localhost) is allowed`;
 }
 
-const baseUrl = z.string().check(
-  z.superRefine((v, ctx) => {
-    const p = urlProblem(v);
-    if (p) ctx.issues.push({ code: 'custom', message: p, input: v });
-  }),
-);
-const ms = (max: number) => z.int().check(z.minimum(0), z.maximum(max));
-const modelId = z.string().check(z.trim(), z.minLength(1, 'must be a non-empty model id'));
+// Schemas are built on first use, not at load: activation only validates the settings the user actually set.
+const baseUrl = () =>
+  z.string().check(
+    z.superRefine((v, ctx) => {
+      const p = urlProblem(v);
+      if (p) ctx.issues.push({ code: 'custom', message: p, input: v });
+    }),
+  );
+const ms = (max: number) => () => z.int().check(z.minimum(0), z.maximum(max));
+const modelId = () => z.string().check(z.trim(), z.minLength(1, 'must be a non-empty model id'));
 
 /** Each entry: setting name (without prefix) → schema and default. The manifest's settings mirror this table. */
 export const SETTINGS = {
   'gateway.baseUrl': { schema: baseUrl, default: 'https://api.select.ax/v1' },
-  'gateway.preset': { schema: z.enum(PRESETS), default: 'select' as Preset },
+  'gateway.preset': { schema: () => z.enum(PRESETS), default: 'select' as Preset },
   /** Extra headers on every gateway request (e.g. Portkey's `x-portkey-custom-host`). Never a key. */
   'gateway.headers': {
-    schema: z.record(
+    schema: () =>
+      z.record(
       z.string().check(
         z.regex(/^[A-Za-z0-9-]+$/, 'header names are letters, digits and -'),
         z.refine((h) => !/^(authorization|api-key|x-api-key)$/i.test(h), 'keys do not belong in settings; store the key with "Switchboard: Set API Key"'),
@@ -52,27 +55,28 @@ export const SETTINGS = {
     default: {} as Record<string, string>,
   },
   model: { schema: modelId, default: 'smart-select' },
-  fallbacks: { schema: z.record(z.string(), z.array(modelId)), default: {} as Record<string, string[]> },
-  aliases: { schema: z.record(z.string(), modelId), default: {} as Record<string, string> },
+  fallbacks: { schema: () => z.record(z.string(), z.array(modelId())), default: {} as Record<string, string[]> },
+  aliases: { schema: () => z.record(z.string(), modelId()), default: {} as Record<string, string> },
   'smartSelect.tiers': {
-    schema: z.partial(z.strictObject({ fast: modelId, balanced: modelId, strong: modelId, reasoning: modelId })),
+    schema: () => z.partial(z.strictObject({ fast: modelId(), balanced: modelId(), strong: modelId(), reasoning: modelId() })),
     default: {} as Partial<Record<Tier, string>>,
   },
   'timeouts.connectMs': { schema: ms(600_000), default: 10_000 },
   'timeouts.firstTokenMs': { schema: ms(600_000), default: 60_000 },
   'timeouts.idleMs': { schema: ms(600_000), default: 30_000 },
   hedgeAfterMs: { schema: ms(600_000), default: 0 },
-  retries: { schema: z.int().check(z.minimum(0), z.maximum(10)), default: 2 },
-  'budget.monthlyUsd': { schema: z.number().check(z.minimum(0)), default: 0 },
-  'budget.onExceed': { schema: z.enum(['warn', 'downgrade', 'block']), default: 'warn' as 'warn' | 'downgrade' | 'block' },
+  retries: { schema: () => z.int().check(z.minimum(0), z.maximum(10)), default: 2 },
+  'budget.monthlyUsd': { schema: () => z.number().check(z.minimum(0)), default: 0 },
+  'budget.onExceed': { schema: () => z.enum(['warn', 'downgrade', 'block']), default: 'warn' as 'warn' | 'downgrade' | 'block' },
   providers: {
-    schema: z.record(
+    schema: () =>
+      z.record(
       z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/i, 'provider names are letters, digits, . _ -')),
-      z.object({ baseUrl, headers: z.optional(z.record(z.string(), z.string())) }),
+      z.object({ baseUrl: baseUrl(), headers: z.optional(z.record(z.string(), z.string())) }),
     ),
     default: {} as Record<string, { baseUrl: string; headers?: Record<string, string> }>,
   },
-  'localGateway.port': { schema: z.int().check(z.minimum(0), z.maximum(65535)), default: 0 },
+  'localGateway.port': { schema: () => z.int().check(z.minimum(0), z.maximum(65535)), default: 0 },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -97,7 +101,14 @@ const ALLOWED: Record<SettingName, string> = {
   providers: 'an object of provider name → {"baseUrl": "https://...", "headers"?: {...}}',
   'localGateway.port': 'an integer port from 0 (any free port) to 65535',
 };
-type Values = { [K in SettingName]: z.infer<(typeof SETTINGS)[K]['schema']> };
+type Values = { [K in SettingName]: z.infer<ReturnType<(typeof SETTINGS)[K]['schema']>> };
+
+const built = new Map<SettingName, ReturnType<(typeof SETTINGS)[SettingName]['schema']>>();
+const schemaOf = (name: SettingName) => {
+  let schema = built.get(name);
+  if (!schema) built.set(name, (schema = SETTINGS[name].schema()));
+  return schema;
+};
 
 export interface Config {
   gateway: { baseUrl: string; preset: Preset; headers?: Record<string, string> };
@@ -143,7 +154,7 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
     }
     if (value === undefined || value === null) continue;
     const spec = SETTINGS[key as SettingName];
-    const result = spec.schema.safeParse(value);
+    const result = schemaOf(key as SettingName).safeParse(value);
     if (result.success) {
       values[key] = result.data;
     } else {

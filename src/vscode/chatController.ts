@@ -1,6 +1,6 @@
 // The chat's state and behaviour without vscode: the transcript (one workspace's history), the running request,
 // and what each webview message does. ChatViewProvider supplies the vscode side effects; tests supply fakes.
-import { Turn, parseWebviewMessage, safeExternalUrl, type HostMessage, type ModelOption, type WebviewMessage } from '../protocol';
+import { parseTurn, parseWebviewMessage, safeExternalUrl, type HostMessage, type ModelOption, type Turn, type WebviewMessage } from '../protocol';
 import type { ChatCompletionMessageParam, ChatRouter } from '../core/types';
 import { Emitter, type IDisposable } from '../core/lifecycle';
 import { ChatSession, type TurnOutcome } from './chatSession';
@@ -239,8 +239,8 @@ export function restoreTurns(raw: unknown, log: (line: string) => void): Turn[] 
   }
   const turns: Turn[] = [];
   for (const item of raw) {
-    const parsed = Turn.safeParse(item);
-    if (parsed.success) turns.push(parsed.data.state === 'streaming' ? { ...parsed.data, state: 'stopped' } : parsed.data);
+    const parsed = parseTurn(item);
+    if (parsed) turns.push(parsed.state === 'streaming' ? { ...parsed, state: 'stopped' } : parsed);
     else log('[chat] dropped an unreadable turn from the stored chat history');
   }
   return turns.slice(-MAX_TURNS);
