@@ -47,12 +47,17 @@ export async function readChatNow(wb: Workbench): Promise<ChatSnapshot> {
   return readChat(await chatFrame(wb, 5_000));
 }
 
-/** Opens the Switchboard container in the activity bar (no-op if the chat view is already showing). */
+/**
+ * Opens the Switchboard container in the activity bar unless it is showing. A hidden view keeps its webview frame
+ * (retainContextWhenHidden), so "a frame exists" is not "the view is visible": the activity bar item's `checked`
+ * state is. Clicking a checked item would hide the side bar, so it is clicked only when unchecked.
+ */
 export async function openChatView(wb: Workbench): Promise<Frame> {
-  const existing = await chatFrame(wb, 3_000).catch(() => undefined);
-  if (existing) return existing;
-  const icon = wb.page.locator('.part.activitybar .action-item a.action-label[aria-label*="Switchboard" i]').first();
-  await icon.click();
+  const item = wb.page.locator('.part.activitybar .action-item:has(a.action-label[aria-label*="Switchboard" i])').first();
+  await item.waitFor({ timeout: 60_000 });
+  const checked = async () => ((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked');
+  if (!(await checked())) await item.locator('a.action-label').click();
+  await waitFor(async () => ((await checked()) ? true : undefined), { what: 'the Switchboard view container to show' });
   return chatFrame(wb);
 }
 
