@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     await waitForAnswer(vs.wb, { index, until: (a) => a.state === 'done', what: 'the screenshot answer' });
     await vs.page.screenshot({ path: join(DOCS, 'chat-light.png') });
     vs.writeWorkspaceSettings({ 'workbench.colorTheme': 'Default Dark Modern' });
-    await vs.page.waitForFunction(() => document.body.classList.contains('vs-dark'), undefined, { timeout: scaled(30_000) });
+    // A string, not a function: tsx would wrap a function in a helper the page does not have.
+    await vs.page.waitForFunction(`!!document.querySelector('.monaco-workbench.vs-dark')`, undefined, { timeout: scaled(30_000) });
     await vs.page.waitForTimeout(1000); // let the webview pick up the new theme variables before the picture
     await vs.page.screenshot({ path: join(DOCS, 'chat-dark.png') });
     console.log('wrote docs/chat-light.png and docs/chat-dark.png');
