@@ -42,9 +42,10 @@ function cpuMs(pid: number): number | undefined {
   }
 }
 
-/** Spawns `node --import tsx <args>` and waits for its `listening on URL` line. */
+/** Spawns `node [--import tsx] <args>` (tsx only for .ts entry points) and waits for its `listening on URL` line. */
 async function spawnListening(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Proc> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = args[0].endsWith('.ts') ? ['--import', 'tsx', ...args] : args;
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
@@ -97,7 +98,8 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0, model: MODEL }));
     const token = newLocalToken();
-    const ours = await spawnListening(['src/cli.ts', 'serve', '--port', '0', '--token', token, '--config', config, '--usage-file', join(dir, 'usage.jsonl')], {
+    // The shipped CLI bundle (`npm run bench` builds it first), as a user runs `switchboard serve`.
+    const ours = await spawnListening([join(ROOT, 'dist/cli.js'), 'serve', '--port', '0', '--token', token, '--config', config, '--usage-file', join(dir, 'usage.jsonl')], {
       ...process.env,
       SWITCHBOARD_API_KEY: KEY,
       OPENAI_API_KEY: '',
