@@ -1,7 +1,7 @@
 // The usage ledger: one JSON line per answered (or failed-but-billed) request, built from the router's events.
-// Appends are one `appendFile` of one complete line each, serialised, so a crash can at worst tear the last line;
-// on open a torn last line is dropped (with a warning) and every earlier line is kept.
-import { mkdir, readFile, appendFile, truncate } from 'node:fs/promises';
+// Appends are one write of complete lines (on a handle kept open), serialised, so a crash can at worst tear the
+// last line; on open a torn last line is dropped (with a warning) and every earlier line is kept.
+import { appendFile, mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { Emitter, DisposableStore, type Event, type IDisposable } from './lifecycle';
@@ -130,7 +130,8 @@ export class UsageLedger implements IDisposable {
       this.writes = this.writes.then(() => {
         const batch = this.queued.join('');
         this.queued = [];
-        return appendFile(this.file, batch, 'utf8').catch((err: unknown) => {
+        return this.append(batch).catch((err: unknown) => {
+          this.closeHandle();
           this.warn(`Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. This request's usage is kept only until VS Code restarts.`);
         });
       });
@@ -159,6 +160,21 @@ export class UsageLedger implements IDisposable {
     this.subscriptions.dispose();
     this.changed.dispose();
     this.pending.clear();
+    void this.writes.then(() => this.closeHandle());
+  }
+
+  /** One open handle in append mode for the ledger's life: opening the file per answer cost more than writing it. */
+  private handle: Promise<FileHandle> | undefined;
+
+  private async append(batch: string): Promise<void> {
+    this.handle ??= open(this.file, 'a');
+    await (await this.handle).appendFile(batch, 'utf8');
+  }
+
+  private closeHandle(): void {
+    const handle = this.handle;
+    this.handle = undefined;
+    void handle?.then((h) => h.close()).catch(() => undefined);
   }
 
   private onEvent(e: RoutingEvent): void {

@@ -5,6 +5,7 @@ import type { AnswerError, AnswerState, Badge, HostMessage } from '../protocol';
 import type { AttemptEvent, ChatRequest, ChatRouter, DecisionEvent } from '../core/types';
 import { CancelledError, StreamBrokenError, isSwitchboardError } from '../core/errors';
 import { badgeFor } from './chatBadge';
+import { redact } from '../core/redact';
 
 export interface ChatSessionOptions {
   /** Built lazily by the caller; a failure to build it (e.g. no key) becomes this answer's error. */
@@ -104,7 +105,8 @@ export class ChatSession {
       if (err.partialText.length > this.received.length && err.partialText.startsWith(this.received)) this.append(err.partialText.slice(this.received.length));
       return { state: 'error', text: this.received, cause: err, error: { message: err.message, partial: true, continueWith: err.continueWith } };
     }
-    const message = isSwitchboardError(err) ? err.message : `Unexpected error: ${err instanceof Error ? err.message : String(err)}. See "Switchboard: Show Routing Log".`;
+    // Core errors are key-free by construction; anything else is scrubbed of key-shaped text before the webview sees it.
+    const message = isSwitchboardError(err) ? err.message : `Unexpected error: ${redact(err instanceof Error ? err.message : String(err), [])}. See "Switchboard: Show Routing Log".`;
     return { state: 'error', text: this.received, cause: err, error: { message, partial: this.received.length > 0 } };
   }
 
