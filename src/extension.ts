@@ -67,6 +67,17 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('switchboard.manage', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false)),
   );
   void openWalkthroughOnFirstRun(context, keys);
+  warmUpAfterStartup(services, keys);
+}
+
+const WARM_UP_DELAY_MS = 3000;
+
+/** With a key set, build the core a little after start-up so the gateway's prices are known by the first answer. */
+function warmUpAfterStartup(services: Services, keys: KeyStore): void {
+  const timer = setTimeout(() => {
+    void keys.hasGatewayKey().then((has) => (has ? services.core() : undefined)).catch(() => undefined);
+  }, WARM_UP_DELAY_MS);
+  timer.unref?.();
 }
 
 export function deactivate(): void {}

@@ -41,7 +41,11 @@ export class Services implements IDisposable {
   }
 
   core(): Promise<Core> {
-    this.corePromise ??= this.build();
+    // A failed build (e.g. an unwritable storage folder) is not cached: the next request tries again.
+    this.corePromise ??= this.build().catch((err: unknown) => {
+      this.corePromise = undefined;
+      throw err;
+    });
     return this.corePromise;
   }
 
