@@ -39,8 +39,13 @@ export class ConfigError extends SwitchboardError {
 export class NoKeyError extends SwitchboardError {
   readonly code = 'no-key';
   readonly retryable = false;
-  constructor(readonly endpoint: string) {
-    super(`No API key for ${endpoint}. Run "Switchboard: Set API Key" or set SWITCHBOARD_API_KEY.`);
+  /** `endpoint` is `gateway` or a direct provider's name; `baseUrl` says where the key would be sent. */
+  constructor(readonly endpoint: string, baseUrl?: string) {
+    super(
+      endpoint === 'gateway'
+        ? `No API key for the gateway${baseUrl ? ` ${baseUrl}` : ''}. Run "Switchboard: Set API Key", or set SWITCHBOARD_API_KEY (or OPENAI_API_KEY) in the environment.`
+        : `No API key for provider "${endpoint}"${baseUrl ? ` (${baseUrl})` : ''}. Run "Switchboard: Set Provider Key".`,
+    );
   }
 }
 

@@ -268,7 +268,7 @@ export class Router implements ChatRouter, IDisposable {
           }
           if (pc.missingKey) {
             if (admission === 'probe' || admission === 'forced') health.release(pc.breakerKey);
-            const err = new NoKeyError(pc.endpoint.id);
+            const err = new NoKeyError(pc.endpoint.id, pc.endpoint.baseUrl);
             yield attemptEvent(stub, 'error', { errorCode: err.code, message: err.message, msTotal: 0 });
             continue;
           }
@@ -449,7 +449,10 @@ export class Router implements ChatRouter, IDisposable {
   }
 
   private allFailed(attempts: readonly AttemptEvent[]): SwitchboardError {
-    if (attempts.length > 0 && attempts.every((a) => a.errorCode === 'no-key')) return new NoKeyError(attempts[0].endpoint);
+    if (attempts.length > 0 && attempts.every((a) => a.errorCode === 'no-key')) {
+      const id = attempts[0].endpoint;
+      return new NoKeyError(id, id === 'gateway' ? this.gateway.baseUrl : this.config.providers[id]?.baseUrl);
+    }
     const list: AttemptSummary[] = attempts.map((a) => ({
       model: a.model,
       endpoint: a.endpoint,

@@ -374,6 +374,7 @@ describe('budget, keys, usage', () => {
     const r = await run(router, ask('openai/gpt-4.1'));
     assert.ok(r.error instanceof NoKeyError);
     assert.match(r.error.message, /Set API Key/);
+    assert.match(r.error.message, /the gateway https:\/\/api\.select\.ax\/v1/, 'names where the key would go');
   });
 
   test('smart-select uses the injected selector and reports it in decision and done', async () => {
