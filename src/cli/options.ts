@@ -66,7 +66,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   if (values['base-url']) flat['gateway.baseUrl'] = values['base-url'];
   if (values.model) flat.model = values.model;
   const { config, problems } = parseConfig(flat);
-  if (problems.length) throw new ConfigError(problems[0].setting, problems.map((p) => p.message).join('\n'));
+  if (problems.length) {
+    const where = values.config ? ` Fix it in ${values.config} (setting names without the "switchboard." prefix).` : '';
+    throw new ConfigError(problems[0].setting, problems.map((p) => p.message).join('\n') + where);
+  }
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);

@@ -164,7 +164,8 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
       problems.push(
         new ConfigError(
           SETTINGS_PREFIX + key,
-          `Setting "${SETTINGS_PREFIX + key}" has an invalid value ${describe(value)}${where}: ${specific}expected ${ALLOWED[key as SettingName]}. Using the default ${describe(spec.default)}.`,
+          `Setting "${SETTINGS_PREFIX + key}" has an invalid value ${describe(value)}${where}: ${specific}expected ${ALLOWED[key as SettingName]}.`,
+          `Using the default ${describe(spec.default)} until it is fixed.`,
         ),
       );
     }

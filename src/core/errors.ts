@@ -30,8 +30,8 @@ export abstract class SwitchboardError extends Error {
 export class ConfigError extends SwitchboardError {
   readonly code = 'config';
   readonly retryable = false;
-  /** `setting` is the full setting name, e.g. `switchboard.timeouts.idleMs`. */
-  constructor(readonly setting: string, message: string) {
+  /** `setting` is the full setting name, e.g. `switchboard.timeouts.idleMs`; `fallbackNote` says what is used meanwhile. */
+  constructor(readonly setting: string, message: string, readonly fallbackNote?: string) {
     super(message);
   }
 }

@@ -32,10 +32,11 @@ export class SettingsSource implements IDisposable {
     }
     const { config, problems } = parseConfig(flat);
     for (const p of problems) {
-      this.log(`settings: ${p.message}`);
-      if (this.reported.has(p.message)) continue;
-      this.reported.add(p.message);
-      void vscode.window.showWarningMessage(p.message, vscode.l10n.t('Open Setting')).then((choice) => {
+      const message = p.fallbackNote ? `${p.message} ${p.fallbackNote}` : p.message;
+      this.log(`settings: ${message}`);
+      if (this.reported.has(message)) continue;
+      this.reported.add(message);
+      void vscode.window.showWarningMessage(message, vscode.l10n.t('Open Setting')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', p.setting);
       });
     }
