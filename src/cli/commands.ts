@@ -113,6 +113,9 @@ export async function runUsage(opts: CliOptions): Promise<number> {
 
 export async function runServe(opts: CliOptions): Promise<number> {
   const core = await openCore(opts);
+  // A server loads the tokenizer up front, so no request waits for it when an upstream sends no usage.
+  const { estimateTokens } = await import('../core/tokens');
+  estimateTokens('warm up');
   const { startLocalGateway } = await import('../gateway/server');
   const gw = await startLocalGateway({ core, port: opts.port ?? opts.config.localGateway.port, token: opts.token });
   process.stdout.write(`listening on ${gw.url}\n`);
