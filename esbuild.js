@@ -24,19 +24,39 @@ const tokenizerAsSibling = {
   },
 };
 
+// The extension's dynamic imports of the core and the local gateway load dist/core.js (src/coreBundle.ts) instead of
+// inlining them, so activation compiles only what it runs.
+const LAZY_CORE = /^\.\.\/(core\/createCore|gateway\/server)$/;
+const coreAsSibling = {
+  name: 'core-as-sibling',
+  setup(b) {
+    b.onResolve({ filter: LAZY_CORE }, (args) => (args.kind === 'dynamic-import' ? { path: './core.js', external: true } : undefined));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' },
+    entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
     mainFields: ['module', 'main'],
-    plugins: [tokenizerAsSibling],
+    plugins: [tokenizerAsSibling, coreAsSibling],
     metafile: true,
+  },
+  {
+    ...common,
+    entryPoints: { core: 'src/coreBundle.ts', cli: 'src/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    plugins: [tokenizerAsSibling],
   },
   {
     ...common,

@@ -18,12 +18,20 @@ export type ErrorCode =
   | 'budget'
   | 'all-failed';
 
+/**
+ * Marks our errors without relying on class identity: the router is loaded from its own bundle (dist/core.js) on
+ * the first request, so an error it throws is not `instanceof` the copy of these classes in dist/extension.js.
+ * Code outside the core identifies errors with `isSwitchboardError` and `hasErrorCode`.
+ */
+const SWITCHBOARD_ERROR = Symbol.for('switchboard.error');
+
 export abstract class SwitchboardError extends Error {
   abstract readonly code: ErrorCode;
   abstract readonly retryable: boolean;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
+    Object.defineProperty(this, SWITCHBOARD_ERROR, { value: true });
   }
 }
 
@@ -173,5 +181,28 @@ export function errorFromStatus(ctx: UpstreamContext & { status: number }, bodyM
 }
 
 export function isSwitchboardError(e: unknown): e is SwitchboardError {
-  return e instanceof SwitchboardError;
+  return typeof e === 'object' && e !== null && (e as { [SWITCHBOARD_ERROR]?: unknown })[SWITCHBOARD_ERROR] === true;
+}
+
+interface ErrorsByCode {
+  config: ConfigError;
+  'no-key': NoKeyError;
+  auth: AuthError;
+  'rate-limited': RateLimitedError;
+  unavailable: UnavailableError;
+  timeout: TimeoutError;
+  connection: ConnectionError;
+  'bad-request': BadRequestError;
+  'not-found': NotFoundError;
+  'context-length': ContextLengthError;
+  'stream-broken': StreamBrokenError;
+  malformed: MalformedResponseError;
+  cancelled: CancelledError;
+  budget: BudgetError;
+  'all-failed': AllCandidatesFailedError;
+}
+
+/** `err` is our error with this code (works across bundles, unlike `instanceof`). */
+export function hasErrorCode<C extends ErrorCode>(e: unknown, code: C): e is ErrorsByCode[C] {
+  return isSwitchboardError(e) && e.code === code;
 }

@@ -3,7 +3,7 @@
 // unit-tested with a fake router and a fake webview.
 import type { AnswerError, AnswerState, Badge, HostMessage } from '../protocol';
 import type { AttemptEvent, ChatRequest, ChatRouter, DecisionEvent } from '../core/types';
-import { CancelledError, StreamBrokenError, isSwitchboardError } from '../core/errors';
+import { CancelledError, hasErrorCode, isSwitchboardError } from '../core/errors';
 import { badgeFor } from './chatBadge';
 import { redact } from '../core/redact';
 
@@ -99,8 +99,8 @@ export class ChatSession {
   }
 
   private outcomeOf(err: unknown): TurnOutcome {
-    if (this.abort.signal.aborted || err instanceof CancelledError) return { state: 'stopped', text: this.received };
-    if (err instanceof StreamBrokenError) {
+    if (this.abort.signal.aborted || hasErrorCode(err, 'cancelled')) return { state: 'stopped', text: this.received };
+    if (hasErrorCode(err, 'stream-broken')) {
       // The router's partial text is authoritative; it normally equals what we received.
       if (err.partialText.length > this.received.length && err.partialText.startsWith(this.received)) this.append(err.partialText.slice(this.received.length));
       return { state: 'error', text: this.received, cause: err, error: { message: err.message, partial: true, continueWith: err.continueWith } };

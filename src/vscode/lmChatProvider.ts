@@ -1,7 +1,7 @@
 // Switchboard's models in VS Code's own chat (the LanguageModelChatProvider API): every request goes through the
 // router, so it is routed, budgeted and recorded like the chat view's. No runtime `vscode` import: the part
 // constructors and the `lm` namespace are passed in, so the handlers are unit-tested with fakes.
-import { CancelledError } from '../core/errors';
+import { hasErrorCode } from '../core/errors';
 import { lmMessageText, toOpenAIMessages, toOpenAIToolChoice, toOpenAITools, ToolCallAccumulator } from '../core/lmMessages';
 import { Emitter } from '../core/lifecycle';
 import { estimateTokens } from '../core/tokens';
@@ -131,7 +131,7 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
       if (calls.pending) reportCalls();
     } catch (err) {
       // Cancellation is the user's choice, not a failure to report.
-      if (err instanceof CancelledError || ac.signal.aborted) return;
+      if (hasErrorCode(err, 'cancelled') || ac.signal.aborted) return;
       this.deps.log(`language model ${model.id}: ${(err as Error).message}`);
       throw err;
     } finally {

@@ -3,7 +3,7 @@
 // by participant.ts), so it is unit-tested with fakes.
 import { formatUsd } from '../core/budget';
 import { SMART_SELECT } from '../core/candidates';
-import { CancelledError, StreamBrokenError, SwitchboardError } from '../core/errors';
+import { hasErrorCode, isSwitchboardError } from '../core/errors';
 import { buildExplainPrompt, type ExplainInput } from '../core/explainPrompt';
 import { requestCostUsd } from '../core/usage';
 import type { AttemptEvent, ChatCompletionMessageParam, DecisionEvent, DoneEvent } from '../core/types';
@@ -182,12 +182,12 @@ export class ParticipantHandler {
         else done = y;
       }
     } catch (err) {
-      if (err instanceof CancelledError || ac.signal.aborted) return { metadata: { command, requested: model } };
-      if (err instanceof StreamBrokenError) {
+      if (hasErrorCode(err, 'cancelled') || ac.signal.aborted) return { metadata: { command, requested: model } };
+      if (hasErrorCode(err, 'stream-broken')) {
         stream.markdown(`${FOOTER_MARK}*The answer was interrupted: ${err.message}*`);
         return { metadata: { command, requested: model, model: err.model } };
       }
-      const message = err instanceof SwitchboardError ? err.message : `Switchboard failed unexpectedly: ${(err as Error).message}`;
+      const message = isSwitchboardError(err) ? err.message : `Switchboard failed unexpectedly: ${(err as Error).message}`;
       this.env.log(`@switchboard: ${message}`);
       return { errorDetails: { message }, metadata: { command, requested: model } };
     } finally {

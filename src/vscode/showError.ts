@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { SwitchboardError } from '../core/errors';
+import { hasErrorCode, isSwitchboardError } from '../core/errors';
 
 /** Shows an error the user can act on: every message says what to do and offers the command that does it. */
 export async function showError(err: unknown, log: { error(line: string): void }): Promise<void> {
-  if (!(err instanceof SwitchboardError)) {
+  if (!isSwitchboardError(err)) {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`unexpected: ${err instanceof Error && err.stack ? err.stack : message}`);
     const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Switchboard: {0}', message), vscode.l10n.t('Show Routing Log'));
@@ -26,7 +26,7 @@ export async function showError(err: unknown, log: { error(line: string): void }
     case 'config': {
       const open = vscode.l10n.t('Open Setting');
       const choice = await vscode.window.showWarningMessage(err.message, open);
-      if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', (err as SwitchboardError & { setting?: string }).setting ?? 'switchboard');
+      if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', (hasErrorCode(err, 'config') ? err.setting : undefined) ?? 'switchboard');
       return;
     }
     case 'budget': {
