@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChatRouter } from '../core/types';
 import type { HostMessage, Turn } from '../protocol';
 import { ChatController, type ChatEffects } from './chatController';
-import { chatHtml } from './chatHtml';
+import { chatHtml } from './webviewHtml';
 
 export interface ChatDeps {
   router(): Promise<ChatRouter>;

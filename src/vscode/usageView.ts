@@ -5,6 +5,7 @@ import type { BudgetStatus } from '../core/types';
 import type { UsageLedger } from '../core/usage';
 import { summarizeUsage, toCsv, localDay } from '../core/usageStats';
 import { usageWebviewMessage, type UsageHostMessage } from '../usageProtocol';
+import { webviewHtml } from './webviewHtml';
 
 export interface UsageViewDeps {
   ledger: UsageLedger;
@@ -95,28 +96,14 @@ async function exportCsv(ledger: UsageLedger): Promise<UsageHostMessage> {
 }
 
 function renderHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'usage.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'usage.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Switchboard Usage</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p class="muted">Loading usage…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  const uri = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, file)).toString();
+  return webviewHtml({
+    title: 'Switchboard Usage',
+    cspSource: webview.cspSource,
+    nonce: randomBytes(16).toString('base64'),
+    scriptUri: uri('usage.js'),
+    styleUris: [uri('usage.css')],
+    extraImgSrc: 'data:',
+    placeholder: '<main id="app" aria-live="polite"><p class="muted">Loading usage…</p></main>',
+  });
 }

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chatHtml } from '../../src/vscode/chatHtml';
+import { chatHtml } from '../../src/vscode/webviewHtml';
 import type { HostMessage } from '../../src/protocol';
 
 export const CHROMIUM = '/usr/bin/chromium';
