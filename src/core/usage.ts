@@ -1,7 +1,8 @@
 // The usage ledger: one JSON line per answered (or failed-but-billed) request, built from the router's events.
-// Appends are one write of complete lines (on a handle kept open), serialised, so a crash can at worst tear the
-// last line; on open a torn last line is dropped (with a warning) and every earlier line is kept.
-import { appendFile, mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+// Each append is one synchronous write of one complete line, so a crash can at worst tear the last line; on open a
+// torn last line is dropped (with a warning) and every earlier line is kept.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { appendFile, mkdir, readFile, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { Emitter, DisposableStore, type Event, type IDisposable } from './lifecycle';
@@ -100,9 +101,6 @@ export class UsageLedger implements IDisposable {
   readonly onDidChange: Event<UsageRecord> = this.changed.event;
   private readonly pending = new Map<string, AttemptEvent[]>();
   private readonly subscriptions = new DisposableStore();
-  private writes: Promise<void> = Promise.resolve();
-  /** Lines waiting for the next append; records that arrive during an append go out together in the next one. */
-  private queued: string[] = [];
 
   private constructor(
     readonly file: string,
@@ -125,24 +123,14 @@ export class UsageLedger implements IDisposable {
   /** Adds a record; it is visible in `records()` at once and on disk once `flush()` resolves. Never rejects. */
   record(r: UsageRecord): Promise<void> {
     this.all.push(r);
-    this.queued.push(JSON.stringify(r) + '\n');
-    if (this.queued.length === 1) {
-      this.writes = this.writes.then(() => {
-        const batch = this.queued.join('');
-        this.queued = [];
-        return this.append(batch).catch((err: unknown) => {
-          this.closeHandle();
-          this.warn(`Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. This request's usage is kept only until VS Code restarts.`);
-        });
-      });
-    }
+    this.append(JSON.stringify(r) + '\n');
     this.changed.fire(r);
-    return this.writes;
+    return Promise.resolve();
   }
 
-  /** Resolves when every record so far is on disk. */
+  /** Resolves when every record so far is on disk (appends are synchronous, so at once). */
   flush(): Promise<void> {
-    return this.writes;
+    return Promise.resolve();
   }
 
   records(filter: UsageFilter = {}): readonly UsageRecord[] {
@@ -160,22 +148,36 @@ export class UsageLedger implements IDisposable {
     this.subscriptions.dispose();
     this.changed.dispose();
     this.pending.clear();
-    void this.writes.then(() => this.closeHandle());
+    this.closeFile();
   }
 
-  /** One open handle in append mode for the ledger's life: opening the file per answer cost more than writing it. */
-  private handle: Promise<FileHandle> | undefined;
+  /**
+   * One descriptor in append mode for the ledger's life, and one synchronous write per record (as pino does for
+   * logs): a complete line reaches the file before the answer is reported done, appends can never interleave, and a
+   * ~300-byte local write costs less than the promise machinery of an asynchronous one.
+   */
+  private fd: number | undefined;
 
-  private async append(batch: string): Promise<void> {
-    this.handle ??= open(this.file, 'a');
-    await (await this.handle).appendFile(batch, 'utf8');
+  private append(line: string): void {
+    try {
+      this.fd ??= openSync(this.file, 'a');
+      writeSync(this.fd, line);
+    } catch (err) {
+      this.closeFile();
+      this.warn(`Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. This request's usage is kept only until VS Code restarts.`);
+    }
   }
 
-  private closeHandle(): void {
-    const handle = this.handle;
-    this.handle = undefined;
-    void handle?.then((h) => h.close()).catch(() => undefined);
+  private closeFile(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+    this.fd = undefined;
   }
+
 
   private onEvent(e: RoutingEvent): void {
     switch (e.type) {
