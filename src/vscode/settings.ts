@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseConfig, SETTINGS, SETTINGS_PREFIX, type Config } from '../core/config';
+import { parseConfig, SETTINGS, type Config } from '../core/config';
 import { Emitter, type IDisposable } from '../core/lifecycle';
 
 /**
@@ -68,4 +68,3 @@ export class SettingsSource implements IDisposable {
   }
 }
 
-export const settingId = (name: string) => SETTINGS_PREFIX + name;
