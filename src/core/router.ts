@@ -8,6 +8,7 @@ import { CandidateCursor, planCandidates, type PlannedCandidate } from './candid
 import type { Catalog } from './catalog';
 import { isTokenChunk, textOf } from './chunks';
 import type { Config } from './config';
+import { contentText } from './messages';
 import { costOf } from './cost';
 import { effectiveGateway, type GatewayEndpoint } from './endpoints';
 import {
@@ -82,15 +83,7 @@ export function estimateTokensByWords(text: string): number {
   return Math.ceil((words * 4) / 3);
 }
 
-function promptText(req: ChatRequest): string {
-  let out = '';
-  for (const m of req.messages) {
-    const c = (m as { content?: unknown }).content;
-    if (typeof c === 'string') out += c + '\n';
-    else if (Array.isArray(c)) for (const p of c) if (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string') out += (p as { text: string }).text + '\n';
-  }
-  return out;
-}
+const promptText = (req: ChatRequest): string => req.messages.map((m) => contentText(m.content)).join('\n');
 
 interface Running {
   pc: PlannedCandidate;

@@ -1,5 +1,6 @@
 // Cheap, deterministic features of a chat request for smart-select. No tokenizer, no model: a handful of linear
 // scans over the text, so a decision costs microseconds even for long prompts.
+import { contentText } from './messages';
 import type { ChatCompletionMessageParam } from './types';
 
 export interface SelectInput {
@@ -63,15 +64,7 @@ const SCAN_TAIL = 1000;
 
 function messageText(m: ChatCompletionMessageParam): { text: string; hasImage: boolean } {
   const c = m.content;
-  if (typeof c === 'string') return { text: c, hasImage: false };
-  if (!Array.isArray(c)) return { text: '', hasImage: false };
-  let text = '';
-  let hasImage = false;
-  for (const part of c) {
-    if (part.type === 'text') text += (text ? '\n' : '') + part.text;
-    else if (part.type === 'image_url') hasImage = true;
-  }
-  return { text, hasImage };
+  return { text: contentText(c), hasImage: Array.isArray(c) && c.some((part) => part.type === 'image_url') };
 }
 
 function capForScan(s: string): string {

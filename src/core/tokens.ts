@@ -1,5 +1,6 @@
 // Token estimates for when the upstream sends no usage. The o200k tokenizer's tables are several MB, so they are
 // loaded on the first estimate, never at activation.
+import { contentText } from './messages';
 import type { ChatCompletionMessageParam } from './types';
 
 type Tokenizer = typeof import('gpt-tokenizer/encoding/o200k_base');
@@ -21,17 +22,11 @@ export function estimateTokens(text: string): number {
 const TOKENS_PER_MESSAGE = 3;
 const TOKENS_TO_PRIME_REPLY = 3;
 
-function textOf(content: ChatCompletionMessageParam['content']): string {
-  if (content == null) return '';
-  if (typeof content === 'string') return content;
-  return content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('\n');
-}
-
 /** Prompt tokens of a chat request: message texts (images and audio are not counted) plus the chat framing. */
 export function estimatePromptTokens(messages: readonly ChatCompletionMessageParam[]): number {
   let total = TOKENS_TO_PRIME_REPLY;
   for (const m of messages) {
-    total += TOKENS_PER_MESSAGE + estimateTokens(textOf(m.content));
+    total += TOKENS_PER_MESSAGE + estimateTokens(contentText(m.content));
     if (m.role === 'assistant' && m.tool_calls) {
       for (const call of m.tool_calls) {
         if (call.type === 'function') total += estimateTokens(call.function.name + call.function.arguments);
