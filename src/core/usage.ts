@@ -110,9 +110,15 @@ export class UsageLedger implements IDisposable {
 
   /** Reads `file` (creating its directory), skipping damaged lines with a warning that names the line. */
   static async open(file: string, opts: LedgerOptions = {}): Promise<UsageLedger> {
-    await mkdir(dirname(file), { recursive: true });
-    const records = await readLedger(file, opts.onWarning ?? (() => {}));
-    return new UsageLedger(file, records, opts);
+    const warn = opts.onWarning ?? (() => {});
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      return new UsageLedger(file, await readLedger(file, warn), opts);
+    } catch (err) {
+      // An unreadable ledger must not stop anyone from asking: count from zero, and each append will say if it fails.
+      warn(`Could not read the usage ledger ${file}: ${err instanceof Error ? err.message : String(err)}. Usage and budgets count from now on.`);
+      return new UsageLedger(file, [], opts);
+    }
   }
 
   /** Records every answer (and billed failures) the router reports. */

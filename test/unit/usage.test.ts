@@ -227,3 +227,16 @@ describe('UsageLedger with the real router and simulator', () => {
     router.dispose();
   });
 });
+
+test('an unreadable ledger (a directory where the file should be) still opens, empty, with a warning naming the file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sb-ledger-unreadable-'));
+  const file = join(dir, 'usage.jsonl');
+  await mkdir(file);
+  const warnings: string[] = [];
+  const ledger = await UsageLedger.open(file, { onWarning: (m) => warnings.push(m) });
+  assert.equal(ledger.records().length, 0);
+  assert.equal(warnings.length, 1);
+  assert.ok(warnings[0].includes(file), warnings[0]);
+  ledger.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
