@@ -81,6 +81,43 @@ export const SETTINGS = {
 
 export type SettingName = keyof typeof SETTINGS;
 
+/**
+ * Settings that decide where a key is sent. Only the user's own (global) value counts: a workspace's
+ * `.vscode/settings.json` is untrusted input, and a repository must never be able to redirect the key.
+ * The manifest gives each of these `"scope": "application"` (a test keeps the two in step).
+ */
+export const USER_ONLY_SETTINGS: ReadonlySet<SettingName> = new Set<SettingName>(['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers']);
+
+/** The values of one setting at each level, as VS Code's `WorkspaceConfiguration.inspect` reports them. */
+export interface InspectedSetting {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * The flat settings that count: folder over workspace over user, except that user-only settings take the user's
+ * value alone. `ignored` names each user-only setting a workspace or folder tried to set.
+ */
+export function effectiveSettings(inspect: (name: SettingName) => InspectedSetting | undefined): { flat: Record<string, unknown>; ignored: SettingName[] } {
+  const flat: Record<string, unknown> = {};
+  const ignored: SettingName[] = [];
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const i = inspect(name);
+    if (!i) continue;
+    const fromWorkspace = i.workspaceFolderValue ?? i.workspaceValue;
+    let value: unknown;
+    if (USER_ONLY_SETTINGS.has(name)) {
+      if (fromWorkspace !== undefined) ignored.push(name);
+      value = i.globalValue;
+    } else {
+      value = fromWorkspace ?? i.globalValue;
+    }
+    if (value !== undefined) flat[name] = value;
+  }
+  return { flat, ignored };
+}
+
 const TIMEOUT = 'an integer number of milliseconds from 0 (off) to 600000';
 /** What each setting accepts, in words, for messages (zod/mini carries no locale messages, by design: size). */
 const ALLOWED: Record<SettingName, string> = {
