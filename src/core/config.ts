@@ -12,6 +12,11 @@ export type Preset = (typeof PRESETS)[number];
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
+/** Query parameters that carry a secret: `key`, `api_key`, `apiKey`, `access_token`, `token`, `secret`, `sig`, … */
+const KEYISH_PARAM = /key|token|secret|passw|pwd|auth|credential|^sig$|signature/i;
+/** `name=value` in a URL query whose name is key-ish: the value is masked wherever a URL is echoed. */
+const KEYISH_QUERY_VALUE = /([?&][^=&#\s"]*(?:key|token|secret|passw|pwd|auth|credential|sig)[^=&#\s"]*=)[^&#\s"]*/gi;
+
 /** The key is only ever sent over https, or over http to this machine. */
 export function urlProblem(value: string): string | undefined {
   let u: URL;
@@ -21,6 +26,8 @@ export function urlProblem(value: string): string | undefined {
     return 'is not a URL; use e.g. https://api.select.ax/v1';
   }
   if (u.username || u.password) return 'must not contain credentials; store the key with "Switchboard: Set API Key"';
+  const keyParam = [...u.searchParams.keys()].find((name) => KEYISH_PARAM.test(name));
+  if (keyParam !== undefined) return `must not carry a key in its query (${keyParam.slice(0, 40)}=…); store the key with "Switchboard: Set API Key"`;
   if (u.protocol === 'https:') return undefined;
   if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return undefined;
   if (u.protocol === 'http:') return 'uses plain http to a remote host, which would send your API key unencrypted; use https (plain http is allowed only for localhost/127.0.0.1)';
@@ -175,7 +182,9 @@ export interface ParsedConfig {
 
 function describe(value: unknown): string {
   // A value may carry a secret (a URL with credentials, a key pasted into the wrong setting): never echo it.
-  const s = redact(JSON.stringify(value) ?? '', []).replace(/(\/\/)[^/@\s"]*@/g, '$1‹redacted›@');
+  const s = redact(JSON.stringify(value) ?? '', [])
+    .replace(/(\/\/)[^/@\s"]*@/g, '$1‹redacted›@')
+    .replace(KEYISH_QUERY_VALUE, '$1‹redacted›');
   return s === '' ? String(value) : s.length > 80 ? s.slice(0, 77) + '...' : s;
 }
 
