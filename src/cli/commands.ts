@@ -1,8 +1,9 @@
 import { createCore, type Core } from '../core/createCore';
-import { ConfigError, StreamBrokenError, SwitchboardError } from '../core/errors';
+import { consumeRoute, type RouteResult } from '../core/consumeRoute';
+import { CancelledError, ConfigError, isSwitchboardError } from '../core/errors';
 import { formatEvent } from '../core/eventLog';
 import { redact } from '../core/redact';
-import type { AttemptEvent, DoneEvent, RoutingEvent } from '../core/types';
+import type { AttemptEvent, RoutingEvent } from '../core/types';
 import { localTokenFrom } from './localToken';
 import { envKeys, type CliOptions } from './options';
 import { terminalJson, terminalSafe } from './terminalText';
@@ -36,34 +37,33 @@ export async function runAsk(opts: CliOptions): Promise<number> {
   process.once('SIGINT', onSigint);
   // A one-shot process has no cached catalog: give the gateway's /models (prices) a moment so costUsd is exact.
   await Promise.race([core.listModels({ waitForGateway: true }), new Promise((r) => setTimeout(r, CATALOG_WAIT_MS).unref())]);
-  const attempts: Pick<AttemptEvent, 'model' | 'outcome' | 'msTotal' | 'status'>[] = [];
-  let text = '';
-  let done: DoneEvent | undefined;
+  let r: RouteResult;
   try {
-    for await (const y of core.router.route({ model: core.config().model, messages: [{ role: 'user', content: prompt }] }, { signal: ac.signal })) {
-      if (y.type === 'chunk') {
-        text += y.text;
-        if (!opts.json) process.stdout.write(terminalSafe(y.text));
-      } else if (y.type === 'attempt') attempts.push({ model: y.model, outcome: y.outcome, msTotal: y.msTotal, status: y.status });
-      else if (y.type === 'done') done = y;
-    }
-  } catch (err) {
-    if (err instanceof StreamBrokenError && !opts.json) process.stdout.write('\n[answer interrupted]\n');
-    if (opts.json && err instanceof SwitchboardError) {
-      process.stdout.write(terminalJson({ error: { code: err.code, message: redact(err.message, keysInEnv()) }, text, attempts: attempts.map(toJsonAttempt) }) + '\n');
-    }
-    throw err;
+    r = await consumeRoute(core.router, { model: core.config().model, messages: [{ role: 'user', content: prompt }] }, {
+      signal: ac.signal,
+      onChunk: (c) => {
+        if (!opts.json) process.stdout.write(terminalSafe(c.text));
+      },
+    });
   } finally {
     process.off('SIGINT', onSigint);
     await core.flush();
     core.dispose();
   }
-  if (opts.json) {
-    process.stdout.write(
-      terminalJson({ model: done?.answeredBy, text, usage: done?.usage, costUsd: done?.costUsd, selection: done?.selection, attempts: attempts.map(toJsonAttempt) }) + '\n',
-    );
-  } else if (!text.endsWith('\n')) process.stdout.write('\n');
-  return 0;
+  const attempts = r.attempts.map(toJsonAttempt);
+  if (r.outcome === 'done') {
+    if (opts.json) {
+      const d = r.done;
+      process.stdout.write(terminalJson({ model: r.servedModel, text: r.text, usage: d.usage, costUsd: r.costUsd, selection: d.selection, attempts }) + '\n');
+    } else if (!r.text.endsWith('\n')) process.stdout.write('\n');
+    return 0;
+  }
+  const error = r.outcome === 'stopped' ? new CancelledError() : r.error;
+  if (r.outcome === 'broken' && !opts.json) process.stdout.write('\n[answer interrupted]\n');
+  if (opts.json && isSwitchboardError(error)) {
+    process.stdout.write(terminalJson({ error: { code: error.code, message: redact(error.message, keysInEnv()) }, text: r.text, attempts }) + '\n');
+  }
+  throw error;
 }
 
 const toJsonAttempt = (a: Pick<AttemptEvent, 'model' | 'outcome' | 'msTotal' | 'status'>) => ({ model: a.model, outcome: a.outcome, ms: Math.round(a.msTotal), ...(a.status ? { status: a.status } : {}) });
