@@ -31,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
     listModels: () => services.listModels(),
     log: (line) => log.info(line),
     onError: (err) => void showError(err, log),
+    countTokens: async (text) => (await services.core()).countTokens(text),
+    previewPrompt: async (req) => (await services.core()).previewPrompt(req),
   });
   const features: FeatureDeps = {
     core: () => services.core(),
@@ -64,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerGatewayCommands(context, features),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
+    vscode.commands.registerCommand('switchboard.addFileToChat', (uri?: unknown) => chat.addContext('file', uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('switchboard.addSelectionToChat', () => chat.addContext('selection')),
     vscode.commands.registerCommand('switchboard.manage', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false)),
   );
   void openWalkthroughOnFirstRun(context, keys);

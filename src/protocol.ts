@@ -37,6 +37,19 @@ function build() {
     continueWith: z.optional(modelId),
   });
 
+  const ContextKind = z.enum(['file', 'selection', 'editors', 'problems', 'terminal']);
+  /** An attachment as the view shows it: a chip with its size. Its text stays in the extension host. */
+  const ContextChip = z.object({ id, kind: ContextKind, label: z.string().check(z.maxLength(500)), tokens: z.int().check(z.minimum(0)) });
+  /** The prompt (question + context) against the window of the model it would go to. */
+  const Meter = z.object({
+    model: modelId,
+    promptTokens: z.int().check(z.minimum(0)),
+    /** 0 when the model's window is unknown. */
+    window: z.int().check(z.minimum(0)),
+    costUsd: z.number().check(z.minimum(0)),
+    level: z.enum(['ok', 'warn', 'over']),
+  });
+
   /** One question and its answer; the transcript is a list of these. */
   const Turn = z.object({
     id,
@@ -45,6 +58,8 @@ function build() {
     title: z.optional(z.string().check(z.maxLength(500))),
     /** The model asked for. */
     model: modelId,
+    /** What was attached to the question (shown in the history). */
+    context: z.optional(z.array(ContextChip).check(z.maxLength(50))),
     text,
     state: AnswerState,
     badge: z.optional(Badge),
@@ -60,7 +75,9 @@ function build() {
     z.object({ type: z.literal('state'), turns: z.array(Turn).check(z.maxLength(1000)), models: z.array(ModelOption).check(z.maxLength(5000)), currentModel: modelId }),
     z.object({ type: z.literal('models'), models: z.array(ModelOption).check(z.maxLength(5000)), currentModel: modelId }),
     /** A new answer begins (or an existing one restarts on Retry: same id, text reset). */
-    z.object({ type: z.literal('start'), id, prompt: text, title: z.optional(z.string().check(z.maxLength(500))), model: modelId }),
+    z.object({ type: z.literal('start'), id, prompt: text, title: z.optional(z.string().check(z.maxLength(500))), model: modelId, context: z.optional(z.array(ContextChip).check(z.maxLength(50))) }),
+    /** The attachments waiting for the next question, and the meter for it (absent while it cannot be computed). */
+    z.object({ type: z.literal('context'), chips: z.array(ContextChip).check(z.maxLength(50)), meter: z.optional(Meter) }),
     z.object({ type: z.literal('delta'), id, text }),
     z.object({ type: z.literal('done'), id, badge: Badge }),
     z.object({ type: z.literal('stopped'), id }),
@@ -82,10 +99,17 @@ function build() {
     z.object({ type: z.literal('insert'), text }),
     z.object({ type: z.literal('newFile'), text, language: z.optional(z.string().check(z.maxLength(50), z.regex(/^[\w+#.-]*$/))) }),
     z.object({ type: z.literal('openLink'), href: z.string().check(z.maxLength(8000)) }),
+    /** Add context: one kind, or `pick` to choose from a list. */
+    z.object({ type: z.literal('addContext'), kind: z.union([ContextKind, z.literal('pick')]) }),
+    z.object({ type: z.literal('removeContext'), id }),
+    /** The unsent question changed (debounced by the view): the host answers with a fresh meter. */
+    z.object({ type: z.literal('draft'), prompt: z.string().check(z.maxLength(MAX_TEXT)) }),
+    /** Apply a code block to a file: `path` from the fence info when the block names one; `turnId` for its #file. */
+    z.object({ type: z.literal('apply'), text, path: z.optional(z.string().check(z.maxLength(1000))), turnId: z.optional(id) }),
     /** The webview rejected a host message; the host logs it. */
     z.object({ type: z.literal('protocolError'), detail: z.string().check(z.maxLength(2000)) }),
   ]);
-  return { AnswerState, Badge, AnswerError, Turn, ModelOption, HostMessage, WebviewMessage };
+  return { AnswerState, Badge, AnswerError, ContextChip, Meter, Turn, ModelOption, HostMessage, WebviewMessage };
 }
 
 let built: ReturnType<typeof build> | undefined;
@@ -94,6 +118,8 @@ const schemas = () => (built ??= build());
 export type AnswerState = z.infer<ReturnType<typeof build>['AnswerState']>;
 export type Badge = z.infer<ReturnType<typeof build>['Badge']>;
 export type AnswerError = z.infer<ReturnType<typeof build>['AnswerError']>;
+export type ContextChip = z.infer<ReturnType<typeof build>['ContextChip']>;
+export type Meter = z.infer<ReturnType<typeof build>['Meter']>;
 export type Turn = z.infer<ReturnType<typeof build>['Turn']>;
 export type ModelOption = z.infer<ReturnType<typeof build>['ModelOption']>;
 export type HostMessage = z.infer<ReturnType<typeof build>['HostMessage']>;

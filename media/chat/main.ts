@@ -3,6 +3,7 @@
 // from getState immediately on load, before the host's `state` arrives.
 import './zodSetup';
 import { parseHostMessage, parseModelOption, parseTurn, type HostMessage, type ModelOption, type Turn, type WebviewMessage } from '../../src/protocol';
+import { ContextBar } from './contextBar';
 import { TurnView, iconButton } from './turnView';
 
 interface VsCodeApi {
@@ -47,17 +48,19 @@ prompt.dataset.testid = 'prompt';
 prompt.rows = 2;
 prompt.placeholder = 'Ask a question (Enter to send, Shift+Enter for a new line)';
 prompt.setAttribute('aria-label', 'Question for the model. Enter sends, Shift+Enter adds a line.');
+const addContext = iconButton({ action: 'addContext', icon: 'attach', label: 'Add context (#file, #selection, #editors, #problems, #terminal)', testid: 'add-context' });
 const send = iconButton({ action: 'send', icon: 'send', label: 'Send', testid: 'send' });
 send.type = 'submit';
 const stop = iconButton({ action: 'stop', icon: 'debug-stop', label: 'Stop the answer', testid: 'stop' });
 stop.hidden = true;
-composer.append(prompt, send, stop);
+composer.append(addContext, prompt, send, stop);
+const contextBar = new ContextBar();
 
 const announcer = document.createElement('div');
 announcer.className = 'sr-only';
 announcer.setAttribute('role', 'status');
 
-document.body.append(header, transcript, composer, announcer);
+document.body.append(header, transcript, contextBar.root, composer, announcer);
 
 // ── state ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -151,12 +154,15 @@ function apply(msg: HostMessage): void {
     case 'start': {
       const existing = views.get(msg.id);
       if (existing) existing.reset({ model: msg.model });
-      else addTurn({ id: msg.id, prompt: msg.prompt, title: msg.title, model: msg.model, text: '', state: 'streaming' });
+      else addTurn({ id: msg.id, prompt: msg.prompt, title: msg.title, model: msg.model, context: msg.context, text: '', state: 'streaming' });
       setBusy(msg.id);
       stickToBottom = true;
       keepScrolled();
       break;
     }
+    case 'context':
+      contextBar.render(msg.chips, msg.meter);
+      return;
     case 'delta':
       views.get(msg.id)?.appendText(msg.text);
       saveSoon();
@@ -214,7 +220,13 @@ prompt.addEventListener('keydown', (e) => {
     post({ type: 'stop', id: busy });
   }
 });
-prompt.addEventListener('input', saveSoon);
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
+prompt.addEventListener('input', () => {
+  saveSoon();
+  // The meter follows the question as it is typed, without a message per keystroke.
+  if (draftTimer) clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => post({ type: 'draft', prompt: prompt.value }), 300);
+});
 picker.addEventListener('change', () => {
   currentModel = picker.value;
   post({ type: 'setModel', model: picker.value });
@@ -234,6 +246,7 @@ document.addEventListener('click', (e) => {
   const turnId = button.closest<HTMLElement>('.turn')?.dataset.id;
   const code = button.closest('.code-block')?.querySelector('pre code')?.textContent ?? '';
   const language = button.closest<HTMLElement>('.code-block')?.dataset.language || undefined;
+  const path = button.closest<HTMLElement>('.code-block')?.dataset.path || undefined;
   switch (button.dataset.action) {
     case 'stop':
       post({ type: 'stop', id: busy });
@@ -258,6 +271,17 @@ document.addEventListener('click', (e) => {
     case 'newFile':
       post({ type: 'newFile', text: code, language: language && /^[\w+#.-]+$/.test(language) ? language : undefined });
       break;
+    case 'apply':
+      post({ type: 'apply', text: code, ...(path ? { path } : {}), ...(turnId ? { turnId } : {}) });
+      break;
+    case 'addContext':
+      post({ type: 'addContext', kind: 'pick' });
+      break;
+    case 'removeContext': {
+      const id = button.closest<HTMLElement>('.context-chip')?.dataset.id;
+      if (id) post({ type: 'removeContext', id });
+      break;
+    }
   }
 });
 

@@ -20,6 +20,13 @@ function createParser(withHighlight: boolean) {
     typographer: false,
     highlight: withHighlight ? (code, lang) => highlight(code, lang) ?? '' : undefined,
   });
+  // ```ts src/app.ts names the file a block belongs to: kept (as the code's title) for Apply to File.
+  const fence = md.renderer.rules.fence;
+  md.renderer.rules.fence = (tokens, idx, options, env, self) => {
+    const path = tokens[idx].info.trim().split(/\s+/)[1];
+    if (path) tokens[idx].attrSet('title', path);
+    return fence ? fence(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+  };
   md.renderer.rules.image = (tokens, idx) => {
     const t = tokens[idx];
     const src = String(t.attrGet('src') ?? '');
@@ -64,12 +71,14 @@ function decorateCodeBlocks(root: DocumentFragment): void {
     const wrap = document.createElement('div');
     wrap.className = 'code-block';
     wrap.dataset.language = language;
+    const path = code?.getAttribute('title');
+    if (path) wrap.dataset.path = path;
     const bar = document.createElement('div');
     bar.className = 'code-toolbar';
     const label = document.createElement('span');
     label.className = 'code-language';
     label.textContent = language;
-    bar.append(label, codeButton('copy', 'copy', 'Copy code'), codeButton('insert', 'insert', 'Insert code at cursor'), codeButton('newFile', 'new-file', 'Open code in a new file'));
+    bar.append(label, codeButton('copy', 'copy', 'Copy code'), codeButton('insert', 'insert', 'Insert code at cursor'), codeButton('newFile', 'new-file', 'Open code in a new file'), codeButton('apply', 'diff', path ? `Apply to ${path} (shows a diff first)` : 'Apply to a file (shows a diff first)'));
     pre.replaceWith(wrap);
     wrap.append(bar, pre);
   }

@@ -1,6 +1,7 @@
 // The DOM of one question and its answer. Built with createElement/textContent; model output only enters through
 // StreamingMarkdown (sanitised). The data-testid/data-state hooks are a contract with the e2e tests.
 import type { AnswerError, AnswerState, Badge, Turn } from '../../src/protocol';
+import { chipElement } from './contextBar';
 import { StreamingMarkdown } from './streamingMarkdown';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; testid?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
@@ -114,6 +115,11 @@ export class TurnView {
     const u = el('div', { className: 'user-message', testid: 'user-message', text: turn.title ?? turn.prompt });
     if (turn.title) u.title = turn.prompt.length > 2000 ? `${turn.prompt.slice(0, 2000)}…` : turn.prompt;
     u.setAttribute('aria-label', `You asked: ${turn.title ?? turn.prompt.slice(0, 300)}`);
+    if (turn.context?.length) {
+      const attached = el('div', { className: 'turn-context', testid: 'turn-context' });
+      attached.append(...turn.context.map((c) => chipElement(c, false)));
+      u.append(attached);
+    }
     return u;
   }
 

@@ -7,7 +7,9 @@ import { effectiveGateway } from './endpoints';
 import type { IDisposable } from './lifecycle';
 import { Router, type RouterOptions } from './router';
 import { selectModel, type SelectInput } from './select';
-import { estimateTokensSoon } from './tokens';
+import { resolveAlias, SMART_SELECT } from './candidates';
+import { previewPrompt, type PromptPreview } from './contextWindow';
+import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './tokens';
 import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
 import { requestCostUsd, UsageLedger } from './usage';
 import { localDay, spendTotals, type SpendTotals } from './usageStats';
@@ -34,6 +36,10 @@ export interface Core extends IDisposable {
   select(input: SelectInput): SelectionDecision;
   /** The catalog as known now; with `waitForGateway`, after one refresh from the gateway's /models. */
   listModels(opts?: { waitForGateway?: boolean }): Promise<ModelInfo[]>;
+  /** The prompt's tokens against the window and input price of the model it would go to (the chat's meter). */
+  previewPrompt(req: ChatRequest): PromptPreview;
+  /** Tokens of `text` under the o200k tokenizer (loaded on first use). */
+  countTokens(text: string): number;
   /** How many characters of code a prompt to `model` may carry (a share of its context window). */
   maxPromptChars(model: string): number;
   /** `endpoint|model` keys whose breaker is open now. */
@@ -89,6 +95,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (o?.waitForGateway) await refreshCatalog().catch(() => undefined);
       else if (catalog.isStale()) refreshInBackground();
       return [...catalog.list()];
+    },
+    countTokens: estimateTokens,
+    previewPrompt(req) {
+      const requested = req.model || config.model;
+      const model = requested === SMART_SELECT ? select(req).model : resolveAlias(requested, config.aliases);
+      return previewPrompt(estimatePromptTokens(req.messages), model, catalog.get(model));
     },
     maxPromptChars(model) {
       const resolved = model === 'smart-select' ? config.smartSelect.tiers.strong : (config.aliases[model] ?? model);

@@ -1,7 +1,9 @@
 // The chat's state and behaviour without vscode: the transcript (one workspace's history), the running request,
 // and what each webview message does. ChatViewProvider supplies the vscode side effects; tests supply fakes.
-import { parseTurn, parseWebviewMessage, safeExternalUrl, type HostMessage, type ModelOption, type Turn, type WebviewMessage } from '../protocol';
-import type { ChatCompletionMessageParam, ChatRouter } from '../core/types';
+import { parseTurn, parseWebviewMessage, safeExternalUrl, type ContextChip, type HostMessage, type Meter, type ModelOption, type Turn, type WebviewMessage } from '../protocol';
+import { composeQuestion, mentionsIn, type ContextAttachment, type ContextKind } from '../core/chatContext';
+import type { PromptPreview } from '../core/contextWindow';
+import type { ChatCompletionMessageParam, ChatRequest, ChatRouter } from '../core/types';
 import { Emitter, type IDisposable } from '../core/lifecycle';
 import { ChatSession, type TurnOutcome } from './chatSession';
 
@@ -19,11 +21,28 @@ export interface ChatEffects {
   /** Persisted transcript (workspace state). */
   loadTurns(): unknown;
   saveTurns(turns: Turn[]): Promise<void>;
+  /** Persisted attachments of past questions, by turn id (their text never goes to the webview). */
+  loadAttachments(): unknown;
+  saveAttachments(byTurn: Record<string, ContextAttachment[]>): Promise<void>;
+  /** Reads what the user asked to attach; `pick` lets them choose; `uri` names a file (Add File to Chat). Refusals
+   * (binary, too large) are shown by it. */
+  gatherContext(kind: ContextKind | 'pick', uri?: string): Promise<ContextAttachment[]>;
+  countTokens(text: string): Promise<number>;
+  previewPrompt(req: ChatRequest): Promise<PromptPreview>;
+  /** Shows the code block as a diff against the target file and applies it on the user's accept. */
+  applyToFile(opts: { text: string; path?: string; attachedPaths: string[] }): Promise<void>;
 }
 
 export interface AskOptions {
   model?: string;
   title?: string;
+  /** Context sent with the question (the chat's chips). */
+  attachments?: readonly SizedAttachment[];
+}
+
+export interface SizedAttachment {
+  attachment: ContextAttachment;
+  tokens: number;
 }
 
 export interface RunningAnswer {
@@ -43,12 +62,18 @@ export class ChatController implements IDisposable {
   private models: ModelOption[] = [];
   private sink: ((msg: HostMessage) => void) | undefined;
   private seq = 0;
+  /** Attachments waiting for the next question typed into the chat. */
+  private pending: SizedAttachment[] = [];
+  private draft = '';
+  /** Attachments of asked questions: what a Retry or a follow-up sends again. */
+  private attachments: Record<string, ContextAttachment[]>;
   private readonly posted = new Emitter<HostMessage>();
   /** Every message meant for the webview, whether or not one is attached (the notification fallback listens). */
   readonly onDidPost = this.posted.event;
 
   constructor(private readonly fx: ChatEffects) {
     this.turns = restoreTurns(fx.loadTurns(), fx.log);
+    this.attachments = restoreAttachments(fx.loadAttachments(), this.turns);
   }
 
   /** Connects a webview; messages are dropped while none is attached (it gets the full state when it attaches). */
@@ -79,12 +104,34 @@ export class ChatController implements IDisposable {
     switch (msg.type) {
       case 'ready':
         this.post(this.stateMessage());
+        await this.postContext();
         await this.refreshModels();
         return;
       // These resolve when the answer is finished (the view does not wait on them; tests do).
-      case 'ask':
-        await this.start(msg.prompt).outcome;
+      case 'ask': {
+        for (const kind of mentionsIn(msg.prompt)) if (!this.pending.some((p) => p.attachment.kind === kind)) await this.addContext(kind);
+        const attachments = this.pending;
+        this.pending = [];
+        this.draft = '';
+        void this.postContext();
+        await this.start(msg.prompt, { attachments }).outcome;
         return;
+      }
+      case 'addContext':
+        await this.addContext(msg.kind);
+        return;
+      case 'removeContext':
+        this.pending = this.pending.filter((p) => p.attachment.id !== msg.id);
+        await this.postContext();
+        return;
+      case 'draft':
+        this.draft = msg.prompt;
+        await this.postContext();
+        return;
+      case 'apply': {
+        const paths = (msg.turnId ? (this.attachments[msg.turnId] ?? []) : []).flatMap((a) => (a.kind === 'file' && a.path ? [a.path] : []));
+        return this.fx.applyToFile({ text: msg.text, path: msg.path, attachedPaths: paths });
+      }
       case 'stop':
         if (this.running && (!msg.id || msg.id === this.running.id)) this.running.stop();
         return;
@@ -100,6 +147,7 @@ export class ChatController implements IDisposable {
         return;
       case 'setModel':
         await this.fx.setModel(msg.model);
+        await this.postContext();
         this.postModels();
         return;
       case 'copy':
@@ -139,19 +187,53 @@ export class ChatController implements IDisposable {
     this.post({ type: 'models', models: this.modelOptions(), currentModel: this.fx.currentModel() });
   }
 
+  /** Attaches context for the next question (from the view's Add Context, a #mention or a command). */
+  async addContext(kind: ContextKind | 'pick', uri?: string): Promise<void> {
+    const gathered = await this.fx.gatherContext(kind, uri);
+    for (const attachment of gathered) {
+      this.pending = this.pending.filter((p) => !(p.attachment.kind === attachment.kind && p.attachment.label === attachment.label));
+      this.pending.push({ attachment, tokens: await this.fx.countTokens(attachment.text) });
+    }
+    await this.postContext();
+  }
+
+  /** The chips and the meter for the question being written. */
+  private async postContext(): Promise<void> {
+    const chips: ContextChip[] = this.pending.map((p) => chipOf(p.attachment, p.tokens));
+    let meter: Meter | undefined;
+    if (chips.length > 0 || this.draft.trim()) {
+      const request: ChatRequest = {
+        model: this.fx.currentModel(),
+        messages: [...this.historyMessages(this.turns.slice(-CONTEXT_TURNS)), { role: 'user', content: composeQuestion(this.draft, this.pending.map((p) => p.attachment)) }],
+      };
+      try {
+        meter = await this.fx.previewPrompt(request);
+      } catch (err) {
+        this.fx.log(`[chat] no context meter: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    this.post({ type: 'context', chips, ...(meter ? { meter } : {}) });
+  }
+
   /** Asks a new question at the end of the transcript; a running answer is stopped first. */
   start(prompt: string, opts: AskOptions = {}): RunningAnswer {
-    const turn: Turn = { id: this.nextId(), prompt, title: opts.title, model: opts.model ?? this.fx.currentModel(), text: '', state: 'streaming' };
-    const context = this.turns.slice(-CONTEXT_TURNS);
+    const id = this.nextId();
+    const attached = opts.attachments ?? [];
+    if (attached.length) this.attachments[id] = attached.map((p) => p.attachment);
+    const chips = attached.map((p) => chipOf(p.attachment, p.tokens));
+    const turn: Turn = { id, prompt, title: opts.title, model: opts.model ?? this.fx.currentModel(), ...(chips.length ? { context: chips } : {}), text: '', state: 'streaming' };
+    const history = this.turns.slice(-CONTEXT_TURNS);
     this.turns.push(turn);
     if (this.turns.length > MAX_TURNS) this.turns.splice(0, this.turns.length - MAX_TURNS);
-    return this.run(turn, context);
+    return this.run(turn, history);
   }
 
   async clear(): Promise<void> {
     this.running?.stop();
     this.turns = [];
+    this.attachments = {};
     await this.fx.saveTurns(this.turns);
+    await this.fx.saveAttachments(this.attachments);
     this.post(this.stateMessage());
   }
 
@@ -178,13 +260,15 @@ export class ChatController implements IDisposable {
     const session = new ChatSession({
       router: () => this.fx.router(),
       id: turn.id,
-      request: { model: turn.model, messages: [...toMessages(context), { role: 'user', content: turn.prompt }] },
+      request: { model: turn.model, messages: [...this.historyMessages(context), { role: 'user', content: composeQuestion(turn.prompt, this.attachments[turn.id] ?? []) }] },
       prompt: turn.prompt,
       title: turn.title,
+      ...(turn.context ? { context: turn.context } : {}),
       post: (m) => this.post(m),
     });
     this.running = session;
     void this.fx.saveTurns(this.turns);
+    void this.fx.saveAttachments(this.attachments);
     const outcome = (async (): Promise<TurnOutcome> => {
       const result = await session.run();
       if (this.running === session) this.running = undefined;
@@ -195,6 +279,15 @@ export class ChatController implements IDisposable {
       return result;
     })();
     return { id: turn.id, stop: () => session.stop(), outcome };
+  }
+
+  private historyMessages(turns: readonly Turn[]): ChatCompletionMessageParam[] {
+    const out: ChatCompletionMessageParam[] = [];
+    for (const t of turns) {
+      if (!t.text) continue;
+      out.push({ role: 'user', content: composeQuestion(t.prompt, this.attachments[t.id] ?? []) }, { role: 'assistant', content: t.text });
+    }
+    return out;
   }
 
   private modelOptions(): ModelOption[] {
@@ -221,11 +314,17 @@ export class ChatController implements IDisposable {
   }
 }
 
-function toMessages(turns: readonly Turn[]): ChatCompletionMessageParam[] {
-  const out: ChatCompletionMessageParam[] = [];
+const chipOf = (a: ContextAttachment, tokens: number): ContextChip => ({ id: a.id, kind: a.kind, label: a.label, tokens });
+
+/** Stored attachments of turns still in the transcript; anything malformed is dropped. */
+function restoreAttachments(raw: unknown, turns: readonly Turn[]): Record<string, ContextAttachment[]> {
+  const out: Record<string, ContextAttachment[]> = {};
+  if (typeof raw !== 'object' || raw === null) return out;
   for (const t of turns) {
-    if (!t.text) continue;
-    out.push({ role: 'user', content: t.prompt }, { role: 'assistant', content: t.text });
+    const list = (raw as Record<string, unknown>)[t.id];
+    if (!Array.isArray(list)) continue;
+    const valid = list.filter((a): a is ContextAttachment => typeof a === 'object' && a !== null && typeof (a as ContextAttachment).text === 'string' && typeof (a as ContextAttachment).label === 'string');
+    if (valid.length) out[t.id] = valid;
   }
   return out;
 }

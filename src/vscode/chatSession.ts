@@ -1,7 +1,7 @@
 // Runs one chat request through the router and posts protocol messages for it: start, deltas (coalesced so a
 // fast stream does not flood the webview), then exactly one of done / stopped / error. No vscode import, so it is
 // unit-tested with a fake router and a fake webview.
-import type { AnswerError, AnswerState, Badge, HostMessage } from '../protocol';
+import type { AnswerError, AnswerState, Badge, ContextChip, HostMessage } from '../protocol';
 import { consumeRoute, type RouteResult } from '../core/consumeRoute';
 import type { ChatRequest, ChatRouter } from '../core/types';
 import { isSwitchboardError } from '../core/errors';
@@ -17,6 +17,8 @@ export interface ChatSessionOptions {
   /** What the transcript shows for the question. */
   prompt: string;
   title?: string;
+  /** What was attached to the question, shown with it. */
+  context?: ContextChip[];
   /** Posts to the webview; may be a no-op while the view is hidden (the caller re-sends full state on show). */
   post(msg: HostMessage): void;
   /** Deltas arriving within this window are sent as one message; 0 sends every chunk. */
@@ -66,7 +68,7 @@ export class ChatSession {
 
   async run(): Promise<TurnOutcome> {
     const { router, request, id, post } = this.opts;
-    post({ type: 'start', id, prompt: this.opts.prompt, title: this.opts.title, model: request.model });
+    post({ type: 'start', id, prompt: this.opts.prompt, title: this.opts.title, model: request.model, ...(this.opts.context ? { context: this.opts.context } : {}) });
     let outcome: TurnOutcome;
     try {
       const built = await router();

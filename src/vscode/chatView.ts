@@ -1,9 +1,14 @@
 // The chat webview view: vscode glue around ChatController (which holds the state and logic without vscode).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import type { ChatRouter } from '../core/types';
+import type { ContextAttachment, ContextKind } from '../core/chatContext';
+import type { PromptPreview } from '../core/contextWindow';
+import type { ChatRequest, ChatRouter } from '../core/types';
 import type { HostMessage, Turn } from '../protocol';
+import { ApplyToFile } from './applyToFile';
 import { ChatController, type ChatEffects } from './chatController';
+import { gatherContext } from './contextSources';
+import { trackTerminalOutputs } from './terminalOutputs';
 import { chatHtml } from './webviewHtml';
 
 export interface ChatDeps {
@@ -13,9 +18,12 @@ export interface ChatDeps {
   listModels(): Promise<{ id: string; provider: string; label?: string }[]>;
   log(line: string): void;
   onError(err: unknown): void;
+  countTokens(text: string): Promise<number>;
+  previewPrompt(req: ChatRequest): Promise<PromptPreview>;
 }
 
 const HISTORY_KEY = 'switchboard.chat.history';
+const ATTACHMENTS_KEY = 'switchboard.chat.attachments';
 /** How long ask() waits for the revealed view to load before showing progress in a notification instead. */
 const VIEW_READY_TIMEOUT_MS = 3000;
 
@@ -27,6 +35,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private viewReady = false;
   private readyWaiters: (() => void)[] = [];
   private readonly configListener: vscode.Disposable;
+  private readonly terminals = trackTerminalOutputs();
+  private readonly applier = new ApplyToFile();
 
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly deps: ChatDeps) {
     const effects: ChatEffects = {
@@ -52,12 +62,26 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       saveTurns: async (turns: Turn[]) => {
         await ctx.workspaceState.update(HISTORY_KEY, turns);
       },
+      loadAttachments: () => ctx.workspaceState.get<unknown>(ATTACHMENTS_KEY),
+      saveAttachments: async (byTurn: Record<string, ContextAttachment[]>) => {
+        await ctx.workspaceState.update(ATTACHMENTS_KEY, byTurn);
+      },
+      gatherContext: (kind, uri) => gatherContext(kind, { terminals: this.terminals, ...(uri ? { uri: vscode.Uri.parse(uri, true) } : {}) }),
+      countTokens: (text) => deps.countTokens(text),
+      previewPrompt: (req) => deps.previewPrompt(req),
+      applyToFile: (req) => this.applier.apply(req),
     };
     this.controller = new ChatController(effects);
     // The model can also change from the status bar or settings.json; keep the picker in step.
     this.configListener = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('switchboard.model')) this.controller.postModels();
     });
+  }
+
+  /** Add File / Add Selection to Chat: shows the view and attaches to the question being written. */
+  async addContext(kind: ContextKind, uri?: vscode.Uri): Promise<void> {
+    await this.reveal();
+    await this.controller.addContext(kind, uri?.toString());
   }
 
   /** Stops a running answer and starts an empty conversation (the view's New Chat button does the same). */
@@ -162,6 +186,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   dispose(): void {
     this.configListener.dispose();
+    this.terminals.dispose();
+    this.applier.dispose();
     this.controller.dispose();
   }
 }

@@ -234,6 +234,12 @@ function harness(router: ChatRouter, stored?: unknown): Harness {
     openExternal: async (u) => { opened.push(u); },
     loadTurns: () => stored,
     saveTurns: async (t) => { saved.push(structuredClone(t)); },
+    loadAttachments: () => undefined,
+    saveAttachments: async () => {},
+    gatherContext: async () => [],
+    countTokens: async (t) => t.split(/\s+/).length,
+    previewPrompt: async (r) => ({ model: r.model, promptTokens: 0, window: 0, costUsd: 0, level: 'ok' }),
+    applyToFile: async () => {},
   };
   const controller = new ChatController(fx);
   const web = new FakeWebview();
@@ -261,8 +267,8 @@ describe('ChatController', () => {
   test('ready sends the state then the model list', async () => {
     const h = harness(echoRouter());
     await h.controller.handle({ type: 'ready' });
-    assert.deepEqual(h.web.types(), ['state', 'models']);
-    const models = h.web.messages[1];
+    assert.deepEqual(h.web.types(), ['state', 'context', 'models']);
+    const models = h.web.messages[2];
     assert.ok(models.type === 'models');
     assert.deepEqual(models.models.map((m) => m.id), ['smart-select', 'sim/echo', 'sim/lorem']);
   });

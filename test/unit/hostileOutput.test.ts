@@ -39,6 +39,12 @@ function hostWithFakes(): { controller: ChatController; opened: string[]; logs: 
     openExternal: async (url) => void opened.push(url),
     loadTurns: () => undefined,
     saveTurns: async (_: Turn[]) => {},
+    loadAttachments: () => undefined,
+    saveAttachments: async () => {},
+    gatherContext: async () => [],
+    countTokens: async (t) => t.split(/\s+/).length,
+    previewPrompt: async (r) => ({ model: r.model, promptTokens: 0, window: 0, costUsd: 0, level: 'ok' }),
+    applyToFile: async () => {},
   };
   return { controller: new ChatController(fx), opened, logs };
 }
