@@ -9,6 +9,7 @@ import { Router, type RouterOptions } from './router';
 import { selectModel, type SelectInput } from './select';
 import { resolveAlias, SMART_SELECT } from './candidates';
 import { previewPrompt, type PromptPreview } from './contextWindow';
+import { fitSelection } from './windowCheck';
 import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './tokens';
 import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
 import { requestCostUsd, UsageLedger } from './usage';
@@ -72,8 +73,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     if (spend?.day !== localDay(t)) spend = { day: localDay(t), totals: spendTotals(ledger.records(), t) };
     return budgetStatus(spend.totals, config.budget, t);
   };
-  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) => selectModel({ messages: req.messages }, config, status ?? budget());
-  const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, now });
+  const countPromptTokens = (req: ChatRequest) => estimatePromptTokens(req.messages);
+  // smart-select's choice, moved up a tier when the prompt cannot fit the chosen model's window.
+  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) =>
+    fitSelection(selectModel({ messages: req.messages }, config, status ?? budget()), { model: SMART_SELECT, messages: req.messages }, config, catalog, countPromptTokens);
+  const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, countPromptTokens, now });
   const ledgerSubscription = ledger.attach(router.onEvent);
 
   const refreshCatalog = async () => {

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'cancelled'
   | 'budget'
   | 'all-failed'
-  | 'invalid-request';
+  | 'invalid-request'
+  | 'prompt-too-large';
 
 /**
  * Marks our errors without relying on class identity: the router is loaded from its own bundle (dist/core.js) on
@@ -156,6 +157,15 @@ export class InvalidRequestError extends SwitchboardError {
   }
 }
 
+/** No candidate's context window can hold the request: refused before anything is sent. */
+export class PromptTooLargeError extends SwitchboardError {
+  readonly code = 'prompt-too-large';
+  readonly retryable = false;
+  constructor(readonly promptTokens: number, message: string) {
+    super(message);
+  }
+}
+
 export interface AttemptSummary {
   model: string;
   endpoint: string;
@@ -213,6 +223,7 @@ interface ErrorsByCode {
   budget: BudgetError;
   'all-failed': AllCandidatesFailedError;
   'invalid-request': InvalidRequestError;
+  'prompt-too-large': PromptTooLargeError;
 }
 
 /** `err` is our error with this code (works across bundles, unlike `instanceof`). */

@@ -15,6 +15,7 @@ import { BudgetError, CancelledError, hasErrorCode, isSwitchboardError } from '.
 import { HealthTracker, type BreakerState } from './health';
 import { Emitter, type Event, type IDisposable } from './lifecycle';
 import { RouteRun } from './routeRun';
+import { checkWindows } from './windowCheck';
 import type {
   BudgetStatus,
   ChatRequest,
@@ -42,6 +43,8 @@ export interface RouterOptions {
   retryBaseMs?: number;
   /** Token counter for answers that arrive without usage (default: a word-based estimate). */
   estimateTokens?: (text: string) => number;
+  /** Exact prompt tokens for the context-window check (default: `estimateTokens` over the messages' text). */
+  countPromptTokens?: (req: ChatRequest) => number;
   breaker?: { failureThreshold?: number; cooldownMs?: number };
   /** Whether the user set `gateway.baseUrl` explicitly (see endpoints.ts `effectiveGateway`). */
   userSetBaseUrl?: boolean;
@@ -124,11 +127,13 @@ export class Router implements ChatRouter, IDisposable {
       const budget = this.admitBudget();
       // Serialised before any breaker is asked: a request that cannot be sent is a clear error that costs no endpoint.
       const encode = chatBodyEncoder(req, opts.nonStreaming);
-      const plan = await planCandidates({ req, config, gateway: this.gateway, catalog: this.opts.catalog, keys: this.opts.keys, select: this.opts.select, budget });
+      const planned = await planCandidates({ req, config, gateway: this.gateway, catalog: this.opts.catalog, keys: this.opts.keys, select: this.opts.select, budget });
       if (cancelled()) throw new CancelledError();
-      this.refreshCatalogIfStale(plan);
+      this.refreshCatalogIfStale(planned);
+      // Candidates whose window cannot hold the prompt are never asked.
+      const { plan, notes: windowNotes } = checkWindows(planned, req, this.countPrompt, this.opts.catalog);
       const cursor = new CandidateCursor(plan, this.health);
-      const decision = this.decision(requestId, requested, plan, cursor, budget);
+      const decision = this.decision(requestId, requested, plan, cursor, budget, windowNotes);
       this.emitter.fire(decision);
       yield decision;
 
@@ -136,7 +141,7 @@ export class Router implements ChatRouter, IDisposable {
       const run = new RouteRun({ req, signal: opts.signal, nonStreaming: !!opts.nonStreaming, config, cursor, health: this.health, attempts, encode, cancelled, estimate, ...this.retryTuning() });
       const winner = yield* run.firstToAnswer();
       const ok = yield* run.answer(winner);
-      const done = this.doneEvent(requestId, requested, plan, winner, ok, attempts.events.length, t0);
+      const done = this.doneEvent(requestId, requested, planned, winner, ok, attempts.events.length, t0);
       this.emitter.fire(done);
       yield done;
     } catch (e) {
@@ -172,8 +177,8 @@ export class Router implements ChatRouter, IDisposable {
       this.opts.catalog.refreshInBackground({ baseUrl: this.gateway.baseUrl, headers: this.gateway.headers, key: plan.gatewayKey });
   }
 
-  private decision(requestId: string, requested: string, plan: CandidatePlan, cursor: CandidateCursor, budget: BudgetStatus | undefined): DecisionEvent {
-    const notes: string[] = [];
+  private decision(requestId: string, requested: string, plan: CandidatePlan, cursor: CandidateCursor, budget: BudgetStatus | undefined, windowNotes: string[]): DecisionEvent {
+    const notes: string[] = [...windowNotes];
     if (budget?.action === 'warn') notes.push(`Budget: ${Math.round(budget.fraction * 100)} % of $${budget.limitUsd} (switchboard.budget.monthlyUsd) spent this month.`);
     if (cursor.forced) notes.push(`Every candidate's breaker is open; trying ${cursor.forced.model}, whose cooldown ends first.`);
     for (const c of plan.candidates) if (this.health.isOpen(c.breakerKey) && c !== cursor.forced) notes.push(`${c.model} at ${c.endpoint.id}: breaker open, skipped.`);
@@ -186,6 +191,8 @@ export class Router implements ChatRouter, IDisposable {
       notes,
     };
   }
+
+  private readonly countPrompt = (req: ChatRequest): number => this.opts.countPromptTokens?.(req) ?? this.estimate(promptText(req));
 
   /** Usage for an answer without upstream figures; the prompt is counted at most once per route. */
   private estimatorFor(req: ChatRequest): (completionText: string) => Usage {

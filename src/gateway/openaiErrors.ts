@@ -36,10 +36,12 @@ const BY_CODE: Record<ErrorCode, { status: number; type: string }> = {
   budget: { status: 402, type: 'insufficient_quota' },
   'all-failed': { status: 502, type: 'upstream_error' },
   'invalid-request': { status: 400, type: 'invalid_request_error' },
+  'prompt-too-large': { status: 400, type: 'invalid_request_error' },
 };
 
 const CODE_NAMES: Partial<Record<ErrorCode, string>> = {
   'context-length': 'context_length_exceeded',
+  'prompt-too-large': 'context_length_exceeded',
   'not-found': 'model_not_found',
   'no-key': 'no_api_key',
   'all-failed': 'all_candidates_failed',
