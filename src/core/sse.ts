@@ -4,8 +4,11 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { chunkShapeProblem } from './chunks';
 import { redactAndCut } from './redact';
 
-/** Longest event (all its lines) an upstream may send: the parser buffers an unfinished one, so it is capped. */
-export const MAX_SSE_EVENT_CHARS = 1024 * 1024;
+/**
+ * Longest event (all its lines) an upstream may send: the parser buffers an unfinished one, so it is capped. A whole
+ * file in one tool-call chunk still fits.
+ */
+export const MAX_SSE_EVENT_CHARS = 8 * 1024 * 1024;
 
 export interface ChunkHandlers {
   chunk(chunk: ChatCompletionChunk): void;
@@ -64,7 +67,7 @@ export function createChunkParser(h: ChunkHandlers, opts: ChunkParserOptions = {
       sinceEvent += text.length;
       if (sinceEvent > maxEventChars) {
         stopped = true;
-        return h.malformed(`an event longer than ${Math.round(maxEventChars / 1024)} KB`);
+        return h.malformed(`an event longer than ${Math.round(maxEventChars / 1024 / 1024)} MB`);
       }
       parser.feed(text);
     },
