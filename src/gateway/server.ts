@@ -48,8 +48,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers?: 
   res.end(text);
 }
 
-function sendError(res: ServerResponse, e: HttpError, extraHeaders?: Record<string, string>): void {
-  sendJson(res, e.status, e.body, { ...e.headers, ...extraHeaders });
+function sendError(res: ServerResponse, e: HttpError): void {
+  sendJson(res, e.status, e.body, e.headers);
 }
 
 /** Resolves when the socket can take more, or the client went away. */
