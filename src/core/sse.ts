@@ -23,7 +23,6 @@ export interface ChunkHandlers {
 export interface ChunkParserOptions {
   /** Keys the upstream was sent: removed from the event data a `malformed` detail quotes. */
   knownKeys?: readonly string[];
-  maxEventChars?: number;
 }
 
 export interface ChunkParser {
@@ -33,7 +32,6 @@ export interface ChunkParser {
 }
 
 export function createChunkParser(h: ChunkHandlers, opts: ChunkParserOptions = {}): ChunkParser {
-  const maxEventChars = opts.maxEventChars ?? MAX_SSE_EVENT_CHARS;
   // Characters fed since the last event was dispatched (under-counts by at most the rest of one fed piece).
   let sinceEvent = 0;
   let stopped = false;
@@ -65,9 +63,9 @@ export function createChunkParser(h: ChunkHandlers, opts: ChunkParserOptions = {
     feed(text) {
       if (stopped) return;
       sinceEvent += text.length;
-      if (sinceEvent > maxEventChars) {
+      if (sinceEvent > MAX_SSE_EVENT_CHARS) {
         stopped = true;
-        return h.malformed(`an event longer than ${Math.round(maxEventChars / 1024 / 1024)} MB`);
+        return h.malformed(`an event longer than ${MAX_SSE_EVENT_CHARS / 1024 / 1024} MB`);
       }
       parser.feed(text);
     },
