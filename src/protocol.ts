@@ -3,12 +3,15 @@
 // a malformed one is rejected with a short reason (never echoing its content) and logged, never acted on.
 import * as z from 'zod/mini';
 
+/** Longest model id accepted anywhere a caller names a model (webview messages, the local gateway). */
+export const MAX_MODEL_ID_LENGTH = 300;
+
 // Schemas are built on first parse, not when the extension loads.
 function build() {
   const MAX_TEXT = 2_000_000;
   const text = z.string().check(z.maxLength(MAX_TEXT));
   const id = z.string().check(z.minLength(1), z.maxLength(100));
-  const modelId = z.string().check(z.trim(), z.minLength(1), z.maxLength(300));
+  const modelId = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MODEL_ID_LENGTH));
 
   const AnswerState = z.enum(['streaming', 'done', 'stopped', 'error']);
 

@@ -10,7 +10,7 @@ import { urlProblem } from './config';
 import { chatBodyEncoder, prepareChat, type PreparedChat } from './chatRequest';
 import { CancelledError, ConfigError, ConnectionError, MalformedResponseError, TimeoutError, UnavailableError, errorFromStatus, type UpstreamContext } from './errors';
 import { attachShouldRetry, parseRetryAfter } from './retry';
-import { redact } from './redact';
+import { redact, redactAndCut } from './redact';
 import { createChunkParser } from './sse';
 import type { ChatRequest, Endpoint } from './types';
 
@@ -76,7 +76,10 @@ function targetFor(baseUrl: string, suffix: string): Target {
 }
 
 const HIGH_WATER = 64;
-const MAX_ERROR_BODY = 64 * 1024;
+/** Largest body read whole (a non-streamed answer, a model list); a larger one is a malformed answer. */
+export const MAX_UPSTREAM_BODY_BYTES = 32 * 1024 * 1024;
+/** An error body is read only this far: the status already says what happened, the text only explains it. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 type Waiter = { resolve: (r: IteratorResult<ChatCompletionChunk>) => void; reject: (e: unknown) => void };
 
@@ -109,11 +112,11 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   private firstTokenTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly onAbort = () => this.finish(new CancelledError());
-  /** Upstream text quoted in an error passes through this: an upstream may echo the key it was sent. */
-  private readonly scrub: (text: string) => string;
+  /** Upstream text quoted in an error is scrubbed of these: an upstream may echo the key it was sent. */
+  private readonly knownKeys: readonly string[];
 
   constructor(r: ChatStreamRequest) {
-    this.scrub = (text) => redact(text, r.key ? [r.key] : []);
+    this.knownKeys = r.key ? [r.key] : [];
     this.ctx = { endpoint: r.endpoint.id, model: r.model ?? r.upstreamModel };
     this.timeouts = { connectMs: r.timeouts?.connectMs ?? 0, firstTokenMs: r.timeouts?.firstTokenMs ?? 0, idleMs: r.timeouts?.idleMs ?? 0 };
     this.signal = r.signal;
@@ -190,15 +193,18 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 
   private readEvents(res: http.IncomingMessage): void {
-    const parser = createChunkParser({
-      chunk: (c) => this.push(c),
-      done: () => this.markComplete(),
-      malformed: (detail) => this.finish(new MalformedResponseError(this.ctx, `${this.where()} sent a malformed stream (${this.scrub(detail)}).`)),
-      upstreamError: (raw, status) => {
-        const message = this.scrub(raw);
-        this.finish(status && status >= 400 ? errorFromStatus({ ...this.ctx, status }, message) : new UnavailableError(this.ctx, `${this.where()} failed mid-stream: ${message}.`));
+    const parser = createChunkParser(
+      {
+        chunk: (c) => this.push(c),
+        done: () => this.markComplete(),
+        malformed: (detail) => this.finish(new MalformedResponseError(this.ctx, `${this.where()} sent a malformed stream (${redact(detail, this.knownKeys)}).`)),
+        upstreamError: (raw, status) => {
+          const message = redact(raw, this.knownKeys);
+          this.finish(status && status >= 400 ? errorFromStatus({ ...this.ctx, status }, message) : new UnavailableError(this.ctx, `${this.where()} failed mid-stream: ${message}.`));
+        },
       },
-    });
+      { knownKeys: this.knownKeys },
+    );
     res.setEncoding('utf8');
     res.on('data', (s: string) => {
       this.sawEvent = true;
@@ -219,10 +225,11 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 
   private readCompletion(res: http.IncomingMessage): void {
-    this.collect(res, Infinity, (text) => {
+    this.collect(res, MAX_UPSTREAM_BODY_BYTES, (body) => {
+      if (body.cut) return this.finish(new MalformedResponseError(this.ctx, `${this.where()} sent an answer larger than ${MAX_UPSTREAM_BODY_BYTES / 1024 / 1024} MB.`));
       let parsed: ChatCompletion;
       try {
-        parsed = JSON.parse(text) as ChatCompletion;
+        parsed = JSON.parse(body.text()) as ChatCompletion;
       } catch {
         return this.finish(new MalformedResponseError(this.ctx, `${this.where()} sent an answer that is not JSON.`));
       }
@@ -234,25 +241,20 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 
   private readError(res: http.IncomingMessage, status: number): void {
-    this.collect(res, MAX_ERROR_BODY, (text) => {
+    this.collect(res, MAX_ERROR_BODY_BYTES, (body) => {
       const retryAfter = parseRetryAfter(res.headers);
-      const body = errorMessageFromBody(text);
-      const err = errorFromStatus({ ...this.ctx, status }, body === undefined ? undefined : this.scrub(body), retryAfter);
+      const err = errorFromStatus({ ...this.ctx, status }, errorMessageFromBody(body.text(), this.knownKeys), retryAfter);
       const shouldRetry = res.headers['x-should-retry'];
       attachShouldRetry(err, typeof shouldRetry === 'string' ? shouldRetry : undefined);
-      this.complete = true; // the body was read in full: the socket can go back to the pool
+      // Read in full, the socket can go back to the pool; cut short, it is closed.
+      this.complete = !body.cut;
       this.finish(err);
     });
   }
 
-  private collect(res: http.IncomingMessage, limit: number, done: (text: string) => void): void {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (s: string) => {
-      if (text.length < limit) text += s;
-    });
-    res.on('end', () => {
-      if (!this.closed) done(text);
+  private collect(res: http.IncomingMessage, limit: number, done: (body: LimitedBody) => void): void {
+    readLimited(res, limit, (body) => {
+      if (!this.closed) done(body);
     });
   }
 
@@ -332,12 +334,46 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 }
 
-/** `{"error": {"message": …}}`, `{"error": "…"}`, `{"message": …}` or the start of a text body. */
-export function errorMessageFromBody(text: string): string | undefined {
+/** What a limited read got: the text (decoded on demand) and whether the body was longer than the limit. */
+interface LimitedBody {
+  cut: boolean;
+  text(): string;
+}
+
+/**
+ * Reads a body up to `limit` bytes. Past it, reading stops and `done` gets what came so far, marked `cut`; the caller
+ * then closes the socket. So a hostile upstream cannot make memory grow past the limit.
+ */
+function readLimited(res: http.IncomingMessage, limit: number, done: (body: LimitedBody) => void): void {
+  const parts: Buffer[] = [];
+  let size = 0;
+  const text = () => Buffer.concat(parts, size).toString('utf8');
+  const onData = (b: Buffer) => {
+    if (size + b.length > limit) {
+      parts.push(b.subarray(0, limit - size));
+      size = limit;
+      res.off('data', onData);
+      res.off('end', onEnd);
+      res.pause();
+      return done({ cut: true, text });
+    }
+    size += b.length;
+    parts.push(b);
+  };
+  const onEnd = () => done({ cut: false, text });
+  res.on('data', onData);
+  res.on('end', onEnd);
+}
+
+/**
+ * The message of an error body, with `knownKeys` and key-shaped text removed: `{"error": {"message": …}}`,
+ * `{"error": "…"}`, `{"message": …}`, or the start of a text body (redacted whole before it is cut).
+ */
+export function errorMessageFromBody(text: string, knownKeys: readonly string[] = []): string | undefined {
   const trimmed = text.trim();
   if (!trimmed) return undefined;
   // Messages are embedded in sentences that add their own full stop.
-  const clean = (m: string) => m.trim().replace(/\.+$/, '');
+  const clean = (m: string) => redact(m.trim().replace(/\.+$/, ''), knownKeys);
   try {
     const j = JSON.parse(trimmed) as { error?: unknown; message?: unknown; detail?: unknown };
     const e = j.error;
@@ -348,7 +384,7 @@ export function errorMessageFromBody(text: string): string | undefined {
   } catch {
     // not JSON: fall through to the text
   }
-  return trimmed.length > 300 ? trimmed.slice(0, 297) + '...' : trimmed;
+  return redactAndCut(trimmed, knownKeys, 300);
 }
 
 /** Throws ConfigError instead of sending a key over plain http to a remote host, whatever validated the settings,
@@ -376,17 +412,16 @@ export function getJson(r: GetJsonRequest): Promise<unknown> {
     const ctx = { endpoint: u.host, model: '(model list)' };
     const onAbort = () => req.destroy(new CancelledError());
     const req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'GET', headers, agent: t.agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (s: string) => (text += s));
       res.on('error', (e) => reject(e));
-      res.on('end', () => {
+      const status = res.statusCode ?? 0;
+      const ok = status >= 200 && status < 300;
+      readLimited(res, ok ? MAX_UPSTREAM_BODY_BYTES : MAX_ERROR_BODY_BYTES, (body) => {
         r.signal?.removeEventListener('abort', onAbort);
-        const status = res.statusCode ?? 0;
-        const body = errorMessageFromBody(text);
-        if (status < 200 || status >= 300) return reject(errorFromStatus({ ...ctx, status }, body === undefined ? undefined : redact(body, r.key ? [r.key] : [])));
+        if (body.cut) req.destroy();
+        if (!ok) return reject(errorFromStatus({ ...ctx, status }, errorMessageFromBody(body.text(), r.key ? [r.key] : [])));
+        if (body.cut) return reject(new MalformedResponseError(ctx, `${u.origin} sent a model list larger than ${MAX_UPSTREAM_BODY_BYTES / 1024 / 1024} MB.`));
         try {
-          resolve(JSON.parse(text));
+          resolve(JSON.parse(body.text()));
         } catch {
           reject(new MalformedResponseError(ctx, `${r.url} did not answer with JSON.`));
         }

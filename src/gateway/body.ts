@@ -1,14 +1,18 @@
-// Reads a request body up to a limit. Past the limit nothing more is kept: the rest is drained and discarded (so
-// the client can finish sending and read our 413), and the socket is cut if a client keeps sending far beyond it.
-import type { IncomingMessage } from 'node:http';
+// Request bodies of the local gateway: read up to a limit, or refused. A refused request (too large, unauthorised,
+// unknown route) is answered at once, then the rest of its body is read and discarded so the client can finish
+// sending and read the answer (a client whose socket is closed mid-send sees only a broken pipe), and then the
+// connection closes. Discarding stops at DRAIN_CAP_FACTOR × the limit: past that the socket is cut.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpError } from './openaiErrors';
 
 export type BodyResult = { ok: true; text: string } | { ok: false; reason: 'too-large' | 'aborted' };
 
 const DRAIN_CAP_FACTOR = 16;
 
+/** Reads the body whole. Past `limit` bytes it stops (the request is paused) and answers `too-large`: then `refuse` it. */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
-  if (declared > limit) return Promise.resolve(drainTooLarge(req, limit, 0));
+  if (declared > limit) return Promise.resolve({ ok: false, reason: 'too-large' });
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
     let size = 0;
@@ -16,8 +20,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       size += b.length;
       if (size > limit) {
         cleanup();
+        req.pause();
         parts.length = 0;
-        resolve(drainTooLarge(req, limit, size));
+        resolve({ ok: false, reason: 'too-large' });
         return;
       }
       parts.push(b);
@@ -43,14 +48,26 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
   });
 }
 
-function drainTooLarge(req: IncomingMessage, limit: number, alreadyRead: number): BodyResult {
-  let drained = alreadyRead;
-  const cap = limit * DRAIN_CAP_FACTOR;
-  req.on('data', (b: Buffer) => {
-    drained += b.length;
-    if (drained > cap) req.socket.destroy();
-  });
-  req.on('error', () => undefined);
+/**
+ * Answers `error` with `connection: close` now, and ends the answer (closing the connection) once the client has sent
+ * its whole body, which is discarded, or destroys the socket after `DRAIN_CAP_FACTOR × bodyLimit` bytes.
+ */
+export function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError, opts: { bodyLimit: number; headers?: Record<string, string> }): void {
+  const text = JSON.stringify(error.body);
+  res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...error.headers, ...opts.headers, connection: 'close' });
+  res.write(text);
+  if (req.complete) return void res.end();
+  const cap = opts.bodyLimit * DRAIN_CAP_FACTOR;
+  let discarded = 0;
+  const onData = (b: Buffer) => {
+    discarded += b.length;
+    if (discarded <= cap) return;
+    req.off('data', onData);
+    res.end();
+    req.socket.destroy();
+  };
+  req.on('data', onData);
+  req.on('end', () => res.end());
+  req.on('error', () => res.destroy());
   req.resume();
-  return { ok: false, reason: 'too-large' };
 }

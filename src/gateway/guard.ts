@@ -15,8 +15,12 @@ export interface RequestGuard {
   check(headers: IncomingHttpHeaders): HttpError | undefined;
 }
 
+/** Names a client on this machine may use for the gateway; none of them can be rebound to another address by DNS. */
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
 export function createGuard(opts: { port: number; token: string }): RequestGuard {
-  const hosts = new Set([`127.0.0.1:${opts.port}`, `localhost:${opts.port}`]);
+  // On port 80 clients leave the port out of the Host header.
+  const hosts = new Set(LOOPBACK_NAMES.flatMap((name) => (opts.port === 80 ? [name, `${name}:80`] : [`${name}:${opts.port}`])));
   const expected = Buffer.from(`Bearer ${opts.token}`);
   const tokenMatches = (header: string | undefined): boolean => {
     if (!header) return false;

@@ -5,11 +5,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { consumeRoute } from '../core/consumeRoute';
 import { ConfigError } from '../core/errors';
-import type { ChatRequest, ChatRouter, ModelInfo } from '../core/types';
+import type { ChatRouter, ModelInfo } from '../core/types';
 import { CompletionAggregator } from './aggregate';
-import { readBody } from './body';
+import { readBody, refuse } from './body';
 import { createGuard, newLocalToken } from './guard';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
+import { parseChat, type ParsedChat } from './validate';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */
 export interface GatewayCore {
@@ -48,8 +49,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers?: 
   res.end(text);
 }
 
-function sendError(res: ServerResponse, e: HttpError, extraHeaders?: Record<string, string>): void {
-  sendJson(res, e.status, e.body, { ...e.headers, ...extraHeaders });
+function sendError(res: ServerResponse, e: HttpError): void {
+  sendJson(res, e.status, e.body, e.headers);
 }
 
 /** Resolves when the socket can take more, or the client went away. */
@@ -66,31 +67,6 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
-interface ParsedChat {
-  request: ChatRequest;
-  stream: boolean;
-  includeUsage: boolean;
-}
-
-function parseChat(text: string): ParsedChat | HttpError {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return openAIError(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json');
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return openAIError(400, 'The request body must be a JSON object.', 'invalid_request_error', 'invalid_body');
-  const { stream, ...rest } = body as Record<string, unknown> & { stream?: unknown; stream_options?: { include_usage?: unknown } | null };
-  if (typeof rest.model !== 'string' || !rest.model.trim())
-    return openAIError(400, `"model" is required: "${SMART_SELECT_ID}" or a model id from GET /v1/models.`, 'invalid_request_error', 'missing_model', 'model');
-  if (!Array.isArray(rest.messages) || rest.messages.length === 0)
-    return openAIError(400, '"messages" must be a non-empty array of chat messages.', 'invalid_request_error', 'invalid_messages', 'messages');
-  const isStream = stream === true;
-  // OpenAI refuses stream_options on a non-streamed request, and the upstream is asked without streaming then.
-  if (!isStream) delete rest.stream_options;
-  return { request: rest as unknown as ChatRequest, stream: isStream, includeUsage: isStream && rest.stream_options?.include_usage === true };
-}
-
 export async function startLocalGateway(opts: LocalGatewayOptions): Promise<LocalGateway> {
   const token = opts.token || newLocalToken();
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -101,8 +77,8 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     const body = await readBody(req, maxBody);
     if (!body.ok) {
       if (body.reason === 'too-large')
-        sendError(res, openAIError(413, `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`, 'invalid_request_error', 'request_too_large'), {
-          connection: 'close',
+        refuse(req, res, openAIError(413, `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`, 'invalid_request_error', 'request_too_large'), {
+          bodyLimit: maxBody,
         });
       return;
     }
@@ -163,24 +139,20 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
 
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
     const denied = guard.check(req.headers);
-    if (denied) {
-      req.resume();
-      return sendError(res, denied);
-    }
+    if (denied) return refuse(req, res, denied, { bodyLimit: maxBody });
     const path = req.url ?? '/';
     const q = path.indexOf('?');
     const route = q >= 0 ? path.slice(0, q) : path;
     let work: Promise<void> | void;
     if (route === '/v1/chat/completions') {
-      if (req.method !== 'POST') return sendError(res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), { allow: 'POST' });
+      if (req.method !== 'POST') return refuse(req, res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'POST' } });
       work = chat(req, res);
     } else if (route === '/v1/models') {
+      if (req.method !== 'GET') return refuse(req, res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'GET' } });
       req.resume();
-      if (req.method !== 'GET') return sendError(res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), { allow: 'GET' });
       work = models(res);
     } else {
-      req.resume();
-      return sendError(res, openAIError(404, `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions and GET /v1/models.`, 'invalid_request_error', 'unknown_url'));
+      return refuse(req, res, openAIError(404, `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions and GET /v1/models.`, 'invalid_request_error', 'unknown_url'), { bodyLimit: maxBody });
     }
     work.catch((err: unknown) => {
       const e = httpErrorFrom(err);

@@ -1,0 +1,74 @@
+// Text that quotes an upstream is redacted whole before it is cut, so a key at the cut cannot survive as a piece; and
+// a piece of a known key (8+ characters) left at the edge of a text someone else cut is removed too.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
+import { redact, redactAndCut } from '../../src/core/redact';
+import { errorMessageFromBody, openChatStream } from '../../src/core/transport';
+import { startHostileUpstream, type HostileUpstream } from './support/hostileUpstream';
+
+/** Shapeless: only the known-key redaction can catch it. */
+const KEY = 'canary.shapeless.93f1c0de77aa';
+
+/** A run of 8 characters of the key found in the text, if any. */
+function leakedPiece(text: string, key = KEY): string | undefined {
+  for (let i = 0; i + 8 <= key.length; i++) if (text.includes(key.slice(i, i + 8))) return key.slice(i, i + 8);
+  return undefined;
+}
+
+describe('redact, then cut', () => {
+  test('a text body cut at 300 characters keeps no piece of a key that straddled the cut', () => {
+    const body = 'e'.repeat(280) + KEY + ' and more text after it';
+    const message = errorMessageFromBody(body, [KEY]);
+    assert.ok(message !== undefined && message.length <= 300);
+    assert.equal(leakedPiece(message), undefined, message);
+  });
+
+  test('an unparsable event quoted in a malformed-stream error keeps no piece of the key', async () => {
+    let upstream: HostileUpstream | undefined;
+    try {
+      upstream = await startHostileUpstream((_seen, res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`data: ${'z'.repeat(40)}${KEY} is not json\n\n`);
+      });
+      const stream = openChatStream({
+        endpoint: { id: 'hostile', baseUrl: upstream.url, headers: {}, secretName: 'switchboard.apiKey' },
+        key: KEY,
+        upstreamModel: 'm',
+        body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+      });
+      const err = await (async () => {
+        for await (const _ of stream) void _;
+      })().then(
+        () => assert.fail('expected a malformed stream'),
+        (e: unknown) => e as Error,
+      );
+      assert.match(err.message, /malformed stream/);
+      assert.equal(leakedPiece(err.message), undefined, err.message);
+    } finally {
+      await upstream?.close();
+    }
+  });
+
+  test('redactAndCut never cuts through the redaction mark', () => {
+    const out = redactAndCut('a'.repeat(20) + KEY + 'b'.repeat(50), [KEY], 25);
+    assert.equal(out, 'a'.repeat(20) + '...');
+  });
+});
+
+describe('a piece of a known key at the edge of a text someone else cut', () => {
+  test('8+ characters of the key ending the text are removed', () => {
+    const out = redact('invalid key canary.shapele', [KEY]);
+    assert.equal(out, 'invalid key ‹redacted›');
+  });
+
+  test('8+ characters of the key starting the text are removed', () => {
+    const out = redact('less.93f1c0de77aa was refused', [KEY]);
+    assert.equal(out, '‹redacted› was refused');
+  });
+
+  test('fewer than 8 characters, or a piece in the middle of other words, are left alone', () => {
+    assert.equal(redact('the canary sang', [KEY]), 'the canary sang');
+    assert.equal(redact('ends with canary.', [KEY]), 'ends with canary.');
+  });
+});
