@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MODELS_BODY } from './catalog';
+import { DIALECT_NAMES } from './dialects';
 import { errorPlan, planReply } from './modes';
 import type { ErrorPlan } from './modes';
 import { mulberry32 } from './prng';
@@ -44,6 +45,8 @@ export interface SimOptions {
   host?: string;
   /** If set, only this bearer key is accepted; otherwise any non-empty bearer. */
   key?: string;
+  /** A provider dialect (dialects.ts) that answers every model outside `sim/` and `dialect/`, as that gateway would. */
+  dialect?: string;
 }
 
 class RequestScope implements ReplyScope {
@@ -93,6 +96,8 @@ function sendError(res: ServerResponse, plan: ErrorPlan): void {
 }
 
 export function startSim(opts: SimOptions = {}): Promise<Sim> {
+  if (opts.dialect !== undefined && !DIALECT_NAMES.includes(opts.dialect))
+    return Promise.reject(new Error(`Unknown simulator dialect "${opts.dialect}"; dialects: ${DIALECT_NAMES.join(', ')}.`));
   const host = opts.host ?? '127.0.0.1';
   let stats = zeroStats(0);
   let flakyRngs = new Map<string, Prng>();
@@ -143,7 +148,7 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
       try {
         const request = parseChatRequest(Buffer.concat(chunks).toString('utf8'));
         const tokens = promptTokens(request.messages);
-        const plan = planReply({ request, promptTokens: tokens, rngFor, callId: `call_sim_${n}` });
+        const plan = planReply({ request, promptTokens: tokens, rngFor, callId: `call_sim_${n}`, dialect: opts.dialect });
         sendReply(res, plan, {
           identity: { id: `chatcmpl-sim-${n}`, created: Math.floor(Date.now() / 1000), model: request.model },
           stream: request.stream,
