@@ -131,8 +131,9 @@ function jsonPlan(status: number, body: unknown, input: DialectInput, headers: R
 
 function answer(build: (input: DialectInput) => Stream): Dialect {
   return (input) => {
-    const s = build(input);
-    return input.request.stream ? streamPlan(s, input) : completionPlan(s, input);
+    if (input.request.stream) return streamPlan(build(input), input);
+    // A non-streamed answer always reports its usage.
+    return completionPlan(build({ ...input, request: { ...input.request, includeUsage: true } }), input);
   };
 }
 
