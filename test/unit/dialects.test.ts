@@ -187,6 +187,13 @@ describe('each dialect through openChatStream', () => {
     assert.equal(short.text, 'hello big world');
   });
 
+  test('an unknown dialect is a 404 listing the dialects; an unknown server-wide dialect refuses to start', async () => {
+    const r = await stream('dialect/nope');
+    assert.ok(hasErrorCode(r.error, 'not-found'));
+    assert.match((r.error as Error).message, /no dialect `nope`.*dialect\/openrouter/);
+    await assert.rejects(startSim({ dialect: 'nope' }), /Unknown simulator dialect "nope"; dialects: openai, openrouter/);
+  });
+
   test('a CDN\'s HTML 502: unavailable and retryable', async () => {
     const r = await stream('dialect/cdn-502');
     assert.ok(isSwitchboardError(r.error));
@@ -223,6 +230,7 @@ describe('pure functions', () => {
     assert.equal(pricingModel('anthropic/claude-sonnet-4', 'openrouter/auto', has), 'anthropic/claude-sonnet-4');
     assert.equal(pricingModel('gpt-4.1', 'openai/gpt-4.1', has), 'openai/gpt-4.1');
     assert.equal(pricingModel('gpt-4.1-2025-04-14', 'openai/gpt-4.1', has), 'openai/gpt-4.1');
+    assert.equal(pricingModel('openai/gpt-4.1-2025-04-14', 'openrouter/auto', has), 'openai/gpt-4.1');
     assert.equal(pricingModel('mystery-model', 'openai/gpt-4.1', has), 'openai/gpt-4.1');
   });
 
