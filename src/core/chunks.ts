@@ -50,6 +50,9 @@ export function chunksFromCompletion(c: ChatCompletion): ChatCompletionChunk[] {
     const delta: ChatCompletionChunk.Choice.Delta = { role: 'assistant' };
     if (m?.content != null) delta.content = m.content;
     if (m?.refusal) delta.refusal = m.refusal;
+    const thought = m as { reasoning_content?: unknown; reasoning?: unknown } | undefined;
+    if (typeof thought?.reasoning_content === 'string') (delta as DeltaWithReasoning).reasoning_content = thought.reasoning_content;
+    if (typeof thought?.reasoning === 'string') (delta as DeltaWithReasoning).reasoning = thought.reasoning;
     if (m?.tool_calls?.length) {
       delta.tool_calls = m.tool_calls.map((t, index) =>
         t.type === 'function' ? { index, id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } } : { index, id: t.id },

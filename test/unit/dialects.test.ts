@@ -108,6 +108,21 @@ describe('each dialect through openChatStream', () => {
     assert.equal(servedModel('openrouter/auto', r.chunks), 'anthropic/claude-sonnet-4');
   });
 
+  test('OpenRouter as the gateway: a concrete model is answered by itself; Select (assumed shape): smart-select by a concrete model', async () => {
+    const concrete = await stream('openai/gpt-4.1', { on: openrouterGateway });
+    assert.equal(servedModel('openai/gpt-4.1', concrete.chunks), 'openai/gpt-4.1');
+    const select = await startSim({ key: KEY, dialect: 'select' });
+    try {
+      const auto = await stream('smart-select', { on: select });
+      assert.equal(auto.text, 'hello big world');
+      assert.equal(servedModel('smart-select', auto.chunks), 'anthropic/claude-sonnet-4.5');
+      const direct = await stream('openai/gpt-4.1-mini', { on: select });
+      assert.equal(servedModel('openai/gpt-4.1-mini', direct.chunks), 'openai/gpt-4.1-mini');
+    } finally {
+      await select.close();
+    }
+  });
+
   test('OpenRouter as the gateway walks the request\'s `models` list itself: one request, the fallback serves', async () => {
     const r = await stream('sim/fail?status=503', { on: openrouterGateway, body: { models: ['sim/fail?status=503', 'sim/fail?status=429', 'sim/echo'] } as Partial<ChatRequest> });
     assert.equal(r.error, undefined);
@@ -138,6 +153,13 @@ describe('each dialect through openChatStream', () => {
       assert.equal(lastUsage(r)?.completion_tokens, 13);
     });
   }
+
+  test('DeepSeek non-streamed: the message\'s reasoning_content becomes reasoning, never answer text', async () => {
+    const r = await stream('dialect/deepseek', { nonStreaming: true });
+    assert.equal(r.error, undefined);
+    assert.equal(r.text, 'hello big world');
+    assert.equal(r.reasoning, 'The user wants their words back. I will repeat them.');
+  });
 
   test('Gemini OpenAI-compatible: CRLF line endings, usage on the finish chunk', async () => {
     const r = await stream('dialect/gemini');
