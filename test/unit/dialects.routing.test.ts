@@ -171,7 +171,7 @@ describe('dialects through `switchboard ask --json`', () => {
     const env = { ...process.env, SWITCHBOARD_API_KEY: KEY, OPENAI_API_KEY: '' };
     const args = ['--import', 'tsx', 'src/cli.ts', 'ask', 'hello big world', '--json', '--model', m, '--config', configFile, '--usage-file', join(dir, 'usage.jsonl')];
     try {
-      const r = await promisify(execFile)(process.execPath, args, { env, timeout: 30_000 });
+      const r = await promisify(execFile)(process.execPath, args, { env, timeout: 120_000 }); // generous: four CLIs start at once on a loaded machine
       return { code: 0, json: JSON.parse(r.stdout) as Record<string, unknown>, stderr: r.stderr };
     } catch (e) {
       const err = e as { code?: number; stdout?: string; stderr?: string };
