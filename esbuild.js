@@ -78,15 +78,17 @@ const builds = [
   },
 ];
 
+/** Files shipped as they are: `from` → `to`, relative to the project root (scripts/licenses.ts lists their licenses). */
+function staticCopies(root = '.') {
+  const media = path.join(root, 'media');
+  const codicons = ['node_modules/@vscode/codicons/dist/codicon.css', 'node_modules/@vscode/codicons/dist/codicon.ttf'];
+  const css = fs.existsSync(media) ? fs.readdirSync(media).filter((f) => f.endsWith('.css')).map((f) => `media/${f}`) : [];
+  return [...codicons, ...css].filter((f) => fs.existsSync(path.join(root, f))).map((from) => ({ from, to: `dist/media/${path.basename(from)}` }));
+}
+
 function copyStatic() {
-  const out = 'dist/media';
-  fs.mkdirSync(out, { recursive: true });
-  for (const f of ['node_modules/@vscode/codicons/dist/codicon.css', 'node_modules/@vscode/codicons/dist/codicon.ttf']) {
-    if (fs.existsSync(f)) fs.copyFileSync(f, path.join(out, path.basename(f)));
-  }
-  for (const f of fs.existsSync('media') ? fs.readdirSync('media') : []) {
-    if (f.endsWith('.css')) fs.copyFileSync(path.join('media', f), path.join(out, f));
-  }
+  fs.mkdirSync('dist/media', { recursive: true });
+  for (const { from, to } of staticCopies()) fs.copyFileSync(from, to);
 }
 
 async function main() {
@@ -110,4 +112,4 @@ if (require.main === module) {
 }
 
 /** The extension host build's options, for benchmarks that measure exactly what ships. */
-module.exports = { extensionBuild: (outdir) => ({ ...builds[0], entryPoints: { extension: 'src/extension.ts' }, outdir, minify: true, sourcemap: false, metafile: false }) };
+module.exports = { staticCopies, extensionBuild: (outdir) => ({ ...builds[0], entryPoints: { extension: 'src/extension.ts' }, outdir, minify: true, sourcemap: false, metafile: false }) };

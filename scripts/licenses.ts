@@ -1,12 +1,13 @@
-// Lists the third-party packages that end up in the shipped bundles (dist/extension.js, dist/cli.js and the webview
-// bundles), with their licenses, into THIRD_PARTY_LICENSES.md. The list comes from esbuild's metafile for the same
-// entry points esbuild.js builds, so a dev dependency that is bundled (markdown-it, DOMPurify, …) is listed and a
-// runtime dependency that is never imported is not.
+// Lists the third-party packages that ship in the .vsix, with their licenses, into THIRD_PARTY_LICENSES.md: those
+// bundled into dist/*.js (from esbuild's metafile for the same entry points esbuild.js builds, so a dev dependency
+// that is bundled — markdown-it, DOMPurify, … — is listed and a runtime dependency never imported is not), and those
+// whose files esbuild.js copies as they are (the Codicons font and CSS).
 //   node --import tsx scripts/licenses.ts           write THIRD_PARTY_LICENSES.md
-//   node --import tsx scripts/licenses.ts --check   fail if the file is out of date or a license is not allowed
+//   node --import tsx scripts/licenses.ts --check   after a build: fail if the file is out of date, a license is not
+//                                                   allowed, or a file the .vsix ships comes from nowhere we know
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
 const OUT = join(ROOT, 'THIRD_PARTY_LICENSES.md');
@@ -18,6 +19,14 @@ interface Bundle {
   options: BuildOptions;
 }
 
+/** A file esbuild.js copies into dist/ as it is; paths relative to the project root. */
+export interface StaticCopy {
+  from: string;
+  to: string;
+}
+
+const staticCopies = (): StaticCopy[] => (require(join(ROOT, 'esbuild.js')) as { staticCopies: (root: string) => StaticCopy[] }).staticCopies(ROOT);
+
 // As in esbuild.js: the tokenizer's tables are their own file, required by the node bundles at run time.
 const TOKENIZER = 'gpt-tokenizer/encoding/o200k_base';
 const tokenizerAsSibling: Plugin = {
@@ -27,18 +36,20 @@ const tokenizerAsSibling: Plugin = {
   },
 };
 
+/** The bundles esbuild.js builds, under the same output names (so their outputs can be matched with what ships). */
 function bundles(): Bundle[] {
   const common: BuildOptions = { absWorkingDir: ROOT, bundle: true, write: false, metafile: true, logLevel: 'silent', outdir: join(ROOT, 'dist') };
   const node: BuildOptions = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], mainFields: ['module', 'main'], plugins: [tokenizerAsSibling] };
   const list: Bundle[] = [
-    { name: 'dist/extension.js', options: { ...node, entryPoints: [join(ROOT, 'src/extension.ts')] } },
-    { name: 'dist/cli.js', options: { ...node, entryPoints: [join(ROOT, 'src/cli.ts')] } },
-    { name: 'dist/tokenizer.js', options: { ...common, entryPoints: [TOKENIZER], platform: 'node', format: 'cjs', target: 'node20' } },
+    { name: 'dist/extension.js', options: { ...node, entryPoints: { extension: join(ROOT, 'src/extension.ts') } } },
+    { name: 'dist/cli.js', options: { ...node, entryPoints: { cli: join(ROOT, 'src/cli.ts') } } },
+    { name: 'dist/core.js', options: { ...node, entryPoints: { core: join(ROOT, 'src/coreBundle.ts') } } },
+    { name: 'dist/tokenizer.js', options: { ...common, entryPoints: { tokenizer: TOKENIZER }, platform: 'node', format: 'cjs', target: 'node20' } },
   ];
   for (const view of ['chat', 'usage']) {
     const entry = join(ROOT, 'media', view, 'main.ts');
     if (existsSync(entry))
-      list.push({ name: `dist/media/${view}.js`, options: { ...common, entryPoints: [entry], outdir: join(ROOT, 'dist/media'), platform: 'browser', format: 'iife', target: 'es2022', loader: { '.ttf': 'file' } } });
+      list.push({ name: `dist/media/${view}.js`, options: { ...common, entryPoints: { [view]: entry }, outdir: join(ROOT, 'dist/media'), platform: 'browser', format: 'iife', target: 'es2022', loader: { '.ttf': 'file' } } });
   }
   return list;
 }
@@ -91,40 +102,77 @@ export function licenseAllowed(expr: string): boolean {
   return clean.split(/\sAND\s/i).every((id) => ALLOWED.has(id.trim()));
 }
 
-async function collect(): Promise<PackageInfo[]> {
+interface Collected {
+  packages: PackageInfo[];
+  /** Every file the bundles write (JS and any asset a loader emits), relative to the project root. */
+  bundleOutputs: Set<string>;
+  copies: StaticCopy[];
+}
+
+async function collect(): Promise<Collected> {
   const found = new Map<string, PackageInfo>();
+  const bundleOutputs = new Set<string>();
+  const use = (packageDir: string, usedBy: string, bytes: number) => {
+    const dir = resolve(ROOT, packageDir);
+    const pkgJson = join(dir, 'package.json');
+    if (!existsSync(pkgJson)) return;
+    const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as { name: string; version: string; license?: unknown; repository?: unknown; homepage?: unknown };
+    const key = `${pkg.name}@${pkg.version}`;
+    let p = found.get(key);
+    if (!p) {
+      p = { name: pkg.name, version: pkg.version, license: licenseOf(pkg), repository: repositoryOf(pkg), licenseText: licenseFileText(dir), usedBy: new Set(), bytes: 0 };
+      found.set(key, p);
+    }
+    p.usedBy.add(usedBy);
+    p.bytes += bytes;
+  };
   for (const b of bundles()) {
     const result = await build(b.options);
     const meta = result.metafile as Metafile;
+    for (const output of Object.keys(meta.outputs)) bundleOutputs.add(relative(ROOT, resolve(ROOT, output)).replace(/\\/g, '/'));
     for (const [input, info] of Object.entries(meta.inputs)) {
       const rel = packageDirOf(input);
-      if (!rel) continue;
-      const dir = resolve(ROOT, rel);
-      const pkgJson = join(dir, 'package.json');
-      if (!existsSync(pkgJson)) continue;
-      const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as { name: string; version: string; license?: unknown; repository?: unknown; homepage?: unknown };
-      const key = `${pkg.name}@${pkg.version}`;
-      let p = found.get(key);
-      if (!p) {
-        p = { name: pkg.name, version: pkg.version, license: licenseOf(pkg), repository: repositoryOf(pkg), licenseText: licenseFileText(dir), usedBy: new Set(), bytes: 0 };
-        found.set(key, p);
-      }
-      p.usedBy.add(b.name);
-      p.bytes += info.bytes;
+      if (rel) use(rel, b.name, info.bytes);
     }
   }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  const copies = staticCopies();
+  for (const c of copies) {
+    const rel = packageDirOf(c.from);
+    if (rel) use(rel, c.to, statSync(join(ROOT, c.from)).size);
+  }
+  const packages = [...found.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  return { packages, bundleOutputs, copies };
+}
+
+/**
+ * Shipped files with no known origin: not written by a bundle, not copied by esbuild.js, and not a source file of
+ * this project (everything outside dist/ and node_modules/). A third-party file that ships this way has no entry
+ * in THIRD_PARTY_LICENSES.md, so `--check` fails on it.
+ */
+export function unaccountedFiles(shipped: readonly string[], known: { bundleOutputs: ReadonlySet<string>; copies: readonly StaticCopy[] }): string[] {
+  const copied = new Set(known.copies.map((c) => c.to));
+  return shipped.filter((f) => {
+    if (/^(dist|node_modules)\//.test(f)) return !known.bundleOutputs.has(f) && !copied.has(f);
+    return false;
+  });
+}
+
+/** What `vsce package --no-dependencies` puts into the .vsix (the build must have run). */
+async function shippedFiles(): Promise<string[]> {
+  const { listFiles, PackageManager } = await import('@vscode/vsce');
+  return (await listFiles({ cwd: ROOT, packageManager: PackageManager.None })).map((f) => f.replace(/\\/g, '/'));
 }
 
 function render(pkgs: readonly PackageInfo[]): string {
   const lines = [
     '# Third-party licenses',
     '',
-    'Packages bundled into the shipped files (`dist/extension.js`, `dist/cli.js`, `dist/tokenizer.js`, `dist/media/*.js`), found from',
-    "esbuild's metafile for the same entry points `esbuild.js` builds. Generated by `node --import tsx scripts/licenses.ts`;",
-    'do not edit by hand (`--check` fails when this file is out of date).',
+    'Packages shipped in the extension: bundled into `dist/*.js` (found from esbuild\'s metafile for the same entry points',
+    '`esbuild.js` builds) or copied as they are into `dist/media/` (fonts, CSS). Generated by',
+    '`node --import tsx scripts/licenses.ts`; do not edit by hand (`--check` fails when this file is out of date or a',
+    'shipped file comes from nowhere it knows).',
     '',
-    '| Package | Version | License | Bundled into |',
+    '| Package | Version | License | Shipped in |',
     '| --- | --- | --- | --- |',
     ...pkgs.map((p) => `| ${p.repository ? `[${p.name}](${p.repository})` : p.name} | ${p.version} | ${p.license} | ${[...p.usedBy].sort().join(', ')} |`),
     '',
@@ -137,7 +185,7 @@ function render(pkgs: readonly PackageInfo[]): string {
 }
 
 async function main(): Promise<void> {
-  const pkgs = await collect();
+  const { packages: pkgs, bundleOutputs, copies } = await collect();
   const text = render(pkgs);
   const refused = pkgs.filter((p) => !licenseAllowed(p.license));
   if (refused.length) {
@@ -145,6 +193,16 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
   if (process.argv.includes('--check')) {
+    if (!existsSync(join(ROOT, 'dist/extension.js'))) {
+      console.error('dist/ is not built, so the shipped files cannot be checked: run `npm run build` (or `npm run package`) first.');
+      process.exitCode = 1;
+      return;
+    }
+    const unknown = unaccountedFiles(await shippedFiles(), { bundleOutputs, copies });
+    if (unknown.length) {
+      console.error(`Shipped files that no bundle writes and esbuild.js does not copy, so their license is unknown: ${unknown.join(', ')}. Build them in esbuild.js (a bundle or staticCopies) or stop shipping them (.vscodeignore).`);
+      process.exitCode = 1;
+    }
     const current = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
     if (current !== text) {
       console.error('THIRD_PARTY_LICENSES.md is out of date: run `node --import tsx scripts/licenses.ts`.');

@@ -2,6 +2,7 @@
 // `switchboard` CLI over the same core as the extension. Exit codes: 0 ok, 2 bad input, 3 every candidate failed.
 import { runAsk, runModels, runSelect, runServe, runUsage } from './cli/commands';
 import { parseCli, USAGE } from './cli/options';
+import { terminalSafe } from './cli/terminalText';
 import { ConfigError, SwitchboardError } from './core/errors';
 import { redact } from './core/redact';
 
@@ -34,7 +35,7 @@ main().then(
   },
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`switchboard: ${redact(message, secrets())}\n`);
+    process.stderr.write(`switchboard: ${terminalSafe(redact(message, secrets()))}\n`);
     if (err instanceof ConfigError || (err instanceof SwitchboardError && (err.code === 'bad-request' || err.code === 'no-key'))) process.exitCode = 2;
     else if (err instanceof SwitchboardError) process.exitCode = 3;
     else process.exitCode = 1;

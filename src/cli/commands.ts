@@ -1,9 +1,12 @@
 import { createCore, type Core } from '../core/createCore';
-import { ConfigError, StreamBrokenError, SwitchboardError } from '../core/errors';
+import { consumeRoute, type RouteResult } from '../core/consumeRoute';
+import { CancelledError, ConfigError, isSwitchboardError } from '../core/errors';
 import { formatEvent } from '../core/eventLog';
 import { redact } from '../core/redact';
-import type { AttemptEvent, DoneEvent, RoutingEvent } from '../core/types';
+import type { AttemptEvent, RoutingEvent } from '../core/types';
+import { localTokenFrom } from './localToken';
 import { envKeys, type CliOptions } from './options';
+import { terminalJson, terminalSafe } from './terminalText';
 
 const CATALOG_WAIT_MS = 2000;
 const keysInEnv = () => [process.env.SWITCHBOARD_API_KEY, process.env.OPENAI_API_KEY].filter((k): k is string => !!k);
@@ -14,9 +17,9 @@ async function openCore(opts: CliOptions): Promise<Core> {
     userSetBaseUrl: opts.userSetBaseUrl,
     keys: envKeys(process.env),
     usageFile: opts.usageFile,
-    onWarning: (m) => process.stderr.write(`switchboard: ${m}\n`),
+    onWarning: (m) => process.stderr.write(`switchboard: ${terminalSafe(m)}\n`),
   });
-  if (opts.verbose) core.router.onEvent((e: RoutingEvent) => process.stderr.write(redact(formatEvent(e), keysInEnv()) + '\n'));
+  if (opts.verbose) core.router.onEvent((e: RoutingEvent) => process.stderr.write(terminalSafe(redact(formatEvent(e), keysInEnv())) + '\n'));
   return core;
 }
 
@@ -34,34 +37,33 @@ export async function runAsk(opts: CliOptions): Promise<number> {
   process.once('SIGINT', onSigint);
   // A one-shot process has no cached catalog: give the gateway's /models (prices) a moment so costUsd is exact.
   await Promise.race([core.listModels({ waitForGateway: true }), new Promise((r) => setTimeout(r, CATALOG_WAIT_MS).unref())]);
-  const attempts: Pick<AttemptEvent, 'model' | 'outcome' | 'msTotal' | 'status'>[] = [];
-  let text = '';
-  let done: DoneEvent | undefined;
+  let r: RouteResult;
   try {
-    for await (const y of core.router.route({ model: core.config().model, messages: [{ role: 'user', content: prompt }] }, { signal: ac.signal })) {
-      if (y.type === 'chunk') {
-        text += y.text;
-        if (!opts.json) process.stdout.write(y.text);
-      } else if (y.type === 'attempt') attempts.push({ model: y.model, outcome: y.outcome, msTotal: y.msTotal, status: y.status });
-      else if (y.type === 'done') done = y;
-    }
-  } catch (err) {
-    if (err instanceof StreamBrokenError && !opts.json) process.stdout.write('\n[answer interrupted]\n');
-    if (opts.json && err instanceof SwitchboardError) {
-      process.stdout.write(JSON.stringify({ error: { code: err.code, message: redact(err.message, keysInEnv()) }, text, attempts: attempts.map(toJsonAttempt) }, null, 2) + '\n');
-    }
-    throw err;
+    r = await consumeRoute(core.router, { model: core.config().model, messages: [{ role: 'user', content: prompt }] }, {
+      signal: ac.signal,
+      onChunk: (c) => {
+        if (!opts.json) process.stdout.write(terminalSafe(c.text));
+      },
+    });
   } finally {
     process.off('SIGINT', onSigint);
     await core.flush();
     core.dispose();
   }
-  if (opts.json) {
-    process.stdout.write(
-      JSON.stringify({ model: done?.answeredBy, text, usage: done?.usage, costUsd: done?.costUsd, selection: done?.selection, attempts: attempts.map(toJsonAttempt) }, null, 2) + '\n',
-    );
-  } else if (!text.endsWith('\n')) process.stdout.write('\n');
-  return 0;
+  const attempts = r.attempts.map(toJsonAttempt);
+  if (r.outcome === 'done') {
+    if (opts.json) {
+      const d = r.done;
+      process.stdout.write(terminalJson({ model: r.servedModel, text: r.text, usage: d.usage, costUsd: r.costUsd, selection: d.selection, attempts }) + '\n');
+    } else if (!r.text.endsWith('\n')) process.stdout.write('\n');
+    return 0;
+  }
+  const error = r.outcome === 'stopped' ? new CancelledError() : r.error;
+  if (r.outcome === 'broken' && !opts.json) process.stdout.write('\n[answer interrupted]\n');
+  if (opts.json && isSwitchboardError(error)) {
+    process.stdout.write(terminalJson({ error: { code: error.code, message: redact(error.message, keysInEnv()) }, text: r.text, attempts }) + '\n');
+  }
+  throw error;
 }
 
 const toJsonAttempt = (a: Pick<AttemptEvent, 'model' | 'outcome' | 'msTotal' | 'status'>) => ({ model: a.model, outcome: a.outcome, ms: Math.round(a.msTotal), ...(a.status ? { status: a.status } : {}) });
@@ -70,8 +72,8 @@ export async function runSelect(opts: CliOptions): Promise<number> {
   const prompt = requireText(opts, 'select');
   const { selectModel } = await import('../core/select');
   const decision = selectModel({ messages: [{ role: 'user', content: prompt }] }, opts.config);
-  if (opts.json) process.stdout.write(JSON.stringify({ tier: decision.tier, model: decision.model, reasons: decision.reasons, confidence: decision.confidence }, null, 2) + '\n');
-  else process.stdout.write(`${decision.tier} → ${decision.model}\n${decision.reasons.map((r) => `  - ${r}`).join('\n')}\n`);
+  if (opts.json) process.stdout.write(terminalJson({ tier: decision.tier, model: decision.model, reasons: decision.reasons, confidence: decision.confidence }) + '\n');
+  else process.stdout.write(terminalSafe(`${decision.tier} → ${decision.model}\n${decision.reasons.map((r) => `  - ${r}`).join('\n')}\n`));
   return 0;
 }
 
@@ -79,11 +81,11 @@ export async function runModels(opts: CliOptions): Promise<number> {
   const core = await openCore(opts);
   try {
     const models = await core.listModels({ waitForGateway: true });
-    if (opts.json) process.stdout.write(JSON.stringify(models, null, 2) + '\n');
+    if (opts.json) process.stdout.write(terminalJson(models) + '\n');
     else {
       const rows = models.map((m) => [m.id, `$${(m.pricing.input * 1e6).toFixed(2)}/$${(m.pricing.output * 1e6).toFixed(2)} per 1M`, `${Math.round(m.contextWindow / 1000)}k`, m.tags.join(',')]);
       const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-      for (const r of rows) process.stdout.write(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}\n`);
+      for (const r of rows) process.stdout.write(terminalSafe(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}\n`));
     }
   } finally {
     core.dispose();
@@ -96,13 +98,12 @@ export async function runUsage(opts: CliOptions): Promise<number> {
   try {
     const { summarizeUsage } = await import('../core/usageStats');
     const summary = summarizeUsage(core.ledger.records(), { now: Date.now() });
-    if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    if (opts.json) process.stdout.write(terminalJson(summary) + '\n');
     else {
       process.stdout.write(`today $${summary.todaySpentUsd.toFixed(4)} · this month $${summary.monthSpentUsd.toFixed(4)}\n`);
       for (const m of summary.perModel) {
-        process.stdout.write(
-          `${m.model}: ${m.requests} answers (${m.answeredAsFallback} as fallback, ${m.failures} failed attempts), ${m.promptTokens}+${m.completionTokens} tokens, $${m.costUsd.toFixed(6)}, p50 ${Math.round(m.p50TotalMs)} ms\n`,
-        );
+        const line = `${m.model}: ${m.requests} answers (${m.answeredAsFallback} as fallback, ${m.failures} failed attempts), ${m.promptTokens}+${m.completionTokens} tokens, $${m.costUsd.toFixed(6)}, p50 ${Math.round(m.p50TotalMs)} ms\n`;
+        process.stdout.write(terminalSafe(line));
       }
     }
   } finally {
@@ -112,14 +113,15 @@ export async function runUsage(opts: CliOptions): Promise<number> {
 }
 
 export async function runServe(opts: CliOptions): Promise<number> {
+  const token = localTokenFrom({ flag: opts.token, file: opts.tokenFile, env: process.env, warn: (m) => process.stderr.write(`switchboard: ${m}\n`) });
   const core = await openCore(opts);
   // A server loads the tokenizer up front, so no request waits for it when an upstream sends no usage.
   const { estimateTokens } = await import('../core/tokens');
   estimateTokens('warm up');
   const { startLocalGateway } = await import('../gateway/server');
-  const gw = await startLocalGateway({ core, port: opts.port ?? opts.config.localGateway.port, token: opts.token });
+  const gw = await startLocalGateway({ core, port: opts.port ?? opts.config.localGateway.port, token });
   process.stdout.write(`listening on ${gw.url}\n`);
-  if (!opts.token) process.stderr.write(`local token: ${gw.token}\n`);
+  if (!token) process.stderr.write(`local token: ${gw.token}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig, type Config } from '../core/config';
 import { ConfigError } from '../core/errors';
+import { keyProblem } from '../core/keyValidity';
 
 export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
 
@@ -11,7 +12,7 @@ Usage:
   switchboard ask "prompt" [--model M] [--json]      stream an answer (--json: {model, text, usage, costUsd, attempts})
   switchboard select "prompt" [--json]               which tier and model smart-select picks, and why (no model call)
   switchboard models [--json]                        the model catalog (built-in + the gateway's /models)
-  switchboard serve [--port N] [--token T]           local OpenAI-compatible gateway on 127.0.0.1
+  switchboard serve [--port N] [--token-file FILE]   local OpenAI-compatible gateway on 127.0.0.1
   switchboard usage [--json]                         tokens, cost and fallbacks per model from the usage ledger
 
 Options:
@@ -21,6 +22,8 @@ Options:
   --verbose            print every routing decision and attempt to stderr
 
 Key: SWITCHBOARD_API_KEY, then OPENAI_API_KEY. Direct providers: SWITCHBOARD_PROVIDER_KEY_<NAME>.
+Local token for serve (32+ characters): --token-file FILE (mode 600) or SWITCHBOARD_LOCAL_TOKEN; otherwise
+a random one is printed to stderr.
 Exit codes: 0 ok, 2 bad input, 3 every candidate failed.`;
 
 export interface CliOptions {
@@ -30,7 +33,9 @@ export interface CliOptions {
   verbose: boolean;
   model?: string;
   port?: number;
+  /** `--token` (tests only: visible in `ps`). */
   token?: string;
+  tokenFile?: string;
   usageFile: string;
   config: Config;
   /** True when --base-url or the config file set the base URL (a preset then does not override it). */
@@ -53,6 +58,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
         'usage-file': { type: 'string' },
         port: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -84,6 +90,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     model: values.model,
     port,
     token: values.token,
+    tokenFile: values['token-file'],
     usageFile: values['usage-file'] ?? join(configDir, 'switchboard', 'usage.jsonl'),
     config,
     userSetBaseUrl: 'gateway.baseUrl' in flat,
@@ -109,12 +116,23 @@ function readConfigFile(file: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
-/** Keys from the environment: the one key, and SWITCHBOARD_PROVIDER_KEY_<NAME> for direct providers. */
+/**
+ * Keys from the environment: the one key, and SWITCHBOARD_PROVIDER_KEY_<NAME> for direct providers. A key that
+ * cannot be sent in an HTTP header is refused up front, naming its variable (exit code 2).
+ */
 export function envKeys(env: NodeJS.ProcessEnv): (secretName: string) => Promise<string | undefined> {
+  const gatewayVar = env.SWITCHBOARD_API_KEY ? 'SWITCHBOARD_API_KEY' : 'OPENAI_API_KEY';
+  for (const name of [gatewayVar, ...Object.keys(env).filter((n) => n.startsWith(PROVIDER_KEY_PREFIX))]) {
+    const value = env[name];
+    const problem = value ? keyProblem(value) : undefined;
+    if (problem) throw new ConfigError(name, `${name} ${problem}, so it cannot be sent in an HTTP header. Set it again with the key alone.`);
+  }
   return async (secretName) => {
-    if (secretName === 'switchboard.apiKey') return env.SWITCHBOARD_API_KEY || env.OPENAI_API_KEY || undefined;
+    if (secretName === 'switchboard.apiKey') return env[gatewayVar] || undefined;
     const provider = secretName.startsWith('switchboard.providerKey.') ? secretName.slice('switchboard.providerKey.'.length) : undefined;
     if (!provider) return undefined;
-    return env[`SWITCHBOARD_PROVIDER_KEY_${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] || undefined;
+    return env[PROVIDER_KEY_PREFIX + provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')] || undefined;
   };
 }
+
+const PROVIDER_KEY_PREFIX = 'SWITCHBOARD_PROVIDER_KEY_';

@@ -3,7 +3,8 @@
 import type { Catalog } from './catalog';
 import type { Config } from './config';
 import { GATEWAY_SECRET, providerSecret, resolveTarget, splitModelId, type GatewayEndpoint } from './endpoints';
-import { breakerKey, type Admission, type HealthTracker } from './health';
+import { BreakerLease } from './breakerLease';
+import { breakerKey, type HealthTracker } from './health';
 import type { BudgetStatus, Candidate, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
 
 export const SMART_SELECT = 'smart-select';
@@ -128,18 +129,19 @@ export class CandidateCursor {
     }
   }
 
-  next(): { pc: PlannedCandidate; admission: Admission | 'forced' } | undefined {
+  /** The next eligible candidate; its breaker is asked by `admit`, once its request is ready to send. */
+  next(): PlannedCandidate | undefined {
     const cs = this.plan.candidates;
     while (this.pos < cs.length) {
       const pc = cs[this.pos++];
-      if (!this.eligible(pc)) continue;
-      if (pc === this.forced) {
-        this.health.force(pc.breakerKey);
-        return { pc, admission: 'forced' };
-      }
-      return { pc, admission: this.health.acquire(pc.breakerKey) };
+      if (this.eligible(pc)) return pc;
     }
     return undefined;
+  }
+
+  /** A breaker lease for `pc`, or undefined while its breaker is open. */
+  admit(pc: PlannedCandidate): BreakerLease | undefined {
+    return pc === this.forced ? BreakerLease.force(this.health, pc.breakerKey) : BreakerLease.acquire(this.health, pc.breakerKey);
   }
 
   hasNext(): boolean {

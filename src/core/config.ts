@@ -15,6 +15,11 @@ export type SmartSelectMode = (typeof SMART_SELECT_MODES)[number];
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
+/** Query parameters that carry a secret: `key`, `api_key`, `apiKey`, `access_token`, `token`, `secret`, `sig`, … */
+const KEYISH_PARAM = /key|token|secret|passw|pwd|auth|credential|^sig$|signature/i;
+/** `name=value` in a URL query whose name is key-ish: the value is masked wherever a URL is echoed. */
+const KEYISH_QUERY_VALUE = /([?&][^=&#\s"]*(?:key|token|secret|passw|pwd|auth|credential|sig)[^=&#\s"]*=)[^&#\s"]*/gi;
+
 /** The key is only ever sent over https, or over http to this machine. */
 export function urlProblem(value: string): string | undefined {
   let u: URL;
@@ -24,6 +29,8 @@ export function urlProblem(value: string): string | undefined {
     return 'is not a URL; use e.g. https://api.select.ax/v1';
   }
   if (u.username || u.password) return 'must not contain credentials; store the key with "Switchboard: Set API Key"';
+  const keyParam = [...u.searchParams.keys()].find((name) => KEYISH_PARAM.test(name));
+  if (keyParam !== undefined) return `must not carry a key in its query (${keyParam.slice(0, 40)}=…); store the key with "Switchboard: Set API Key"`;
   if (u.protocol === 'https:') return undefined;
   if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return undefined;
   if (u.protocol === 'http:') return 'uses plain http to a remote host, which would send your API key unencrypted; use https (plain http is allowed only for localhost/127.0.0.1)';
@@ -86,6 +93,43 @@ export const SETTINGS = {
 
 export type SettingName = keyof typeof SETTINGS;
 
+/**
+ * Settings that decide where a key is sent. Only the user's own (global) value counts: a workspace's
+ * `.vscode/settings.json` is untrusted input, and a repository must never be able to redirect the key.
+ * The manifest gives each of these `"scope": "application"` (a test keeps the two in step).
+ */
+export const USER_ONLY_SETTINGS: ReadonlySet<SettingName> = new Set<SettingName>(['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers']);
+
+/** The values of one setting at each level, as VS Code's `WorkspaceConfiguration.inspect` reports them. */
+export interface InspectedSetting {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * The flat settings that count: folder over workspace over user, except that user-only settings take the user's
+ * value alone. `ignored` names each user-only setting a workspace or folder tried to set.
+ */
+export function effectiveSettings(inspect: (name: SettingName) => InspectedSetting | undefined): { flat: Record<string, unknown>; ignored: SettingName[] } {
+  const flat: Record<string, unknown> = {};
+  const ignored: SettingName[] = [];
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const i = inspect(name);
+    if (!i) continue;
+    const fromWorkspace = i.workspaceFolderValue ?? i.workspaceValue;
+    let value: unknown;
+    if (USER_ONLY_SETTINGS.has(name)) {
+      if (fromWorkspace !== undefined) ignored.push(name);
+      value = i.globalValue;
+    } else {
+      value = fromWorkspace ?? i.globalValue;
+    }
+    if (value !== undefined) flat[name] = value;
+  }
+  return { flat, ignored };
+}
+
 const TIMEOUT = 'an integer number of milliseconds from 0 (off) to 600000';
 /** What each setting accepts, in words, for messages (zod/mini carries no locale messages, by design: size). */
 const ALLOWED: Record<SettingName, string> = {
@@ -145,7 +189,9 @@ export interface ParsedConfig {
 
 function describe(value: unknown): string {
   // A value may carry a secret (a URL with credentials, a key pasted into the wrong setting): never echo it.
-  const s = redact(JSON.stringify(value) ?? '', []).replace(/(\/\/)[^/@\s"]*@/g, '$1‹redacted›@');
+  const s = redact(JSON.stringify(value) ?? '', [])
+    .replace(/(\/\/)[^/@\s"]*@/g, '$1‹redacted›@')
+    .replace(KEYISH_QUERY_VALUE, '$1‹redacted›');
   return s === '' ? String(value) : s.length > 80 ? s.slice(0, 77) + '...' : s;
 }
 

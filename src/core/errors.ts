@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'malformed'
   | 'cancelled'
   | 'budget'
-  | 'all-failed';
+  | 'all-failed'
+  | 'invalid-request';
 
 /**
  * Marks our errors without relying on class identity: the router is loaded from its own bundle (dist/core.js) on
@@ -144,6 +145,17 @@ export class BudgetError extends SwitchboardError {
   readonly retryable = false;
 }
 
+/** The request cannot be sent as asked (too deeply nested to serialise, a control character in a header value, a key
+ * that cannot travel in an HTTP header). Found before any breaker is asked, so it never counts against an endpoint. */
+export class InvalidRequestError extends SwitchboardError {
+  readonly code = 'invalid-request';
+  readonly retryable = false;
+  /** `field` names what was wrong (`messages`, `model`, `header x-portkey-provider`, `key`). */
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
 export interface AttemptSummary {
   model: string;
   endpoint: string;
@@ -200,6 +212,7 @@ interface ErrorsByCode {
   cancelled: CancelledError;
   budget: BudgetError;
   'all-failed': AllCandidatesFailedError;
+  'invalid-request': InvalidRequestError;
 }
 
 /** `err` is our error with this code (works across bundles, unlike `instanceof`). */

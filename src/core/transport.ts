@@ -7,7 +7,7 @@ import * as https from 'node:https';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { chunksFromCompletion, completionShapeProblem, isTokenChunk } from './chunks';
 import { urlProblem } from './config';
-import { assertSafeEndpoint } from './endpoints';
+import { chatBodyEncoder, prepareChat, type PreparedChat } from './chatRequest';
 import { CancelledError, ConfigError, ConnectionError, MalformedResponseError, TimeoutError, UnavailableError, errorFromStatus, type UpstreamContext } from './errors';
 import { attachShouldRetry, parseRetryAfter } from './retry';
 import { redact } from './redact';
@@ -43,6 +43,8 @@ export interface ChatStreamRequest {
   timeouts?: Partial<TransportTimeouts>;
   /** Send `stream: false` and turn the JSON answer into chunks. */
   nonStreaming?: boolean;
+  /** Body and headers already built and checked by `prepareChat` (the router does so before asking a breaker). */
+  prepared?: PreparedChat;
 }
 
 interface Target {
@@ -116,20 +118,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
     this.timeouts = { connectMs: r.timeouts?.connectMs ?? 0, firstTokenMs: r.timeouts?.firstTokenMs ?? 0, idleMs: r.timeouts?.idleMs ?? 0 };
     this.signal = r.signal;
     this.nonStreaming = r.nonStreaming ?? false;
-    const body = JSON.stringify(
-      this.nonStreaming
-        ? { ...r.body, model: r.upstreamModel, stream: false }
-        : { ...r.body, model: r.upstreamModel, stream: true, stream_options: { ...(r.body.stream_options ?? {}), include_usage: true } },
-    );
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: this.nonStreaming ? 'application/json' : 'text/event-stream',
-      'content-length': String(Buffer.byteLength(body)),
-      'user-agent': 'switchboard/0.1',
-      ...r.endpoint.headers,
-      ...r.headers,
-    };
-    if (r.key) headers.authorization = `Bearer ${r.key}`;
+    const { body, headers } = r.prepared ?? prepareChat(r, chatBodyEncoder(r.body, this.nonStreaming));
     const t = targetFor(r.endpoint.baseUrl, '/chat/completions');
     this.req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers, agent: t.agent }, (res) => this.onResponse(res));
     this.req.on('error', (e) => this.finish(this.connectionError(e)));
@@ -362,9 +351,9 @@ export function errorMessageFromBody(text: string): string | undefined {
   return trimmed.length > 300 ? trimmed.slice(0, 297) + '...' : trimmed;
 }
 
-/** Throws ConfigError instead of sending a key over plain http to a remote host, whatever validated the settings. */
+/** Throws ConfigError instead of sending a key over plain http to a remote host, whatever validated the settings,
+ * and InvalidRequestError for a request that cannot be sent (see chatRequest.ts). */
 export function openChatStream(r: ChatStreamRequest): ChatStream {
-  if (r.key) assertSafeEndpoint(r.endpoint);
   return new ChatStream(r);
 }
 

@@ -35,6 +35,7 @@ const BY_CODE: Record<ErrorCode, { status: number; type: string }> = {
   // 402 rather than 429: a spent budget does not get better by retrying, and SDKs retry 429s.
   budget: { status: 402, type: 'insufficient_quota' },
   'all-failed': { status: 502, type: 'upstream_error' },
+  'invalid-request': { status: 400, type: 'invalid_request_error' },
 };
 
 const CODE_NAMES: Partial<Record<ErrorCode, string>> = {

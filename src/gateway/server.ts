@@ -3,6 +3,7 @@
 // Fields the caller sends (tools, tool_choice, response_format, …) pass through to the upstream untouched.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { consumeRoute } from '../core/consumeRoute';
 import { ConfigError } from '../core/errors';
 import type { ChatRequest, ChatRouter, ModelInfo } from '../core/types';
 import { CompletionAggregator } from './aggregate';
@@ -126,32 +127,29 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   }
 
   async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
-    for await (const y of core.router.route(p.request, { signal })) {
-      if (y.type !== 'chunk') continue;
-      const c = y.chunk;
-      if (!p.includeUsage && c.usage && c.choices.length === 0) continue;
-      // Headers wait for the first chunk, so a request that fails before answering gets a real HTTP status.
-      if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
-      if (!res.write(`data: ${JSON.stringify(c)}\n\n`)) {
-        await drained(res);
-        if (signal.aborted) return;
-      }
-    }
+    const r = await consumeRoute(core.router, p.request, {
+      signal,
+      onChunk: (y) => {
+        const c = y.chunk;
+        if (!p.includeUsage && c.usage && c.choices.length === 0) return;
+        // Headers wait for the first chunk, so a request that fails before answering gets a real HTTP status.
+        if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
+        if (!res.write(`data: ${JSON.stringify(c)}\n\n`)) return drained(res);
+      },
+    });
+    if (r.outcome === 'stopped') return;
+    if (r.outcome !== 'done') throw r.error;
     if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
     res.end('data: [DONE]\n\n');
   }
 
   async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const acc = new CompletionAggregator();
-    let model = p.request.model;
     // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
-    for await (const y of core.router.route(p.request, { signal, nonStreaming: true })) {
-      if (y.type === 'chunk') {
-        acc.add(y.chunk);
-        model = y.model;
-      }
-    }
-    sendJson(res, 200, acc.result(model));
+    const r = await consumeRoute(core.router, p.request, { signal, nonStreaming: true, onChunk: (y) => acc.add(y.chunk) });
+    if (r.outcome === 'stopped') return;
+    if (r.outcome !== 'done') throw r.error;
+    sendJson(res, 200, acc.result(r.servedModel));
   }
 
   async function models(res: ServerResponse): Promise<void> {

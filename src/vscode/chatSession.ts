@@ -2,8 +2,9 @@
 // fast stream does not flood the webview), then exactly one of done / stopped / error. No vscode import, so it is
 // unit-tested with a fake router and a fake webview.
 import type { AnswerError, AnswerState, Badge, HostMessage } from '../protocol';
-import type { AttemptEvent, ChatRequest, ChatRouter, DecisionEvent } from '../core/types';
-import { CancelledError, hasErrorCode, isSwitchboardError } from '../core/errors';
+import { consumeRoute, type RouteResult } from '../core/consumeRoute';
+import type { ChatRequest, ChatRouter } from '../core/types';
+import { isSwitchboardError } from '../core/errors';
 import { badgeFor } from './chatBadge';
 import { redact } from '../core/redact';
 
@@ -66,25 +67,13 @@ export class ChatSession {
   async run(): Promise<TurnOutcome> {
     const { router, request, id, post } = this.opts;
     post({ type: 'start', id, prompt: this.opts.prompt, title: this.opts.title, model: request.model });
-    const attempts: AttemptEvent[] = [];
-    let decision: DecisionEvent | undefined;
-    let outcome: TurnOutcome | undefined;
+    let outcome: TurnOutcome;
     try {
       const built = await router();
-      if (this.abort.signal.aborted) throw new CancelledError();
-      for await (const y of built.route(request, { signal: this.abort.signal, requestId: id })) {
-        if (this.abort.signal.aborted) throw new CancelledError();
-        if (y.type === 'decision') decision = y;
-        else if (y.type === 'attempt') attempts.push(y);
-        else if (y.type === 'chunk') this.append(y.text);
-        else if (y.type === 'done') {
-          outcome = { state: 'done', text: this.received, badge: badgeFor(y, attempts, decision) };
-          break;
-        }
-      }
-      outcome ??= this.abort.signal.aborted ? { state: 'stopped', text: this.received } : this.unfinished();
+      const r = await consumeRoute(built, request, { signal: this.abort.signal, requestId: id, onChunk: (c) => this.append(c.text) });
+      outcome = this.present(r);
     } catch (err) {
-      outcome = this.outcomeOf(err);
+      outcome = this.failed(err); // the router could not be built (no key, bad settings)
     }
     this.flush();
     if (outcome.badge) post({ type: 'done', id, badge: outcome.badge });
@@ -93,18 +82,23 @@ export class ChatSession {
     return outcome;
   }
 
-  private unfinished(): TurnOutcome {
-    const message = `${this.opts.request.model}: the answer ended before it was complete. Retry, or pick another model.`;
-    return { state: 'error', text: this.received, error: { message, partial: this.received.length > 0 } };
+  private present(r: RouteResult): TurnOutcome {
+    switch (r.outcome) {
+      case 'done':
+        return { state: 'done', text: this.received, badge: badgeFor(r.done, r.attempts, r.decision) };
+      case 'stopped':
+        return { state: 'stopped', text: this.received };
+      case 'broken':
+        // The router's partial text is authoritative; it normally equals what we received.
+        if (r.text.length > this.received.length) this.append(r.text.slice(this.received.length));
+        return { state: 'error', text: this.received, cause: r.error, error: { message: r.error.message, partial: true, continueWith: r.error.continueWith } };
+      case 'failed':
+        return this.failed(r.error);
+    }
   }
 
-  private outcomeOf(err: unknown): TurnOutcome {
-    if (this.abort.signal.aborted || hasErrorCode(err, 'cancelled')) return { state: 'stopped', text: this.received };
-    if (hasErrorCode(err, 'stream-broken')) {
-      // The router's partial text is authoritative; it normally equals what we received.
-      if (err.partialText.length > this.received.length && err.partialText.startsWith(this.received)) this.append(err.partialText.slice(this.received.length));
-      return { state: 'error', text: this.received, cause: err, error: { message: err.message, partial: true, continueWith: err.continueWith } };
-    }
+  private failed(err: unknown): TurnOutcome {
+    if (this.abort.signal.aborted) return { state: 'stopped', text: this.received };
     // Core errors are key-free by construction; anything else is scrubbed of key-shaped text before the webview sees it.
     const message = isSwitchboardError(err) ? err.message : `Unexpected error: ${redact(err instanceof Error ? err.message : String(err), [])}. See "Switchboard: Show Routing Log".`;
     return { state: 'error', text: this.received, cause: err, error: { message, partial: this.received.length > 0 } };

@@ -1,11 +1,12 @@
 // Switchboard's models in VS Code's own chat (the LanguageModelChatProvider API): every request goes through the
 // router, so it is routed, budgeted and recorded like the chat view's. No runtime `vscode` import: the part
 // constructors and the `lm` namespace are passed in, so the handlers are unit-tested with fakes.
-import { hasErrorCode } from '../core/errors';
+import { consumeRoute } from '../core/consumeRoute';
 import { lmMessageText, toOpenAIMessages, toOpenAIToolChoice, toOpenAITools, ToolCallAccumulator } from '../core/lmMessages';
 import { Emitter } from '../core/lifecycle';
 import { estimateTokens } from '../core/tokens';
 import type { ChatRequest, ModelInfo } from '../core/types';
+import { signalFromToken } from './cancellation';
 import type { FeatureDeps } from './featureDeps';
 import type {
   CancellationTokenLike,
@@ -113,30 +114,29 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
     const mo = options.modelOptions ?? {};
     for (const k of PASSED_OPTIONS) if (mo[k] !== undefined) (req as Record<string, unknown>)[k] = mo[k];
 
-    const ac = new AbortController();
-    const cancel = token.onCancellationRequested(() => ac.abort());
     const calls = new ToolCallAccumulator();
     const reportCalls = () => {
       for (const c of calls.flush()) progress.report(this.parts.toolCall(c.callId, c.name, c.input));
     };
-    try {
-      for await (const y of core.router.route(req, { signal: ac.signal })) {
-        if (y.type !== 'chunk') continue;
+    const cancel = signalFromToken(token);
+    const r = await consumeRoute(core.router, req, {
+      signal: cancel.signal,
+      onChunk: (y) => {
         if (y.text) progress.report(this.parts.text(y.text));
         const choice = y.chunk.choices[0];
-        if (!choice) continue;
+        if (!choice) return;
         calls.add(choice.delta);
         if (choice.finish_reason && calls.pending) reportCalls();
-      }
+      },
+    }).finally(() => cancel.dispose());
+    // Cancellation is the user's choice, not a failure to report.
+    if (r.outcome === 'stopped') return;
+    if (r.outcome === 'done') {
       if (calls.pending) reportCalls();
-    } catch (err) {
-      // Cancellation is the user's choice, not a failure to report.
-      if (hasErrorCode(err, 'cancelled') || ac.signal.aborted) return;
-      this.deps.log(`language model ${model.id}: ${(err as Error).message}`);
-      throw err;
-    } finally {
-      cancel.dispose();
+      return;
     }
+    this.deps.log(`language model ${model.id}: ${r.error instanceof Error ? r.error.message : String(r.error)}`);
+    throw r.error;
   }
 
   async provideTokenCount(_model: LanguageModelChatInformation, text: string | LanguageModelChatRequestMessage, _token: CancellationTokenLike): Promise<number> {

@@ -3,12 +3,14 @@
 // by participant.ts), so it is unit-tested with fakes.
 import { formatUsd } from '../core/budget';
 import { SMART_SELECT } from '../core/candidates';
-import { hasErrorCode, isSwitchboardError } from '../core/errors';
+import { consumeRoute } from '../core/consumeRoute';
+import { isSwitchboardError } from '../core/errors';
 import { buildExplainPrompt, type ExplainInput } from '../core/explainPrompt';
 import { requestCostUsd } from '../core/usage';
-import type { AttemptEvent, ChatCompletionMessageParam, DecisionEvent, DoneEvent } from '../core/types';
+import type { ChatCompletionMessageParam } from '../core/types';
 import { fallbackText, selectionText } from './chatBadge';
 import type { FeatureDeps } from './featureDeps';
+import { signalFromToken } from './cancellation';
 import type { CancellationTokenLike } from './lmTypes';
 
 export const PARTICIPANT_ID = 'switchboard.participant';
@@ -160,43 +162,34 @@ export class ParticipantHandler {
   private async answer(messages: ChatCompletionMessageParam[], stream: ResponseStreamLike, token: CancellationTokenLike, command: string | undefined): Promise<ParticipantResult> {
     const core = await this.env.core();
     const model = this.env.currentModel();
-    const ac = new AbortController();
-    const cancel = token.onCancellationRequested(() => ac.abort());
-    if (token.isCancellationRequested) ac.abort();
-    let decision: DecisionEvent | undefined;
-    let done: DoneEvent | undefined;
-    const attempts: AttemptEvent[] = [];
-    let progressShown = false;
-    try {
-      for await (const y of core.router.route({ model, messages }, { signal: ac.signal })) {
-        if (y.type === 'chunk') {
-          if (y.text) stream.markdown(y.text);
-        } else if (y.type === 'decision') {
-          decision = y;
-          const sel = selectionText(y);
-          if (sel && !progressShown) {
-            stream.progress(sel);
-            progressShown = true;
-          }
-        } else if (y.type === 'attempt') attempts.push(y);
-        else done = y;
+    const cancel = signalFromToken(token);
+    const r = await consumeRoute(core.router, { model, messages }, {
+      signal: cancel.signal,
+      onDecision: (d) => {
+        const sel = selectionText(d);
+        if (sel) stream.progress(sel);
+      },
+      onChunk: (c) => {
+        if (c.text) stream.markdown(c.text);
+      },
+    }).finally(() => cancel.dispose());
+    switch (r.outcome) {
+      case 'stopped':
+        return { metadata: { command, requested: model } };
+      case 'broken':
+        stream.markdown(`${FOOTER_MARK}*The answer was interrupted: ${r.error.message}*`);
+        return { metadata: { command, requested: model, model: r.servedModel } };
+      case 'failed': {
+        const message = isSwitchboardError(r.error) ? r.error.message : `Switchboard failed unexpectedly: ${r.error instanceof Error ? r.error.message : String(r.error)}`;
+        this.env.log(`@switchboard: ${message}`);
+        return { errorDetails: { message }, metadata: { command, requested: model } };
       }
-    } catch (err) {
-      if (hasErrorCode(err, 'cancelled') || ac.signal.aborted) return { metadata: { command, requested: model } };
-      if (hasErrorCode(err, 'stream-broken')) {
-        stream.markdown(`${FOOTER_MARK}*The answer was interrupted: ${err.message}*`);
-        return { metadata: { command, requested: model, model: err.model } };
+      case 'done': {
+        const fallback = fallbackText(r.done, r.attempts);
+        const footer = [fallback ?? `answered by ${r.servedModel}`, selectionText(r.decision)].filter(Boolean).join(' · ');
+        stream.markdown(`${FOOTER_MARK}*${footer}*`);
+        return { metadata: { command, requested: model, model: r.servedModel, ...(fallback ? { fallback } : {}) } };
       }
-      const message = isSwitchboardError(err) ? err.message : `Switchboard failed unexpectedly: ${(err as Error).message}`;
-      this.env.log(`@switchboard: ${message}`);
-      return { errorDetails: { message }, metadata: { command, requested: model } };
-    } finally {
-      cancel.dispose();
     }
-    if (!done) return { metadata: { command, requested: model } };
-    const fallback = fallbackText(done, attempts);
-    const footer = [fallback ?? `answered by ${done.answeredBy}`, selectionText(decision)].filter(Boolean).join(' · ');
-    stream.markdown(`${FOOTER_MARK}*${footer}*`);
-    return { metadata: { command, requested: model, model: done.answeredBy, ...(fallback ? { fallback } : {}) } };
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { keyProblem } from '../core/keyValidity';
 import type { KeyLookup } from '../core/types';
 
 export const API_KEY_SECRET = 'switchboard.apiKey';
@@ -46,7 +47,11 @@ export async function promptForKey(title: string): Promise<string | undefined> {
     prompt: vscode.l10n.t('Paste the API key. It is stored in VS Code SecretStorage, never in settings or logs.'),
     password: true,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('The key cannot be empty.') : /\s/.test(v.trim()) ? vscode.l10n.t('The key cannot contain spaces.') : undefined),
+    validateInput: (v) => {
+      if (v.trim() === '') return vscode.l10n.t('The key cannot be empty.');
+      const problem = keyProblem(v.trim());
+      return problem && vscode.l10n.t('This key {0}, so it cannot be sent in an HTTP header. Copy it again from your provider.', problem);
+    },
   });
   return key?.trim() || undefined;
 }

@@ -1,35 +1,38 @@
 import * as vscode from 'vscode';
-import { parseConfig, SETTINGS, type Config } from '../core/config';
+import { effectiveSettings, parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config';
 import { Emitter, type IDisposable } from '../core/lifecycle';
+import { userOnlySettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceKeySettings';
 
 /**
  * Reads the `switchboard.*` settings into a validated Config, re-reads on change (no reload needed) and reports
- * each invalid value once, naming the setting, with a button that opens it.
+ * each invalid value once, naming the setting, with a button that opens it. Settings that decide where the key is
+ * sent come from the user's settings only; a workspace that sets one is ignored and named in one warning.
  */
 export class SettingsSource implements IDisposable {
   private cached: Config | undefined;
   private readonly reported = new Set<string>();
   private readonly changed = new Emitter<Config>();
   readonly onDidChange = this.changed.event;
-  private readonly listener: vscode.Disposable;
+  private readonly listeners: vscode.Disposable[];
+  private readonly warnedIgnored = new Set<SettingName>();
 
   constructor(private readonly log: (line: string) => void) {
-    this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('switchboard')) return;
-      this.cached = undefined;
-      this.changed.fire(this.config());
-    });
+    this.listeners = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('switchboard')) return;
+        this.cached = undefined;
+        this.changed.fire(this.config());
+      }),
+      watchWorkspaceSettingsFiles(() => void this.checkWorkspaceFiles()),
+    ];
+    void this.checkWorkspaceFiles();
   }
 
   config(): Config {
     if (this.cached) return this.cached;
     const ws = vscode.workspace.getConfiguration('switchboard');
-    const flat: Record<string, unknown> = {};
-    for (const name of Object.keys(SETTINGS)) {
-      const inspected = ws.inspect(name);
-      const explicit = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
-      if (explicit !== undefined) flat[name] = explicit;
-    }
+    const { flat, ignored } = effectiveSettings((name) => ws.inspect(name));
+    this.warnIgnored(ignored);
     const { config, problems } = parseConfig(flat);
     for (const p of problems) {
       const message = p.fallbackNote ? `${p.message} ${p.fallbackNote}` : p.message;
@@ -46,8 +49,28 @@ export class SettingsSource implements IDisposable {
 
   /** True when the user set `gateway.baseUrl` themselves (a preset then does not override it). */
   userSetBaseUrl(): boolean {
-    const i = vscode.workspace.getConfiguration('switchboard').inspect('gateway.baseUrl');
-    return (i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue) !== undefined;
+    return vscode.workspace.getConfiguration('switchboard').inspect('gateway.baseUrl')?.globalValue !== undefined;
+  }
+
+  private async checkWorkspaceFiles(): Promise<void> {
+    this.warnIgnored(await userOnlySettingsInWorkspaceFiles());
+  }
+
+  /** One warning per setting per session; the log gets a line each time. */
+  private warnIgnored(names: readonly SettingName[]): void {
+    for (const name of names) {
+      const setting = SETTINGS_PREFIX + name;
+      this.log(`settings: ignored "${setting}" from the workspace settings (where the key is sent is read from user settings only)`);
+      if (this.warnedIgnored.has(name)) continue;
+      this.warnedIgnored.add(name);
+      const message = vscode.l10n.t(
+        'Switchboard ignored "{0}" in this workspace\'s settings: where your API key is sent is decided only by your user settings, so a repository cannot redirect it. Your user value is used.',
+        setting,
+      );
+      void vscode.window.showWarningMessage(message, vscode.l10n.t('Open User Setting')).then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+      });
+    }
   }
 
   async setModel(model: string): Promise<void> {
@@ -57,13 +80,15 @@ export class SettingsSource implements IDisposable {
   async update(name: string, value: unknown): Promise<void> {
     const ws = vscode.workspace.getConfiguration('switchboard');
     const i = ws.inspect(name);
-    const target = i?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target = USER_ONLY_SETTINGS.has(name as SettingName)
+      ? vscode.ConfigurationTarget.Global
+      : i?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     await ws.update(name, value, target);
     this.cached = undefined;
   }
 
   dispose(): void {
-    this.listener.dispose();
+    for (const l of this.listeners) l.dispose();
     this.changed.dispose();
   }
 }

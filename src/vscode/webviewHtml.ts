@@ -9,7 +9,7 @@ export interface WebviewHtmlOptions {
   nonce: string;
   scriptUri: string;
   styleUris: readonly string[];
-  /** Extra image sources beyond the extension's own (the chat shows https images from answers as links only). */
+  /** Extra image sources beyond the extension's own (the usage view's charts need `data:`). */
   extraImgSrc?: string;
   /** Static markup shown until the script renders (escaped by the caller). */
   placeholder?: string;
@@ -44,4 +44,5 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
 
 export type ChatHtmlOptions = Omit<WebviewHtmlOptions, 'title' | 'extraImgSrc' | 'placeholder'>;
 
-export const chatHtml = (o: ChatHtmlOptions): string => webviewHtml({ ...o, title: 'Switchboard Chat', extraImgSrc: 'https: data:' });
+/** The chat renders an answer's images as links, so it loads no image but the extension's own (see media/chat/markdown.ts). */
+export const chatHtml = (o: ChatHtmlOptions): string => webviewHtml({ ...o, title: 'Switchboard Chat' });

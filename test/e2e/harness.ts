@@ -39,6 +39,8 @@ export interface InstanceOptions {
   simKey: string;
   /** Settings on top of the base ones and `switchboard.gateway.baseUrl` = the simulator. */
   settings?: Record<string, unknown>;
+  /** The workspace's own `.vscode/settings.json`, written before VS Code starts (untrusted input, like a repo's). */
+  workspaceSettings?: Record<string, unknown>;
   /** Puts the key into code-server's environment as SWITCHBOARD_API_KEY (otherwise no key is set anywhere). */
   keyInEnv?: boolean;
 }
@@ -106,6 +108,7 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     const dirs = makeDirs(root);
     await installExtension({ entry, dirs, vsix: vsixPath() });
     writeSettings(dirs, { 'switchboard.gateway.baseUrl': sim.url, ...options.settings });
+    if (options.workspaceSettings) writeWorkspaceSettings(dirs, options.workspaceSettings);
 
     const serverLog = artifact(`${options.name}-code-server.log`);
     writeFileSync(serverLog, '');

@@ -27,6 +27,8 @@ export interface SimStats {
   aborted: number;
   /** Requests not yet ended; a live gauge that reset() leaves alone. */
   inFlight: number;
+  /** `GET /v1/models` requests received (including refused ones). */
+  modelListings: number;
 }
 
 export interface Sim {
@@ -86,7 +88,7 @@ class RequestScope implements ReplyScope {
 }
 
 function zeroStats(inFlight: number): SimStats {
-  return { requests: 0, completed: 0, promptTokens: 0, completionTokens: 0, aborted: 0, inFlight };
+  return { requests: 0, completed: 0, promptTokens: 0, completionTokens: 0, aborted: 0, inFlight, modelListings: 0 };
 }
 
 const BEARER = /^Bearer\s+(\S.*)$/i;
@@ -177,6 +179,7 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
       case 'POST /v1/chat/completions':
         return chatCompletion(req, res);
       case 'GET /v1/models':
+        stats.modelListings++;
         return authorized(req) ? sendJson(res, 200, MODELS_BODY) : refuseUnauthorized(res);
       case 'GET /__sim/stats':
         return sendJson(res, 200, JSON.stringify(stats));

@@ -396,13 +396,13 @@ describe('simulator stats', () => {
     assert.equal(refused.status, 401);
     await refused.text();
     await waitFor('two completed answers', () => sim.stats().completed === 2);
-    assert.deepEqual(sim.stats(), { requests: 4, completed: 2, promptTokens: 6, completionTokens: 8, aborted: 0, inFlight: 0 });
+    assert.deepEqual(sim.stats(), { requests: 4, completed: 2, promptTokens: 6, completionTokens: 8, aborted: 0, inFlight: 0, modelListings: 0 });
     assert.deepEqual(await getStats(sim), sim.stats());
 
     const reset = await fetch(`${sim.url.replace(/\/v1$/, '')}/__sim/reset`, { method: 'POST' });
     assert.equal(reset.status, 200);
     await reset.text();
-    assert.deepEqual(await getStats(sim), { requests: 0, completed: 0, promptTokens: 0, completionTokens: 0, aborted: 0, inFlight: 0 });
+    assert.deepEqual(await getStats(sim), { requests: 0, completed: 0, promptTokens: 0, completionTokens: 0, aborted: 0, inFlight: 0, modelListings: 0 });
   });
 
   test('counts a client disconnect mid-stream and during a hang as aborted', async () => {

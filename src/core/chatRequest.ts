@@ -1,0 +1,88 @@
+// A chat request made ready to send: the JSON body serialised once per route and the headers checked, before any
+// breaker is asked. Whatever cannot be sent (a body nested too deeply for JSON.stringify, a CR/LF in a header value,
+// a key with a character HTTP headers cannot carry) is an InvalidRequestError naming what was wrong, never a throw
+// from inside `http.request` after a half-open probe was handed out.
+import { validateHeaderValue } from 'node:http';
+import { assertSafeEndpoint } from './endpoints';
+import { InvalidRequestError } from './errors';
+import type { ChatRequest, Endpoint } from './types';
+
+/** The body for one upstream model id; the rest of the request was serialised once. */
+export type BodyEncoder = (upstreamModel: string) => string;
+
+export interface PreparedChat {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface ChatTarget {
+  endpoint: Endpoint;
+  key: string | undefined;
+  upstreamModel: string;
+  /** The model id messages name (defaults to upstreamModel). */
+  model?: string;
+  headers?: Record<string, string>;
+  nonStreaming?: boolean;
+}
+
+/** Serialises everything but `model` now; throws InvalidRequestError when the request is not JSON-serialisable. */
+export function chatBodyEncoder(req: ChatRequest, nonStreaming = false): BodyEncoder {
+  const { model: _model, ...rest } = req;
+  const fields = nonStreaming ? { ...rest, stream: false } : { ...rest, stream: true, stream_options: { ...(rest.stream_options ?? {}), include_usage: true } };
+  let json: string;
+  try {
+    json = JSON.stringify(fields);
+  } catch (e) {
+    const why = e instanceof RangeError ? 'it is nested too deeply to serialise' : `it holds a value JSON cannot carry (${e instanceof Error ? e.message : String(e)})`;
+    throw new InvalidRequestError('messages', `The request cannot be sent: ${why}. Flatten or shorten the messages and try again.`);
+  }
+  // `fields` always has `stream`, so `json` is `{…}` with at least one member after the model.
+  const tail = json.slice(1);
+  return (upstreamModel) => `{"model":${JSON.stringify(upstreamModel)},${tail}`;
+}
+
+/** The body and headers for one upstream call; throws ConfigError (unsafe URL for a key) or InvalidRequestError. */
+export function prepareChat(t: ChatTarget, encode: BodyEncoder): PreparedChat {
+  if (t.key) assertSafeEndpoint(t.endpoint);
+  const body = encode(t.upstreamModel);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: t.nonStreaming ? 'application/json' : 'text/event-stream',
+    'content-length': String(Buffer.byteLength(body)),
+    'user-agent': 'switchboard/0.1',
+    ...t.endpoint.headers,
+    ...t.headers,
+  };
+  const model = t.model ?? t.upstreamModel;
+  for (const [name, value] of Object.entries(headers)) {
+    if (headerValueProblem(name, value))
+      throw new InvalidRequestError(
+        `header ${name}`,
+        `The header "${name}" for ${quote(model)} at ${t.endpoint.id} holds a line break, a control character or a character outside Latin-1, so it cannot be sent. ` +
+          `Check the model id and the headers in ${t.endpoint.id === 'gateway' ? 'switchboard.gateway.headers' : 'switchboard.providers'}.`,
+      );
+  }
+  if (t.key) {
+    const problem = keyProblem(t.key);
+    if (problem) throw new InvalidRequestError('key', `The API key for ${t.endpoint.id} ${problem}. Store it again with "Switchboard: Set API Key" (or fix the environment variable it came from).`);
+    headers.authorization = `Bearer ${t.key}`;
+  }
+  return { body, headers };
+}
+
+/** Why a key cannot be sent as `Authorization: Bearer <key>` (the key itself is never quoted), or undefined. */
+export function keyProblem(key: string): string | undefined {
+  if (headerValueProblem('authorization', `Bearer ${key}`)) return 'contains a character an HTTP header cannot carry (a line break, a control character, or a character outside Latin-1 such as a typographic quote “)';
+  return undefined;
+}
+
+function headerValueProblem(name: string, value: string): boolean {
+  try {
+    validateHeaderValue(name, value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const quote = (id: string): string => JSON.stringify(id.length > 80 ? id.slice(0, 80) + '…' : id);
