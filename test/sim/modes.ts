@@ -1,4 +1,5 @@
 // Model string → what the simulator does with the request. Pure: no I/O, no clock; the server carries it out.
+// Provider dialects (`dialect/<name>`, and a server-wide dialect) are planned in dialects.ts.
 import type { Prng } from './prng';
 import type { SimRequest } from './request';
 import { SimInputError } from './request';

@@ -49,6 +49,8 @@ export interface SimOptions {
   key?: string;
   /** A provider dialect (dialects.ts) that answers every model outside `sim/` and `dialect/`, as that gateway would. */
   dialect?: string;
+  /** Delay before every chat reply, errors included: a network round trip to a remote gateway (benchmarks). */
+  latencyMs?: number;
 }
 
 class RequestScope implements ReplyScope {
@@ -144,30 +146,32 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (scope.ended) return;
-      const n = ++replies;
-      try {
-        const request = parseChatRequest(Buffer.concat(chunks).toString('utf8'));
-        const tokens = promptTokens(request.messages);
-        const plan = planReply({ request, promptTokens: tokens, rngFor, callId: `call_sim_${n}`, dialect: opts.dialect });
-        sendReply(res, plan, {
-          identity: { id: `chatcmpl-sim-${n}`, created: Math.floor(Date.now() / 1000), model: request.model },
-          stream: request.stream,
-          includeUsage: request.includeUsage,
-          promptTokens: tokens,
-          scope,
-          onCompleted: (usage) => {
-            stats.completed++;
-            stats.promptTokens += usage.promptTokens;
-            stats.completionTokens += usage.completionTokens;
-          },
-        });
-      } catch (e) {
-        if (!(e instanceof SimInputError)) throw e;
-        sendError(res, errorPlan(400, e.message, { param: e.param }));
-      }
-    });
+    req.on('end', () => scope.later(opts.latencyMs ?? 0, () => reply(res, scope, Buffer.concat(chunks))));
+  };
+
+  const reply = (res: ServerResponse, scope: RequestScope, body: Buffer): void => {
+    if (scope.ended) return;
+    const n = ++replies;
+    try {
+      const request = parseChatRequest(body.toString('utf8'));
+      const tokens = promptTokens(request.messages);
+      const plan = planReply({ request, promptTokens: tokens, rngFor, callId: `call_sim_${n}`, dialect: opts.dialect });
+      sendReply(res, plan, {
+        identity: { id: `chatcmpl-sim-${n}`, created: Math.floor(Date.now() / 1000), model: request.model },
+        stream: request.stream,
+        includeUsage: request.includeUsage,
+        promptTokens: tokens,
+        scope,
+        onCompleted: (usage) => {
+          stats.completed++;
+          stats.promptTokens += usage.promptTokens;
+          stats.completionTokens += usage.completionTokens;
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof SimInputError)) throw e;
+      sendError(res, errorPlan(400, e.message, { param: e.param }));
+    }
   };
 
   const server = createServer((req, res) => {

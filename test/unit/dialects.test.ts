@@ -131,6 +131,19 @@ describe('each dialect through openChatStream', () => {
     assert.equal(openrouterGateway.stats().requests, 1);
   });
 
+  test('latencyMs delays every reply, errors included, as a round trip to a remote gateway would', async () => {
+    const remote = await startSim({ key: KEY, dialect: 'openrouter', latencyMs: 60 });
+    try {
+      for (const model of ['openrouter/auto', 'dialect/cdn-502']) {
+        const start = performance.now();
+        await stream(model, { on: remote });
+        assert.ok(performance.now() - start >= 60, `${model} answered before the latency passed`);
+      }
+    } finally {
+      await remote.close();
+    }
+  });
+
   test('Azure: the prompt-filter chunk (no choices, model "") and the delta-less filter chunk pass; served model skips ""', async () => {
     const r = await stream('dialect/azure');
     assert.equal(r.error, undefined);
