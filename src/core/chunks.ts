@@ -1,5 +1,6 @@
 // Small facts about OpenAI stream chunks, shared by the transport and the router.
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
 
 type DeltaWithReasoning = ChatCompletionChunk.Choice.Delta & { reasoning?: string | null; reasoning_content?: string | null };
 
@@ -17,10 +18,27 @@ export function isTokenChunk(chunk: ChatCompletionChunk): boolean {
   return !!(d.content || d.tool_calls?.length || d.refusal || d.reasoning || d.reasoning_content);
 }
 
-/** The visible text a chunk adds (empty for tool calls, usage and role chunks). */
+/** The visible text a chunk adds (empty for tool calls, usage, role and reasoning chunks). */
 export function textOf(chunk: ChatCompletionChunk): string {
   const choice = chunk.choices[0];
   return (choice && choice.delta && choice.delta.content) || '';
+}
+
+/**
+ * The reasoning a chunk adds, kept apart from the answer: DeepSeek's `reasoning_content`, or `reasoning` as
+ * OpenRouter normalises it. Empty when the chunk carries none.
+ */
+export function reasoningOf(chunk: ChatCompletionChunk): string {
+  const d = chunk.choices[0]?.delta as DeltaWithReasoning | undefined;
+  if (!d) return '';
+  return (typeof d.reasoning_content === 'string' && d.reasoning_content) || (typeof d.reasoning === 'string' && d.reasoning) || '';
+}
+
+/** The usage a chunk reports: the standard `usage`, or Groq's `x_groq.usage` when that is the only place it is. */
+export function usageOf(chunk: ChatCompletionChunk): CompletionUsage | undefined {
+  if (chunk.usage) return chunk.usage;
+  const groq = (chunk as { x_groq?: { usage?: unknown } }).x_groq?.usage;
+  return isObject(groq) && typeof groq.prompt_tokens === 'number' && typeof groq.completion_tokens === 'number' ? (groq as unknown as CompletionUsage) : undefined;
 }
 
 /** A non-streamed answer as the chunks a stream would have carried (for gateways that cannot stream). */
@@ -32,6 +50,9 @@ export function chunksFromCompletion(c: ChatCompletion): ChatCompletionChunk[] {
     const delta: ChatCompletionChunk.Choice.Delta = { role: 'assistant' };
     if (m?.content != null) delta.content = m.content;
     if (m?.refusal) delta.refusal = m.refusal;
+    const thought = m as { reasoning_content?: unknown; reasoning?: unknown } | undefined;
+    if (typeof thought?.reasoning_content === 'string') (delta as DeltaWithReasoning).reasoning_content = thought.reasoning_content;
+    if (typeof thought?.reasoning === 'string') (delta as DeltaWithReasoning).reasoning = thought.reasoning;
     if (m?.tool_calls?.length) {
       delta.tool_calls = m.tool_calls.map((t, index) =>
         t.type === 'function' ? { index, id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } } : { index, id: t.id },

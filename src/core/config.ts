@@ -9,6 +9,9 @@ import type { Tier } from './types';
 export const SETTINGS_PREFIX = 'switchboard.';
 export const PRESETS = ['select', 'openrouter', 'litellm', 'portkey', 'openai', 'ollama', 'custom'] as const;
 export type Preset = (typeof PRESETS)[number];
+export const SMART_SELECT_MODES = ['local', 'gateway'] as const;
+/** Who resolves `smart-select`: Switchboard (`local`) or the gateway's own auto-routing model (`gateway`). */
+export type SmartSelectMode = (typeof SMART_SELECT_MODES)[number];
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -68,6 +71,8 @@ export const SETTINGS = {
     schema: () => z.partial(z.strictObject({ fast: modelId(), balanced: modelId(), strong: modelId(), reasoning: modelId() })),
     default: {} as Partial<Record<Tier, string>>,
   },
+  /** Unset means the preset's default (endpoints.ts, GATEWAY_PRESETS). */
+  'smartSelect.mode': { schema: () => z.enum(SMART_SELECT_MODES), default: undefined as SmartSelectMode | undefined },
   'timeouts.connectMs': { schema: ms(600_000), default: 10_000 },
   'timeouts.firstTokenMs': { schema: ms(600_000), default: 60_000 },
   'timeouts.idleMs': { schema: ms(600_000), default: 30_000 },
@@ -135,6 +140,7 @@ const ALLOWED: Record<SettingName, string> = {
   fallbacks: 'an object of model → array of model ids, e.g. {"*": ["openai/gpt-4.1-mini"]}',
   aliases: 'an object of alias → model id',
   'smartSelect.tiers': 'an object with any of "fast", "balanced", "strong", "reasoning" → model id',
+  'smartSelect.mode': '"local" (Switchboard picks the model) or "gateway" (the gateway\'s own auto-routing model decides)',
   'timeouts.connectMs': TIMEOUT,
   'timeouts.firstTokenMs': TIMEOUT,
   'timeouts.idleMs': TIMEOUT,
@@ -159,7 +165,8 @@ export interface Config {
   model: string;
   fallbacks: Record<string, string[]>;
   aliases: Record<string, string>;
-  smartSelect: { tiers: Record<Tier, string> };
+  /** `mode` is undefined when unset: the preset's default applies (smartSelectMode in endpoints.ts). */
+  smartSelect: { tiers: Record<Tier, string>; mode?: SmartSelectMode };
   timeouts: { connectMs: number; firstTokenMs: number; idleMs: number };
   hedgeAfterMs: number;
   retries: number;
@@ -211,7 +218,7 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
         new ConfigError(
           SETTINGS_PREFIX + key,
           `Setting "${SETTINGS_PREFIX + key}" has an invalid value ${describe(value)}${where}: ${specific}expected ${ALLOWED[key as SettingName]}.`,
-          `Using the default ${describe(spec.default)} until it is fixed.`,
+          spec.default === undefined ? 'Using the preset\'s default until it is fixed.' : `Using the default ${describe(spec.default)} until it is fixed.`,
         ),
       );
     }
@@ -222,7 +229,10 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
     model: v('model') as string,
     fallbacks: v('fallbacks') as Record<string, string[]>,
     aliases: v('aliases') as Record<string, string>,
-    smartSelect: { tiers: { ...DEFAULT_TIERS, ...(v('smartSelect.tiers') as Partial<Record<Tier, string>>) } },
+    smartSelect: {
+      tiers: { ...DEFAULT_TIERS, ...(v('smartSelect.tiers') as Partial<Record<Tier, string>>) },
+      ...(v('smartSelect.mode') ? { mode: v('smartSelect.mode') as SmartSelectMode } : {}),
+    },
     timeouts: {
       connectMs: v('timeouts.connectMs') as number,
       firstTokenMs: v('timeouts.firstTokenMs') as number,

@@ -3,7 +3,7 @@
 // Base URL rule: a preset fills the gateway base URL only when the user left `switchboard.gateway.baseUrl` at its
 // default. Callers that know better (the extension can ask VS Code whether the setting was set) pass
 // `userSetBaseUrl`; without it, "still equal to the default" means "not set by the user".
-import { SETTINGS, urlProblem, type Config, type Preset } from './config';
+import { SETTINGS, urlProblem, type Config, type Preset, type SmartSelectMode } from './config';
 import { ConfigError } from './errors';
 import type { Endpoint } from './types';
 
@@ -15,21 +15,65 @@ export interface PresetSpec {
   bareModelIds?: boolean;
   /** Header that carries the model's provider name on every request (Portkey). */
   providerHeader?: string;
+  /** The model id the gateway routes itself, and its name in the model picker. Absent: the gateway has none. */
+  autoModel?: { id: string; label: string };
+  /** Request field that carries an ordered fallback list the gateway walks itself (OpenRouter's `models`). */
+  fallbackListField?: 'models';
+  /** Header that names a concrete model for the gateway's direct routing (Select's Direct mode). */
+  directModelHeader?: string;
+  /** Who resolves `smart-select` when `switchboard.smartSelect.mode` is not set (README § Gateways). */
+  defaultSmartSelectMode: SmartSelectMode;
 }
 
+// What each gateway documents, and what is assumed, is in README.md § "Gateways: what was verified in the docs and
+// what is assumed". Every preset is called at `<baseUrl>/chat/completions` with the model id in the body.
 export const GATEWAY_PRESETS: Record<Preset, PresetSpec> = {
-  select: { label: 'Select', baseUrl: 'https://api.select.ax/v1', headers: {} },
+  select: {
+    label: 'Select',
+    baseUrl: 'https://api.select.ax/v1',
+    headers: {},
+    // select.ax/docs: Auto mode (the default) routes every request; Direct mode names the model in `x-model`.
+    // `smart-select` as the auto model id is the mission guide's own example, not in the docs.
+    autoModel: { id: 'smart-select', label: 'Select Auto' },
+    directModelHeader: 'x-model',
+    defaultSmartSelectMode: 'gateway',
+  },
   openrouter: {
     label: 'OpenRouter',
     baseUrl: 'https://openrouter.ai/api/v1',
     headers: { 'HTTP-Referer': 'https://marketplace.visualstudio.com/items?itemName=switchboard-dev.switchboard', 'X-Title': 'Switchboard' },
+    // openrouter.ai/docs: the Auto Router (`openrouter/auto`) and model fallbacks (`models`, tried in order).
+    autoModel: { id: 'openrouter/auto', label: 'OpenRouter Auto' },
+    fallbackListField: 'models',
+    defaultSmartSelectMode: 'local',
   },
-  litellm: { label: 'LiteLLM proxy', baseUrl: 'http://localhost:4000/v1', headers: {} },
-  portkey: { label: 'Portkey', baseUrl: 'https://api.portkey.ai/v1', headers: {}, bareModelIds: true, providerHeader: 'x-portkey-provider' },
-  openai: { label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', headers: {}, bareModelIds: true },
-  ollama: { label: 'Ollama', baseUrl: 'http://localhost:11434/v1', headers: {}, bareModelIds: true },
-  custom: { label: 'Custom', baseUrl: SETTINGS['gateway.baseUrl'].default, headers: {} },
+  litellm: { label: 'LiteLLM proxy', baseUrl: 'http://localhost:4000/v1', headers: {}, defaultSmartSelectMode: 'local' },
+  portkey: { label: 'Portkey', baseUrl: 'https://api.portkey.ai/v1', headers: {}, bareModelIds: true, providerHeader: 'x-portkey-provider', defaultSmartSelectMode: 'local' },
+  openai: { label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', headers: {}, bareModelIds: true, defaultSmartSelectMode: 'local' },
+  ollama: { label: 'Ollama', baseUrl: 'http://localhost:11434/v1', headers: {}, bareModelIds: true, defaultSmartSelectMode: 'local' },
+  custom: { label: 'Custom', baseUrl: SETTINGS['gateway.baseUrl'].default, headers: {}, defaultSmartSelectMode: 'local' },
 };
+
+/** Who resolves `smart-select`: `switchboard.smartSelect.mode` when set, else the preset's default. */
+export function smartSelectMode(config: Config): SmartSelectMode {
+  return config.smartSelect.mode ?? GATEWAY_PRESETS[config.gateway.preset].defaultSmartSelectMode;
+}
+
+/**
+ * The gateway's own auto-routing model when `smart-select` is resolved by the gateway; undefined in local mode.
+ * Throws ConfigError naming the preset when gateway mode is asked of a gateway that has no auto-routing model.
+ */
+export function gatewayAutoModel(config: Config): string | undefined {
+  if (smartSelectMode(config) !== 'gateway') return undefined;
+  const preset = GATEWAY_PRESETS[config.gateway.preset];
+  if (preset.autoModel) return preset.autoModel.id;
+  const withAuto = Object.values(GATEWAY_PRESETS).flatMap((p) => (p.autoModel ? [p.label] : []));
+  throw new ConfigError(
+    'switchboard.smartSelect.mode',
+    `switchboard.smartSelect.mode is "gateway", but the ${preset.label} preset's gateway has no auto-routing model of its own ` +
+      `(${withAuto.join(' and ')} do). Set switchboard.smartSelect.mode to "local" to let Switchboard pick the model.`,
+  );
+}
 
 export const GATEWAY_SECRET = 'switchboard.apiKey';
 export const providerSecret = (name: string): string => `switchboard.providerKey.${name}`;

@@ -1,7 +1,9 @@
 // Model string → what the simulator does with the request. Pure: no I/O, no clock; the server carries it out.
+// Provider dialects (`dialect/<name>`, and a server-wide dialect) are planned in dialects.ts.
 import type { Prng } from './prng';
 import type { SimRequest } from './request';
 import { SimInputError } from './request';
+import { DIALECT_NAMES, planDialect } from './dialects';
 import { countWords, echoText, lastUserText, loremPieces, wordPieces } from './text';
 
 export type Content =
@@ -34,15 +36,32 @@ export interface HangPlan {
   kind: 'hang';
 }
 
-export type Plan = AnswerPlan | ErrorPlan | HangPlan;
+/** A reply written exactly as given: a provider dialect's own bytes (see dialects.ts). */
+export interface RawPlan {
+  kind: 'raw';
+  status: number;
+  headers: Record<string, string>;
+  /** Written at once, before the first-token delay (keep-alive comments). */
+  head: string;
+  /** Written in order: the first after `firstTokenMs`, then `chunkMs` apart; the reply ends with the last. */
+  pieces: string[];
+  firstTokenMs: number;
+  chunkMs: number;
+  /** Counted in the stats once the reply is sent; absent for errors. */
+  usage?: { promptTokens: number; completionTokens: number };
+}
+
+export type Plan = AnswerPlan | ErrorPlan | HangPlan | RawPlan;
 
 export interface PlanContext {
   request: SimRequest;
   promptTokens: number;
   /** The flaky generator for a model string; the same string continues the same sequence. */
   rngFor: (model: string, seed: number) => Prng;
-  /** Id for a tool call this answer makes. */
+  /** Id for a tool call this answer makes; unique per reply. */
   callId: string;
+  /** The dialect that answers models outside `sim/` and `dialect/` (startSim's `dialect`); plain OpenAI if unset. */
+  dialect?: string;
 }
 
 interface ModeInput extends PlanContext {
@@ -197,12 +216,30 @@ const MODES: Record<string, Mode> = {
 
 export const SIM_MODES: readonly string[] = Object.keys(MODES);
 
+function splitModel(model: string): { base: string; params: URLSearchParams } {
+  const q = model.indexOf('?');
+  return { base: q < 0 ? model : model.slice(0, q), params: new URLSearchParams(q < 0 ? '' : model.slice(q + 1)) };
+}
+
+function dialectReply(name: string, requested: string, params: URLSearchParams, ctx: PlanContext): Plan {
+  const plan = planDialect(name, {
+    request: ctx.request,
+    requested,
+    params,
+    promptTokens: ctx.promptTokens,
+    replyKey: ctx.callId,
+    timing: timing(params),
+    planFor: (model) => planReply({ ...ctx, request: { ...ctx.request, model, models: undefined } }),
+  });
+  return plan ?? errorPlan(404, `The simulator has no dialect \`${name}\`. Dialects: ${DIALECT_NAMES.map((d) => `dialect/${d}`).join(', ')}.`, { param: 'model' });
+}
+
 /** Decides the reply. Throws SimInputError for a bad parameter (→ 400). */
 export function planReply(ctx: PlanContext): Plan {
-  const model = ctx.request.model;
-  const q = model.indexOf('?');
-  const base = q < 0 ? model : model.slice(0, q);
-  const params = new URLSearchParams(q < 0 ? '' : model.slice(q + 1));
+  const { base, params } = splitModel(ctx.request.model);
+  if (base.startsWith('dialect/')) return dialectReply(base.slice('dialect/'.length), base.slice('dialect/'.length), params, ctx);
+  // The server's dialect answers every other model, and a request carrying a gateway fallback list (`models`).
+  if (ctx.dialect !== undefined && (!base.startsWith('sim/') || ctx.request.models?.length)) return dialectReply(ctx.dialect, ctx.request.model, new URLSearchParams(), ctx);
   if (!base.startsWith('sim/')) return echo({ ...ctx, params });
   const name = base.slice(4);
   const mode = Object.hasOwn(MODES, name) ? MODES[name] : undefined;

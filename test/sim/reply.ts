@@ -1,6 +1,6 @@
 // Carries out a Plan on an HTTP response: SSE or JSON, with the plan's delays and cuts.
 import type { ServerResponse } from 'node:http';
-import type { AnswerPlan, Plan } from './modes';
+import type { AnswerPlan, Plan, RawPlan } from './modes';
 import type { ReplyIdentity, UsageFigures } from './wire';
 import { DONE_FRAME, StreamFrames, completionBody, contentDeltas, errorBody, finishReasonOf } from './wire';
 
@@ -37,7 +37,33 @@ export function sendReply(res: ServerResponse, plan: Plan, ctx: ReplyContext): v
       return sendJson(res, plan.status, errorBody(plan), { 'x-request-id': ctx.identity.id, ...plan.headers });
     case 'answer':
       return ctx.stream ? streamAnswer(res, plan, ctx) : jsonAnswer(res, plan, ctx);
+    case 'raw':
+      return rawReply(res, plan, ctx);
   }
+}
+
+function rawReply(res: ServerResponse, plan: RawPlan, ctx: ReplyContext): void {
+  const { scope } = ctx;
+  const single = plan.head === '' && plan.pieces.length === 1;
+  const headers: Record<string, string> = { 'x-request-id': ctx.identity.id, ...plan.headers };
+  if (single) headers['content-length'] = String(Buffer.byteLength(plan.pieces[0]));
+  res.writeHead(plan.status, headers);
+  if (plan.head !== '') res.write(plan.head);
+  else if (plan.firstTokenMs > 0) res.flushHeaders();
+  const usage = plan.usage;
+  if (usage) res.once('finish', () => ctx.onCompleted(usage));
+  let next = 0;
+  const step = (): void => {
+    const piece = plan.pieces[next++];
+    if (next >= plan.pieces.length) return void res.end(piece);
+    if (plan.chunkMs === 0) {
+      // Without a delay, the rest leaves in one write.
+      return void res.end(piece + plan.pieces.slice(next).join(''));
+    }
+    res.write(piece);
+    scope.later(plan.chunkMs, step);
+  };
+  scope.later(plan.firstTokenMs, step);
 }
 
 function usageOf(plan: AnswerPlan, ctx: ReplyContext): UsageFigures {

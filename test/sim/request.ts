@@ -14,6 +14,8 @@ export interface SimRequest {
   messages: SimMessage[];
   /** Names of the request's function tools, in order. */
   toolNames: string[];
+  /** OpenRouter's gateway-side fallback list (`models`), when the request has one. */
+  models?: string[];
 }
 
 /** A request the simulator refuses with HTTP 400; the message names the field. */
@@ -74,5 +76,6 @@ export function parseChatRequest(raw: string): SimRequest {
     includeUsage: isObject(streamOptions) && streamOptions.include_usage === true,
     messages,
     toolNames: toolNamesOf(body.tools),
+    ...(Array.isArray(body.models) ? { models: body.models.filter((m): m is string => typeof m === 'string') } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MODELS_BODY } from './catalog';
+import { DIALECT_NAMES } from './dialects';
 import { errorPlan, planReply } from './modes';
 import type { ErrorPlan } from './modes';
 import { mulberry32 } from './prng';
@@ -46,6 +47,10 @@ export interface SimOptions {
   host?: string;
   /** If set, only this bearer key is accepted; otherwise any non-empty bearer. */
   key?: string;
+  /** A provider dialect (dialects.ts) that answers every model outside `sim/` and `dialect/`, as that gateway would. */
+  dialect?: string;
+  /** Delay before every chat reply, errors included: a network round trip to a remote gateway (benchmarks). */
+  latencyMs?: number;
 }
 
 class RequestScope implements ReplyScope {
@@ -95,6 +100,8 @@ function sendError(res: ServerResponse, plan: ErrorPlan): void {
 }
 
 export function startSim(opts: SimOptions = {}): Promise<Sim> {
+  if (opts.dialect !== undefined && !DIALECT_NAMES.includes(opts.dialect))
+    return Promise.reject(new Error(`Unknown simulator dialect "${opts.dialect}"; dialects: ${DIALECT_NAMES.join(', ')}.`));
   const host = opts.host ?? '127.0.0.1';
   let stats = zeroStats(0);
   let flakyRngs = new Map<string, Prng>();
@@ -139,30 +146,32 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (scope.ended) return;
-      const n = ++replies;
-      try {
-        const request = parseChatRequest(Buffer.concat(chunks).toString('utf8'));
-        const tokens = promptTokens(request.messages);
-        const plan = planReply({ request, promptTokens: tokens, rngFor, callId: `call_sim_${n}` });
-        sendReply(res, plan, {
-          identity: { id: `chatcmpl-sim-${n}`, created: Math.floor(Date.now() / 1000), model: request.model },
-          stream: request.stream,
-          includeUsage: request.includeUsage,
-          promptTokens: tokens,
-          scope,
-          onCompleted: (usage) => {
-            stats.completed++;
-            stats.promptTokens += usage.promptTokens;
-            stats.completionTokens += usage.completionTokens;
-          },
-        });
-      } catch (e) {
-        if (!(e instanceof SimInputError)) throw e;
-        sendError(res, errorPlan(400, e.message, { param: e.param }));
-      }
-    });
+    req.on('end', () => scope.later(opts.latencyMs ?? 0, () => reply(res, scope, Buffer.concat(chunks))));
+  };
+
+  const reply = (res: ServerResponse, scope: RequestScope, body: Buffer): void => {
+    if (scope.ended) return;
+    const n = ++replies;
+    try {
+      const request = parseChatRequest(body.toString('utf8'));
+      const tokens = promptTokens(request.messages);
+      const plan = planReply({ request, promptTokens: tokens, rngFor, callId: `call_sim_${n}`, dialect: opts.dialect });
+      sendReply(res, plan, {
+        identity: { id: `chatcmpl-sim-${n}`, created: Math.floor(Date.now() / 1000), model: request.model },
+        stream: request.stream,
+        includeUsage: request.includeUsage,
+        promptTokens: tokens,
+        scope,
+        onCompleted: (usage) => {
+          stats.completed++;
+          stats.promptTokens += usage.promptTokens;
+          stats.completionTokens += usage.completionTokens;
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof SimInputError)) throw e;
+      sendError(res, errorPlan(400, e.message, { param: e.param }));
+    }
   };
 
   const server = createServer((req, res) => {

@@ -49,6 +49,7 @@ describe('invalid settings: each problem names its setting and the default is us
     ['budget.monthlyUsd', -1],
     ['budget.monthlyUsd', '10'],
     ['budget.onExceed', 'explode'],
+    ['smartSelect.mode', 'remote'],
     ['providers', { 'bad name!': { baseUrl: 'https://x.example/v1' } }],
     ['providers', { p: {} }],
     ['providers', { p: { baseUrl: 'http://remote.example/v1' } }],
