@@ -54,7 +54,7 @@ export async function runAsk(opts: CliOptions): Promise<number> {
   if (r.outcome === 'done') {
     if (opts.json) {
       const d = r.done;
-      process.stdout.write(terminalJson({ model: r.servedModel, text: r.text, usage: d.usage, costUsd: r.costUsd, selection: d.selection, attempts }) + '\n');
+      process.stdout.write(terminalJson({ model: r.servedModel, requested: d.requested, answeredBy: d.answeredBy, text: r.text, usage: d.usage, costUsd: r.costUsd, costSource: d.costSource, selection: d.selection, attempts }) + '\n');
     } else if (!r.text.endsWith('\n')) process.stdout.write('\n');
     return 0;
   }

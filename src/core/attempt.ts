@@ -10,11 +10,11 @@ import { isTokenChunk } from './chunks';
 import { costOf } from './cost';
 import { isSwitchboardError, type SwitchboardError } from './errors';
 import type { ChatStream } from './transport';
-import type { AttemptEvent, AttemptOutcome, Candidate, Usage } from './types';
+import type { AttemptEvent, AttemptOutcome, Candidate, CostSource, Usage } from './types';
 
 /** How an attempt ended. `failed` takes its outcome (error / timeout / cancelled) and breaker verdict from the error. */
 export type AttemptEnd =
-  | { outcome: 'ok'; usage: Usage; costUsd: number }
+  | { outcome: 'ok'; usage: Usage; costUsd: number; costSource: CostSource; served?: string }
   | { outcome: 'failed'; error: unknown }
   | { outcome: 'broken-after-tokens'; error: SwitchboardError }
   | { outcome: 'cancelled' }
@@ -45,6 +45,8 @@ export class Attempt {
   firstTokenAt = 0;
   text = '';
   usage: CompletionUsage | undefined;
+  /** The model the upstream's chunks name (a routing gateway may answer with another than the one asked). */
+  served: string | undefined;
   private readonly stream: ChatStream | undefined;
   private readonly held: ChatCompletionChunk[] = [];
   private heldPos = 0;
@@ -100,7 +102,7 @@ export class Attempt {
     };
     switch (end.outcome) {
       case 'ok':
-        return Object.assign(ev, { usage: end.usage, costUsd: end.costUsd });
+        return Object.assign(ev, { usage: end.usage, costUsd: end.costUsd, costSource: end.costSource }, end.served ? { served: end.served } : {});
       case 'failed':
         return Object.assign(ev, errorFields(end.error));
       case 'broken-after-tokens':

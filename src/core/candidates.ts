@@ -2,7 +2,7 @@
 // each with its endpoint (direct provider when configured and keyed, else the gateway) and the key to send.
 import type { Catalog } from './catalog';
 import type { Config } from './config';
-import { GATEWAY_SECRET, providerSecret, resolveTarget, splitModelId, type GatewayEndpoint } from './endpoints';
+import { GATEWAY_PRESETS, GATEWAY_SECRET, gatewayAutoModel, providerSecret, resolveTarget, splitModelId, type GatewayEndpoint } from './endpoints';
 import { BreakerLease } from './breakerLease';
 import { breakerKey, type HealthTracker } from './health';
 import type { BudgetStatus, Candidate, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
@@ -17,12 +17,17 @@ export interface PlannedCandidate extends Candidate {
   missingKey: boolean;
   info: ModelInfo | undefined;
   breakerKey: string;
+  /** Models the gateway itself may fail over to, sent with the request (OpenRouter's `models`); the local chain
+   * still follows when the gateway gives up. */
+  gatewayFallbacks?: string[];
 }
 
 export interface CandidatePlan {
   /** What the caller asked for (`smart-select`, an alias, an id). */
   requested: string;
   selection?: SelectionDecision;
+  /** Set when `smart-select` went upstream untouched for the gateway's own routing (smartSelect.mode "gateway"). */
+  gatewayRouted?: { model: string; label: string };
   candidates: PlannedCandidate[];
   gatewayKey: string | undefined;
 }
@@ -61,12 +66,17 @@ export async function planCandidates(input: PlanInput): Promise<CandidatePlan> {
   const { config, catalog, gateway } = input;
   const requested = input.req.model || config.model;
   let selection: SelectionDecision | undefined;
+  let gatewayRouted: CandidatePlan['gatewayRouted'];
   let typed = requested;
   if (requested === SMART_SELECT) {
-    selection = input.select ? input.select(input.req, input.budget) : fallbackSelection(config);
-    typed = selection.model;
+    const auto = gatewayAutoModel(config); // throws ConfigError naming the preset when it has no auto model
+    if (auto) gatewayRouted = { model: auto, label: GATEWAY_PRESETS[config.gateway.preset].autoModel?.label ?? auto };
+    else {
+      selection = input.select ? input.select(input.req, input.budget) : fallbackSelection(config);
+      typed = selection.model;
+    }
   }
-  const primary = resolveAlias(typed, config.aliases);
+  const primary = gatewayRouted ? gatewayRouted.model : resolveAlias(typed, config.aliases);
   const lookup = requested === SMART_SELECT ? [typed, primary, SMART_SELECT] : [requested, primary];
   const chain = fallbackNames(lookup, config.fallbacks);
   const names = [primary];
@@ -103,7 +113,21 @@ export async function planCandidates(input: PlanInput): Promise<CandidatePlan> {
       breakerKey: breakerKey(target.endpoint.id, model),
     };
   });
-  return { requested, ...(selection ? { selection } : {}), candidates, gatewayKey: gatewayKey || undefined };
+  return { requested, ...(selection ? { selection } : {}), ...(gatewayRouted ? { gatewayRouted } : {}), candidates, gatewayKey: gatewayKey || undefined };
+}
+
+/**
+ * For a gateway that walks a fallback list itself (a preset with `fallbackListField`), each gateway candidate
+ * carries the gateway candidates after it, so the gateway fails over without a round trip back to us.
+ */
+export function withGatewayFallbacks(plan: CandidatePlan, config: Config): CandidatePlan {
+  if (!GATEWAY_PRESETS[config.gateway.preset].fallbackListField) return plan;
+  const candidates = plan.candidates.map((c, i) => {
+    if (c.endpoint.id !== 'gateway') return c;
+    const later = plan.candidates.slice(i + 1).filter((n) => n.endpoint.id === 'gateway' && !n.missingKey).map((n) => n.upstreamModel);
+    return later.length ? { ...c, gatewayFallbacks: [c.upstreamModel, ...later.filter((m) => m !== c.upstreamModel)] } : c;
+  });
+  return { ...plan, candidates };
 }
 
 function hasOwn(o: object, k: string): boolean {

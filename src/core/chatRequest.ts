@@ -7,8 +7,8 @@ import { assertSafeEndpoint } from './endpoints';
 import { InvalidRequestError } from './errors';
 import type { ChatRequest, Endpoint } from './types';
 
-/** The body for one upstream model id; the rest of the request was serialised once. */
-export type BodyEncoder = (upstreamModel: string) => string;
+/** The body for one upstream model id (and the gateway's own fallback list); the rest was serialised once. */
+export type BodyEncoder = (upstreamModel: string, gatewayFallbacks?: readonly string[]) => string;
 
 export interface PreparedChat {
   body: string;
@@ -23,6 +23,8 @@ export interface ChatTarget {
   model?: string;
   headers?: Record<string, string>;
   nonStreaming?: boolean;
+  /** Sent as `models` for a gateway that walks the list itself (OpenRouter). */
+  gatewayFallbacks?: readonly string[];
 }
 
 /** Serialises everything but `model` now; throws InvalidRequestError when the request is not JSON-serialisable. */
@@ -38,13 +40,14 @@ export function chatBodyEncoder(req: ChatRequest, nonStreaming = false): BodyEnc
   }
   // `fields` always has `stream`, so `json` is `{…}` with at least one member after the model.
   const tail = json.slice(1);
-  return (upstreamModel) => `{"model":${JSON.stringify(upstreamModel)},${tail}`;
+  return (upstreamModel, gatewayFallbacks) =>
+    `{"model":${JSON.stringify(upstreamModel)},${gatewayFallbacks?.length ? `"models":${JSON.stringify(gatewayFallbacks)},` : ''}${tail}`;
 }
 
 /** The body and headers for one upstream call; throws ConfigError (unsafe URL for a key) or InvalidRequestError. */
 export function prepareChat(t: ChatTarget, encode: BodyEncoder): PreparedChat {
   if (t.key) assertSafeEndpoint(t.endpoint);
-  const body = encode(t.upstreamModel);
+  const body = encode(t.upstreamModel, t.gatewayFallbacks);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: t.nonStreaming ? 'application/json' : 'text/event-stream',

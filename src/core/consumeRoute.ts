@@ -8,7 +8,7 @@ export type RouteChunk = Extract<RouteYield, { type: 'chunk' }>;
 
 /**
  * done: answered in full · stopped: the caller cancelled · broken: failed after tokens (text is partial) · failed.
- * `servedModel` is the candidate that answered for now; issue 12 fills it from the upstream's own `model` field.
+ * `servedModel` is the model the upstream says answered (its chunks' `model`), else the candidate that was asked.
  */
 export type RouteResult = RouteBase &
   (
@@ -59,7 +59,7 @@ export async function consumeRoute(router: Pick<ChatRouter, 'route'>, req: ChatR
           base.attempts.push(y);
           break;
         case 'done':
-          return { ...base, outcome: 'done', done: y, servedModel: y.answeredBy, costUsd: y.costUsd };
+          return { ...base, outcome: 'done', done: y, servedModel: y.served, costUsd: y.costUsd };
       }
     }
     if (signal?.aborted) return { ...base, outcome: 'stopped' };

@@ -8,17 +8,27 @@ import type { Attempts } from './attempts';
 import { BreakerLease } from './breakerLease';
 import type { CandidateCursor, PlannedCandidate } from './candidates';
 import { prepareChat, type BodyEncoder, type PreparedChat } from './chatRequest';
-import { textOf } from './chunks';
+import { textOf, usageOf as usageIn } from './chunks';
 import type { Config } from './config';
+import { answerCost, billedCostOf } from './billedCost';
 import { costOf } from './cost';
+import { upstreamModelOf } from './servedModel';
 import { AllCandidatesFailedError, CancelledError, ConnectionError, NoKeyError, StreamBrokenError, hasErrorCode, isSwitchboardError, type SwitchboardError } from './errors';
 import type { HealthTracker } from './health';
 import { firstToSettle, HEDGE } from './hedgeRace';
 import { decideRetry, shouldRetryHeaderOf } from './retry';
 import { openChatStream } from './transport';
-import type { AttemptEvent, Candidate, ChatRequest, RouteYield, Usage } from './types';
+import type { AttemptEvent, Candidate, ChatRequest, CostSource, ModelInfo, RouteYield, Usage } from './types';
 
 export type ChunkYield = Extract<RouteYield, { type: 'chunk' }>;
+
+/** What the winning answer used and cost, and the model that served it. */
+export interface AnswerFigures {
+  usage: Usage;
+  costUsd: number;
+  costSource: CostSource;
+  served: string;
+}
 
 export interface RouteRunOptions {
   req: ChatRequest;
@@ -33,6 +43,8 @@ export interface RouteRunOptions {
   cancelled(): boolean;
   /** Usage counted locally for a completion text (the prompt is counted once per route). */
   estimate(completionText: string): Usage;
+  /** Prices for the model that served (the catalog's entry for it, or the candidate's when it is unknown). */
+  pricesFor(served: string, candidate: PlannedCandidate): ModelInfo | undefined;
   retryBaseMs?: number;
   random?: () => number;
 }
@@ -79,7 +91,7 @@ export class RouteRun {
   }
 
   /** The winner's chunks, then its `ok` attempt; returns what the answer used. A failure after tokens is a StreamBrokenError. */
-  async *answer(w: Attempt): AsyncGenerator<ChunkYield | AttemptEvent, { usage: Usage; costUsd: number }> {
+  async *answer(w: Attempt): AsyncGenerator<ChunkYield | AttemptEvent, AnswerFigures> {
     for (;;) {
       let n: IteratorResult<ChatCompletionChunk>;
       try {
@@ -99,14 +111,18 @@ export class RouteRun {
       yield this.chunkOut(w, n.value);
     }
     const usage = w.usage ? usageOf(w.usage) : this.o.estimate(w.text);
-    const costUsd = costOf(usage, w.candidate.info?.pricing);
-    yield this.attempts.end(w, { outcome: 'ok', usage, costUsd });
-    return { usage, costUsd };
+    const served = w.served ?? w.candidate.model;
+    // The upstream's bill when it sent one; otherwise the served model's prices.
+    const { costUsd, costSource } = answerCost({ billed: billedCostOf(w.usage), pricedUsd: costOf(usage, this.o.pricesFor(served, w.candidate)?.pricing), tokensEstimated: usage.estimated });
+    yield this.attempts.end(w, { outcome: 'ok', usage, costUsd, costSource, ...(w.served ? { served: w.served } : {}) });
+    return { usage, costUsd, costSource, served };
   }
 
   /** The one way a chunk leaves the router. */
   private chunkOut(w: Attempt, chunk: ChatCompletionChunk): ChunkYield {
-    if (chunk.usage) w.usage = chunk.usage;
+    const usage = usageIn(chunk);
+    if (usage) w.usage = usage;
+    w.served ??= upstreamModelOf(chunk);
     const text = textOf(chunk);
     if (text) w.text += text;
     return { type: 'chunk', chunk, text, model: w.candidate.model };
@@ -167,7 +183,7 @@ export class RouteRun {
     let p = this.prepared.get(pc);
     if (p) return p;
     if (pc.missingKey) throw new NoKeyError(pc.endpoint.id, pc.endpoint.baseUrl);
-    const target = { endpoint: pc.endpoint, key: pc.key, upstreamModel: pc.upstreamModel, model: pc.model, headers: pc.headers, nonStreaming: this.o.nonStreaming };
+    const target = { endpoint: pc.endpoint, key: pc.key, upstreamModel: pc.upstreamModel, model: pc.model, headers: pc.headers, nonStreaming: this.o.nonStreaming, gatewayFallbacks: pc.gatewayFallbacks };
     p = prepareChat(target, this.o.encode);
     this.prepared.set(pc, p);
     return p;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Attempt } from './attempt';
 import { Attempts } from './attempts';
-import { CandidateCursor, planCandidates, type CandidatePlan } from './candidates';
+import { CandidateCursor, planCandidates, withGatewayFallbacks, type CandidatePlan, type PlannedCandidate } from './candidates';
 import type { Catalog } from './catalog';
 import { chatBodyEncoder } from './chatRequest';
 import type { Config } from './config';
@@ -14,7 +14,8 @@ import { effectiveGateway, type GatewayEndpoint } from './endpoints';
 import { BudgetError, CancelledError, hasErrorCode, isSwitchboardError } from './errors';
 import { HealthTracker, type BreakerState } from './health';
 import { Emitter, type Event, type IDisposable } from './lifecycle';
-import { RouteRun } from './routeRun';
+import { RouteRun, type AnswerFigures } from './routeRun';
+import { pricingModel } from './servedModel';
 import { checkWindows } from './windowCheck';
 import type {
   BudgetStatus,
@@ -131,14 +132,17 @@ export class Router implements ChatRouter, IDisposable {
       if (cancelled()) throw new CancelledError();
       this.refreshCatalogIfStale(planned);
       // Candidates whose window cannot hold the prompt are never asked.
-      const { plan, notes: windowNotes } = checkWindows(planned, req, this.countPrompt, this.opts.catalog);
+      const fitting = checkWindows(planned, req, this.countPrompt, this.opts.catalog);
+      const plan = withGatewayFallbacks(fitting.plan, config);
+      const windowNotes = fitting.notes;
       const cursor = new CandidateCursor(plan, this.health);
       const decision = this.decision(requestId, requested, plan, cursor, budget, windowNotes);
       this.emitter.fire(decision);
       yield decision;
 
       const estimate = this.estimatorFor(req);
-      const run = new RouteRun({ req, signal: opts.signal, nonStreaming: !!opts.nonStreaming, config, cursor, health: this.health, attempts, encode, cancelled, estimate, ...this.retryTuning() });
+      const pricesFor = (served: string, c: PlannedCandidate) => (served === c.model ? c.info : this.opts.catalog.get(pricingModel(served, c.model, (id) => !!this.opts.catalog.get(id))) ?? c.info);
+      const run = new RouteRun({ req, signal: opts.signal, nonStreaming: !!opts.nonStreaming, config, cursor, health: this.health, attempts, encode, cancelled, estimate, pricesFor, ...this.retryTuning() });
       const winner = yield* run.firstToAnswer();
       const ok = yield* run.answer(winner);
       const done = this.doneEvent(requestId, requested, planned, winner, ok, attempts.events.length, t0);
@@ -179,6 +183,9 @@ export class Router implements ChatRouter, IDisposable {
 
   private decision(requestId: string, requested: string, plan: CandidatePlan, cursor: CandidateCursor, budget: BudgetStatus | undefined, windowNotes: string[]): DecisionEvent {
     const notes: string[] = [...windowNotes];
+    if (plan.gatewayRouted) notes.push(`smart-select: the gateway decides (${plan.gatewayRouted.label}, "${plan.gatewayRouted.model}" sent as is; switchboard.smartSelect.mode is "gateway").`);
+    const listed = plan.candidates.find((c) => c.gatewayFallbacks)?.gatewayFallbacks;
+    if (listed) notes.push(`The gateway may fail over itself, in order: ${listed.join(', ')}.`);
     if (budget?.action === 'warn') notes.push(`Budget: ${Math.round(budget.fraction * 100)} % of $${budget.limitUsd} (switchboard.budget.monthlyUsd) spent this month.`);
     if (cursor.forced) notes.push(`Every candidate's breaker is open; trying ${cursor.forced.model}, whose cooldown ends first.`);
     for (const c of plan.candidates) if (this.health.isOpen(c.breakerKey) && c !== cursor.forced) notes.push(`${c.model} at ${c.endpoint.id}: breaker open, skipped.`);
@@ -207,7 +214,7 @@ export class Router implements ChatRouter, IDisposable {
     return { ...(this.opts.retryBaseMs !== undefined ? { retryBaseMs: this.opts.retryBaseMs } : {}), ...(this.opts.random ? { random: this.opts.random } : {}) };
   }
 
-  private doneEvent(requestId: string, requested: string, plan: CandidatePlan, w: Attempt, ok: { usage: Usage; costUsd: number }, attempts: number, t0: number): DoneEvent {
+  private doneEvent(requestId: string, requested: string, plan: CandidatePlan, w: Attempt, ok: AnswerFigures, attempts: number, t0: number): DoneEvent {
     const end = performance.now();
     return {
       type: 'done',
@@ -215,11 +222,13 @@ export class Router implements ChatRouter, IDisposable {
       at: this.now(),
       requested,
       answeredBy: w.candidate.model,
+      served: ok.served,
       endpoint: w.candidate.endpoint.id,
       attempts,
       fallback: w.candidate !== plan.candidates[0],
       usage: ok.usage,
       costUsd: ok.costUsd,
+      costSource: ok.costSource,
       msToFirstToken: (w.firstTokenAt || end) - t0,
       msTotal: end - t0,
       ...(plan.selection ? { selection: plan.selection } : {}),

@@ -3,6 +3,8 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 export type { ChatCompletionChunk, ChatCompletionMessageParam };
+export type { CostSource } from './billedCost';
+import type { CostSource } from './billedCost';
 
 /** What a caller asks for. Fields other than model/messages pass through to the upstream untouched. */
 export type ChatRequest = Omit<ChatCompletionCreateParamsStreaming, 'stream' | 'model'> & {
@@ -87,6 +89,10 @@ export interface AttemptEvent {
   msTotal: number;
   usage?: Usage;
   costUsd?: number;
+  /** On `ok`: where costUsd comes from (the upstream's bill, the catalog's prices, or estimated tokens). */
+  costSource?: CostSource;
+  /** On `ok`: the model the upstream says answered (its chunks' `model`), when it named one. */
+  served?: string;
 }
 
 export interface DecisionEvent {
@@ -104,12 +110,16 @@ export interface DoneEvent {
   requestId: string;
   at: number;
   requested: string;
+  /** The candidate that answered (what Switchboard sent). */
   answeredBy: string;
+  /** The model that served, as the upstream names it (a gateway that routes may answer with another); else answeredBy. */
+  served: string;
   endpoint: string;
   attempts: number;
   fallback: boolean;
   usage: Usage;
   costUsd: number;
+  costSource: CostSource;
   msToFirstToken: number;
   msTotal: number;
   selection?: SelectionDecision;

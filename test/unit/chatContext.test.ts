@@ -72,7 +72,7 @@ function harness(attachments: Partial<Record<ContextKind, ContextAttachment[]>>)
       const text = 'ok';
       yield { type: 'chunk', text, model: 'sim/echo', chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'sim/echo', choices: [] } };
       yield {
-        type: 'done', requestId: 'r', at: 0, requested: req.model, answeredBy: 'sim/echo', endpoint: 'gateway', attempts: 1, fallback: false,
+        type: 'done', requestId: 'r', at: 0, requested: req.model, answeredBy: 'sim/echo', served: 'sim/echo', costSource: 'priced', endpoint: 'gateway', attempts: 1, fallback: false,
         usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false }, costUsd: 0, msToFirstToken: 1, msTotal: 1,
       };
     },

@@ -10,7 +10,7 @@ import type { HostMessage, Turn } from '../../src/protocol';
 const usage = { promptTokens: 4, completionTokens: 3, cachedTokens: 0, reasoningTokens: 0, estimated: false };
 
 function done(p: Partial<DoneEvent> = {}): DoneEvent {
-  return { type: 'done', requestId: 'r', at: 0, requested: 'sim/echo', answeredBy: 'sim/echo', endpoint: 'gateway', attempts: 1, fallback: false, usage, costUsd: 0.00012, msToFirstToken: 1, msTotal: 2, ...p };
+  return { type: 'done', requestId: 'r', at: 0, requested: 'sim/echo', answeredBy: 'sim/echo', served: 'sim/echo', costSource: 'priced', endpoint: 'gateway', attempts: 1, fallback: false, usage, costUsd: 0.00012, msToFirstToken: 1, msTotal: 2, ...p };
 }
 function attempt(p: Partial<AttemptEvent>): AttemptEvent {
   return { type: 'attempt', requestId: 'r', index: 0, model: 'sim/echo', endpoint: 'gateway', role: 'primary', outcome: 'ok', msTotal: 1, ...p };

@@ -11,7 +11,7 @@ describe('routing log lines', () => {
 
   test('a done line says when a fallback answered, with tokens and cost', () => {
     const line = formatEvent({
-      type: 'done', requestId: 'r2', at: 0, requested: 'sim/fail?status=503', answeredBy: 'sim/echo', endpoint: 'gateway', attempts: 2, fallback: true,
+      type: 'done', requestId: 'r2', at: 0, requested: 'sim/fail?status=503', answeredBy: 'sim/echo', served: 'sim/echo', costSource: 'estimated', endpoint: 'gateway', attempts: 2, fallback: true,
       usage: { promptTokens: 3, completionTokens: 4, cachedTokens: 0, reasoningTokens: 0, estimated: true }, costUsd: 0.000012, msToFirstToken: 5, msTotal: 9,
     });
     assert.match(line, /done sim\/echo \(fallback from sim\/fail\?status=503\) after 2 attempt\(s\): 3\+4 tok \(est\.\), \$0\.000012/);

@@ -125,8 +125,8 @@ describe('UsageLedger.attach', () => {
     type: 'attempt', requestId: 'q1', index: 0, model: 'm', endpoint: 'gateway', role: 'primary', outcome: 'ok', msTotal: 10, ...a,
   });
   const done = (d: Partial<DoneEvent>): DoneEvent => ({
-    type: 'done', requestId: 'q1', at: 1_700_000_000_000, requested: 'smart-select', answeredBy: 'b', endpoint: 'gateway', attempts: 2,
-    fallback: true, usage: USAGE, costUsd: 0.0042, msToFirstToken: 300, msTotal: 1200,
+    type: 'done', requestId: 'q1', at: 1_700_000_000_000, requested: 'smart-select', answeredBy: 'b', served: 'b', endpoint: 'gateway', attempts: 2,
+    fallback: true, usage: USAGE, costUsd: 0.0042, costSource: 'priced', msToFirstToken: 300, msTotal: 1200,
     selection: { tier: 'balanced', model: 'a', confidence: 0.8, reasons: ['has code'] }, ...d,
   });
 
