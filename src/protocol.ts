@@ -26,6 +26,8 @@ function build() {
     /** True when the upstream sent no usage and the tokens were counted locally. */
     estimated: z.boolean(),
     costUsd: z.number().check(z.minimum(0)),
+    /** billed: the upstream's own bill · priced: tokens × the catalog's prices · estimated: tokens counted locally. */
+    costSource: z.optional(z.enum(['billed', 'priced', 'estimated'])),
     /** e.g. "answered by sim/echo after sim/fail?status=503 failed (503)"; absent when the first candidate answered. */
     fallback: z.optional(z.string().check(z.maxLength(2000))),
     /** e.g. "smart-select → gpt-4o-mini (balanced)". */

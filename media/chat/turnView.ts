@@ -33,7 +33,10 @@ export function formatCost(usd: number): string {
 
 export function badgeText(b: Badge): string {
   const tokens = `${b.promptTokens} → ${b.completionTokens} tokens${b.estimated ? ' (estimated)' : ''}`;
-  return [b.model, tokens, formatCost(b.costUsd)].join(' · ');
+  // "asked smart-select · served anthropic/claude-sonnet-4" when what served is not what was asked for.
+  const who = b.requested !== b.model ? `asked ${b.requested} · served ${b.model}` : b.model;
+  const cost = `${formatCost(b.costUsd)}${b.costSource === 'billed' ? ' billed' : b.costSource === 'estimated' ? ' (estimated)' : ''}`;
+  return [who, tokens, cost].join(' · ');
 }
 
 export class TurnView {

@@ -42,8 +42,9 @@ export function selectionText(decision: DecisionEvent | undefined): string | und
 
 export function badgeFor(done: DoneEvent, attempts: readonly AttemptEvent[], decision?: DecisionEvent): Badge {
   return {
-    model: done.answeredBy,
+    model: done.served,
     requested: done.requested,
+    costSource: done.costSource,
     promptTokens: done.usage.promptTokens,
     completionTokens: done.usage.completionTokens,
     estimated: done.usage.estimated,

@@ -186,7 +186,9 @@ export class ParticipantHandler {
       }
       case 'done': {
         const fallback = fallbackText(r.done, r.attempts);
-        const footer = [fallback ?? `answered by ${r.servedModel}`, selectionText(r.decision)].filter(Boolean).join(' · ');
+        // "asked smart-select · served anthropic/claude-sonnet-4", then which fallback was taken and why.
+        const asked = r.servedModel !== model ? `asked ${model} · served ${r.servedModel}` : undefined;
+        const footer = [asked, fallback ?? (asked ? undefined : `answered by ${r.servedModel}`), selectionText(r.decision)].filter(Boolean).join(' · ');
         stream.markdown(`${FOOTER_MARK}*${footer}*`);
         return { metadata: { command, requested: model, model: r.servedModel, ...(fallback ? { fallback } : {}) } };
       }

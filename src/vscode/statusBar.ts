@@ -4,7 +4,7 @@ import type { BudgetStatus, DoneEvent } from '../core/types';
 
 export interface StatusBarState {
   model: string;
-  lastAnswer?: Pick<DoneEvent, 'answeredBy' | 'selection' | 'fallback' | 'requested'>;
+  lastAnswer?: Pick<DoneEvent, 'answeredBy' | 'served' | 'selection' | 'fallback' | 'requested'>;
   openBreakers: string[];
   budget?: BudgetStatus;
 }
@@ -22,7 +22,8 @@ export class ModelStatusBar implements IDisposable {
   }
 
   render(state: StatusBarState): void {
-    const chosen = state.lastAnswer && state.lastAnswer.requested === state.model && state.lastAnswer.answeredBy !== state.model ? ` → ${state.lastAnswer.answeredBy}` : '';
+    // What served the last answer to this model (smart-select's pick, or the gateway's own routing).
+    const chosen = state.lastAnswer && state.lastAnswer.requested === state.model && state.lastAnswer.served !== state.model ? ` → ${state.lastAnswer.served}` : '';
     const warn = state.openBreakers.length > 0 || (state.budget !== undefined && state.budget.limitUsd > 0 && state.budget.fraction >= 0.8);
     this.item.text = `$(${warn ? 'warning' : 'arrow-swap'}) ${state.model}${chosen}`;
     this.item.backgroundColor = warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
@@ -33,6 +34,8 @@ export class ModelStatusBar implements IDisposable {
     const sel = state.lastAnswer?.selection;
     if (sel) md.appendMarkdown(`Last smart-select: **${sel.tier}** → \`${sel.model}\` (${sel.reasons.join('; ')})\n\n`);
     if (state.lastAnswer?.fallback) md.appendMarkdown(`Last answer came from fallback \`${state.lastAnswer.answeredBy}\`\n\n`);
+    if (state.lastAnswer && state.lastAnswer.served !== state.lastAnswer.answeredBy)
+      md.appendMarkdown(`Last answer: asked \`${state.lastAnswer.answeredBy}\`, served by \`${state.lastAnswer.served}\`\n\n`);
     if (state.budget) {
       const b = state.budget;
       md.appendMarkdown(`Today ${usd(b.todaySpentUsd)} · this month ${usd(b.monthSpentUsd)}${b.limitUsd > 0 ? ` of ${usd(b.limitUsd)} (${Math.round(b.fraction * 100)} %)` : ''}\n\n`);

@@ -80,7 +80,7 @@ describe('ChatSession', () => {
     assert.equal(outcome.text, 'Hello, world!');
     const last = web.messages.at(-1);
     assert.ok(last?.type === 'done');
-    assert.deepEqual(last.badge, { model: 'sim/echo', requested: 'sim/echo', promptTokens: 4, completionTokens: 3, estimated: false, costUsd: 0.00012, fallback: undefined, selection: undefined });
+    assert.deepEqual(last.badge, { model: 'sim/echo', requested: 'sim/echo', promptTokens: 4, completionTokens: 3, estimated: false, costUsd: 0.00012, costSource: 'priced', fallback: undefined, selection: undefined });
   });
 
   test('coalesces deltas within the flush window without losing or reordering text', async () => {

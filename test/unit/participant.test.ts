@@ -93,7 +93,7 @@ describe('@switchboard answers', () => {
     assert.ok(stream.text.startsWith('hello participant world'));
     const footer = stream.parts.at(-1) ?? '';
     assert.ok(footer.startsWith(FOOTER_MARK));
-    assert.match(footer, /answered by sim\/echo/);
+    assert.match(footer, /asked smart-select · served sim\/echo/, 'the footer says what was asked and what served');
     assert.match(footer, /smart-select → sim\/echo \(\w+\)/);
     assert.deepEqual(stream.progressed.map((p) => p.startsWith('smart-select → sim/echo')), [true]);
     assert.equal(result.metadata?.model, 'sim/echo');
