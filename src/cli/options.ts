@@ -13,6 +13,7 @@ Usage:
   switchboard models [--json]                        the model catalog (built-in + the gateway's /models)
   switchboard serve [--port N] [--token T]           local OpenAI-compatible gateway on 127.0.0.1
   switchboard usage [--json]                         tokens, cost and fallbacks per model from the usage ledger
+  switchboard doctor [--json] [--no-chat]            check the connection step by step (exit 0 only if all pass)
 
 Options:
   --base-url URL       gateway base URL (switchboard.gateway.baseUrl)
@@ -21,6 +22,8 @@ Options:
   --verbose            print every routing decision and attempt to stderr
 
 Key: SWITCHBOARD_API_KEY, then OPENAI_API_KEY. Direct providers: SWITCHBOARD_PROVIDER_KEY_<NAME>.
+Network: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case; http://user:password@host:port for a proxy login);
+extra trusted CAs from NODE_EXTRA_CA_CERTS or the setting "tls.caFile" (a PEM file) in --config.
 Exit codes: 0 ok, 2 bad input, 3 every candidate failed.`;
 
 export interface CliOptions {
@@ -28,6 +31,8 @@ export interface CliOptions {
   text: string;
   json: boolean;
   verbose: boolean;
+  /** doctor: send the one-token chat (off with --no-chat). */
+  chat: boolean;
   model?: string;
   port?: number;
   token?: string;
@@ -47,6 +52,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
       options: {
         model: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'no-chat': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         'base-url': { type: 'string' },
         config: { type: 'string' },
@@ -81,6 +87,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     text: rest.join(' '),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
+    chat: !values['no-chat'],
     model: values.model,
     port,
     token: values.token,

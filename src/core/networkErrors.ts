@@ -66,9 +66,10 @@ export function explainNetworkCode(code: string | undefined, c: Pick<NetworkFail
 
 function proxyVerdict(e: Error, proxy: string, host: string): Verdict {
   if (e instanceof ProxyRefusedError) {
-    if (e.status === 407)
+    // 407 is the standard answer; some proxies (tinyproxy on CONNECT) answer 401.
+    if (e.status === 407 || e.status === 401)
       return {
-        what: `the proxy ${proxy} requires a login (HTTP 407). Put user:password in the proxy URL (http://user:password@host:port) or set http.proxyAuthorization in VS Code.`,
+        what: `the proxy ${proxy} requires a login (HTTP ${e.status}). Put user:password in the proxy URL (http://user:password@host:port) or set http.proxyAuthorization in VS Code.`,
         retryable: false,
       };
     if (e.status === 403) return { what: `the proxy ${proxy} does not allow connections to ${host} (HTTP 403). Ask your network team to allow it, or add the host to NO_PROXY / http.noProxy if it is reachable directly.`, retryable: false };
