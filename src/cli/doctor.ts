@@ -1,6 +1,6 @@
 // `switchboard doctor [--json] [--no-chat]`: the connection doctor over the CLI's settings, keys and environment.
 // Exit 0 only when every step passes.
-import { runDoctor, type DoctorStep } from '../core/doctor';
+import { formatDoctorStep, runDoctor } from '../core/doctor';
 import type { NetworkConfig } from '../core/network';
 import type { ConfigError } from '../core/errors';
 import { envKeys, type CliOptions } from './options';
@@ -10,11 +10,6 @@ const keyVariable = (secretName: string) =>
     ? 'SWITCHBOARD_API_KEY'
     : `SWITCHBOARD_PROVIDER_KEY_${secretName.slice('switchboard.providerKey.'.length).toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
-export function formatStep(s: DoctorStep): string {
-  const mark = s.outcome === 'pass' ? 'ok  ' : s.outcome === 'skip' ? 'skip' : 'FAIL';
-  const line = `${mark} ${s.endpoint} · ${s.name} (${s.ms} ms): ${s.detail}`;
-  return s.fix ? `${line}\n     → ${s.fix}` : line;
-}
 
 export async function runDoctorCommand(opts: CliOptions, network: NetworkConfig, settingsProblems: readonly ConfigError[] = []): Promise<number> {
   const report = await runDoctor({
@@ -26,7 +21,7 @@ export async function runDoctorCommand(opts: CliOptions, network: NetworkConfig,
     howToSetKey: (ep) => `set ${keyVariable(ep.secretName)} in the environment`,
     chat: opts.chat,
     chatModel: opts.model,
-    onStep: opts.json ? undefined : (s) => process.stdout.write(formatStep(s) + '\n'),
+    onStep: opts.json ? undefined : (s) => process.stdout.write(formatDoctorStep(s) + '\n'),
   });
   if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else process.stdout.write(report.ok ? 'Every check passed.\n' : 'Some checks failed: see the → lines above.\n');

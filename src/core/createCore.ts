@@ -5,6 +5,7 @@ import { Catalog } from './catalog';
 import type { Config } from './config';
 import { effectiveGateway } from './endpoints';
 import type { IDisposable } from './lifecycle';
+import { useNetwork, type NetworkConfig } from './network';
 import { Router, type RouterOptions } from './router';
 import { selectModel, type SelectInput } from './select';
 import { estimateTokensSoon } from './tokens';
@@ -21,6 +22,8 @@ export interface CoreOptions {
   usageFile: string;
   onWarning?: (message: string) => void;
   now?: () => number;
+  /** Proxy and extra CAs for every request (process-wide); see network.ts. */
+  network?: NetworkConfig;
   /** Router tuning for tests and benchmarks (breaker thresholds, retry backoff); defaults otherwise. */
   routerTuning?: Pick<RouterOptions, 'breaker' | 'retryBaseMs'>;
 }
@@ -41,6 +44,8 @@ export interface Core extends IDisposable {
   updateConfig(config: Config, userSetBaseUrl?: boolean): void;
   /** A key was stored or deleted: refresh what depends on it (the catalog's /models call). */
   keysChanged(): void;
+  /** VS Code's proxy settings (or the CA file) changed. */
+  updateNetwork(network: NetworkConfig): void;
   /** Resolves when every ledger append has reached the disk. */
   flush(): Promise<void>;
 }
@@ -49,6 +54,7 @@ const CHARS_PER_TOKEN = 3;
 const PROMPT_SHARE = 0.5;
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
+  if (opts.network) useNetwork(opts.network);
   let config = opts.config;
   let userSetBaseUrl = opts.userSetBaseUrl;
   const now = opts.now ?? Date.now;
@@ -104,6 +110,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (gatewayChanged) refreshInBackground();
     },
     keysChanged: refreshInBackground,
+    updateNetwork: (network) => void useNetwork(network),
     flush: () => ledger.flush(),
     dispose() {
       ledgerSubscription.dispose();

@@ -167,6 +167,13 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   return { ok: settingsOk && steps.every((s) => s.outcome !== 'fail'), steps };
 }
 
+/** One step as a line (two on failure: the fix after an arrow), for the CLI and the output channel. */
+export function formatDoctorStep(s: DoctorStep): string {
+  const mark = s.outcome === 'pass' ? 'ok  ' : s.outcome === 'skip' ? 'skip' : 'FAIL';
+  const line = `${mark} ${s.endpoint} · ${s.name} (${s.ms} ms): ${s.detail}`;
+  return s.fix ? `${line}\n     → ${s.fix}` : line;
+}
+
 const isLoopback = (host: string) => /^(localhost|127(?:\.\d{1,3}){3}|::1)$/i.test(host);
 
 function cheapest(models: readonly ModelInfo[]): ModelInfo | undefined {

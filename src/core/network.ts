@@ -28,6 +28,11 @@ export interface NetworkConfig {
 
 export interface Route {
   agent: http.Agent;
+  /**
+   * The TLS options again, for the request itself: VS Code's proxy patch may swap the agent for its own, and then
+   * only request options reach the TLS connection.
+   */
+  tls: https.AgentOptions;
   /** The proxy this request goes through, without credentials (for messages); undefined when direct. */
   proxy?: string;
 }
@@ -147,10 +152,11 @@ export class Network {
   private computeRoute(url: URL): Route {
     const secure = url.protocol === 'https:';
     const proxy = this.proxyFor(url);
-    if (!proxy) return { agent: secure ? this.direct.https : this.direct.http };
+    const tls = secure ? this.tlsOptions() : {};
+    if (!proxy) return { agent: secure ? this.direct.https : this.direct.http, tls };
     const display = proxyForDisplay(proxy);
-    if (secure) return { agent: (this.proxied.https ??= this.proxyAgent(proxy, true)), proxy: display };
-    return { agent: (this.proxied.http ??= this.proxyAgent(proxy, false)), proxy: display };
+    if (secure) return { agent: (this.proxied.https ??= this.proxyAgent(proxy, true)), proxy: display, tls };
+    return { agent: (this.proxied.http ??= this.proxyAgent(proxy, false)), proxy: display, tls };
   }
 
   /** The proxy URL (with credentials) that applies to `url`, or undefined for a direct connection. */

@@ -139,7 +139,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
     const t = targetFor(r.endpoint.baseUrl, '/chat/completions');
     const route = network().route(t.url);
     this.via = { host: t.host, proxy: route.proxy };
-    this.req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers, agent: route.agent }, (res) => this.onResponse(res));
+    this.req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers, agent: route.agent, ...route.tls }, (res) => this.onResponse(res));
     this.req.on('error', (e) => this.finish(this.connectionError(e)));
     if (this.timeouts.connectMs > 0) this.connectTimer = setTimeout(() => this.finish(new TimeoutError(this.ctx, 'connect', this.timeouts.connectMs)), this.timeouts.connectMs);
     if (this.timeouts.firstTokenMs > 0)
@@ -393,7 +393,7 @@ export function getJson(r: GetJsonRequest): Promise<unknown> {
     const ctx = { endpoint: u.host, model: '(model list)' };
     const onAbort = () => req.destroy(new CancelledError());
     const route = network().route(t.url);
-    const req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'GET', headers, agent: route.agent }, (res) => {
+    const req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'GET', headers, agent: route.agent, ...route.tls }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (s: string) => (text += s));
