@@ -130,7 +130,8 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       if (!proxyOk) continue;
     }
     if (url.protocol === 'https:') {
-      const tlsOk = await step(target, 'TLS', () => tlsProbe({ host, port, socket: tunnel, options: network.tlsOptions(), timeoutMs, proxy: route.proxy }));
+      const unchecked = o.network.strictSSL === false ? ' — certificate checks are OFF (http.proxyStrictSSL: false); prefer switchboard.tls.caFile' : '';
+      const tlsOk = await step(target, 'TLS', async () => (await tlsProbe({ host, port, socket: tunnel, options: network.tlsOptions(), timeoutMs, proxy: route.proxy })) + unchecked);
       if (!tlsOk) continue;
     } else tunnel?.destroy();
     if (!keyOk) continue;

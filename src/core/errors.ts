@@ -106,11 +106,17 @@ export class ContextLengthError extends UpstreamError {
   readonly code = 'context-length';
   readonly retryable = false;
 }
+const TIMEOUT_FIX = {
+  connect: ' Check the base URL, your network and proxy settings ("Switchboard: Check Connection" or switchboard doctor), or raise switchboard.timeouts.connectMs.',
+  'first-token': ' The model may be busy: try again, choose a faster model, or raise switchboard.timeouts.firstTokenMs.',
+  idle: ' The stream stalled: try again, or raise switchboard.timeouts.idleMs.',
+} as const;
+
 export class TimeoutError extends UpstreamError {
   readonly code = 'timeout';
   readonly retryable = true;
   constructor(ctx: UpstreamContext, readonly phase: 'connect' | 'first-token' | 'idle', readonly afterMs: number) {
-    super(ctx, `${ctx.model} at ${ctx.endpoint}: no ${phase === 'idle' ? 'new token' : phase === 'connect' ? 'connection' : 'first token'} within ${afterMs} ms.`);
+    super(ctx, `${ctx.model} at ${ctx.endpoint}: no ${phase === 'idle' ? 'new token' : phase === 'connect' ? 'connection' : 'first token'} within ${afterMs} ms.` + TIMEOUT_FIX[phase]);
   }
 }
 /** The endpoint could not be reached or trusted (see networkErrors.ts). Certificate and proxy-login failures are not retried. */
