@@ -182,13 +182,21 @@ function cheapest(models: readonly ModelInfo[]): ModelInfo | undefined {
   return [...(priced.length ? priced : models)].sort((a, b) => a.pricing.input + a.pricing.output - (b.pricing.input + b.pricing.output))[0];
 }
 
+/** For answers whose message carries no fix of its own: the connection works, the endpoint said no. */
+const FIX_BY_CODE: Partial<Record<string, string>> = {
+  unavailable: 'The connection works; the endpoint could not answer this model now: try again later or another model.',
+  'rate-limited': 'The connection works; the endpoint is rate-limiting this key: wait a moment and try again.',
+  'bad-request': 'The connection works; the endpoint refused the request for this model: try another model.',
+  malformed: 'The endpoint did not answer in the OpenAI format: check the base URL points at an OpenAI-compatible /v1.',
+};
+
 function describeFailure(e: unknown): { detail: string; fix: string } {
   if (e instanceof StepFailure) return { detail: e.message, fix: e.fix };
   const message = e instanceof Error ? e.message : String(e);
   // Our messages end with the fix as their last sentence(s): split "what happened" from "what to do".
   if (isSwitchboardError(e)) {
     const at = message.search(/\. (?=[A-Z])/);
-    return at > 0 ? { detail: message.slice(0, at + 1), fix: message.slice(at + 2) } : { detail: message, fix: 'See the message above.' };
+    return at > 0 ? { detail: message.slice(0, at + 1), fix: message.slice(at + 2) } : { detail: message, fix: FIX_BY_CODE[e.code] ?? 'See the routing log for the attempts.' };
   }
   return { detail: message, fix: 'Check your network and the base URL.' };
 }

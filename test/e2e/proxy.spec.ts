@@ -1,7 +1,7 @@
 // Issue 14 in a real VS Code: the extension reaches the gateway (the simulator over https with a CA made by openssl)
 // through a forward proxy that wants a login (tinyproxy), from VS Code's own `http.proxy` setting and
 // `switchboard.tls.caFile`, with the keep-alive agents the transport uses (VS Code's proxy patch keeps a request's
-// own agent for loopback hosts, so only our agents can have sent it through the proxy). Check Connection passes.
+// own agent for loopback hosts, so only our agents can have sent it through the proxy). Check Connection reports it.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -61,17 +61,21 @@ describe('the extension behind a proxy with a private CA', { skip: hasTinyproxy 
     });
   });
 
-  test('Check Connection reports every step passing, without the key or the proxy password', { timeout: scaled(120_000) }, async () => {
-    assert.ok(vs);
+  test('Check Connection: DNS, TCP to the proxy, the tunnel, TLS with the private CA and the key all pass; no secret shown', { timeout: scaled(120_000) }, async () => {
+    assert.ok(vs && sim && proxy);
     const { wb, page } = vs;
+    const simPort = sim.port;
     await vs.step('check-connection', async () => {
       await wb.runCommand('Switchboard: Check Connection');
-      await waitFor(async () => ((await page.getByText('Every check passed.').count()) > 0 ? true : undefined), {
-        what: '"Every check passed." in the Switchboard: Connection output',
-        timeoutMs: scaled(60_000),
-      });
+      const done = /^(Every check passed|Some checks failed)/;
+      await waitFor(async () => ((await page.getByText(done).count()) > 0 ? true : undefined), { what: 'the end of the Switchboard: Connection report', timeoutMs: scaled(60_000) });
+      // The simulator's cheapest model is sim/fail, so the one-token chat reports its 503: the connection itself is what must pass.
+      for (const step of ['key present', 'DNS \\(proxy', 'TCP to the proxy', 'proxy tunnel', 'TLS', 'key accepted, GET /models']) {
+        const line = new RegExp(`^ok\\s+gateway \\(https://127\\.0\\.0\\.1:${simPort}\\) · ${step}`);
+        assert.ok((await page.getByText(line).count()) > 0, `the report has an ok line for "${step}"`);
+      }
+      assert.ok((await page.getByText(/· one-token chat/).count()) > 0, 'the chat step ran');
       const html = await wb.allFramesHtml();
-      assert.ok(html.includes('TCP to the proxy'), 'the report went through the proxy');
       assert.ok(!html.includes(KEY) && !html.includes(LOGIN.password), 'neither the key nor the proxy password is shown');
     });
   });
