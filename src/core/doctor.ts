@@ -130,8 +130,9 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       if (!proxyOk) continue;
     }
     if (url.protocol === 'https:') {
+      const extraCas = o.network.caSources?.length ? `; extra CAs from ${o.network.caSources.join(', ')}` : '';
       const unchecked = o.network.strictSSL === false ? ' — certificate checks are OFF (http.proxyStrictSSL: false); prefer switchboard.tls.caFile' : '';
-      const tlsOk = await step(target, 'TLS', async () => (await tlsProbe({ host, port, socket: tunnel, options: network.tlsOptions(), timeoutMs, proxy: route.proxy })) + unchecked);
+      const tlsOk = await step(target, 'TLS', async () => (await tlsProbe({ host, port, socket: tunnel, options: network.tlsOptions(), timeoutMs, proxy: route.proxy })) + extraCas + unchecked);
       if (!tlsOk) continue;
     } else tunnel?.destroy();
     if (!keyOk) continue;

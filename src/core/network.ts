@@ -41,6 +41,7 @@ const KEEP_ALIVE = { keepAlive: true, keepAliveMsecs: 15_000, scheduling: 'lifo'
 
 /** The proxy URL with any user name and password removed: safe to print. */
 export function proxyForDisplay(proxy: string): string {
+  if (!proxy.includes('//')) return proxy.replace(/^.*@/, '');
   try {
     const u = new URL(proxy);
     return `${u.protocol}//${u.host}`;
@@ -110,6 +111,7 @@ export function readCaFiles(files: readonly string[], settingFile?: string): Pic
 
 /** Problems with a proxy URL, in words; undefined when it is usable. */
 export function proxyProblem(proxy: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy)) return 'must start with http:// (e.g. http://proxy.example.com:3128)';
   let u: URL;
   try {
     u = new URL(proxy);
@@ -189,8 +191,6 @@ export class Network {
   }
 
   private proxyAgent(proxy: string, secure: boolean): http.Agent {
-    const problem = proxyProblem(proxy);
-    if (problem) throw new ConfigError('proxy', `The proxy ${proxyForDisplay(proxy)} ${problem}.`);
     const tunnel = this.tunnelOptions(proxy);
     return secure ? new HttpsTunnelAgent(tunnel, KEEP_ALIVE) : new HttpTunnelAgent(tunnel, KEEP_ALIVE);
   }
@@ -209,6 +209,8 @@ let current = new Network();
 /** The process-wide network every transport request uses. Replacing it closes the old agents' idle sockets. */
 export function useNetwork(config: NetworkConfig): Network {
   if (sameConfig(config, current.config)) return current;
+  const problem = config.proxy ? proxyProblem(config.proxy) : undefined;
+  if (problem) throw new ConfigError('http.proxy', `The proxy ${proxyForDisplay(config.proxy!)} (http.proxy in VS Code, HTTPS_PROXY for the CLI) ${problem}.`);
   const old = current;
   current = new Network(config);
   old.dispose();

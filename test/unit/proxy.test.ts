@@ -143,6 +143,11 @@ describe('proxy settings from the environment', () => {
     assert.deepEqual(networkFromEnv({ NO_PROXY: 'x' }).noProxy, ['x']);
   });
 
+  test('an unusable proxy URL is refused up front, naming where it comes from and never its password', () => {
+    assert.throws(() => useNetwork({ proxy: 'socks5://u:hunter2@127.0.0.1:1080' }), (e: Error) => /\(http\.proxy in VS Code, HTTPS_PROXY for the CLI\) uses socks5:/.test(e.message) && !e.message.includes('hunter2'));
+    assert.throws(() => useNetwork({ proxy: 'proxy.corp:3128' }), /proxy\.corp:3128 .* must start with http:\/\//);
+  });
+
   test('NO_PROXY matching: host, suffix, host:port, *, IP and CIDR', () => {
     const np = ['.corp.example', 'api.direct.example:8443', '10.0.0.0/8', '::1', 'localhost'];
     assert.equal(bypassesProxy('git.corp.example', '443', np), true);
