@@ -72,40 +72,76 @@ describe('the CLI behind a proxy with a private CA', { skip: hasTinyproxy ? fals
   });
 
   test('serve: a client of the local gateway is answered through the proxy', async () => {
-    const token = 'sb-local-' + 'x'.repeat(40);
     const before = simLines().length;
-    const env = { ...cleanEnv(), HTTPS_PROXY: proxy.urlWithLogin };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--token', token, '--config', configFile('serve.json', { 'tls.caFile': certs.caFile }), '--usage-file', join(dir, 'serve.jsonl')], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let errText = '';
+    const gw = await serve(configFile('serve.json', { 'tls.caFile': certs.caFile }));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (s: string) => {
-          out += s;
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        child.stderr.setEncoding('utf8').on('data', (s: string) => (errText += s));
-        void exited.then((code) => reject(new Error(`serve exited (${code}): ${errText}`)));
-      });
-      const res = await fetch(`${url}/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'sim/echo', messages: [{ role: 'user', content: 'served via proxy' }] }),
-      });
-      const body = (await res.json()) as { choices: { message: { content: string } }[] };
+      const res = await chat(gw);
       assert.equal(res.status, 200);
-      assert.equal(body.choices[0].message.content, 'served via proxy');
+      assert.equal(res.body.choices?.[0].message.content, 'served via proxy');
       // The first tunnel (the catalog's /models at start-up) is kept alive and carries the chat too.
       assert.ok(simLines().length > before, 'the proxy carried the requests');
     } finally {
-      child.kill('SIGTERM');
+      await gw.stop();
     }
-    assert.equal(await exited, 0);
-    assert.doesNotMatch(errText, new RegExp(LOGIN.password));
+    assert.equal(gw.exitCode(), 0);
+    assert.doesNotMatch(gw.stderr(), new RegExp(LOGIN.password));
+  });
+
+  test('serve without the CA: the client gets the certificate error and its fix', async () => {
+    const gw = await serve(configFile('serve-noca.json'));
+    try {
+      const res = await chat(gw);
+      assert.equal(res.status, 502);
+      assert.match(res.body.error?.message ?? '', /signed by a CA this machine does not trust.*switchboard\.tls\.caFile/s);
+      assert.doesNotMatch(JSON.stringify(res.body), new RegExp(`${LOGIN.password}|${KEY}`));
+    } finally {
+      await gw.stop();
+    }
   });
 });
+
+interface Served {
+  url: string;
+  token: string;
+  stderr(): string;
+  exitCode(): number | null;
+  stop(): Promise<void>;
+}
+
+async function serve(config: string): Promise<Served> {
+  const token = 'sb-local-' + 'x'.repeat(40);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--token', token, '--config', config, '--usage-file', join(dir, 'serve.jsonl')], {
+    env: { ...cleanEnv(), HTTPS_PROXY: proxy.urlWithLogin },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errText = '';
+  let code: number | null = null;
+  const exited = new Promise<void>((resolve) => child.on('exit', (c) => ((code = c), resolve())));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (errText += s));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    void exited.then(() => reject(new Error(`serve exited (${code}): ${errText}`)));
+  }).catch(async (e: unknown) => {
+    await stop();
+    throw e;
+  });
+  return { url, token, stderr: () => errText, exitCode: () => code, stop };
+}
+
+async function chat(gw: Served): Promise<{ status: number; body: { choices?: { message: { content: string } }[]; error?: { message: string } } }> {
+  const res = await fetch(`${gw.url}/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'sim/echo', messages: [{ role: 'user', content: 'served via proxy' }] }),
+  });
+  return { status: res.status, body: (await res.json()) as { choices?: { message: { content: string } }[]; error?: { message: string } } };
+}
