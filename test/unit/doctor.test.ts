@@ -52,6 +52,13 @@ describe('doctor, direct', () => {
     assert.doesNotMatch(JSON.stringify(r), new RegExp(KEY));
   });
 
+  test('each direct provider gets the same steps', async () => {
+    const config = parseConfig({ 'gateway.baseUrl': sim.url, 'gateway.preset': 'custom', providers: { acme: { baseUrl: sim.url } } }).config;
+    const r = await doctor({ ca: [certs.ca] }, { config, chatModel: undefined, chat: false });
+    const acme = r.steps.filter((s) => s.endpoint.startsWith('acme ('));
+    assert.deepEqual(acme.map((s) => `${s.name}:${s.outcome}`), ['key present:pass', 'DNS:pass', 'TCP:pass', 'TLS:pass', 'key accepted, GET /models:pass', 'one-token chat:skip']);
+  });
+
   test('without the CA: TLS fails and names NODE_EXTRA_CA_CERTS / switchboard.tls.caFile', async () => {
     const r = await doctor({});
     assert.equal(r.ok, false);
