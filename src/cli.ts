@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // `switchboard` CLI over the same core as the extension. Exit codes: 0 ok, 2 bad input, 3 every candidate failed.
 import { runAsk, runModels, runSelect, runServe, runUsage } from './cli/commands';
+import { runDoctorCommand } from './cli/doctor';
 import { parseCli, USAGE } from './cli/options';
 import { terminalSafe } from './cli/terminalText';
+import { networkFromEnv, useNetwork } from './core/network';
 import { ConfigError, SwitchboardError } from './core/errors';
 import { redact } from './core/redact';
 
 async function main(): Promise<number> {
   const opts = parseCli(process.argv.slice(2), process.env);
+  const network = networkFromEnv(process.env, opts.config.tls.caFile || undefined);
+  useNetwork(network);
   switch (opts.command) {
     case 'ask':
       return runAsk(opts);
@@ -19,6 +23,8 @@ async function main(): Promise<number> {
       return runServe(opts);
     case 'usage':
       return runUsage(opts);
+    case 'doctor':
+      return runDoctorCommand(opts, network);
     case 'help':
       process.stdout.write(USAGE + '\n');
       return 0;

@@ -7,6 +7,7 @@ import { registerGatewayCommands } from './vscode/gatewayCommands';
 import { registerLmProvider } from './vscode/lmProvider';
 import { registerParticipant } from './vscode/participant';
 import { ChatViewProvider } from './vscode/chatView';
+import { registerDoctorCommand } from './vscode/doctorCommand';
 import { registerExplain } from './vscode/explainCommand';
 import { registerKeyCommands } from './vscode/keyCommands';
 import { RoutingLog } from './vscode/log';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerSwitchModel(context, { listModels: () => services.listModels(), currentModel: () => settings.config().model, setModel: (m) => settings.setModel(m) }),
     registerKeyCommands(keys, settings, () => services.keysChanged()),
     registerUsageCommand(context, services),
+    registerDoctorCommand(settings, keys),
     registerLmProvider(context, features),
     registerParticipant(context, features),
     registerGatewayCommands(context, features),

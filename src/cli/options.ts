@@ -14,6 +14,7 @@ Usage:
   switchboard models [--json]                        the model catalog (built-in + the gateway's /models)
   switchboard serve [--port N] [--token-file FILE]   local OpenAI-compatible gateway on 127.0.0.1
   switchboard usage [--json]                         tokens, cost and fallbacks per model from the usage ledger
+  switchboard doctor [--json] [--no-chat]            check the connection step by step (exit 0 only if all pass)
 
 Options:
   --base-url URL       gateway base URL (switchboard.gateway.baseUrl)
@@ -24,6 +25,8 @@ Options:
 Key: SWITCHBOARD_API_KEY, then OPENAI_API_KEY. Direct providers: SWITCHBOARD_PROVIDER_KEY_<NAME>.
 Local token for serve (32+ characters): --token-file FILE (mode 600) or SWITCHBOARD_LOCAL_TOKEN; otherwise
 a random one is printed to stderr.
+Network: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case; http://user:password@host:port for a proxy login);
+extra trusted CAs from NODE_EXTRA_CA_CERTS or the setting "tls.caFile" (a PEM file) in --config.
 Exit codes: 0 ok, 2 bad input, 3 every candidate failed.`;
 
 export interface CliOptions {
@@ -31,6 +34,8 @@ export interface CliOptions {
   text: string;
   json: boolean;
   verbose: boolean;
+  /** doctor: send the one-token chat (off with --no-chat). */
+  chat: boolean;
   model?: string;
   port?: number;
   /** `--token` (tests only: visible in `ps`). */
@@ -52,6 +57,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
       options: {
         model: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'no-chat': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         'base-url': { type: 'string' },
         config: { type: 'string' },
@@ -87,6 +93,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     text: rest.join(' '),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
+    chat: !values['no-chat'],
     model: values.model,
     port,
     token: values.token,

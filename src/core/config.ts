@@ -89,6 +89,8 @@ export const SETTINGS = {
     default: {} as Record<string, { baseUrl: string; headers?: Record<string, string> }>,
   },
   'localGateway.port': { schema: () => z.int().check(z.minimum(0), z.maximum(65535)), default: 0 },
+  /** A PEM file of extra trusted CA certificates (a company CA, a TLS-inspecting proxy); '' = none. */
+  'tls.caFile': { schema: () => z.string(), default: '' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -150,6 +152,7 @@ const ALLOWED: Record<SettingName, string> = {
   'budget.onExceed': 'one of "warn", "downgrade", "block"',
   providers: 'an object of provider name → {"baseUrl": "https://...", "headers"?: {...}}',
   'localGateway.port': 'an integer port from 0 (any free port) to 65535',
+  'tls.caFile': 'the path of a PEM file of CA certificates, e.g. "/etc/ssl/certs/company-ca.pem"',
 };
 type Values = { [K in SettingName]: z.infer<ReturnType<(typeof SETTINGS)[K]['schema']>> };
 
@@ -173,6 +176,7 @@ export interface Config {
   budget: { monthlyUsd: number; onExceed: 'warn' | 'downgrade' | 'block' };
   providers: Record<string, { baseUrl: string; headers?: Record<string, string> }>;
   localGateway: { port: number };
+  tls: { caFile: string };
 }
 
 export const DEFAULT_TIERS: Record<Tier, string> = {
@@ -243,6 +247,7 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
     budget: { monthlyUsd: v('budget.monthlyUsd') as number, onExceed: v('budget.onExceed') as Config['budget']['onExceed'] },
     providers: v('providers') as Config['providers'],
     localGateway: { port: v('localGateway.port') as number },
+    tls: { caFile: v('tls.caFile') as string },
   };
   return { config, problems };
 }

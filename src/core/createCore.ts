@@ -5,6 +5,7 @@ import { Catalog } from './catalog';
 import type { Config } from './config';
 import { effectiveGateway } from './endpoints';
 import type { IDisposable } from './lifecycle';
+import { useNetwork, type NetworkConfig } from './network';
 import { Router, type RouterOptions } from './router';
 import { selectModel, type SelectInput } from './select';
 import { resolveAlias, SMART_SELECT } from './candidates';
@@ -24,6 +25,8 @@ export interface CoreOptions {
   usageFile: string;
   onWarning?: (message: string) => void;
   now?: () => number;
+  /** Proxy and extra CAs for every request (process-wide); see network.ts. */
+  network?: NetworkConfig;
   /** Router tuning for tests and benchmarks (breaker thresholds, retry backoff); defaults otherwise. */
   routerTuning?: Pick<RouterOptions, 'breaker' | 'retryBaseMs'>;
 }
@@ -48,6 +51,8 @@ export interface Core extends IDisposable {
   updateConfig(config: Config, userSetBaseUrl?: boolean): void;
   /** A key was stored or deleted: refresh what depends on it (the catalog's /models call). */
   keysChanged(): void;
+  /** VS Code's proxy settings (or the CA file) changed. */
+  updateNetwork(network: NetworkConfig): void;
   /** Resolves when every ledger append has reached the disk. */
   flush(): Promise<void>;
 }
@@ -56,6 +61,7 @@ const CHARS_PER_TOKEN = 3;
 const PROMPT_SHARE = 0.5;
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
+  if (opts.network) useNetwork(opts.network);
   let config = opts.config;
   let userSetBaseUrl = opts.userSetBaseUrl;
   const now = opts.now ?? Date.now;
@@ -120,6 +126,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (gatewayChanged) refreshInBackground();
     },
     keysChanged: refreshInBackground,
+    updateNetwork: (network) => void useNetwork(network),
     flush: () => ledger.flush(),
     dispose() {
       ledgerSubscription.dispose();

@@ -108,16 +108,27 @@ export class ContextLengthError extends UpstreamError {
   readonly code = 'context-length';
   readonly retryable = false;
 }
+const TIMEOUT_FIX = {
+  connect: ' Check the base URL, your network and proxy settings ("Switchboard: Check Connection" or switchboard doctor), or raise switchboard.timeouts.connectMs.',
+  'first-token': ' The model may be busy: try again, choose a faster model, or raise switchboard.timeouts.firstTokenMs.',
+  idle: ' The stream stalled: try again, or raise switchboard.timeouts.idleMs.',
+} as const;
+
 export class TimeoutError extends UpstreamError {
   readonly code = 'timeout';
   readonly retryable = true;
   constructor(ctx: UpstreamContext, readonly phase: 'connect' | 'first-token' | 'idle', readonly afterMs: number) {
-    super(ctx, `${ctx.model} at ${ctx.endpoint}: no ${phase === 'idle' ? 'new token' : phase === 'connect' ? 'connection' : 'first token'} within ${afterMs} ms.`);
+    super(ctx, `${ctx.model} at ${ctx.endpoint}: no ${phase === 'idle' ? 'new token' : phase === 'connect' ? 'connection' : 'first token'} within ${afterMs} ms.` + TIMEOUT_FIX[phase]);
   }
 }
+/** The endpoint could not be reached or trusted (see networkErrors.ts). Certificate and proxy-login failures are not retried. */
 export class ConnectionError extends UpstreamError {
   readonly code = 'connection';
-  readonly retryable = true;
+  readonly retryable: boolean;
+  constructor(ctx: UpstreamContext, message: string, opts: { retryable?: boolean } = {}) {
+    super(ctx, message);
+    this.retryable = opts.retryable ?? true;
+  }
 }
 /** The upstream sent bytes we could not parse as an OpenAI stream. Retryable only before the first token. */
 export class MalformedResponseError extends UpstreamError {
@@ -194,6 +205,8 @@ export function errorFromStatus(ctx: UpstreamContext & { status: number }, bodyM
   const s = ctx.status;
   if (s === 401 || s === 403)
     return new AuthError(ctx, `${ctx.endpoint} rejected the API key (HTTP ${s})${detail}. Run "Switchboard: Set API Key" to store another.`);
+  if (s === 407)
+    return new ConnectionError(ctx, `The proxy between here and ${ctx.endpoint} requires a login (HTTP 407). Put user:password in the proxy URL (http://user:password@proxy:port) or set http.proxyAuthorization in VS Code.`, { retryable: false });
   if (s === 429) return new RateLimitedError(ctx, `${where} is rate-limited (HTTP 429)${detail}.`, retryAfterMs);
   if (s === 404) return new NotFoundError(ctx, `${where}: not found (HTTP 404)${detail}. Check the model id and the gateway base URL.`);
   if ((s === 400 || s === 413 || s === 422) && bodyMessage && CONTEXT_LENGTH.test(bodyMessage))

@@ -1,5 +1,5 @@
-// OpenAI-compatible chat calls over node:http/https with keep-alive agents (VS Code patches these modules for proxy
-// support) and eventsource-parser for SSE. One upstream request per ChatStream; the stream is an async iterator of
+// OpenAI-compatible chat calls over node:http/https with the keep-alive (and proxy) agents of network.ts, and
+// eventsource-parser for SSE. One upstream request per ChatStream; the stream is an async iterator of
 // the SDK's ChatCompletionChunk type. Aborting (signal, `return()`, a timeout, an error) destroys the socket at once,
 // and every timer is cleared on every path.
 import * as http from 'node:http';
@@ -9,14 +9,15 @@ import { chunksFromCompletion, completionShapeProblem, isTokenChunk } from './ch
 import { urlProblem } from './config';
 import { chatBodyEncoder, prepareChat, type PreparedChat } from './chatRequest';
 import { CancelledError, ConfigError, ConnectionError, MalformedResponseError, TimeoutError, UnavailableError, errorFromStatus, type UpstreamContext } from './errors';
+import { network } from './network';
+import { networkError } from './networkErrors';
 import { attachShouldRetry, parseRetryAfter } from './retry';
 import { redact, redactAndCut } from './redact';
 import { createChunkParser } from './sse';
 import type { ChatRequest, Endpoint } from './types';
 
-const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, scheduling: 'lifo' as const, noDelay: true };
-export const httpAgent = new http.Agent(agentOptions);
-export const httpsAgent = new https.Agent(agentOptions);
+/** The default network's direct agents (tests destroy them to end a run); requests take theirs from `network()`. */
+export const { http: httpAgent, https: httpsAgent } = network().direct;
 
 export interface TransportTimeouts {
   /** Until response headers arrive. 0 = off. */
@@ -49,7 +50,9 @@ export interface ChatStreamRequest {
 
 interface Target {
   mod: typeof http | typeof https;
-  agent: http.Agent;
+  url: URL;
+  /** host:port, for messages. */
+  host: string;
   hostname: string;
   port: string;
   path: string;
@@ -64,7 +67,8 @@ function targetFor(baseUrl: string, suffix: string): Target {
     const secure = u.protocol === 'https:';
     t = {
       mod: secure ? https : http,
-      agent: secure ? httpsAgent : httpAgent,
+      url: u,
+      host: u.host,
       hostname: u.hostname.replace(/^\[|\]$/g, ''),
       port: u.port,
       path: u.pathname + u.search,
@@ -114,6 +118,8 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   private readonly onAbort = () => this.finish(new CancelledError());
   /** Upstream text quoted in an error is scrubbed of these: an upstream may echo the key it was sent. */
   private readonly knownKeys: readonly string[];
+  /** Where the request went, for connection errors. */
+  private via: { host: string; proxy?: string } = { host: '' };
 
   constructor(r: ChatStreamRequest) {
     this.knownKeys = r.key ? [r.key] : [];
@@ -123,7 +129,9 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
     this.nonStreaming = r.nonStreaming ?? false;
     const { body, headers } = r.prepared ?? prepareChat(r, chatBodyEncoder(r.body, this.nonStreaming));
     const t = targetFor(r.endpoint.baseUrl, '/chat/completions');
-    this.req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers, agent: t.agent }, (res) => this.onResponse(res));
+    const route = network().route(t.url);
+    this.via = { host: t.host, proxy: route.proxy };
+    this.req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers, agent: route.agent, ...route.tls }, (res) => this.onResponse(res));
     this.req.on('error', (e) => this.finish(this.connectionError(e)));
     if (this.timeouts.connectMs > 0) this.connectTimer = setTimeout(() => this.finish(new TimeoutError(this.ctx, 'connect', this.timeouts.connectMs)), this.timeouts.connectMs);
     if (this.timeouts.firstTokenMs > 0)
@@ -328,9 +336,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 
   private connectionError(e: Error): ConnectionError {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (this.res) return new ConnectionError(this.ctx, `${this.where()}: the connection broke mid-answer (${code ?? e.message}).`);
-    return new ConnectionError(this.ctx, `${this.where()}: connection failed (${code ?? e.message}). Check the base URL and your network.`);
+    return networkError(e, { ...this.ctx, ...this.via, midAnswer: this.res !== undefined });
   }
 }
 
@@ -411,7 +417,8 @@ export function getJson(r: GetJsonRequest): Promise<unknown> {
     if (r.key) headers.authorization = `Bearer ${r.key}`;
     const ctx = { endpoint: u.host, model: '(model list)' };
     const onAbort = () => req.destroy(new CancelledError());
-    const req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'GET', headers, agent: t.agent }, (res) => {
+    const route = network().route(t.url);
+    const req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'GET', headers, agent: route.agent, ...route.tls }, (res) => {
       res.on('error', (e) => reject(e));
       const status = res.statusCode ?? 0;
       const ok = status >= 200 && status < 300;
@@ -429,7 +436,7 @@ export function getJson(r: GetJsonRequest): Promise<unknown> {
     });
     req.on('error', (e) => {
       r.signal?.removeEventListener('abort', onAbort);
-      reject(e instanceof CancelledError ? e : new ConnectionError(ctx, `${u.host}: connection failed (${(e as NodeJS.ErrnoException).code ?? e.message}).`));
+      reject(e instanceof CancelledError ? e : networkError(e, { ...ctx, host: u.host, proxy: route.proxy }));
     });
     if (r.signal?.aborted) return onAbort();
     r.signal?.addEventListener('abort', onAbort, { once: true });

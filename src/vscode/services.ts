@@ -4,6 +4,8 @@ import { Emitter, type IDisposable } from '../core/lifecycle';
 import type { BudgetStatus, DoneEvent, ModelInfo, RoutingEvent } from '../core/types';
 import { showBudgetAlert } from './budgetAlerts';
 import type { RoutingLog } from './log';
+import type { NetworkConfig } from '../core/network';
+import { affectsNetwork, networkFromVscode } from './networkSettings';
 import type { KeyStore } from './secrets';
 import type { SettingsSource } from './settings';
 
@@ -37,6 +39,9 @@ export class Services implements IDisposable {
         this.loaded?.updateConfig(config, settings.userSetBaseUrl());
         this.fireState();
       }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affectsNetwork(e)) this.loaded?.updateNetwork(this.network());
+      }),
     );
   }
 
@@ -58,6 +63,7 @@ export class Services implements IDisposable {
       userSetBaseUrl: this.settings.userSetBaseUrl(),
       keys: this.keys.lookup,
       usageFile: `${storage}/usage.jsonl`,
+      network: this.network(),
       onWarning: (m) => this.log.warn(m),
     });
     this.subscriptions.push(
@@ -74,6 +80,18 @@ export class Services implements IDisposable {
     this.loaded = core;
     this.fireState();
     return core;
+  }
+
+  /** VS Code's proxy settings and switchboard.tls.caFile; an unreadable CA file is reported and left out. */
+  private network(): NetworkConfig {
+    const config = this.settings.config();
+    try {
+      return networkFromVscode(config);
+    } catch (e) {
+      this.log.warn((e as Error).message);
+      void vscode.window.showWarningMessage((e as Error).message);
+      return networkFromVscode({ ...config, tls: { caFile: '' } });
+    }
   }
 
   /** Models for pickers: the catalog as known now, refreshed from the gateway in the background. */

@@ -37,6 +37,16 @@ export async function showError(err: unknown, log: { error(line: string): void }
       if (choice === usage) await vscode.commands.executeCommand('switchboard.showUsage');
       return;
     }
+    case 'connection':
+    case 'timeout':
+    case 'all-failed': {
+      const check = vscode.l10n.t('Check Connection');
+      const showLog = vscode.l10n.t('Show Routing Log');
+      const choice = await vscode.window.showErrorMessage(err.message, check, showLog);
+      if (choice === check) await vscode.commands.executeCommand('switchboard.checkConnection');
+      if (choice === showLog) await vscode.commands.executeCommand('switchboard.showLog');
+      return;
+    }
     default: {
       const choice = await vscode.window.showErrorMessage(err.message, vscode.l10n.t('Show Routing Log'));
       if (choice) await vscode.commands.executeCommand('switchboard.showLog');

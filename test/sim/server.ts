@@ -1,6 +1,7 @@
 // The provider simulator: an OpenAI-compatible HTTP server whose behaviour is chosen by the model name.
 // See modes.ts for the modes and /work/shared/DESIGN.md § "Provider simulator" for the contract.
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MODELS_BODY } from './catalog';
@@ -51,6 +52,8 @@ export interface SimOptions {
   dialect?: string;
   /** Delay before every chat reply, errors included: a network round trip to a remote gateway (benchmarks). */
   latencyMs?: number;
+  /** Serve https with this PEM key and certificate (proxy / private-CA tests). */
+  tls?: { key: string; cert: string };
 }
 
 class RequestScope implements ReplyScope {
@@ -174,7 +177,7 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
     }
   };
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     req.on('error', () => {}); // A client hanging up mid-body is an abort, counted on res 'close'.
     const q = req.url?.indexOf('?') ?? -1;
     const path = q < 0 ? req.url : req.url?.slice(0, q);
@@ -193,10 +196,11 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
       default:
         return sendError(res, errorPlan(404, `The simulator has no route ${route}. It serves POST /v1/chat/completions, GET /v1/models, GET /__sim/stats and POST /__sim/reset.`, { code: 'not_found' }));
     }
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, handle) : createServer(handle);
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 35_000;
-  server.on('connection', (socket) => socket.setNoDelay(true));
+  server.on(opts.tls ? 'secureConnection' : 'connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -206,7 +210,7 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
       const hostInUrl = host.includes(':') ? `[${host}]` : host;
       let closing: Promise<void> | undefined;
       resolve({
-        url: `http://${hostInUrl}:${port}/v1`,
+        url: `${opts.tls ? 'https' : 'http'}://${hostInUrl}:${port}/v1`,
         port,
         stats: () => ({ ...stats }),
         reset: resetState,

@@ -57,6 +57,7 @@ describe('invalid settings: each problem names its setting and the default is us
     ['localGateway.port', 70_000],
     ['localGateway.port', -1],
     ['localGateway.port', '8080'],
+    ['tls.caFile', 42],
   ];
 
   test('the matrix covers every setting', () => {
@@ -319,7 +320,7 @@ describe('unreachable endpoints fail fast with a ConnectionError that says what 
     const url = `http://127.0.0.1:${await closedPort()}/v1`;
     const e = await firstError(url);
     assert.ok(e instanceof ConnectionError, String(e));
-    assert.match(e.message, /connection failed \(ECONNREFUSED\)\. Check the base URL and your network/);
+    assert.match(e.message, /127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\)\. Check the base URL and that the server is running/);
     const router = new Router({ config: config(url), keys: async () => KEY, catalog: new Catalog(), refreshCatalog: false });
     const r = await route(router, 'some/model');
     router.dispose();
@@ -330,6 +331,6 @@ describe('unreachable endpoints fail fast with a ConnectionError that says what 
   test('a DNS failure (.invalid host)', { timeout: 20_000 }, async () => {
     const e = await firstError('https://switchboard-test.invalid/v1');
     assert.ok(e instanceof ConnectionError, String(e));
-    assert.match(e.message, /connection failed \((ENOTFOUND|EAI_AGAIN)\)\. Check the base URL and your network/);
+    assert.match(e.message, /the host name of switchboard-test\.invalid could not be resolved \(DNS (ENOTFOUND|EAI_AGAIN)\)\. Check the base URL for typos and your network/);
   });
 });
