@@ -3,6 +3,7 @@
 // constraints, conversation depth, attached selection). Tiers are those of DESIGN.md § "smart-select tiers".
 import type { Config } from './config';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './selectFeatures';
+import { allTerms, LEXICON, QUICK_FACT, termsPattern } from './selectLexicon';
 import type { BudgetStatus, SelectionDecision, Tier } from './types';
 
 export type { SelectInput } from './selectFeatures';
@@ -17,9 +18,9 @@ interface Cue {
   reason: string;
   /** Marks cues after which a wrong answer is worthless: such reasoning requests are not downgraded by the budget. */
   critical?: boolean;
+  /** Counts only when the whole prompt is at most this many characters (greetings, thanks). */
+  maxChars?: number;
 }
-
-const QUICK_FACT = 'a quick factual question';
 
 const CUES: readonly Cue[] = [
   // reasoning: exactness matters
@@ -57,13 +58,22 @@ const CUES: readonly Cue[] = [
   { tier: 'balanced', weight: 2, re: /\bfix\b(?! the typo)|\bdebug\w*|\bbroken\b|\bdoesn't work\b|\bnot working\b/, reason: 'asks to fix something' },
   { tier: 'balanced', weight: 1.5, re: /\b(?:in|with|using) (?:python|javascript|js|typescript|ts|go|golang|rust|java|kotlin|c\+\+|c#|ruby|php|swift|bash|sql|react|node(?:\.js)?)\b/, reason: 'asks for code in a named language' },
   // fast: quick answers
-  { tier: 'fast', weight: 5, re: /^\s*(?:hi|hello|hey|yo|thanks|thank you|thx|good (?:morning|evening|night|afternoon)|lol|ok(?:ay)?|cool|nice|great|bye)\b[^?]{0,25}$/, reason: 'small talk' },
+  { tier: 'fast', weight: 5, re: /^\s*(?:hi|hello|hey|yo|thanks|thank you|thx|good (?:morning|evening|night|afternoon)|lol|ok(?:ay)?|cool|nice|great|bye)\b[^?]{0,40}$/, reason: 'small talk' },
   { tier: 'fast', weight: 2.5, re: /^\s*(?:define|what(?:'s| is| are| does)|who|which|when (?:was|did)|what year|how many \w+ (?:are )?in an? \w+|how do you say)\b/, reason: QUICK_FACT },
   { tier: 'fast', weight: 3, re: /\b(?:convert )?\d+(?:\.\d+)?\s?(?:°?f|°?c|fahrenheit|celsius|miles?|km|kilometers?|kg|lbs?|pounds?|inches|cm|feet|ft|mph|gb|mb|kb)\b.{0,12}\b(?:to|in)\b|\b\d+%\s+of\b/, reason: 'a unit conversion or quick sum' },
   { tier: 'fast', weight: 3, re: /\brename\b|\bchange (?:this|that|it|the \w+) (?:\w+ )?to\b|\bmake (?:this|it) (?:sound )?(?:more |less )?\w+(?:er|al|ly)\b|\bsound (?:more )?\w+er\b|\btypo\b|\bcapitali[sz]e\b|\bspell\b|\bstand for\b|\bacronym\b|\bin one sentence\b|\bshorter\b|\bshorten\b|\breword\b|\bmore concise\b|\bmore formal\b|\brephrase\b|\btranslate '|\bsay that again\b/, reason: 'a small edit or rewrite' },
   { tier: 'fast', weight: 2.5, re: /^\s*(?:yes or no|yes\/no|is|are|does|do|can|could|will|should|was)\b[^?]{0,80}\?\s*$/, reason: 'a yes/no question' },
   { tier: 'fast', weight: 2, re: /\bkeyboard shortcut\b|\bdefault port\b|\bby default\b|\bdefault (?:branch|value)\b|\bwhat (?:does|is) the -{1,2}\w+ flag\b|\bflag of\b/, reason: 'a quick lookup' },
 ];
+
+/** The same cues in the other languages (selectLexicon.ts), one regex per cue. */
+const LEXICON_CUES: readonly Cue[] = LEXICON.map((c) => {
+  const body = termsPattern(allTerms(c.terms));
+  const re = new RegExp(c.openingWithin ? `^[\\s¡¿]*(?:${body})` : body, 'u');
+  return { tier: c.tier, weight: c.weight, re, reason: c.reason, critical: c.critical, maxChars: c.openingWithin };
+});
+
+const ALL_CUES: readonly Cue[] = [...CUES, ...LEXICON_CUES];
 
 /** Cues from earlier turns still say what the conversation is about, at this fraction of their weight. */
 const HISTORY_WEIGHT = 0.4;
@@ -122,11 +132,14 @@ function structuralEvidence(f: PromptFeatures): Evidence[] {
     else if (f.selectionChars >= 300) push('balanced', 3, `selection of ${size} chars`);
     else push('fast', 1.5, `small selection (${size} chars)`);
   }
+  if (f.traceLines >= 2) push('balanced', 2.5, `${TRACE} (${f.traceLines} lines)`);
+  if (f.hasMath && f.codeLines === 0) push('reasoning', 2.5, 'includes a formula');
+  if (f.quotesText && f.words <= 20 && f.codeLines === 0) push('fast', 2, 'a short rewrite of quoted text');
   if (f.hasImage) push('balanced', 1.5, 'includes an image');
   if (f.ownership >= 3 && f.words >= 30) push('strong', 1.5, 'about your own system');
   if (f.largeCodeMentioned) push('strong', 2, 'large or legacy code');
   if (f.codeConcurrency) push('strong', 2, 'the code uses concurrency primitives');
-  if (f.quantities >= 2 && f.codeLines === 0 && /\?|\b(?:how|what|when|which|find)\b/.test(f.proseLower)) push('reasoning', 4, 'a word problem with numbers');
+  if (f.quantities >= 2 && f.codeLines === 0 && (f.asksQuestion || /\b(?:how|what|when|which|find)\b/.test(f.proseLower))) push('reasoning', 4, 'a word problem with numbers');
   if (f.enumeratedItems >= 5 && f.words >= 30) push('strong', 1.5, `asks for ${f.enumeratedItems} things at once`);
   return ev;
 }
@@ -134,7 +147,9 @@ function structuralEvidence(f: PromptFeatures): Evidence[] {
 function cueEvidence(f: PromptFeatures): { ev: Evidence[]; critical: boolean } {
   const ev: Evidence[] = [];
   let critical = false;
-  for (const cue of CUES) {
+  const promptChars = f.prose.trim().length;
+  for (const cue of ALL_CUES) {
+    if (cue.maxChars !== undefined && promptChars > cue.maxChars) continue;
     if (cue.re.test(cue.tier === 'fast' ? f.proseLower.trim() : f.proseLower)) {
       ev.push({ tier: cue.tier, weight: cue.weight, reason: cue.reason });
       if (cue.critical) critical = true;
@@ -142,18 +157,27 @@ function cueEvidence(f: PromptFeatures): { ev: Evidence[]; critical: boolean } {
       ev.push({ tier: cue.tier, weight: cue.weight * HISTORY_WEIGHT, reason: `earlier in the conversation: ${cue.reason}` });
     }
   }
-  // A short definitional question about a hard topic ("what is a mutex?") is still a definition.
+  // A short definitional question about a hard topic ("what is a mutex?") is still a definition; one with numbers
+  // ("what is the probability of two sixes?") is a problem to solve.
   if (f.words <= 8 && f.codeLines === 0 && ev.some((e) => e.reason === QUICK_FACT)) {
-    for (const e of ev) if (e.tier === 'strong' || e.tier === 'reasoning') e.weight *= 0.5;
+    for (const e of ev) if (e.tier === 'strong' || (e.tier === 'reasoning' && f.numbers === 0)) e.weight *= 0.5;
   }
+  // "Explain and fix this use-after-free": the wording of an ordinary request does not make a subtle bug ordinary.
+  if (ev.some((e) => SUBTLE_BUG.has(e.reason))) for (const e of ev) if (ORDINARY_ASK.has(e.reason)) e.weight = 0;
   return { ev, critical };
 }
+
+const SUBTLE_BUG = new Set(['a concurrency problem', 'a memory bug', 'a security concern']);
+const ORDINARY_ASK = new Set(['asks for an explanation or how-to', 'asks to fix something', 'includes an error message']);
+/** A pasted trace and the error words in it are one piece of evidence, not two. */
+const TRACE = 'includes a stack trace or log';
 
 const BASE: Record<Tier, number> = { fast: 0, balanced: 1.5, strong: 0, reasoning: 0 };
 
 function score(f: PromptFeatures): Scored {
   const { ev, critical } = cueEvidence(f);
-  ev.push(...structuralEvidence(f));
+  const errorCue = ev.some((e) => e.reason === 'includes an error message');
+  for (const e of structuralEvidence(f)) if (!(errorCue && e.reason.startsWith(TRACE))) ev.push(e);
   const scores: Record<Tier, number> = { ...BASE };
   for (const e of ev) scores[e.tier] += e.weight;
   // Evidence of real work rules out the fast tier, however short the prompt.

@@ -1,0 +1,437 @@
+// smart-select cues in the languages other than English (English cues live in select.ts, tuned on their own
+// fixture set). Each cue lists, per language, lower-case word stems or short regex fragments. A fragment in a script
+// that separates words (Latin, Cyrillic, Devanagari) must start a word; Chinese, Japanese, Korean and Arabic ones match
+// anywhere, since those scripts attach particles and clitics to words. Reasons reuse the English wording so the user
+// sees one vocabulary whatever the language.
+import type { Tier } from './types';
+
+export type Lang = 'es' | 'pt' | 'fr' | 'de' | 'it' | 'ru' | 'zh' | 'ja' | 'ko' | 'hi' | 'ar' | 'tr' | 'vi' | 'id';
+export const LEXICON_LANGS: readonly Lang[] = ['es', 'pt', 'fr', 'de', 'it', 'ru', 'zh', 'ja', 'ko', 'hi', 'ar', 'tr', 'vi', 'id'];
+
+export interface LexiconCue {
+  /** Stable name, used by tests and by correction signatures. */
+  id: string;
+  tier: Tier;
+  weight: number;
+  reason: string;
+  critical?: boolean;
+  /** Only at the start of the prompt, and only when the whole prompt is at most this many characters. */
+  openingWithin?: number;
+  terms: Partial<Record<Lang, readonly string[]>>;
+}
+
+export const QUICK_FACT = 'a quick factual question';
+
+export const LEXICON: readonly LexiconCue[] = [
+  // reasoning
+  {
+    id: 'proof', tier: 'reasoning', weight: 5, reason: 'asks for a proof', critical: true,
+    terms: {
+      es: ['demuestr', 'demostra', 'prueba que', 'por inducción', 'irracional'],
+      pt: ['prov[ae] que', 'provar', 'demonstr', 'por indução', 'irracional'],
+      fr: ['démontr', 'prouve', 'par récurrence', 'irrationnel'],
+      de: ['beweis', 'zeige,? dass', 'vollständige[rn]? induktion', 'irrational'],
+      it: ['dimostra', 'per induzione', 'irrazional'],
+      ru: ['докаж', 'доказ', 'по индукции', 'иррационал'],
+      zh: ['证明', '归纳法', '无理数'],
+      ja: ['証明', '帰納法', '無理数'],
+      ko: ['증명', '귀납법', '무리수'],
+      hi: ['सिद्ध कर', 'प्रमाणित कर', 'आगमन', 'अपरिमेय'],
+      ar: ['أثبت', 'اثبت', 'برهن', 'الاستقراء', 'غير نسبي'],
+      tr: ['kanıtla', 'ispatla', 'ispat et', 'tümevarım', 'irrasyonel'],
+      vi: ['chứng minh', 'quy nạp', 'vô tỉ'],
+      id: ['buktikan', 'induksi', 'irasional'],
+    },
+  },
+  {
+    id: 'correctness', tier: 'reasoning', weight: 2.5, reason: 'asks for a correctness argument', critical: true,
+    terms: {
+      es: ['corrección', 'justifica su'], pt: ['que está correto', 'correção'], fr: ['correction de l', 'est correct'],
+      de: ['korrektheit', 'begründe'], it: ['correttezza'], ru: ['корректност', 'обоснуй'],
+      zh: ['正确性'], ja: ['正しさ', '正当性'], ko: ['정확성', '정당성'], hi: ['सत्यता', 'सही होना'],
+      ar: ['صحتها', 'صحة الخوارزمية'], tr: ['doğruluğ'], vi: ['tính đúng đắn'], id: ['kebenaran'],
+    },
+  },
+  {
+    id: 'complexity', tier: 'reasoning', weight: 4, reason: 'asks for complexity bounds', critical: true,
+    terms: {
+      es: ['complejidad'], pt: ['complexidade'], fr: ['complexité'], de: ['komplexität', 'laufzeit'], it: ['complessità'],
+      ru: ['сложност'], zh: ['复杂度'], ja: ['計算量'], ko: ['복잡도'], hi: ['जटिलता'], ar: ['تعقيد'],
+      tr: ['karmaşıklı'], vi: ['độ phức tạp'], id: ['kompleksitas'],
+    },
+  },
+  {
+    id: 'algorithm', tier: 'reasoning', weight: 2.5, reason: 'asks to design an algorithm',
+    terms: {
+      es: ['algoritmo', 'programación dinámica'], pt: ['algoritmo', 'programação dinâmica'],
+      fr: ['algorithme', 'programmation dynamique'], de: ['algorithmus', 'dynamische[rn]? programmierung'],
+      it: ['algoritmo', 'programmazione dinamica'], ru: ['алгоритм', 'динамическ\\S* программировани'],
+      zh: ['算法', '动态规划'], ja: ['アルゴリズム', '動的計画法'], ko: ['알고리즘', '동적 계획법'],
+      hi: ['एल्गोरिदम', 'डायनामिक प्रोग्रामिंग'], ar: ['خوارزمية', 'البرمجة الديناميكية'],
+      tr: ['algoritma', 'dinamik programlama'], vi: ['thuật toán', 'quy hoạch động'], id: ['algoritma', 'pemrograman dinamis'],
+    },
+  },
+  {
+    id: 'math', tier: 'reasoning', weight: 4, reason: 'a math problem',
+    terms: {
+      es: ['probabilidad', 'de cuántas (?:maneras|formas)', 'derivación', 'máximo global', 'esperanza'],
+      pt: ['probabilidade', 'de quantas (?:formas|maneiras)', 'derivação', 'máximo global'],
+      fr: ['probabilité', 'espérance', 'combien de (?:façons|manières|mots|chemins)', 'maximum global'],
+      de: ['wahrscheinlichkeit', 'erwartungswert', 'wie viele möglichkeiten', 'herleit', 'leite', 'globale maximum'],
+      it: ['probabilità', 'in quanti modi', 'derivazione', 'massimo globale'],
+      ru: ['вероятност', 'сколькими способами', 'глобальный максимум', 'математическ\\S* ожидани'],
+      zh: ['概率', '多少种', '几种', '推导', '最大值', '最小值', '期望'],
+      ja: ['確率', '何通り', '導出', '最大値', '最小値', '期待値'],
+      ko: ['확률', '몇 가지', '방법은 몇', '유도 과정', '최댓값', '최솟값', '기댓값'],
+      hi: ['प्रायिकता', 'संभावना', 'कितने तरीकों', 'व्युत्पत्ति', 'अधिकतम मान'],
+      ar: ['احتمال', 'بكم طريقة', 'الاشتقاق', 'القيمة العظمى', 'القيمة الصغرى'],
+      tr: ['olasılı', 'kaç (?:farklı )?şekilde', 'türetme', 'en büyük değer', 'en küçük değer'],
+      vi: ['xác suất', 'bao nhiêu cách', 'giá trị lớn nhất', 'giá trị nhỏ nhất', 'suy ra'],
+      id: ['peluang', 'probabilitas', 'berapa cara', 'nilai maksimum', 'nilai minimum', 'penurunan'],
+    },
+  },
+  {
+    id: 'puzzle', tier: 'reasoning', weight: 4, reason: 'looks like a puzzle',
+    terms: {
+      es: ['acertijo', 'rompecabezas', 'etiquetas están mal', 'pesadas', 'cruzar el río', 'caballeros y escuderos'],
+      pt: ['quebra-cabeça', 'charada', 'atravessar (?:um|o) rio', 'pesagens', 'rótulos (?:estão )?errados'],
+      fr: ['énigme', 'pesées', 'étiquettes sont fausses', 'traverser la rivière'],
+      de: ['rätsel', 'wägungen', 'schurken', 'ritter', 'über den fluss'],
+      it: ['indovinell', 'enigma', 'pesate', 'attraversare il fiume', 'euro mancante'],
+      ru: ['головоломк', 'загадк', 'взвешивани', 'фальшив', 'переправ'],
+      zh: ['谜题', '天平', '过河', '标签都错', '说谎'],
+      ja: ['パズル', '天秤', '嘘つき', '川を渡'],
+      ko: ['퍼즐', '저울', '강 건너', '거짓말쟁이'],
+      hi: ['पहेली', 'तराजू', 'लेबल गलत', 'नदी पार'],
+      ar: ['لغز', 'ميزان', 'بوزنتين', 'الملصقات خاطئة', 'عبور النهر'],
+      tr: ['bulmaca', 'terazi', 'etiketi yanlış', 'nehri geç'],
+      vi: ['câu đố', 'cân đĩa', 'nhãn sai', 'qua sông'],
+      id: ['teka-teki', 'timbangan', 'labelnya salah', 'menyeberang'],
+    },
+  },
+  {
+    id: 'optimal', tier: 'reasoning', weight: 2.5, reason: 'asks for an optimal or exact answer',
+    terms: {
+      es: ['óptim', 'como mínimo', 'mínimo número'], pt: ['ótim', 'no mínimo'], fr: ['optimal', 'au minimum'],
+      de: ['optimal', 'mindestens'], it: ['ottimal', 'come minimo'], ru: ['оптимальн', 'минимальн\\S* числ'],
+      zh: ['最优', '至少'], ja: ['最適', '最小の'], ko: ['최적', '최소'], hi: ['इष्टतम', 'कम से कम कितने'],
+      ar: ['الأمثل', 'أقل عدد'], tr: ['en az kaç', 'optimum'], vi: ['tối ưu', 'ít nhất'], id: ['optimal', 'minimal'],
+    },
+  },
+  {
+    id: 'stepByStep', tier: 'reasoning', weight: 1.5, reason: 'asks to show the reasoning',
+    terms: {
+      es: ['paso a paso', 'razonamiento'], pt: ['passo a passo', 'raciocínio'], fr: ['étape par étape', 'raisonnement'],
+      de: ['schritt für schritt'], it: ['passo dopo passo', 'ragionamento'], ru: ['шаг за шагом', 'рассуждени'],
+      zh: ['一步一步', '逐步', '过程'], ja: ['ステップ', '理由も'], ko: ['단계별', '과정을'], hi: ['चरण दर चरण', 'पूरी व्युत्पत्ति'],
+      ar: ['خطوة بخطوة'], tr: ['adım adım'], vi: ['từng bước', 'trình bày'], id: ['langkah demi langkah', 'tunjukkan'],
+    },
+  },
+  {
+    id: 'schedule', tier: 'reasoning', weight: 3, reason: 'a scheduling or assignment problem',
+    terms: {
+      es: ['franjas? horarias?', 'turnos', 'organiza \\d+'], pt: ['plantõ', 'escala de', 'turnos'],
+      fr: ['créneaux', 'emploi du temps', 'planifie \\d+'], de: ['zeitfenster', 'schichtplan', 'verteile \\d+'],
+      it: ['turni', 'fasce orarie'], ru: ['расписани', 'слот'], zh: ['时段', '排班', '安排在'], ja: ['コマ', 'シフト', '割り当て'],
+      ko: ['배치해', '야간 근무', '근무'], hi: ['समय-खंड', 'शेड्यूल'], ar: ['فترتين', 'جدول'],
+      tr: ['zaman dilim', 'vardiya', 'nöbet'], vi: ['lịch trực', 'ca đêm', 'xếp lịch'], id: ['jadwal', 'sesi'],
+    },
+  },
+  // strong
+  {
+    id: 'architecture', tier: 'strong', weight: 3, reason: 'a design across components',
+    terms: {
+      es: ['arquitectura', 'microservicio', 'monolito', 'multi-?tenant', 'idempoten'],
+      pt: ['arquitetura', 'microsserviço', 'monólito', 'multi-?tenant', 'idempotên'],
+      fr: ['architecture', 'microservice', 'monolithe', 'multi-?locataire', 'idempoten'],
+      de: ['architektur', 'microservice', 'monolith', 'mandantenfähig', 'idempoten'],
+      it: ['architettura', 'microserviz', 'monolite', 'multi-?tenant', 'idempoten'],
+      ru: ['архитектур', 'микросервис', 'монолит', 'мультитенант', 'идемпотент'],
+      zh: ['架构', '微服务', '单体', '多租户', '幂等'],
+      ja: ['アーキテクチャ', 'マイクロサービス', 'モノリス', 'マルチテナント', '冪等'],
+      ko: ['아키텍처', '마이크로서비스', '모놀리', '멀티테넌트', '멱등'],
+      hi: ['आर्किटेक्चर', 'माइक्रोसर्विस', 'मोनोलिथ', 'मल्टी-टेनेंट', 'idempoten'],
+      ar: ['بنية', 'معمارية', 'الخدمات المصغرة', 'متعددة المستأجرين', 'idempoten'],
+      tr: ['mimari', 'mikroservis', 'monolit', 'çok kiracılı', 'idempoten'],
+      vi: ['kiến trúc', 'monolith', 'nhiều khách thuê', 'idempoten'],
+      id: ['arsitektur', 'monolit', 'multi-tenant', 'idempoten'],
+    },
+  },
+  {
+    id: 'design', tier: 'strong', weight: 1.5, reason: 'asks for a design',
+    terms: {
+      es: ['diseña'], pt: ['projet[ae]', 'desenh[ae]'], fr: ['conçoi', 'concevoir'], de: ['entwirf', 'entwerfe'],
+      it: ['progetta'], ru: ['спроектируй', 'спроектировать'], zh: ['设计'], ja: ['設計'], ko: ['설계'],
+      hi: ['डिज़ाइन करो', 'डिजाइन करो'], ar: ['صمّم', 'صمم'], tr: ['tasarla'], vi: ['thiết kế'], id: ['rancang'],
+    },
+  },
+  {
+    id: 'concurrency', tier: 'strong', weight: 5, reason: 'a concurrency problem',
+    terms: {
+      es: ['condición de carrera', 'concurrencia', 'interbloqueo'], pt: ['condição de corrida', 'concorrência'],
+      fr: ['condition de course', 'concurrence', 'interblocage'], de: ['nebenläufig', 'wettlaufsituation'],
+      it: ['race condition', 'concorrenza'], ru: ['гонк', 'конкурентн', 'взаимоблокировк'],
+      zh: ['并发', '竞态', '竞争条件', '死锁'], ja: ['競合状態', '並行', 'デッドロック', 'ロックフリー'],
+      ko: ['동시성', '경쟁 조건', '교착'], hi: ['रेस कंडीशन', 'समवर्ती'], ar: ['التزامن', 'حالة السباق'],
+      tr: ['yarış durumu', 'eşzamanlı'], vi: ['tranh chấp', 'đồng thời'], id: ['kondisi balapan', 'konkurensi'],
+    },
+  },
+  {
+    id: 'simultaneous', tier: 'strong', weight: 1.5, reason: 'a concurrency problem',
+    terms: {
+      es: ['a la vez'], pt: ['ao mesmo tempo'], fr: ['en même temps'], de: ['gleichzeitig'], it: ['nello stesso momento', 'contemporaneamente'],
+      ru: ['одновременно'], zh: ['同时'], ja: ['同時に'], ko: ['동시에'], hi: ['एक साथ'], ar: ['في الوقت نفسه', 'في نفس الوقت'],
+      tr: ['aynı anda'], vi: ['cùng lúc'], id: ['bersamaan'],
+    },
+  },
+  {
+    id: 'isItSafe', tier: 'strong', weight: 2.5, reason: 'asks whether it is safe',
+    terms: {
+      es: ['es seguro'], pt: ['é seguro'], fr: ['est-elle sûre', 'est-il sûr', 'sans risque'], de: ['sicher,? wenn', 'ist diese methode sicher'],
+      it: ['è sicuro'], ru: ['безопасен'], zh: ['安全吗'], ja: ['安全ですか'], ko: ['안전한가'], hi: ['सुरक्षित है'],
+      ar: ['آمنة', 'آمن'], tr: ['güvenli mi'], vi: ['có an toàn'], id: ['apakah .{0,40}aman'],
+    },
+  },
+  {
+    id: 'memoryBug', tier: 'strong', weight: 5, reason: 'a memory bug',
+    terms: {
+      es: ['fuga de memoria', 'memoria liberada'], pt: ['vazamento de memória', 'memória liberada'], fr: ['fuite (?:de )?mémoire', 'après libération'],
+      de: ['speicherleck', 'nach (?:der )?freigabe'], it: ['perdita di memoria', 'memoria liberata'], ru: ['утечк\\S* памяти', 'освобождённ\\S* памят'],
+      zh: ['内存泄漏', '释放后'], ja: ['メモリリーク', '解放後'], ko: ['메모리 누수', '해제 후'], hi: ['मेमोरी लीक', 'free करने के बाद'],
+      ar: ['تسرب الذاكرة', 'بعد تحريرها'], tr: ['bellek sızıntısı', 'serbest bırakılmış'], vi: ['rò rỉ bộ nhớ', 'sau khi giải phóng'], id: ['kebocoran memori', 'setelah dibebaskan'],
+    },
+  },
+  {
+    id: 'memory', tier: 'strong', weight: 2, reason: 'mentions memory use',
+    terms: {
+      es: ['memoria'], pt: ['memória'], fr: ['mémoire'], de: ['speicher'], it: ['memoria'], ru: ['памят'], zh: ['内存'], ja: ['メモリ'],
+      ko: ['메모리'], hi: ['मेमोरी'], ar: ['الذاكرة', 'ذاكرة'], tr: ['bellek'], vi: ['bộ nhớ'], id: ['memori'],
+    },
+  },
+  {
+    id: 'killed', tier: 'strong', weight: 2, reason: 'the process crashes or is killed',
+    terms: {
+      es: ['lo matan', 'se cuelga'], pt: ['ser morto', 'trava'], fr: ['tué'], de: ['gekillt', 'hängt sich auf'], it: ['ucciso'],
+      ru: ['убивают', 'зависает'], zh: ['被杀', '卡死'], ja: ['強制終了'], ko: ['죽어'], hi: ['मार दिया'], ar: ['قتله'],
+      tr: ['öldürül'], vi: ['bị kill'], id: ['dibunuh'],
+    },
+  },
+  {
+    id: 'security', tier: 'strong', weight: 5, reason: 'a security concern',
+    terms: {
+      es: ['seguridad', 'autenticación', 'vulnerab'], pt: ['segurança', 'autenticação', 'vulnerab'],
+      fr: ['sécurité', 'authentification', 'vulnérab'], de: ['sicherheit', 'authentifizierung'],
+      it: ['sicurezza', 'autenticazione', 'vulnerab'], ru: ['безопасност', 'аутентификац', 'уязвим'],
+      zh: ['安全', '认证', '漏洞'], ja: ['セキュリティ', '認証', '脆弱性'], ko: ['보안', '인증', '취약점'],
+      hi: ['सुरक्षा', 'ऑथेंटिकेशन', 'प्रमाणीकरण'], ar: ['الأمان', 'المصادقة', 'ثغرة'],
+      tr: ['güvenlik', 'kimlik doğrulama'], vi: ['bảo mật', 'xác thực'], id: ['keamanan', 'autentikasi'],
+    },
+  },
+  {
+    id: 'migration', tier: 'strong', weight: 3, reason: 'a migration or rollout plan',
+    terms: {
+      es: ['migració', 'sin tiempo de inactividad'], pt: ['migraç', 'sem downtime'], fr: ['migration', 'sans interruption'],
+      de: ['migration', 'ohne ausfallzeit'], it: ['migrazion', 'senza downtime'], ru: ['миграц', 'без простоя'],
+      zh: ['迁移', '不停机'], ja: ['移行', 'ダウンタイム'], ko: ['마이그레이션', '무중단'], hi: ['माइग्रेट', 'डाउनटाइम'],
+      ar: ['ترحيل', 'دون توقف'], tr: ['geçiş planı', 'taşı', 'kesinti olmadan'], vi: ['di chuyển', 'thời gian chết'], id: ['migrasi', 'tanpa downtime'],
+    },
+  },
+  {
+    id: 'tradeoffs', tier: 'strong', weight: 2.5, reason: 'a trade-off analysis',
+    terms: {
+      es: ['ventajas', 'desventajas', 'compara', 'cuál es mejor', 'pros y contras'], pt: ['prós e contras', 'vantagens', 'desvantagens', 'compar', 'qual é melhor'],
+      fr: ['compromis', 'avantages', 'inconvénients', 'compare', 'faut-il choisir'], de: ['vor- und nachteile', 'vorteile', 'nachteile', 'wäge', 'abwäg', 'vergleich'],
+      it: ['pro e (?:i )?contro', 'vantaggi', 'svantaggi', 'confronta', 'meglio un'], ru: ['компромисс', 'плюсы и минусы', 'сравни', 'что лучше'],
+      zh: ['利弊', '权衡', '优缺点', '比较', '还是'], ja: ['トレードオフ', 'メリット', 'デメリット', '比較', 'どちらが'],
+      ko: ['장단점', '트레이드오프', '비교', '어떤 걸'], hi: ['फ़ायदे', 'फायदे', 'नुकसान', 'तुलना', 'कौन सा बेहतर'],
+      ar: ['المزايا', 'العيوب', 'قارن', 'أيهما أفضل'], tr: ['artıları', 'eksileri', 'karşılaştır', 'hangisi'],
+      vi: ['ưu nhược điểm', 'ưu điểm', 'nhược điểm', 'đánh đổi', 'so sánh', 'nên dùng'], id: ['kelebihan', 'kekurangan', 'bandingkan', 'trade-off', 'sebaiknya pakai'],
+    },
+  },
+  {
+    id: 'review', tier: 'strong', weight: 2, reason: 'asks for a review',
+    terms: {
+      es: ['revisa', 'revisión'], pt: ['revisão', 'revisa'], fr: ['relis', 'relecture', 'revue de code'], de: ['prüf', 'überprüf', 'code-review'],
+      it: ['revisione', 'rivedi'], ru: ['ревью'], zh: ['审查', '评审', '审核'], ja: ['レビュー'], ko: ['리뷰', '검토'], hi: ['समीक्षा'],
+      ar: ['راجع', 'مراجعة'], tr: ['gözden geçir', 'incele'], vi: ['kiểm tra kỹ'], id: ['tinjau'],
+    },
+  },
+  {
+    id: 'diagnosis', tier: 'strong', weight: 2, reason: 'an open-ended diagnosis',
+    terms: {
+      es: ['qué puede estar causando', 'causa', 'investigar'], pt: ['o que pode estar causando', 'causa', 'investigar'],
+      fr: ['la cause', 'où chercher'], de: ['woran kann', 'ursache', 'wo sollen wir suchen'], it: ['la causa', 'indagare'],
+      ru: ['причин', 'где искать'], zh: ['原因', '排查'], ja: ['原因', '調査'], ko: ['원인', '조사해야'], hi: ['वजह', 'कारण', 'जाँच करनी'],
+      ar: ['السبب', 'أين نبحث'], tr: ['sebebi', 'nereye bakmalı'], vi: ['nguyên nhân', 'điều tra'], id: ['penyebab', 'menyelidiki'],
+    },
+  },
+  {
+    id: 'intermittent', tier: 'strong', weight: 2, reason: 'an intermittent or subtle failure',
+    terms: {
+      es: ['a veces', 'solo con carga', 'carga alta'], pt: ['às vezes', 'sob carga'], fr: ['parfois', 'sous forte charge', 'sous charge'],
+      de: ['manchmal', 'unter last'], it: ['a volte', 'sotto carico'], ru: ['иногда', 'под нагрузкой'],
+      zh: ['偶尔', '有时', '高负载'], ja: ['たまに', '時々', '高負荷'], ko: ['가끔', '부하가 높을'], hi: ['कभी-कभी', 'भारी लोड'],
+      ar: ['أحيانا', 'تحت الضغط'], tr: ['bazen', 'yoğun yük'], vi: ['thỉnh thoảng', 'tải cao'], id: ['kadang', 'beban tinggi'],
+    },
+  },
+  {
+    id: 'plan', tier: 'strong', weight: 1.5, reason: 'asks for a plan or proposal',
+    terms: {
+      es: ['planifica', 'plan de'], pt: ['planej[ae]', 'plano'], fr: ['propose un plan', 'plan de'], de: ['plane', 'konzept'],
+      it: ['pianifica'], ru: ['план'], zh: ['方案', '计划'], ja: ['計画'], ko: ['계획'], hi: ['योजना'], ar: ['خطة', 'ضع خطة'],
+      tr: ['plan'], vi: ['kế hoạch'], id: ['rencana'],
+    },
+  },
+  {
+    id: 'performance', tier: 'strong', weight: 1.5, reason: 'mentions scale or performance',
+    terms: {
+      es: ['rendimiento', 'optimiza', 'por segundo'], pt: ['desempenho', 'otimiz', 'por segundo'], fr: ['performance', 'optimis', 'par seconde'],
+      de: ['leistung', 'optimier', 'pro sekunde'], it: ['prestazioni', 'ottimizz', 'al secondo'], ru: ['производительност', 'оптимизир', 'в секунду', 'млрд'],
+      zh: ['性能', '优化', '每秒'], ja: ['パフォーマンス', '最適化', '毎秒'], ko: ['성능', '최적화', '초당'], hi: ['प्रदर्शन', 'ऑप्टिमाइज़'],
+      ar: ['الأداء', 'تحسين'], tr: ['performans', 'optimize'], vi: ['hiệu năng', 'tối ưu hóa'], id: ['kinerja', 'optimasi'],
+    },
+  },
+  // balanced
+  {
+    id: 'writeCode', tier: 'balanced', weight: 2.5, reason: 'asks for one piece of code',
+    terms: {
+      es: ['escribe', 'genera', 'dame una (?:consulta|función)'], pt: ['escreve', 'escreva', 'gera'], fr: ['écris', 'écrire', 'donne-moi une'],
+      de: ['schreib', 'gib mir eine'], it: ['scrivi', 'dammi una'], ru: ['напиши', 'составь sql', 'составь'],
+      zh: ['写一', '写个', '用 ?\\w+ ?写', '写单元'], ja: ['書いて', '書く'], ko: ['작성해', '만들어 줘'], hi: ['लिखो', 'लिखें'],
+      ar: ['اكتب', 'أعطني'], tr: ['yaz'], vi: ['viết'], id: ['tulis', 'buatkan', 'buat query', 'buat fungsi'],
+    },
+  },
+  {
+    id: 'explain', tier: 'balanced', weight: 2, reason: 'asks for an explanation or how-to',
+    terms: {
+      es: ['explica', 'qué hace', 'cómo'], pt: ['explica', 'o que (?:essa|esta) \\S+ faz', 'como (?:faço|corrijo)'],
+      fr: ['explique', 'que fait', 'comment'], de: ['erklär', 'was macht', 'wie (?:schreibe|behebe)'], it: ['spiega', 'cosa fa', 'come (?:scrivo|lo)'],
+      ru: ['объясни', 'что делает', 'как (?:переписать|исправить)'], zh: ['解释', '做什么', '怎么'], ja: ['説明', '何をして', 'どう'],
+      ko: ['설명', '무슨 일', '어떻게'], hi: ['समझाओ', 'क्या करता', 'कैसे'], ar: ['اشرح', 'ماذا تفعل', 'كيف'],
+      tr: ['açıkla', 'ne yapıyor', 'nasıl'], vi: ['giải thích', 'làm gì', 'thế nào'], id: ['jelaskan', 'gunanya', 'bagaimana'],
+    },
+  },
+  {
+    id: 'error', tier: 'balanced', weight: 2.5, reason: 'includes an error message',
+    terms: {
+      es: ['error'], pt: ['erro'], fr: ['erreur', 'plante'], de: ['fehler', 'stürzt'], it: ['errore', 'si blocca'], ru: ['ошибк', 'падает'],
+      zh: ['报错', '错误', '崩了'], ja: ['エラー', 'クラッシュ'], ko: ['에러', '오류', '깨져'], hi: ['एरर', 'त्रुटि', 'क्रैश'],
+      ar: ['خطأ', 'تتعطل'], tr: ['hata', 'çöküyor'], vi: ['lỗi', 'bị sập'], id: ['error', 'crash'],
+    },
+  },
+  {
+    id: 'summary', tier: 'balanced', weight: 2, reason: 'asks for a summary',
+    terms: {
+      es: ['resúme', 'resume', 'resumen'], pt: ['resume', 'resuma'], fr: ['résume'], de: ['fasse', 'zusammenfass'], it: ['riassum'],
+      ru: ['резюме', 'кратко'], zh: ['整理成', '总结', '要点'], ja: ['要約', '箇条書き'], ko: ['요약', '정리해'], hi: ['सारांश'],
+      ar: ['لخص', 'لخّص'], tr: ['özetle'], vi: ['tóm tắt'], id: ['ringkas', 'rangkum'],
+    },
+  },
+  {
+    id: 'regexTest', tier: 'balanced', weight: 1.5, reason: 'a regex, query or test',
+    terms: {
+      es: ['expresión regular', 'pruebas unitarias', 'consulta'], pt: ['expressão regular', 'testes', 'consulta'],
+      fr: ['expression régulière', 'tests unitaires', 'requête'], de: ['regulären ausdruck', 'unit-tests', 'abfrage'],
+      it: ['espressione regolare', 'test unitari', 'query'], ru: ['регулярн', 'юнит-тест', 'запрос'],
+      zh: ['正则', '单元测试', '查询'], ja: ['正規表現', 'ユニットテスト', 'クエリ'], ko: ['정규식', '단위 테스트', '쿼리'],
+      hi: ['रेगुलर एक्सप्रेशन', 'यूनिट टेस्ट', 'क्वेरी'], ar: ['تعبيرا نمطيا', 'تعبير نمطي', 'اختبارات وحدة', 'استعلام'],
+      tr: ['birim test', 'sorgu'], vi: ['biểu thức chính quy', 'truy vấn'], id: ['unit test', 'query'],
+    },
+  },
+  {
+    id: 'fix', tier: 'balanced', weight: 2, reason: 'asks to fix something',
+    terms: {
+      es: ['arregl', 'corrig', 'depura'], pt: ['corrij', 'corrig', 'consert', 'depur'], fr: ['corrige', 'débogu'], de: ['behebe', 'repariere', 'debugg'],
+      it: ['sistem', 'correggi', 'debugg'], ru: ['исправ', 'отлад'], zh: ['修复', '怎么修', '调试'], ja: ['直せ', '直し', 'デバッグ'],
+      ko: ['고치', '디버그'], hi: ['ठीक कर', 'डीबग'], ar: ['أصلح', 'إصلاح'], tr: ['düzelt', 'hata ayıkla'], vi: ['sửa', 'gỡ lỗi'], id: ['perbaiki', 'debug'],
+    },
+  },
+  {
+    id: 'translate', tier: 'fast', weight: 2, reason: 'a short translation',
+    terms: {
+      es: ['traduce'], pt: ['traduz'], fr: ['tradui'], de: ['übersetz'], it: ['tradu'], ru: ['переведи на'], zh: ['翻译'], ja: ['翻訳', '訳して'],
+      ko: ['번역'], hi: ['अनुवाद'], ar: ['ترجم'], tr: ['çevir'], vi: ['dịch'], id: ['terjemah'],
+    },
+  },
+  // fast
+  {
+    id: 'smallTalk', tier: 'fast', weight: 5, reason: 'small talk', openingWithin: 60,
+    terms: {
+      es: ['hola', 'gracias', 'muchas gracias', 'buenos días', 'buenas'], pt: ['oi', 'olá', 'obrigad', 'valeu', 'bom dia'],
+      fr: ['salut', 'bonjour', 'merci'], de: ['hallo', 'danke', 'vielen dank', 'guten (?:morgen|tag)'], it: ['ciao', 'grazie', 'buongiorno'],
+      ru: ['привет', 'спасибо', 'большое спасибо', 'здравствуй'], zh: ['你好', '谢谢', '太感谢', '感谢'], ja: ['こんにちは', 'ありがとう', '助かりました', 'おはよう'],
+      ko: ['안녕', '고마워', '감사', '도와줘서'], hi: ['नमस्ते', 'धन्यवाद', 'शुक्रिया', 'बहुत शुक्रिया'], ar: ['مرحبا', 'شكرا', 'السلام عليكم'],
+      tr: ['selam', 'merhaba', 'teşekkür', 'çok teşekkür', 'yardımın için sağ ol'], vi: ['chào', 'cảm ơn'], id: ['halo', 'hai', 'makasih', 'terima kasih'],
+    },
+  },
+  {
+    id: 'quickFact', tier: 'fast', weight: 2.5, reason: QUICK_FACT,
+    terms: {
+      es: ['qué significa', 'qué es', 'cuál es el'], pt: ['o que significa', 'o que é', 'qual é a'], fr: ['que veut dire', "qu'est-ce que", 'quel est le'],
+      de: ['wofür steht', 'was ist', 'was bedeutet'], it: ['cosa significa', "cos'è", 'qual è la'], ru: ['что означает', 'что такое', 'какой'],
+      zh: ['是什么', '什么是', '缩写', '是多少'], ja: ['何の略', 'とは', 'は？'], ko: ['약자', '뭐예요', '무엇인가요'],
+      hi: ['पूरा नाम', 'क्या है'], ar: ['ماذا يعني', 'ما هو', 'ما هي'], tr: ['kısaltması', 'nedir'], vi: ['viết tắt', 'là gì'],
+      id: ['singkatan', 'apa itu', 'berapa\\?'],
+    },
+  },
+  {
+    id: 'lookup', tier: 'fast', weight: 2, reason: 'a quick lookup',
+    terms: {
+      es: ['por defecto', 'todavía soporta'], pt: ['padrão', 'já tem'], fr: ['par défaut', 'est-ce que \\S+ \\d+ a'],
+      de: ['standardport', 'unterstützt \\S+ \\d'], it: ['predefinita', 'supporta'], ru: ['по умолчанию', 'поддерживает ли'],
+      zh: ['默认', '支持.{0,12}吗'], ja: ['デフォルト', 'まだ使え'], ko: ['기본 포트', '쓸 수 있나요'], hi: ['डिफ़ॉल्ट', 'क्या .{0,30}में .{0,20}है\\?'],
+      ar: ['الافتراضي', 'هل يدعم'], tr: ['varsayılan', 'var mı'], vi: ['mặc định', 'có hỗ trợ'], id: ['default', 'apakah .{0,30}sudah mendukung'],
+    },
+  },
+  {
+    id: 'smallEdit', tier: 'fast', weight: 3, reason: 'a small edit or rewrite',
+    terms: {
+      es: ['cambia el nombre', 'renombra', 'más formal', 'más educad', 'esta frase'], pt: ['renomei', 'mais educad', 'mais formal', 'essa frase'],
+      fr: ['renomme', 'plus polie?', 'plus formel', 'cette phrase'], de: ['benenne', 'höflicher', 'formuliere'],
+      it: ['rinomina', 'più gentile', 'più formale', 'questa frase'], ru: ['переименуй', 'вежливее', 'эту фразу'],
+      zh: ['改个', '名字', '礼貌', '这句话'], ja: ['名前に', '丁寧', 'この文'], ko: ['이름을', '공손', '이 문장'],
+      hi: ['का नाम', 'विनम्र', 'इस वाक्य'], ar: ['غيّر اسم', 'غير اسم', 'لباقة', 'هذه الجملة'], tr: ['adını', 'kibar', 'bu cümle'],
+      vi: ['đổi tên', 'lịch sự', 'câu này'], id: ['ganti nama', 'lebih sopan', 'kalimat ini'],
+    },
+  },
+  {
+    id: 'unitQuestion', tier: 'fast', weight: 3, reason: 'a unit conversion or quick sum',
+    terms: {
+      es: ['convierte \\d', 'cuántos \\S+ hay en'], pt: ['converte \\d', 'quantos \\S+ tem'], fr: ['convertis \\d', 'combien de \\S+ dans'],
+      de: ['rechne \\d', 'wie viele \\S+ hat'], it: ['converti \\d', 'quanti \\S+ ci sono'], ru: ['переведи \\d', 'сколько \\S+ в'],
+      zh: ['换算', '等于多少'], ja: ['変換して', '何キロ', '何センチ'], ko: ['바꿔 줘', '몇 센티', '몇 킬로'], hi: ['में बदलो', 'में कितने'],
+      ar: ['حوّل \\d', 'حول \\d', 'كم \\S+ في'], tr: ['çevir', 'kaç (?:kilometre|santimetre|metre|gram)'], vi: ['đổi \\d', 'bằng bao nhiêu'], id: ['ubah \\d', 'berapa (?:kilometer|meter|senti)'],
+    },
+  },
+];
+
+/** Constraint words counted toward "planning under many constraints". */
+export const CONSTRAINT_TERMS: Partial<Record<Lang, readonly string[]>> = {
+  es: ['ningún', 'nunca', 'como máximo', 'al menos', 'sin que'], pt: ['no máximo', 'nunca', 'pelo menos', 'nenhum'],
+  fr: ['sans qu', 'jamais', 'au plus', 'au moins', 'aucun'], de: ['kein', 'nie', 'höchstens', 'mindestens', 'sodass'],
+  it: ['nessuno', 'mai', 'al massimo', 'almeno'], ru: ['ни у одного', 'никогда', 'не более', 'не менее', 'так, чтобы'],
+  zh: ['不能', '最多', '至少', '不得'], ja: ['できず', '重ならない', '最大', '以上'], ko: ['최대', '금지', '않도록', '최소'],
+  hi: ['न हों', 'अधिकतम', 'कम से कम'], ar: ['لا يكون', 'بحيث', 'على الأكثر'], tr: ['hiçbir', 'en fazla', 'en az', 'şekilde'],
+  vi: ['tối đa', 'không ai', 'ít nhất'], id: ['tidak ada', 'maksimal', 'paling sedikit', 'sehingga'],
+};
+
+/** Units and quantities of word problems ("80 km/h", "3 horas", "4 公里"), beyond the English ones. */
+export const QUANTITY_UNITS: readonly string[] = [
+  'km/h', 'км/ч', 'km/sa', 'km/jam', 'किमी/घंटा', 'horas?', 'heures?', 'stunden?', 'ore', 'час\\S*', '小时', '時間', '시간', 'घंटे',
+  'ساعات', 'saat', 'giờ', 'jam', 'km', '公里', 'euros?', 'monedas', 'moedas', 'pièces', 'münzen', 'монет', '个球', '球', 'كرات', 'đồng xu',
+];
+
+/** Scripts whose terms match anywhere (no spaces between words, or clitics attached): Arabic, kana, Han, Hangul. */
+const MATCHES_INSIDE_WORDS = /^[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+
+/** One regex source for a list of terms: those of space-separated scripts must start a word. Use with the `u` flag. */
+export function termsPattern(terms: readonly string[]): string {
+  const startWord = terms.filter((t) => !MATCHES_INSIDE_WORDS.test(t));
+  const anywhere = terms.filter((t) => MATCHES_INSIDE_WORDS.test(t));
+  const parts: string[] = [];
+  if (startWord.length) parts.push(`(?<![\\p{L}\\p{M}\\p{N}])(?:${startWord.join('|')})`);
+  if (anywhere.length) parts.push(anywhere.join('|'));
+  return parts.join('|');
+}
+
+export const allTerms = (terms: Partial<Record<Lang, readonly string[]>>): string[] => Object.values(terms).flat();
