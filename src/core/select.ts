@@ -20,6 +20,8 @@ interface Cue {
   critical?: boolean;
   /** Counts only when the whole prompt is at most this many characters (greetings, thanks). */
   maxChars?: number;
+  /** Also read pasted logs and traces (what a log says, e.g. OOMKilled). */
+  inLogs?: boolean;
 }
 
 const CUES: readonly Cue[] = [
@@ -37,13 +39,15 @@ const CUES: readonly Cue[] = [
   // strong: breadth or care
   { tier: 'strong', weight: 3, re: /\barchitecture\b|\bdesign (?:the |a |an |our )?(?:[\w-]+ ){0,2}(?:system|service|module|schema|api|strategy|layer)\b|\bservice boundar\w*|\bmonolith\w*|\bmulti-tenant\b|\bdistributed\b|\bmicroservices?\b/, reason: 'a design across components' },
   { tier: 'strong', weight: 5, re: /\brace(?: condition)?\b|\bdeadlock\w*|\bthread[- ]safe\w*|\bconcurren\w+|\bmutex\w*|\block-free\b|\bgoroutines?\b|\bdata race\b|\bhangs?\b|\bcontention\b/, reason: 'a concurrency problem' },
-  { tier: 'strong', weight: 5, re: /\bmemory (?:leak|grows|usage)\w*|\bleak(?:s|ing)?\b|\buse-after-free\b|\bdouble free\b|\bdangling\b|\boom\w*|outofmemory|\bmemory corruption\b|\bcorrupt(?:s|ed|ion)\b|\bbuffer overflow\b|\bout-of-bounds\b|\bundefined behaviou?r\b|\bout of memory\b|\bsegfault\w*|\blifetime issue\b/, reason: 'a memory bug' },
+  { tier: 'strong', weight: 5, re: /\bmemory (?:leak|grows|usage)\w*|\bleak(?:s|ing)?\b|\buse-after-free\b|\bdouble free\b|\bdangling\b|\boom\w*|outofmemory|\bmemory corruption\b|\bcorrupt(?:s|ed|ion)\b|\bbuffer overflow\b|\bout-of-bounds\b|\bundefined behaviou?r\b|\bout of memory\b|\bsegfault\w*|\blifetime issue\b/, reason: 'a memory bug', inLogs: true },
   { tier: 'strong', weight: 5, re: /\bsecurity\b|\bauth(?:entication|orization)?\b|\bjwt\b|\bsession tokens?\b|\bcredentials\b|\bencrypt\w*|\bvulnerab\w+|\bxss\b|\bcsrf\b|\binjection\b|\bowasp\b|\bexploit\w*|\bharden\w*|\bsupply[- ]chain\b|\banother user's\b|\bprivilege escalation\b/, reason: 'a security concern' },
   { tier: 'strong', weight: 3, re: /\bmigrat(?:e|ion|ing)\b|\bupgrad(?:e|ing) from\b|\bincrementally\b|\broll(?:ing)? (?:it )?out\b|\b(?:without|zero[- ])downtime\b|\brollback\b|\bdeprecat\w+|\bdisaster[- ]recovery\b/, reason: 'a migration or rollout plan' },
   { tier: 'strong', weight: 2.5, re: /\btrade-?offs?\b|\bdownsides?\b|\bdrawbacks?\b|\balternatives\b|\bwhich is better\b|\brisks?\b|\bfailure modes?\b|\bpros and cons\b|\bcompare\b|\bweigh\b|\bversus\b|\bvs\.? (?!code\b)\w|\bwhich (?:should|would) (?:we|you)\b|\bshould we use\b/, reason: 'a trade-off analysis' },
   { tier: 'strong', weight: 3, re: /\b(?:complete|full|whole|entire|comprehensive|end-to-end)\b[^.?!]{0,60}\b(?:api|app|setup|suite|backend|implementation|service|system|project|codebase)\b/, reason: 'long code generation' },
   { tier: 'strong', weight: 2, re: /\bintermittent\w*|\bonly crash\w*|\brandomly\b|\bnon-?deterministic\w*|\b(?:can't|cannot|hard to) reproduce\b|\bcertain (?:inputs|files|users|devices)\b|\bcan(?:'t|not) figure out\b|\bno idea why\b|\bonly (?:on|when|under|after)\b|\bloses?\b|\boccasionally\b|\bsometimes\b|\bstale\b|\bflaky\b|\bconsistency\b|\bunder (?:heavy )?load\b|\bsubtle\b/, reason: 'an intermittent or subtle failure' },
   { tier: 'strong', weight: 2, re: /\bacross (?:the |our |all |many |multiple |several |\d+ )?(?:\w+ )?(?:services|components|repos|clients|modules|files|teams|instances|nodes|servers|regions|the frontend|frontend)\b|\bin each (?:component|service)\b|\bend to end\b/, reason: 'spans several components' },
+  { tier: 'strong', weight: 3, re: /\bpartition(?:ing|ed)?\b|\bshard(?:s|ing|ed)?\b/, reason: 'a data layout or scaling design' },
+  { tier: 'strong', weight: 2.5, re: /\bcrashloopbackoff\b|\boomkilled\b|\bback-off restarting\b/, reason: 'a crash loop', inLogs: true },
   { tier: 'strong', weight: 2, re: /\bwhat could be causing\b|\binvestigat\w+|\broot cause\b|\bwhere should (?:we|i) look\b|\bdiagnos\w+/, reason: 'an open-ended diagnosis' },
   { tier: 'strong', weight: 2, re: /\breview\b|\baudit\b|\bfind (?:the )?bugs\b/, reason: 'asks for a review' },
   { tier: 'strong', weight: 1.5, re: /\bplan\b|\bstrategy\b|\broadmap\b|\bpropose\b|\brecommend\w*|\brestructure\b/, reason: 'asks for a plan or proposal' },
@@ -61,7 +65,7 @@ const CUES: readonly Cue[] = [
   { tier: 'fast', weight: 5, re: /^\s*(?:hi|hello|hey|yo|thanks|thank you|thx|good (?:morning|evening|night|afternoon)|lol|ok(?:ay)?|cool|nice|great|bye)\b[^?]{0,40}$/, reason: 'small talk' },
   { tier: 'fast', weight: 2.5, re: /^\s*(?:define|what(?:'s| is| are| does)|who|which|when (?:was|did)|what year|how many \w+ (?:are )?in an? \w+|how do you say)\b/, reason: QUICK_FACT },
   { tier: 'fast', weight: 3, re: /\b(?:convert )?\d+(?:\.\d+)?\s?(?:°?f|°?c|fahrenheit|celsius|miles?|km|kilometers?|kg|lbs?|pounds?|inches|cm|feet|ft|mph|gb|mb|kb)\b.{0,12}\b(?:to|in)\b|\b\d+%\s+of\b/, reason: 'a unit conversion or quick sum' },
-  { tier: 'fast', weight: 3, re: /\brename\b|\bchange (?:this|that|it|the \w+) (?:\w+ )?to\b|\bmake (?:this|it) (?:sound )?(?:more |less )?\w+(?:er|al|ly)\b|\bsound (?:more )?\w+er\b|\btypo\b|\bcapitali[sz]e\b|\bspell\b|\bstand for\b|\bacronym\b|\bin one sentence\b|\bshorter\b|\bshorten\b|\breword\b|\bmore concise\b|\bmore formal\b|\brephrase\b|\btranslate '|\bsay that again\b/, reason: 'a small edit or rewrite' },
+  { tier: 'fast', weight: 3, re: /\brename\b|\bchange (?:this|that|it|the \w+) (?:\w+ )?to\b|\bmake (?:this|it) (?:sound )?(?:more |less )?\w+(?:er|al|ly)\b|\bsound (?:more )?\w+er\b|\btypo\b|\bcapitali[sz](?:e|ation)\b|\bspell\b|\bstand for\b|\bacronym\b|\bin one sentence\b|\bshorter\b|\bshorten\b|\breword\b|\bmore concise\b|\bmore formal\b|\brephrase\b|\btranslate '|\bsay that again\b/, reason: 'a small edit or rewrite' },
   { tier: 'fast', weight: 2.5, re: /^\s*(?:yes or no|yes\/no|is|are|does|do|can|could|will|should|was)\b[^?]{0,80}\?\s*$/, reason: 'a yes/no question' },
   { tier: 'fast', weight: 2, re: /\bkeyboard shortcut\b|\bdefault port\b|\bby default\b|\bdefault (?:branch|value)\b|\bwhat (?:does|is) the -{1,2}\w+ flag\b|\bflag of\b/, reason: 'a quick lookup' },
 ];
@@ -133,6 +137,7 @@ function structuralEvidence(f: PromptFeatures): Evidence[] {
     else push('fast', 1.5, `small selection (${size} chars)`);
   }
   if (f.traceLines >= 2) push('balanced', 2.5, `${TRACE} (${f.traceLines} lines)`);
+  if (f.queryPlan) push('strong', 3, 'includes a slow query plan');
   if (f.hasMath && f.codeLines === 0) push('reasoning', 2.5, 'includes a formula');
   if (f.quotesText && f.words <= 20 && f.codeLines === 0) push('fast', 2, 'a short rewrite of quoted text');
   if (f.hasImage) push('balanced', 1.5, 'includes an image');
@@ -150,7 +155,7 @@ function cueEvidence(f: PromptFeatures): { ev: Evidence[]; critical: boolean } {
   const promptChars = f.prose.trim().length;
   for (const cue of ALL_CUES) {
     if (cue.maxChars !== undefined && promptChars > cue.maxChars) continue;
-    if (cue.re.test(cue.tier === 'fast' ? f.proseLower.trim() : f.proseLower)) {
+    if (cue.re.test(cue.tier === 'fast' ? f.proseLower.trim() : f.proseLower) || (cue.inLogs && f.traceLower && cue.re.test(f.traceLower))) {
       ev.push({ tier: cue.tier, weight: cue.weight, reason: cue.reason });
       if (cue.critical) critical = true;
     } else if (cue.tier !== 'fast' && f.historyLower && cue.re.test(f.historyLower)) {
@@ -169,6 +174,7 @@ function cueEvidence(f: PromptFeatures): { ev: Evidence[]; critical: boolean } {
 
 const SUBTLE_BUG = new Set(['a concurrency problem', 'a memory bug', 'a security concern']);
 const ORDINARY_ASK = new Set(['asks for an explanation or how-to', 'asks to fix something', 'includes an error message']);
+const INTERMITTENT = 'an intermittent or subtle failure';
 /** A pasted trace and the error words in it are one piece of evidence, not two. */
 const TRACE = 'includes a stack trace or log';
 
@@ -176,6 +182,7 @@ const BASE: Record<Tier, number> = { fast: 0, balanced: 1.5, strong: 0, reasonin
 
 function score(f: PromptFeatures): Scored {
   const { ev, critical } = cueEvidence(f);
+  if (f.codeConcurrency && ev.some((e) => e.reason === INTERMITTENT)) ev.push({ tier: 'strong', weight: 3, reason: 'an intermittent failure in concurrent code' });
   const errorCue = ev.some((e) => e.reason === 'includes an error message');
   for (const e of structuralEvidence(f)) if (!(errorCue && e.reason.startsWith(TRACE))) ev.push(e);
   const scores: Record<Tier, number> = { ...BASE };

@@ -60,8 +60,12 @@ export interface PromptFeatures {
   codeConcurrency: boolean;
   /** Lines of a stack trace, compiler error or log (language-independent: their shape, not their words). */
   traceLines: number;
+  /** Those lines, lower-cased and capped: only cues about what logs say (OOMKilled, CrashLoopBackOff) read them. */
+  traceLower: string;
   /** Formulas: f(x) =, x^3, ∈, √, ∑ … */
   hasMath: boolean;
+  /** The code is a database query plan (EXPLAIN output). */
+  queryPlan: boolean;
   /** The prompt asks something (?, ？, ؟). */
   asksQuestion: boolean;
   /** The prompt quotes a passage to work on ("make this more polite: '…'"). */
@@ -139,13 +143,31 @@ const NUMBER_RE = /(?:^|[^\w.])\$?\d[\d,]*(?:\.\d+)?/g;
 const CONSTRAINT_RE = /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
 
 const CONSTRAINT_I18N_RE = new RegExp(termsPattern(allTerms(CONSTRAINT_TERMS)), 'gu');
-const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})`, 'gu');
+const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})|(?:R\$|€|£)\s?\d`, 'giu');
 /** Han characters and kana: no spaces between words, so length is counted in characters. */
 const HAN_KANA_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
 const CHARS_PER_HAN_WORD = 1.7;
 /** Python/JS/Java/Rust/Go traces, compiler errors and timestamped log lines. */
-const TRACE_LINE_RE = /^(?:\s+at [\w$.<>]+ ?\(|\s+File "[^"]+", line \d+|Traceback \(most recent|Exception in thread|\s*-->\s+\S+:\d+:\d+|error\[E\d+\]|\w+(?:Error|Exception)\b.*:|\s+\S+\.(?:go|rs|py|java|js|ts):\d+|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d|panic:|WARNING: DATA RACE|={10,})/gm;
+const TRACE_LINE_RE = /^(?:\s+at [\w$.<>]+ ?\(|\s+File "[^"]+", line \d+|Traceback \(most recent|Exception in thread|\s*-->\s+\S+:\d+:\d+|error\[E\d+\]|\w+(?:Error|Exception)\b.*:|\s+\S+\.(?:go|rs|py|java|js|ts):\d+|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d|panic:|WARNING: DATA RACE|={10,}|goroutine \d+ \[|exit status \d|\t\S|[\w.$*()]+\(.*\)\s*$|\S+ {2,}\S+ {2,}\S+)/gm;
 const MATH_RE = /[∈∑∫√≤≥≠∞∀∃²³]|\b[a-z]\^\d|\b[a-z]\([a-z]\)\s*=/;
+
+const QUERY_PLAN_RE = /\b(?:Seq Scan|Index Scan|Execution Time|Hash Join|Nested Loop|Rows Removed by Filter)\b/;
+const TRACE_LINE = new RegExp(TRACE_LINE_RE.source);
+
+/** Pasted traces and logs are evidence by their shape; their words ("assignment", "error") are not the ask. */
+function splitTraces(prose: string): { prose: string; traceLines: number; traceLower: string } {
+  if (!prose.includes('\n')) return { prose, traceLines: 0, traceLower: '' };
+  const kept: string[] = [];
+  let traceLines = 0;
+  let trace = '';
+  for (const line of prose.split('\n')) {
+    if (TRACE_LINE.test(line)) {
+      traceLines++;
+      if (trace.length < SCAN_TAIL) trace += line.slice(0, 300) + '\n';
+    } else kept.push(line);
+  }
+  return { prose: traceLines ? kept.join('\n') : prose, traceLines, traceLower: trace.toLowerCase() };
+}
 
 /** Word-sized units: whitespace-separated tokens that carry a letter or digit, plus Han/kana runs by characters. */
 function lengthInWords(prose: string): number {
@@ -228,7 +250,8 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
       history += '\n' + splitCode(text).prose.slice(0, SCAN_HEAD - history.length);
     }
   }
-  const { prose: fullProse, blocks, code } = splitCode(last);
+  const { prose: withTraces, blocks, code } = splitCode(last);
+  const { prose: fullProse, traceLines, traceLower } = splitTraces(withTraces);
   const prose = capForScan(fullProse);
   const fileNames = new Set<string>();
   for (const re of [FILE_RE, DIR_RE]) {
@@ -262,7 +285,9 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
     ownership: countMatches(/\b(?:we|our|us|we're|we've)\b/gi, prose),
     largeCodeMentioned: /\b\d{3,}[- ]lines?\b|\b\d+k(?:[- ]lines?| loc)\b|\blegacy\b/i.test(prose),
     codeConcurrency: CONCURRENCY_CODE_RE.test(code),
-    traceLines: countMatches(TRACE_LINE_RE, last),
+    traceLines,
+    traceLower,
+    queryPlan: QUERY_PLAN_RE.test(code),
     hasMath: MATH_RE.test(prose),
     asksQuestion: /[?？؟]/.test(prose),
     quotesText: countMatches(QUOTED_RE, prose) > 0,
