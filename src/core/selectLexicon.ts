@@ -74,20 +74,20 @@ export const LEXICON: readonly LexiconCue[] = [
   {
     id: 'math', tier: 'reasoning', weight: 4, reason: 'a math problem',
     terms: {
-      es: ['probabilidad', 'de cuántas (?:maneras|formas)', 'derivación', 'máximo global', 'esperanza', 'fórmula cerrada', 'dedúce', 'deduce'],
-      pt: ['probabilidade', 'de quantas (?:formas|maneiras)', 'derivação', 'máximo global', 'fórmula fechada', 'deduz'],
-      fr: ['probabilité', 'espérance', 'combien de (?:façons|manières|mots|chemins)', 'maximum global', 'formule close', 'établis'],
-      de: ['wahrscheinlichkeit', 'erwartungswert', 'wie viele möglichkeiten', 'herleit', 'leite', 'globale maximum', 'geschlossene formel'],
-      it: ['probabilità', 'in quanti modi', 'derivazione', 'massimo globale', 'formula chiusa', 'ricava'],
-      ru: ['вероятност', 'сколькими способами', 'глобальный максимум', 'математическ\\S* ожидани', 'замкнут\\\\S* формул', 'выведи'],
-      zh: ['概率', '多少种', '几种', '推导', '最大值', '最小值', '期望', '通项公式', '推出来', '推导出'],
-      ja: ['確率', '何通り', '導出', '最大値', '最小値', '期待値', '閉じた式', '導いて'],
-      ko: ['확률', '몇 가지', '방법은 몇', '유도 과정', '최댓값', '최솟값', '기댓값', '일반항', '유도해'],
-      hi: ['प्रायिकता', 'संभावना', 'कितने तरीकों', 'व्युत्पत्ति', 'अधिकतम मान', 'बंद सूत्र', 'निकालकर'],
-      ar: ['احتمال', 'بكم طريقة', 'الاشتقاق', 'القيمة العظمى', 'القيمة الصغرى', 'صيغة مغلقة', 'استنتجها'],
-      tr: ['olasılı', 'kaç (?:farklı )?şekilde', 'türetme', 'en büyük değer', 'en küçük değer', 'kapalı (?:bir )?formül', 'türet'],
-      vi: ['xác suất', 'bao nhiêu cách', 'giá trị lớn nhất', 'giá trị nhỏ nhất', 'suy ra', 'công thức dạng đóng'],
-      id: ['peluang', 'probabilitas', 'berapa cara', 'nilai maksimum', 'nilai minimum', 'penurunan', 'rumus tertutup', 'turunkan'],
+      es: ['probabilidad', 'de cuántas (?:maneras|formas)', 'derivación', 'máximo global', 'esperanza', 'fórmula cerrada', 'dedúce', 'deduce', "qué dimensiones"],
+      pt: ['probabilidade', 'de quantas (?:formas|maneiras)', 'derivação', 'máximo global', 'fórmula fechada', 'deduz', "quais as dimensões"],
+      fr: ['probabilité', 'espérance', 'combien de (?:façons|manières|mots|chemins)', 'maximum global', 'formule close', 'établis', "quelles dimensions"],
+      de: ['wahrscheinlichkeit', 'erwartungswert', 'wie viele möglichkeiten', 'herleit', 'leite', 'globale maximum', 'geschlossene formel', "welche maße"],
+      it: ['probabilità', 'in quanti modi', 'derivazione', 'massimo globale', 'formula chiusa', 'ricava', "che dimensioni"],
+      ru: ['вероятност', 'сколькими способами', 'глобальный максимум', 'математическ\\S* ожидани', 'замкнут\\\\S* формул', 'выведи', "какие размеры"],
+      zh: ['概率', '多少种', '几种', '推导', '最大值', '最小值', '期望', '通项公式', '推出来', '推导出', "长宽"],
+      ja: ['確率', '何通り', '導出', '最大値', '最小値', '期待値', '閉じた式', '導いて', "縦横"],
+      ko: ['확률', '몇 가지', '방법은 몇', '유도 과정', '최댓값', '최솟값', '기댓값', '일반항', '유도해', "가로세로"],
+      hi: ['प्रायिकता', 'संभावना', 'कितने तरीकों', 'व्युत्पत्ति', 'अधिकतम मान', 'बंद सूत्र', 'निकालकर', "माप क्या"],
+      ar: ['احتمال', 'بكم طريقة', 'الاشتقاق', 'القيمة العظمى', 'القيمة الصغرى', 'صيغة مغلقة', 'استنتجها', "ما الأبعاد"],
+      tr: ['olasılı', 'kaç (?:farklı )?şekilde', 'türetme', 'en büyük değer', 'en küçük değer', 'kapalı (?:bir )?formül', 'türet', "boyutlar ne"],
+      vi: ['xác suất', 'bao nhiêu cách', 'giá trị lớn nhất', 'giá trị nhỏ nhất', 'suy ra', 'công thức dạng đóng', "kích thước bao nhiêu"],
+      id: ['peluang', 'probabilitas', 'berapa cara', 'nilai maksimum', 'nilai minimum', 'penurunan', 'rumus tertutup', 'turunkan', "berapa ukuran"],
     },
   },
   {
@@ -112,10 +112,10 @@ export const LEXICON: readonly LexiconCue[] = [
   {
     id: 'optimal', tier: 'reasoning', weight: 2.5, reason: 'asks for an optimal or exact answer',
     terms: {
-      es: ['óptim', 'como mínimo', 'mínimo número'], pt: ['ótim', 'no mínimo'], fr: ['optimal', 'au minimum'],
-      de: ['optimal', 'mindestens'], it: ['ottimal', 'come minimo'], ru: ['оптимальн', 'минимальн\\S* числ'],
-      zh: ['最优', '至少'], ja: ['最適', '最小の'], ko: ['최적', '최소'], hi: ['इष्टतम', 'कम से कम कितने'],
-      ar: ['الأمثل', 'أقل عدد'], tr: ['en az kaç', 'optimum'], vi: ['tối ưu', 'ít nhất'], id: ['optimal', 'minimal'],
+      es: ['óptim', 'como mínimo', 'mínimo número', "más grande posible", "el .{0,30}más grande"], pt: ['ótim', 'no mínimo', "o maior"], fr: ['optimal', 'au minimum', "le plus grand"],
+      de: ['optimal', 'mindestens', "größte"], it: ['ottimal', 'come minimo', "più grande"], ru: ['оптимальн', 'минимальн\\S* числ', "самый большой"],
+      zh: ['最优', '至少', "面积最大", "最大的"], ja: ['最適', '最小の', "できるだけ広い", "最大の"], ko: ['최적', '최소', "가장 넓은", "가장 큰"], hi: ['इष्टतम', 'कम से कम कितने', "सबसे बड़ा"],
+      ar: ['الأمثل', 'أقل عدد', "أكبر"], tr: ['en az kaç', 'optimum', "en büyük"], vi: ['tối ưu', 'ít nhất', "lớn nhất"], id: ['optimal', 'minimal', "terbesar"],
     },
   },
   {
@@ -265,9 +265,24 @@ export const LEXICON: readonly LexiconCue[] = [
     },
   },
   {
+    id: 'syncConflicts', tier: 'strong', weight: 2.5, reason: 'a distributed sync design',
+    terms: {
+      es: ['sin conexión', 'conflictos'], pt: ['offline', 'conflitos'], fr: ['hors ligne', 'conflits'], de: ['offline', 'konflikte'], it: ['offline', 'conflitti'],
+      ru: ['офлайн', 'конфликт'], zh: ['离线', '冲突'], ja: ['オフライン', '競合'], ko: ['오프라인', '충돌'], hi: ['ऑफ़लाइन', 'टकराव'],
+      ar: ['دون اتصال', 'التعارضات'], tr: ['çevrimdışı', 'çakışma'], vi: ['offline', 'xung đột'], id: ['offline', 'konflik'],
+    },
+  },
+  {
+    id: 'growsOverTime', tier: 'strong', weight: 2, reason: 'something degrades over time',
+    terms: {
+      es: ['poco a poco'], pt: ['aos poucos'], fr: ['petit à petit'], de: ['langsam immer mehr'], it: ['piano piano'], ru: ['понемногу'],
+      zh: ['慢慢'], ja: ['少しずつ'], ko: ['조금씩'], hi: ['धीरे-धीरे'], ar: ['شيئا فشيئا'], tr: ['yavaş yavaş'], vi: ['ăn dần', 'dần dần'], id: ['pelan-pelan'],
+    },
+  },
+  {
     id: 'review', tier: 'strong', weight: 2, reason: 'asks for a review',
     terms: {
-      es: ['revisa', 'revisión'], pt: ['revisão', 'revisa'], fr: ['relis', 'relecture', 'revue de code'], de: ['prüf', 'überprüf', 'code-review'],
+      es: ['revisa', 'revisión'], pt: ['revisão', 'revisa'], fr: ['relis', 'relecture', 'revue de code'], de: ['code-review', '(?:über)?prüf (?:diesen|den|meinen) (?:diff|code|pr)', 'reviewe'],
       it: ['revisione', 'rivedi'], ru: ['ревью'], zh: ['审查', '评审', '审核'], ja: ['レビュー'], ko: ['리뷰', '검토'], hi: ['समीक्षा'],
       ar: ['راجع', 'مراجعة'], tr: ['gözden geçir', 'incele'], vi: ['kiểm tra kỹ'], id: ['tinjau'],
     },
@@ -284,10 +299,10 @@ export const LEXICON: readonly LexiconCue[] = [
   {
     id: 'intermittent', tier: 'strong', weight: 2, reason: 'an intermittent or subtle failure',
     terms: {
-      es: ['a veces', 'solo con carga', 'carga alta'], pt: ['às vezes', 'sob carga'], fr: ['parfois', 'sous forte charge', 'sous charge'],
-      de: ['manchmal', 'unter last'], it: ['a volte', 'sotto carico'], ru: ['иногда', 'под нагрузкой'],
-      zh: ['偶尔', '有时', '高负载'], ja: ['たまに', '時々', 'ときどき', '高負荷'], ko: ['가끔', '부하가 높을'], hi: ['कभी-कभी', 'भारी लोड'],
-      ar: ['أحيانا', 'تحت الضغط'], tr: ['bazen', 'yoğun yük'], vi: ['thỉnh thoảng', 'đôi khi', 'tải cao'], id: ['kadang', 'beban tinggi'],
+      es: ['a veces', 'solo con carga', 'carga alta', "mucho tráfico"], pt: ['às vezes', 'sob carga', "muito tráfego"], fr: ['parfois', 'sous forte charge', 'sous charge', "beaucoup de trafic"],
+      de: ['manchmal', 'unter last', "viel traffic"], it: ['a volte', 'sotto carico', "tanto traffico"], ru: ['иногда', 'под нагрузкой', "большом трафике"],
+      zh: ['偶尔', '有时', '高负载', "流量一大", "高并发"], ja: ['たまに', '時々', 'ときどき', '高負荷', "アクセスが多い"], ko: ['가끔', '부하가 높을', "트래픽이 많"], hi: ['कभी-कभी', 'भारी लोड', "ज़्यादा ट्रैफ़िक"],
+      ar: ['أحيانا', 'تحت الضغط', "الضغط العالي"], tr: ['bazen', 'yoğun yük', "yoğun trafik"], vi: ['thỉnh thoảng', 'đôi khi', 'tải cao', "lưu lượng cao"], id: ['kadang', 'beban tinggi', "trafik tinggi"],
     },
   },
   {
@@ -330,7 +345,7 @@ export const LEXICON: readonly LexiconCue[] = [
   {
     id: 'error', tier: 'balanced', weight: 2.5, reason: 'includes an error message',
     terms: {
-      es: ['error'], pt: ['erro'], fr: ['erreur', 'plante'], de: ['fehler', 'stürzt'], it: ['errore', 'si blocca'], ru: ['ошибк', 'падает'],
+      es: ['error'], pt: ['erro'], fr: ['erreur', 'plante'], de: ['fehler', 'stürzt'], it: ['errore', 'va in crash'], ru: ['ошибк', 'падает'],
       zh: ['报错', '错误', '崩了'], ja: ['エラー', 'クラッシュ'], ko: ['에러', '오류', '깨져'], hi: ['एरर', 'त्रुटि', 'क्रैश'],
       ar: ['خطأ', 'تتعطل'], tr: ['hata', 'çöküyor'], vi: ['lỗi', 'bị sập'], id: ['error', 'crash'],
     },
@@ -383,20 +398,20 @@ export const LEXICON: readonly LexiconCue[] = [
   {
     id: 'quickFact', tier: 'fast', weight: 2.5, reason: QUICK_FACT,
     terms: {
-      es: ['qué significa', 'qué es', 'cuál es el', 'en qué año'], pt: ['o que significa', 'o que é', 'qual é a', 'em que ano'], fr: ['que veut dire', "qu'est-ce que", 'quel est le', 'en quelle année'],
-      de: ['wofür steht', 'was ist', 'was bedeutet', 'in welchem jahr'], it: ['cosa significa', "cos'è", 'qual è la', 'in che anno'], ru: ['что означает', 'что такое', 'какой', 'в каком году'],
-      zh: ['是什么', '什么是', '缩写', '是多少', '哪一年'], ja: ['何の略', 'とは', 'は？', '何年に'], ko: ['약자', '뭐예요', '무엇인가요', '몇 년도'],
-      hi: ['पूरा नाम', 'क्या है', 'किस साल'], ar: ['ماذا يعني', 'ما هو', 'ما هي', 'في أي سنة'], tr: ['kısaltması', 'nedir', 'hangi yıl'], vi: ['viết tắt', 'là gì', 'năm nào'],
-      id: ['singkatan', 'apa itu', 'berapa\\?', 'tahun berapa'],
+      es: ['qué significa', 'qué es', 'cuál es el', 'en qué año', "pregunta rápida", "diferencia entre", "en una frase"], pt: ['o que significa', 'o que é', 'qual é a', 'em que ano', "rapidinho", "diferença entre", "numa frase"], fr: ['que veut dire', "qu'est-ce que", 'quel est le', 'en quelle année', "petite question", "différence entre", "en une phrase"],
+      de: ['wofür steht', 'was ist', 'was bedeutet', 'in welchem jahr', "kurze frage", "unterschied zwischen", "in einem satz"], it: ['cosa significa', "cos'è", 'qual è la', 'in che anno', "domanda veloce", "differenza tra", "in una frase"], ru: ['что означает', 'что такое', 'какой', 'в каком году', "быстрый вопрос", "разница между", "одним предложением"],
+      zh: ['是什么', '什么是', '缩写', '是多少', '哪一年', "小问题", "的区别", "一句话"], ja: ['何の略', 'とは', 'は？', '何年に', "ちょっと質問", "の違い", "一文で"], ko: ['약자', '뭐예요', '무엇인가요', '몇 년도', "간단한 질문", "차이를", "한 문장"],
+      hi: ['पूरा नाम', 'क्या है', 'किस साल', "छोटा सा सवाल", "का फ़र्क", "एक वाक्य"], ar: ['ماذا يعني', 'ما هو', 'ما هي', 'في أي سنة', "سؤال سريع", "الفرق بين", "في جملة واحدة"], tr: ['kısaltması', 'nedir', 'hangi yıl', "kısa bir soru", "arasındaki fark", "tek cümle"], vi: ['viết tắt', 'là gì', 'năm nào', "hỏi nhanh", "khác nhau giữa", "trong một câu"],
+      id: ['singkatan', 'apa itu', 'berapa\\?', 'tahun berapa', "pertanyaan singkat", "beda", "satu kalimat"],
     },
   },
   {
     id: 'lookup', tier: 'fast', weight: 2, reason: 'a quick lookup',
     terms: {
-      es: ['por defecto', 'todavía soporta', 'por defecto'], pt: ['padrão', 'já tem', 'por padrão'], fr: ['par défaut', 'est-ce que \\S+ \\d+ a', 'par défaut'],
-      de: ['standardport', 'unterstützt \\S+ \\d', 'standardmäßig'], it: ['predefinita', 'supporta', 'di default'], ru: ['по умолчанию', 'поддерживает ли', 'по умолчанию'],
-      zh: ['默认', '支持.{0,12}吗', '默认'], ja: ['デフォルト', 'まだ使え', 'デフォルトで'], ko: ['기본 포트', '쓸 수 있나요', '기본적으로'], hi: ['डिफ़ॉल्ट', 'क्या .{0,30}में .{0,20}है\\?', 'डिफ़ॉल्ट रूप से'],
-      ar: ['الافتراضي', 'هل يدعم', 'افتراضيا'], tr: ['varsayılan', 'var mı', 'varsayılan olarak'], vi: ['mặc định', 'có hỗ trợ', 'theo mặc định'], id: ['default', 'apakah .{0,30}sudah mendukung', 'secara default'],
+      es: ['por defecto', 'todavía soporta', 'por defecto', "atajo"], pt: ['padrão', 'já tem', 'por padrão', "atalho"], fr: ['par défaut', 'est-ce que \\S+ \\d+ a', 'par défaut', "raccourci"],
+      de: ['standardport', 'unterstützt \\S+ \\d', 'standardmäßig', "shortcut", "tastenkürzel"], it: ['predefinita', 'supporta', 'di default', "scorciatoia"], ru: ['по умолчанию', 'поддерживает ли', 'по умолчанию', "шорткат", "сочетание клавиш"],
+      zh: ['默认', '支持.{0,12}吗', '默认', "快捷键"], ja: ['デフォルト', 'まだ使え', 'デフォルトで', "ショートカット"], ko: ['기본 포트', '쓸 수 있나요', '기본적으로', "단축키"], hi: ['डिफ़ॉल्ट', 'क्या .{0,30}में .{0,20}है\\?', 'डिफ़ॉल्ट रूप से', "शॉर्टकट"],
+      ar: ['الافتراضي', 'هل يدعم', 'افتراضيا', "اختصار"], tr: ['varsayılan', 'var mı', 'varsayılan olarak', "kısayol"], vi: ['mặc định', 'có hỗ trợ', 'theo mặc định', "phím tắt"], id: ['default', 'apakah .{0,30}sudah mendukung', 'secara default', "shortcut", "pintasan"],
     },
   },
   {
