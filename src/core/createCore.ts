@@ -6,7 +6,8 @@ import type { Config } from './config';
 import { effectiveGateway } from './endpoints';
 import type { IDisposable } from './lifecycle';
 import { Router, type RouterOptions } from './router';
-import { selectModel, type SelectInput } from './select';
+import { selectionKey, selectModel, type SelectInput } from './select';
+import { isStrongerChoice, SelectLearning, type LearningStore } from './selectLearning';
 import { estimateTokensSoon } from './tokens';
 import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
 import { requestCostUsd, UsageLedger } from './usage';
@@ -23,6 +24,8 @@ export interface CoreOptions {
   now?: () => number;
   /** Router tuning for tests and benchmarks (breaker thresholds, retry backoff); defaults otherwise. */
   routerTuning?: Pick<RouterOptions, 'breaker' | 'retryBaseMs'>;
+  /** Where smart-select keeps what it learned from corrections (per workspace); without it, nothing is learned. */
+  selectLearning?: LearningStore;
 }
 
 export interface Core extends IDisposable {
@@ -32,6 +35,12 @@ export interface Core extends IDisposable {
   config(): Config;
   budget(): BudgetStatus;
   select(input: SelectInput): SelectionDecision;
+  /**
+   * The user asked `model` for a request smart-select would answer now: if that is a stronger model than the tier
+   * chosen, counts it as a correction of prompts like this one. Returns whether it was counted.
+   */
+  recordSelectCorrection(input: SelectInput, model: string): Promise<boolean>;
+  resetSelectLearning(): Promise<void>;
   /** The catalog as known now; with `waitForGateway`, after one refresh from the gateway's /models. */
   listModels(opts?: { waitForGateway?: boolean }): Promise<ModelInfo[]>;
   /** How many characters of code a prompt to `model` may carry (a share of its context window). */
@@ -66,7 +75,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     if (spend?.day !== localDay(t)) spend = { day: localDay(t), totals: spendTotals(ledger.records(), t) };
     return budgetStatus(spend.totals, config.budget, t);
   };
-  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) => selectModel({ messages: req.messages }, config, status ?? budget());
+  const learning = opts.selectLearning ? new SelectLearning(opts.selectLearning) : undefined;
+  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) => selectModel({ messages: req.messages }, config, status ?? budget(), learning);
   const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, now });
   const ledgerSubscription = ledger.attach(router.onEvent);
 
@@ -85,6 +95,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     config: () => config,
     budget,
     select: (input) => select(input),
+    async recordSelectCorrection(input, model) {
+      if (!learning) return false;
+      const chosen = selectModel(input, config, undefined, learning).tier;
+      if (!isStrongerChoice(model, chosen, config, (id) => catalog.get(id))) return false;
+      await learning.record(selectionKey(input));
+      return true;
+    },
+    resetSelectLearning: async () => learning?.reset(),
     async listModels(o) {
       if (o?.waitForGateway) await refreshCatalog().catch(() => undefined);
       else if (catalog.isStale()) refreshInBackground();

@@ -4,6 +4,7 @@
 import type { Config } from './config';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './selectFeatures';
 import { allTerms, LEXICON, QUICK_FACT, termsPattern } from './selectLexicon';
+import { hashKey, learnedTier, type LearnedCorrections } from './selectLearning';
 import type { BudgetStatus, SelectionDecision, Tier } from './types';
 
 export type { SelectInput } from './selectFeatures';
@@ -93,6 +94,7 @@ export interface Classification {
 
 interface Scored extends Classification {
   critical: boolean;
+  evidence: Evidence[];
 }
 
 type Evidence = { tier: Tier; weight: number; reason: string };
@@ -208,7 +210,7 @@ function score(f: PromptFeatures): Scored {
   const confidence = Math.round((1 / (1 + Math.exp(-0.75 * margin))) * 100) / 100;
   const reasons = reasonsFor(chosen, ev);
   if (nudged) reasons.push(`close to ${best}; chose the stronger tier`);
-  return { tier: chosen, confidence, reasons, scores, critical: critical && chosen === 'reasoning' };
+  return { tier: chosen, confidence, reasons, scores, critical: critical && chosen === 'reasoning', evidence: ev };
 }
 
 function reasonsFor(tier: Tier, ev: Evidence[]): string[] {
@@ -242,11 +244,38 @@ export function budgetDowngradeActive(config: Config, budget?: BudgetStatus): bo
   return budget.action === 'downgrade' || (budget.limitUsd > 0 && budget.fraction >= DOWNGRADE_FROM_FRACTION);
 }
 
-/** Picks the model for `smart-select`: classify, then apply the budget, then map the tier to the configured model. */
-export function selectModel(input: SelectInput, config: Config, budget?: BudgetStatus): SelectionDecision {
-  const s = score(extractFeatures(input));
+/**
+ * What makes prompts "similar" for learning from corrections: the tier chosen, a size bucket, code or not, and the
+ * cues found in the last message. Hashed; no text of the prompt is in it.
+ */
+function similarityKey(f: PromptFeatures, s: Scored): string {
+  const cues = [...new Set(s.evidence.filter((e) => e.weight > 0 && !/\d/.test(e.reason) && !e.reason.startsWith('earlier')).map((e) => e.reason))].sort();
+  const size = f.words <= 15 ? 'short' : f.words <= 60 ? 'medium' : 'long';
+  return hashKey(`${s.tier}|${size}|${f.codeLines > 0 || f.traceLines > 0 ? 'code' : 'prose'}|${cues.join(',')}`);
+}
+
+/** The similarity key of a request (see similarityKey), for recording a correction. */
+export function selectionKey(input: SelectInput): string {
+  const f = extractFeatures(input);
+  return similarityKey(f, score(f));
+}
+
+/**
+ * Picks the model for `smart-select`: classify, then move up if the user corrected similar prompts often enough,
+ * then apply the budget, then map the tier to the configured model.
+ */
+export function selectModel(input: SelectInput, config: Config, budget?: BudgetStatus, learned?: LearnedCorrections): SelectionDecision {
+  const f = extractFeatures(input);
+  const s = score(f);
   let tier = s.tier;
   const reasons = [...s.reasons];
+  if (learned) {
+    const up = learnedTier(tier, learned.correctionsFor(similarityKey(f, s)));
+    if (up.reason) {
+      tier = up.tier;
+      reasons.unshift(up.reason);
+    }
+  }
   let downgradedFrom: Tier | undefined;
   // fast is already the cheapest tier; critical reasoning requests keep their tier (a cheap wrong proof is waste).
   if (budget && budgetDowngradeActive(config, budget) && tier !== 'fast') {

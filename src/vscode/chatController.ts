@@ -19,6 +19,8 @@ export interface ChatEffects {
   /** Persisted transcript (workspace state). */
   loadTurns(): unknown;
   saveTurns(turns: Turn[]): Promise<void>;
+  /** The user re-asked what smart-select answered with `model` (same prompt again, or a model picked right after). */
+  reaskedWith?(messages: ChatCompletionMessageParam[], model: string): void;
 }
 
 export interface AskOptions {
@@ -43,6 +45,8 @@ export class ChatController implements IDisposable {
   private models: ModelOption[] = [];
   private sink: ((msg: HostMessage) => void) | undefined;
   private seq = 0;
+  /** Answers already reported as re-asked with another model. */
+  private readonly reasked = new Set<string>();
   private readonly posted = new Emitter<HostMessage>();
   /** Every message meant for the webview, whether or not one is attached (the notification fallback listens). */
   readonly onDidPost = this.posted.event;
@@ -99,6 +103,7 @@ export class ChatController implements IDisposable {
         await this.clear();
         return;
       case 'setModel':
+        this.noteReask(this.turns.at(-1), msg.model);
         await this.fx.setModel(msg.model);
         this.postModels();
         return;
@@ -143,6 +148,8 @@ export class ChatController implements IDisposable {
   start(prompt: string, opts: AskOptions = {}): RunningAnswer {
     const turn: Turn = { id: this.nextId(), prompt, title: opts.title, model: opts.model ?? this.fx.currentModel(), text: '', state: 'streaming' };
     const context = this.turns.slice(-CONTEXT_TURNS);
+    const previous = this.turns.at(-1);
+    if (previous && samePrompt(previous.prompt, prompt)) this.noteReask(previous, turn.model);
     this.turns.push(turn);
     if (this.turns.length > MAX_TURNS) this.turns.splice(0, this.turns.length - MAX_TURNS);
     return this.run(turn, context);
@@ -197,6 +204,16 @@ export class ChatController implements IDisposable {
     return { id: turn.id, stop: () => session.stop(), outcome };
   }
 
+  /** Tells smart-select once per answer that the user wanted another model for it. */
+  private noteReask(answered: Turn | undefined, model: string): void {
+    if (!answered || answered.model !== 'smart-select' || model === 'smart-select' || answered.state === 'streaming') return;
+    if (this.reasked.has(answered.id)) return;
+    this.reasked.add(answered.id);
+    const i = this.turns.indexOf(answered);
+    const context = this.turns.slice(Math.max(0, i - CONTEXT_TURNS), i);
+    this.fx.reaskedWith?.([...toMessages(context), { role: 'user', content: answered.prompt }], model);
+  }
+
   private modelOptions(): ModelOption[] {
     const current = this.fx.currentModel();
     const list = this.models.length ? [...this.models] : [];
@@ -220,6 +237,8 @@ export class ChatController implements IDisposable {
     this.sink = undefined;
   }
 }
+
+const samePrompt = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
 
 function toMessages(turns: readonly Turn[]): ChatCompletionMessageParam[] {
   const out: ChatCompletionMessageParam[] = [];

@@ -13,6 +13,7 @@ export interface ChatDeps {
   listModels(): Promise<{ id: string; provider: string; label?: string }[]>;
   log(line: string): void;
   onError(err: unknown): void;
+  reaskedWith?: ChatEffects['reaskedWith'];
 }
 
 const HISTORY_KEY = 'switchboard.chat.history';
@@ -36,6 +37,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       listModels: () => deps.listModels(),
       log: (l) => deps.log(l),
       onError: (e) => deps.onError(e),
+      reaskedWith: deps.reaskedWith,
       copy: async (text) => {
         await vscode.env.clipboard.writeText(text);
       },

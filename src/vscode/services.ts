@@ -5,6 +5,7 @@ import type { BudgetStatus, DoneEvent, ModelInfo, RoutingEvent } from '../core/t
 import { showBudgetAlert } from './budgetAlerts';
 import type { RoutingLog } from './log';
 import type { KeyStore } from './secrets';
+import { selectLearningStore } from './selectCorrections';
 import type { SettingsSource } from './settings';
 
 export interface ServicesState {
@@ -59,6 +60,7 @@ export class Services implements IDisposable {
       keys: this.keys.lookup,
       usageFile: `${storage}/usage.jsonl`,
       onWarning: (m) => this.log.warn(m),
+      selectLearning: selectLearningStore(this.ctx),
     });
     this.subscriptions.push(
       this.log.attach(core.router.onEvent),
