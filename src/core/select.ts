@@ -3,7 +3,7 @@
 // constraints, conversation depth, attached selection). Tiers are those of DESIGN.md § "smart-select tiers".
 import type { Config } from './config';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './selectFeatures';
-import { allTerms, LEXICON, QUICK_FACT, termsPattern } from './selectLexicon';
+import { allTerms, LEXICON, QUICK_FACT, termMatcher } from './selectLexicon';
 import { hashKey, learnedTier, type LearnedCorrections } from './selectLearning';
 import type { BudgetStatus, SelectionDecision, Tier } from './types';
 
@@ -15,7 +15,7 @@ export const TIERS: readonly Tier[] = ['fast', 'balanced', 'strong', 'reasoning'
 interface Cue {
   tier: Tier;
   weight: number;
-  re: RegExp;
+  re: Pick<RegExp, 'test'>;
   reason: string;
   /** Marks cues after which a wrong answer is worthless: such reasoning requests are not downgraded by the budget. */
   critical?: boolean;
@@ -73,8 +73,8 @@ const CUES: readonly Cue[] = [
 
 /** The same cues in the other languages (selectLexicon.ts), one regex per cue. */
 const LEXICON_CUES: readonly Cue[] = LEXICON.map((c) => {
-  const body = termsPattern(allTerms(c.terms));
-  const re = new RegExp(c.openingWithin ? `^[\\s¡¿]*(?:${body})` : body, 'u');
+  const terms = allTerms(c.terms);
+  const re = c.openingWithin ? new RegExp(`^[\\s¡¿]*(?:${terms.join('|')})`) : termMatcher(terms);
   return { tier: c.tier, weight: c.weight, re, reason: c.reason, critical: c.critical, maxChars: c.openingWithin };
 });
 

@@ -1,7 +1,7 @@
 // Cheap, deterministic features of a chat request for smart-select. No tokenizer, no model: a handful of linear
 // scans over the text, so a decision costs microseconds even for long prompts.
 import { contentText } from './messages';
-import { allTerms, CONSTRAINT_TERMS, QUANTITY_UNITS, termsPattern } from './selectLexicon';
+import { allTerms, CONSTRAINT_TERMS, QUANTITY_UNITS, termMatcher } from './selectLexicon';
 import type { ChatCompletionMessageParam } from './types';
 
 export interface SelectInput {
@@ -142,8 +142,8 @@ const QUOTED_RE = /(^|[\s:(：])(['"“‘«「„])([^\n]{12,400}?)(['"”’»
 const NUMBER_RE = /(?:^|[^\w.])\$?\d[\d,]*(?:\.\d+)?/g;
 const CONSTRAINT_RE = /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
 
-const CONSTRAINT_I18N_RE = new RegExp(termsPattern(allTerms(CONSTRAINT_TERMS)), 'gu');
-const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})|(?:R\$|€|£)\s?\d`, 'giu');
+const CONSTRAINT_I18N = termMatcher(allTerms(CONSTRAINT_TERMS));
+const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})|(?:R\$|€|£)\s?\d`, 'gi');
 /** Han characters and kana: no spaces between words, so length is counted in characters. */
 const HAN_KANA_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
 const CHARS_PER_HAN_WORD = 1.7;
@@ -274,7 +274,7 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
     statedServiceCount: stated.services,
     symbols: distinctCaptures(SYMBOL_RES, prose),
     numbers: countMatches(NUMBER_RE, prose),
-    constraints: countMatches(CONSTRAINT_RE, prose) + countMatches(CONSTRAINT_I18N_RE, prose.toLowerCase()),
+    constraints: countMatches(CONSTRAINT_RE, prose) + CONSTRAINT_I18N.count(prose.toLowerCase()),
     listItems,
     enumeratedItems: maxEnumerated(prose),
     userTurns,

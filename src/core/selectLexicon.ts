@@ -455,15 +455,40 @@ export const QUANTITY_UNITS: readonly string[] = [
 
 /** Scripts whose terms match anywhere (no spaces between words, or clitics attached): Arabic, kana, Han, Hangul. */
 const MATCHES_INSIDE_WORDS = /^[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 
-/** One regex source for a list of terms: those of space-separated scripts must start a word. Use with the `u` flag. */
-export function termsPattern(terms: readonly string[]): string {
+export interface TermMatcher {
+  test(text: string): boolean;
+  count(text: string): number;
+}
+
+/**
+ * Finds terms in lower-cased text; those of space-separated scripts only where a word starts. The word-start check
+ * is done on each candidate rather than as a regex lookbehind: plain alternations of literals are several times
+ * faster to scan in V8 than ones guarded by Unicode property classes.
+ */
+export function termMatcher(terms: readonly string[]): TermMatcher {
   const startWord = terms.filter((t) => !MATCHES_INSIDE_WORDS.test(t));
   const anywhere = terms.filter((t) => MATCHES_INSIDE_WORDS.test(t));
-  const parts: string[] = [];
-  if (startWord.length) parts.push(`(?<![\\p{L}\\p{M}\\p{N}])(?:${startWord.join('|')})`);
-  if (anywhere.length) parts.push(anywhere.join('|'));
-  return parts.join('|');
+  const startRe = startWord.length ? new RegExp(startWord.join('|'), 'g') : undefined;
+  const anyRe = anywhere.length ? new RegExp(anywhere.join('|'), 'g') : undefined;
+  const atWordStart = (text: string, i: number) => i === 0 || !WORD_CHAR.test(text[i - 1]);
+  const scan = (text: string, limit: number): number => {
+    let n = 0;
+    if (anyRe) {
+      anyRe.lastIndex = 0;
+      for (let m = anyRe.exec(text); m && n < limit; m = anyRe.exec(text)) n++;
+    }
+    if (startRe) {
+      startRe.lastIndex = 0;
+      for (let m = startRe.exec(text); m && n < limit; m = startRe.exec(text)) {
+        if (atWordStart(text, m.index)) n++;
+        else startRe.lastIndex = m.index + 1;
+      }
+    }
+    return n;
+  };
+  return { test: (text) => scan(text, 1) > 0, count: (text) => scan(text, Infinity) };
 }
 
 export const allTerms = (terms: Partial<Record<Lang, readonly string[]>>): string[] => Object.values(terms).flat();
