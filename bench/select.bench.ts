@@ -66,7 +66,12 @@ function confusion(rows: Labeled[], decided: Tier[]): Record<Tier, Record<Tier, 
 /** Each prompt's median decision time over `passes`, for the new and the old selector interleaved. */
 function decisionTimes(inputs: SelectInput[], passes: number): { current: number[]; baseline: number[] } {
   const config = defaultConfig();
-  for (let w = 0; w < 5; w++) for (const input of inputs) (selectModel(input, config), selectModelV1(input, config));
+  for (let w = 0; w < 5; w++) {
+    for (const input of inputs) {
+      selectModel(input, config);
+      selectModelV1(input, config);
+    }
+  }
   const cur: number[][] = inputs.map(() => []);
   const base: number[][] = inputs.map(() => []);
   for (let p = 0; p < passes; p++) {
