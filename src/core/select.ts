@@ -155,9 +155,10 @@ function cueEvidence(f: PromptFeatures): { ev: Evidence[]; critical: boolean } {
   const ev: Evidence[] = [];
   let critical = false;
   const promptChars = f.prose.trim().length;
+  const trimmed = f.proseLower.trim();
   for (const cue of ALL_CUES) {
     if (cue.maxChars !== undefined && promptChars > cue.maxChars) continue;
-    if (cue.re.test(cue.tier === 'fast' ? f.proseLower.trim() : f.proseLower) || (cue.inLogs && f.traceLower && cue.re.test(f.traceLower))) {
+    if (cue.re.test(cue.tier === 'fast' ? trimmed : f.proseLower) || (cue.inLogs && f.traceLower && cue.re.test(f.traceLower))) {
       ev.push({ tier: cue.tier, weight: cue.weight, reason: cue.reason });
       if (cue.critical) critical = true;
     } else if (cue.tier !== 'fast' && f.historyLower && cue.re.test(f.historyLower)) {
