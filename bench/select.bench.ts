@@ -130,10 +130,7 @@ export default async function selectBench(opts: BenchOptions): Promise<Record<st
     heldoutConfusion: confusion(heldout, heldoutTiers),
     trainAccuracy: total(train, trainTiers),
     trainByLanguage: Object.fromEntries(Object.entries(accuracyByLang(train, trainTiers)).map(([k, v]) => [k, v.accuracy])),
-    strongOrReasoningToFast: {
-      heldout: accuracyByLang(heldout, heldoutTiers),
-      total: [...train, ...heldout, ...english].filter((r, i) => (r.tier === 'strong' || r.tier === 'reasoning') && [...trainTiers, ...heldoutTiers, ...englishTiers][i] === 'fast').length,
-    },
+    strongOrReasoningToFastEverywhere: [...train, ...heldout, ...english].filter((r, i) => (r.tier === 'strong' || r.tier === 'reasoning') && [...trainTiers, ...heldoutTiers, ...englishTiers][i] === 'fast').length,
     englishFixtureAccuracy: total(english, englishTiers),
     decisionPromptsUpTo2000Chars: short.length,
     p50Ms: round(percentile(allCur, 50), 4),
