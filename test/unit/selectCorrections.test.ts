@@ -70,3 +70,48 @@ describe('re-asking with another model', () => {
     assert.deepEqual(h.reasks, []);
   });
 });
+
+describe('@switchboard: /model, then the same prompt', () => {
+  test('counts a correction when the prompt smart-select answered last is asked again with a stronger model', async () => {
+    const [{ startSim }, { parseConfig }, { createCore }, { ParticipantHandler, PARTICIPANT_ID }, { mkdtempSync, rmSync }, { tmpdir }, { join }] = await Promise.all([
+      import('../sim/server'),
+      import('../../src/core/config'),
+      import('../../src/core/createCore'),
+      import('../../src/vscode/participantHandler'),
+      import('node:fs'),
+      import('node:os'),
+      import('node:path'),
+    ]);
+    const sim = await startSim({ key: 'sk-sim-corrections' });
+    const dir = mkdtempSync(join(tmpdir(), 'sb-corrections-'));
+    const saved: unknown[] = [];
+    const { config } = parseConfig({
+      'gateway.preset': 'custom',
+      'gateway.baseUrl': sim.url,
+      'smartSelect.tiers': { fast: 'sim/echo', balanced: 'sim/echo', strong: 'sim/lorem', reasoning: 'sim/lorem' },
+    });
+    const core = await createCore({ config, userSetBaseUrl: true, keys: async () => 'sk-sim-corrections', usageFile: join(dir, 'u.jsonl'), selectLearning: { load: () => undefined, save: (s) => void saved.push(s) } });
+    try {
+      let model = 'sim/lorem';
+      const logs: string[] = [];
+      const handler = new ParticipantHandler({ core: async () => core, currentModel: () => model, setModel: async (m) => { model = m; }, log: (l) => logs.push(l), activeSelection: () => undefined });
+      const prompt = 'Write a Python function that reverses a string.';
+      const turn = (p: Partial<{ prompt: string; command: string; requested: string }>) =>
+        p.prompt !== undefined ? { participant: PARTICIPANT_ID, prompt: p.prompt, command: p.command } : { participant: PARTICIPANT_ID, command: p.command, response: [], result: { metadata: { requested: p.requested } } };
+      const history = [turn({ prompt }), turn({ requested: 'smart-select' }), turn({ prompt: 'sim/lorem', command: 'model' }), turn({ command: 'model' })];
+      const stream = { markdown: () => {}, progress: () => {} };
+      const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => {} }) };
+      await handler.handle({ prompt }, { history }, stream, token);
+      await core.flush();
+      assert.equal(saved.length, 1, logs.join('\n'));
+      // A different prompt, or the same one when the earlier answer was not smart-select's, is not a correction.
+      await handler.handle({ prompt: 'Something else entirely' }, { history }, stream, token);
+      await handler.handle({ prompt }, { history: [turn({ prompt }), turn({ requested: 'sim/echo' })] }, stream, token);
+      assert.equal(saved.length, 1);
+    } finally {
+      core.dispose();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
