@@ -14,6 +14,7 @@ import { RoutingLog } from './vscode/log';
 import { registerSwitchModel } from './vscode/modelPicker';
 import { KeyStore } from './vscode/secrets';
 import { Services } from './vscode/services';
+import { registerSelectCorrections } from './vscode/selectCorrections';
 import { SettingsSource } from './vscode/settings';
 import { showError } from './vscode/showError';
 import { ModelStatusBar } from './vscode/statusBar';
@@ -25,7 +26,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = new RoutingLog(() => keys.knownKeys());
   const settings = new SettingsSource((line) => log.warn(line));
   const services = new Services(context, settings, keys, log);
+  const corrections = registerSelectCorrections(services, log);
   const chat = new ChatViewProvider(context, {
+    reaskedWith: (messages, model) => corrections.reaskedWith(messages, model),
     router: async () => (await services.core()).router,
     currentModel: () => settings.config().model,
     setModel: (model) => settings.setModel(model),
@@ -53,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     settings,
     services,
+    corrections,
     chat,
     statusBar,
     services.onDidChangeState((s) => statusBar.render(s)),

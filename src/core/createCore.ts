@@ -7,7 +7,8 @@ import { effectiveGateway } from './endpoints';
 import type { IDisposable } from './lifecycle';
 import { useNetwork, type NetworkConfig } from './network';
 import { Router, type RouterOptions } from './router';
-import { selectModel, type SelectInput } from './select';
+import { selectionKey, selectModel, type SelectInput } from './select';
+import { isStrongerChoice, SelectLearning, type LearningStore } from './selectLearning';
 import { resolveAlias, SMART_SELECT } from './candidates';
 import { previewPrompt, type PromptPreview } from './contextWindow';
 import { fitSelection } from './windowCheck';
@@ -29,6 +30,8 @@ export interface CoreOptions {
   network?: NetworkConfig;
   /** Router tuning for tests and benchmarks (breaker thresholds, retry backoff); defaults otherwise. */
   routerTuning?: Pick<RouterOptions, 'breaker' | 'retryBaseMs'>;
+  /** Where smart-select keeps what it learned from corrections (per workspace); without it, nothing is learned. */
+  selectLearning?: LearningStore;
 }
 
 export interface Core extends IDisposable {
@@ -38,6 +41,12 @@ export interface Core extends IDisposable {
   config(): Config;
   budget(): BudgetStatus;
   select(input: SelectInput): SelectionDecision;
+  /**
+   * The user asked `model` for a request smart-select would answer now: if that is a stronger model than the tier
+   * chosen, counts it as a correction of prompts like this one. Returns whether it was counted.
+   */
+  recordSelectCorrection(input: SelectInput, model: string): Promise<boolean>;
+  resetSelectLearning(): Promise<void>;
   /** The catalog as known now; with `waitForGateway`, after one refresh from the gateway's /models. */
   listModels(opts?: { waitForGateway?: boolean }): Promise<ModelInfo[]>;
   /** The prompt's tokens against the window and input price of the model it would go to (the chat's meter). */
@@ -79,10 +88,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     if (spend?.day !== localDay(t)) spend = { day: localDay(t), totals: spendTotals(ledger.records(), t) };
     return budgetStatus(spend.totals, config.budget, t);
   };
+  const learning = opts.selectLearning ? new SelectLearning(opts.selectLearning) : undefined;
   const countPromptTokens = (req: ChatRequest) => estimatePromptTokens(req.messages);
-  // smart-select's choice, moved up a tier when the prompt cannot fit the chosen model's window.
+  // smart-select's choice (with what it learned from corrections), moved up a tier when the prompt cannot fit.
   const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) =>
-    fitSelection(selectModel({ messages: req.messages }, config, status ?? budget()), { model: SMART_SELECT, messages: req.messages }, config, catalog, countPromptTokens);
+    fitSelection(selectModel({ messages: req.messages }, config, status ?? budget(), learning), { model: SMART_SELECT, messages: req.messages }, config, catalog, countPromptTokens);
   const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, countPromptTokens, now });
   const ledgerSubscription = ledger.attach(router.onEvent);
 
@@ -101,6 +111,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     config: () => config,
     budget,
     select: (input) => select(input),
+    async recordSelectCorrection(input, model) {
+      if (!learning) return false;
+      const chosen = selectModel(input, config, undefined, learning).tier;
+      if (!isStrongerChoice(model, chosen, config, (id) => catalog.get(id))) return false;
+      await learning.record(selectionKey(input));
+      return true;
+    },
+    resetSelectLearning: async () => learning?.reset(),
     async listModels(o) {
       if (o?.waitForGateway) await refreshCatalog().catch(() => undefined);
       else if (catalog.isStale()) refreshInBackground();

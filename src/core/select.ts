@@ -1,8 +1,12 @@
 // smart-select: prompt features → tier → configured model, with reasons and a confidence. Offline and
-// deterministic: a weighted table of textual cues plus structural features (length, code, files, symbols,
-// constraints, conversation depth, attached selection). Tiers are those of DESIGN.md § "smart-select tiers".
+// deterministic: a weighted table of textual cues (English here, 14 more languages in selectLexicon.ts) plus
+// structural features (length, code, traces, files, symbols, constraints, conversation depth, attached selection),
+// then a learned move up where the user corrected similar prompts (selectLearning.ts). Tiers are those of
+// DESIGN.md § "smart-select tiers".
 import type { Config } from './config';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './selectFeatures';
+import { allTerms, LEXICON, QUICK_FACT, termMatcher } from './selectLexicon';
+import { hashKey, learnedTier, type LearnedCorrections } from './selectLearning';
 import type { BudgetStatus, SelectionDecision, Tier } from './types';
 
 export type { SelectInput } from './selectFeatures';
@@ -13,13 +17,15 @@ export const TIERS: readonly Tier[] = ['fast', 'balanced', 'strong', 'reasoning'
 interface Cue {
   tier: Tier;
   weight: number;
-  re: RegExp;
+  re: Pick<RegExp, 'test'>;
   reason: string;
   /** Marks cues after which a wrong answer is worthless: such reasoning requests are not downgraded by the budget. */
   critical?: boolean;
+  /** Counts only when the whole prompt is at most this many characters (greetings, thanks). */
+  maxChars?: number;
+  /** Also read pasted logs and traces (what a log says, e.g. OOMKilled). */
+  inLogs?: boolean;
 }
-
-const QUICK_FACT = 'a quick factual question';
 
 const CUES: readonly Cue[] = [
   // reasoning: exactness matters
@@ -36,13 +42,15 @@ const CUES: readonly Cue[] = [
   // strong: breadth or care
   { tier: 'strong', weight: 3, re: /\barchitecture\b|\bdesign (?:the |a |an |our )?(?:[\w-]+ ){0,2}(?:system|service|module|schema|api|strategy|layer)\b|\bservice boundar\w*|\bmonolith\w*|\bmulti-tenant\b|\bdistributed\b|\bmicroservices?\b/, reason: 'a design across components' },
   { tier: 'strong', weight: 5, re: /\brace(?: condition)?\b|\bdeadlock\w*|\bthread[- ]safe\w*|\bconcurren\w+|\bmutex\w*|\block-free\b|\bgoroutines?\b|\bdata race\b|\bhangs?\b|\bcontention\b/, reason: 'a concurrency problem' },
-  { tier: 'strong', weight: 5, re: /\bmemory (?:leak|grows|usage)\w*|\bleak(?:s|ing)?\b|\buse-after-free\b|\bdouble free\b|\bdangling\b|\boom\w*|outofmemory|\bmemory corruption\b|\bcorrupt(?:s|ed|ion)\b|\bbuffer overflow\b|\bout-of-bounds\b|\bundefined behaviou?r\b|\bout of memory\b|\bsegfault\w*|\blifetime issue\b/, reason: 'a memory bug' },
+  { tier: 'strong', weight: 5, re: /\bmemory (?:leak|grows|usage)\w*|\bleak(?:s|ing)?\b|\buse-after-free\b|\bdouble free\b|\bdangling\b|\boom\w*|outofmemory|\bmemory corruption\b|\bcorrupt(?:s|ed|ion)\b|\bbuffer overflow\b|\bout-of-bounds\b|\bundefined behaviou?r\b|\bout of memory\b|\bsegfault\w*|\blifetime issue\b|\beats? (?:up )?memory\b/, reason: 'a memory bug', inLogs: true },
   { tier: 'strong', weight: 5, re: /\bsecurity\b|\bauth(?:entication|orization)?\b|\bjwt\b|\bsession tokens?\b|\bcredentials\b|\bencrypt\w*|\bvulnerab\w+|\bxss\b|\bcsrf\b|\binjection\b|\bowasp\b|\bexploit\w*|\bharden\w*|\bsupply[- ]chain\b|\banother user's\b|\bprivilege escalation\b/, reason: 'a security concern' },
   { tier: 'strong', weight: 3, re: /\bmigrat(?:e|ion|ing)\b|\bupgrad(?:e|ing) from\b|\bincrementally\b|\broll(?:ing)? (?:it )?out\b|\b(?:without|zero[- ])downtime\b|\brollback\b|\bdeprecat\w+|\bdisaster[- ]recovery\b/, reason: 'a migration or rollout plan' },
   { tier: 'strong', weight: 2.5, re: /\btrade-?offs?\b|\bdownsides?\b|\bdrawbacks?\b|\balternatives\b|\bwhich is better\b|\brisks?\b|\bfailure modes?\b|\bpros and cons\b|\bcompare\b|\bweigh\b|\bversus\b|\bvs\.? (?!code\b)\w|\bwhich (?:should|would) (?:we|you)\b|\bshould we use\b/, reason: 'a trade-off analysis' },
   { tier: 'strong', weight: 3, re: /\b(?:complete|full|whole|entire|comprehensive|end-to-end)\b[^.?!]{0,60}\b(?:api|app|setup|suite|backend|implementation|service|system|project|codebase)\b/, reason: 'long code generation' },
-  { tier: 'strong', weight: 2, re: /\bintermittent\w*|\bonly crash\w*|\brandomly\b|\bnon-?deterministic\w*|\b(?:can't|cannot|hard to) reproduce\b|\bcertain (?:inputs|files|users|devices)\b|\bcan(?:'t|not) figure out\b|\bno idea why\b|\bonly (?:on|when|under|after)\b|\bloses?\b|\boccasionally\b|\bsometimes\b|\bstale\b|\bflaky\b|\bconsistency\b|\bunder (?:heavy )?load\b|\bsubtle\b/, reason: 'an intermittent or subtle failure' },
+  { tier: 'strong', weight: 2, re: /\bintermittent\w*|\bonly crash\w*|\brandomly\b|\bnon-?deterministic\w*|\b(?:can't|cannot|hard to) reproduce\b|\bcertain (?:inputs|files|users|devices)\b|\bcan(?:'t|not) figure out\b|\bno idea why\b|\bonly (?:on|when|under|after)\b|\bloses?\b|\boccasionally\b|\bsometimes\b|\bstale\b|\bflaky\b|\bconsistency\b|\bunder (?:heavy )?(?:load|traffic)\b|\bheavy traffic\b|\boffline\b[^.?!]{0,60}\bsync|\bsubtle\b/, reason: 'an intermittent or subtle failure' },
   { tier: 'strong', weight: 2, re: /\bacross (?:the |our |all |many |multiple |several |\d+ )?(?:\w+ )?(?:services|components|repos|clients|modules|files|teams|instances|nodes|servers|regions|the frontend|frontend)\b|\bin each (?:component|service)\b|\bend to end\b/, reason: 'spans several components' },
+  { tier: 'strong', weight: 3, re: /\bpartition(?:ing|ed)?\b|\bshard(?:s|ing|ed)?\b/, reason: 'a data layout or scaling design' },
+  { tier: 'strong', weight: 2.5, re: /\bcrashloopbackoff\b|\boomkilled\b|\bback-off restarting\b/, reason: 'a crash loop', inLogs: true },
   { tier: 'strong', weight: 2, re: /\bwhat could be causing\b|\binvestigat\w+|\broot cause\b|\bwhere should (?:we|i) look\b|\bdiagnos\w+/, reason: 'an open-ended diagnosis' },
   { tier: 'strong', weight: 2, re: /\breview\b|\baudit\b|\bfind (?:the )?bugs\b/, reason: 'asks for a review' },
   { tier: 'strong', weight: 1.5, re: /\bplan\b|\bstrategy\b|\broadmap\b|\bpropose\b|\brecommend\w*|\brestructure\b/, reason: 'asks for a plan or proposal' },
@@ -57,13 +65,22 @@ const CUES: readonly Cue[] = [
   { tier: 'balanced', weight: 2, re: /\bfix\b(?! the typo)|\bdebug\w*|\bbroken\b|\bdoesn't work\b|\bnot working\b/, reason: 'asks to fix something' },
   { tier: 'balanced', weight: 1.5, re: /\b(?:in|with|using) (?:python|javascript|js|typescript|ts|go|golang|rust|java|kotlin|c\+\+|c#|ruby|php|swift|bash|sql|react|node(?:\.js)?)\b/, reason: 'asks for code in a named language' },
   // fast: quick answers
-  { tier: 'fast', weight: 5, re: /^\s*(?:hi|hello|hey|yo|thanks|thank you|thx|good (?:morning|evening|night|afternoon)|lol|ok(?:ay)?|cool|nice|great|bye)\b[^?]{0,25}$/, reason: 'small talk' },
+  { tier: 'fast', weight: 5, re: /^\s*(?:hi|hello|hey|yo|thanks|thank you|thx|good (?:morning|evening|night|afternoon)|lol|ok(?:ay)?|cool|nice|great|bye)\b[^?]{0,40}$/, reason: 'small talk' },
   { tier: 'fast', weight: 2.5, re: /^\s*(?:define|what(?:'s| is| are| does)|who|which|when (?:was|did)|what year|how many \w+ (?:are )?in an? \w+|how do you say)\b/, reason: QUICK_FACT },
   { tier: 'fast', weight: 3, re: /\b(?:convert )?\d+(?:\.\d+)?\s?(?:°?f|°?c|fahrenheit|celsius|miles?|km|kilometers?|kg|lbs?|pounds?|inches|cm|feet|ft|mph|gb|mb|kb)\b.{0,12}\b(?:to|in)\b|\b\d+%\s+of\b/, reason: 'a unit conversion or quick sum' },
-  { tier: 'fast', weight: 3, re: /\brename\b|\bchange (?:this|that|it|the \w+) (?:\w+ )?to\b|\bmake (?:this|it) (?:sound )?(?:more |less )?\w+(?:er|al|ly)\b|\bsound (?:more )?\w+er\b|\btypo\b|\bcapitali[sz]e\b|\bspell\b|\bstand for\b|\bacronym\b|\bin one sentence\b|\bshorter\b|\bshorten\b|\breword\b|\bmore concise\b|\bmore formal\b|\brephrase\b|\btranslate '|\bsay that again\b/, reason: 'a small edit or rewrite' },
+  { tier: 'fast', weight: 3, re: /\brename\b|\bchange (?:this|that|it|the \w+) (?:\w+ )?to\b|\bmake (?:this|it) (?:sound )?(?:more |less )?\w+(?:er|al|ly)\b|\bsound (?:more )?\w+er\b|\btypo\b|\bcapitali[sz](?:e|ation)\b|\bspell\b|\bstand for\b|\bacronym\b|\bin one sentence\b|\bshorter\b|\bshorten\b|\breword\b|\bmore concise\b|\bmore formal\b|\brephrase\b|\btranslate '|\bsay that again\b/, reason: 'a small edit or rewrite' },
   { tier: 'fast', weight: 2.5, re: /^\s*(?:yes or no|yes\/no|is|are|does|do|can|could|will|should|was)\b[^?]{0,80}\?\s*$/, reason: 'a yes/no question' },
   { tier: 'fast', weight: 2, re: /\bkeyboard shortcut\b|\bdefault port\b|\bby default\b|\bdefault (?:branch|value)\b|\bwhat (?:does|is) the -{1,2}\w+ flag\b|\bflag of\b/, reason: 'a quick lookup' },
 ];
+
+/** The same cues in the other languages (selectLexicon.ts), one matcher per cue. */
+const LEXICON_CUES: readonly Cue[] = LEXICON.map((c) => {
+  const terms = allTerms(c.terms);
+  const re = c.openingWithin ? new RegExp(`^[\\s¡¿]*(?:${terms.join('|')})`) : termMatcher(terms);
+  return { tier: c.tier, weight: c.weight, re, reason: c.reason, critical: c.critical, maxChars: c.openingWithin };
+});
+
+const ALL_CUES: readonly Cue[] = [...CUES, ...LEXICON_CUES];
 
 /** Cues from earlier turns still say what the conversation is about, at this fraction of their weight. */
 const HISTORY_WEIGHT = 0.4;
@@ -79,6 +96,7 @@ export interface Classification {
 
 interface Scored extends Classification {
   critical: boolean;
+  evidence: Evidence[];
 }
 
 type Evidence = { tier: Tier; weight: number; reason: string };
@@ -122,11 +140,15 @@ function structuralEvidence(f: PromptFeatures): Evidence[] {
     else if (f.selectionChars >= 300) push('balanced', 3, `selection of ${size} chars`);
     else push('fast', 1.5, `small selection (${size} chars)`);
   }
+  if (f.traceLines >= 2) push('balanced', 2.5, `${TRACE} (${f.traceLines} lines)`);
+  if (f.queryPlan) push('strong', 3, 'includes a slow query plan');
+  if (f.hasMath && f.codeLines === 0) push('reasoning', 2.5, 'includes a formula');
+  if (f.quotesText && f.words <= 20 && f.codeLines === 0) push('fast', 2, 'a short rewrite of quoted text');
   if (f.hasImage) push('balanced', 1.5, 'includes an image');
   if (f.ownership >= 3 && f.words >= 30) push('strong', 1.5, 'about your own system');
   if (f.largeCodeMentioned) push('strong', 2, 'large or legacy code');
   if (f.codeConcurrency) push('strong', 2, 'the code uses concurrency primitives');
-  if (f.quantities >= 2 && f.codeLines === 0 && /\?|\b(?:how|what|when|which|find)\b/.test(f.proseLower)) push('reasoning', 4, 'a word problem with numbers');
+  if (f.quantities >= 2 && f.codeLines === 0 && (f.asksQuestion || /\b(?:how|what|when|which|find)\b/.test(f.proseLower))) push('reasoning', 4, 'a word problem with numbers');
   if (f.enumeratedItems >= 5 && f.words >= 30) push('strong', 1.5, `asks for ${f.enumeratedItems} things at once`);
   return ev;
 }
@@ -134,26 +156,40 @@ function structuralEvidence(f: PromptFeatures): Evidence[] {
 function cueEvidence(f: PromptFeatures): { ev: Evidence[]; critical: boolean } {
   const ev: Evidence[] = [];
   let critical = false;
-  for (const cue of CUES) {
-    if (cue.re.test(cue.tier === 'fast' ? f.proseLower.trim() : f.proseLower)) {
+  const promptChars = f.prose.trim().length;
+  const trimmed = f.proseLower.trim();
+  for (const cue of ALL_CUES) {
+    if (cue.maxChars !== undefined && promptChars > cue.maxChars) continue;
+    if (cue.re.test(cue.tier === 'fast' ? trimmed : f.proseLower) || (cue.inLogs && f.traceLower && cue.re.test(f.traceLower))) {
       ev.push({ tier: cue.tier, weight: cue.weight, reason: cue.reason });
       if (cue.critical) critical = true;
     } else if (cue.tier !== 'fast' && f.historyLower && cue.re.test(f.historyLower)) {
       ev.push({ tier: cue.tier, weight: cue.weight * HISTORY_WEIGHT, reason: `earlier in the conversation: ${cue.reason}` });
     }
   }
-  // A short definitional question about a hard topic ("what is a mutex?") is still a definition.
+  // A short definitional question about a hard topic ("what is a mutex?") is still a definition; one with numbers
+  // ("what is the probability of two sixes?") is a problem to solve.
   if (f.words <= 8 && f.codeLines === 0 && ev.some((e) => e.reason === QUICK_FACT)) {
-    for (const e of ev) if (e.tier === 'strong' || e.tier === 'reasoning') e.weight *= 0.5;
+    for (const e of ev) if (e.tier === 'strong' || (e.tier === 'reasoning' && f.numbers === 0)) e.weight *= 0.5;
   }
+  // "Explain and fix this use-after-free": the wording of an ordinary request does not make a subtle bug ordinary.
+  if (ev.some((e) => SUBTLE_BUG.has(e.reason))) for (const e of ev) if (ORDINARY_ASK.has(e.reason)) e.weight = 0;
   return { ev, critical };
 }
+
+const SUBTLE_BUG = new Set(['a concurrency problem', 'a memory bug', 'a security concern']);
+const ORDINARY_ASK = new Set(['asks for an explanation or how-to', 'asks to fix something', 'includes an error message']);
+const INTERMITTENT = 'an intermittent or subtle failure';
+/** A pasted trace and the error words in it are one piece of evidence, not two. */
+const TRACE = 'includes a stack trace or log';
 
 const BASE: Record<Tier, number> = { fast: 0, balanced: 1.5, strong: 0, reasoning: 0 };
 
 function score(f: PromptFeatures): Scored {
   const { ev, critical } = cueEvidence(f);
-  ev.push(...structuralEvidence(f));
+  if (f.codeConcurrency && ev.some((e) => e.reason === INTERMITTENT)) ev.push({ tier: 'strong', weight: 3, reason: 'an intermittent failure in concurrent code' });
+  const errorCue = ev.some((e) => e.reason === 'includes an error message');
+  for (const e of structuralEvidence(f)) if (!(errorCue && e.reason.startsWith(TRACE))) ev.push(e);
   const scores: Record<Tier, number> = { ...BASE };
   for (const e of ev) scores[e.tier] += e.weight;
   // Evidence of real work rules out the fast tier, however short the prompt.
@@ -177,7 +213,7 @@ function score(f: PromptFeatures): Scored {
   const confidence = Math.round((1 / (1 + Math.exp(-0.75 * margin))) * 100) / 100;
   const reasons = reasonsFor(chosen, ev);
   if (nudged) reasons.push(`close to ${best}; chose the stronger tier`);
-  return { tier: chosen, confidence, reasons, scores, critical: critical && chosen === 'reasoning' };
+  return { tier: chosen, confidence, reasons, scores, critical: critical && chosen === 'reasoning', evidence: ev };
 }
 
 function reasonsFor(tier: Tier, ev: Evidence[]): string[] {
@@ -211,11 +247,38 @@ export function budgetDowngradeActive(config: Config, budget?: BudgetStatus): bo
   return budget.action === 'downgrade' || (budget.limitUsd > 0 && budget.fraction >= DOWNGRADE_FROM_FRACTION);
 }
 
-/** Picks the model for `smart-select`: classify, then apply the budget, then map the tier to the configured model. */
-export function selectModel(input: SelectInput, config: Config, budget?: BudgetStatus): SelectionDecision {
-  const s = score(extractFeatures(input));
+/**
+ * What makes prompts "similar" for learning from corrections: the tier chosen, a size bucket, code or not, and the
+ * cues found in the last message. Hashed; no text of the prompt is in it.
+ */
+function similarityKey(f: PromptFeatures, s: Scored): string {
+  const cues = [...new Set(s.evidence.filter((e) => e.weight > 0 && !/\d/.test(e.reason) && !e.reason.startsWith('earlier')).map((e) => e.reason))].sort();
+  const size = f.words <= 15 ? 'short' : f.words <= 60 ? 'medium' : 'long';
+  return hashKey(`${s.tier}|${size}|${f.codeLines > 0 || f.traceLines > 0 ? 'code' : 'prose'}|${cues.join(',')}`);
+}
+
+/** The similarity key of a request (see similarityKey), for recording a correction. */
+export function selectionKey(input: SelectInput): string {
+  const f = extractFeatures(input);
+  return similarityKey(f, score(f));
+}
+
+/**
+ * Picks the model for `smart-select`: classify, then move up if the user corrected similar prompts often enough,
+ * then apply the budget, then map the tier to the configured model.
+ */
+export function selectModel(input: SelectInput, config: Config, budget?: BudgetStatus, learned?: LearnedCorrections): SelectionDecision {
+  const f = extractFeatures(input);
+  const s = score(f);
   let tier = s.tier;
   const reasons = [...s.reasons];
+  if (learned) {
+    const up = learnedTier(tier, learned.correctionsFor(similarityKey(f, s)));
+    if (up.reason) {
+      tier = up.tier;
+      reasons.unshift(up.reason);
+    }
+  }
   let downgradedFrom: Tier | undefined;
   // fast is already the cheapest tier; critical reasoning requests keep their tier (a cheap wrong proof is waste).
   if (budget && budgetDowngradeActive(config, budget) && tier !== 'fast') {

@@ -1,6 +1,7 @@
 // Cheap, deterministic features of a chat request for smart-select. No tokenizer, no model: a handful of linear
 // scans over the text, so a decision costs microseconds even for long prompts.
 import { contentText } from './messages';
+import { allTerms, CONSTRAINT_TERMS, QUANTITY_UNITS, termMatcher } from './selectLexicon';
 import type { ChatCompletionMessageParam } from './types';
 
 export interface SelectInput {
@@ -24,6 +25,7 @@ export interface PromptFeatures {
   historyLower: string;
   /** Characters of the last user message, code included. */
   chars: number;
+  /** Length in word-sized units whatever the script: words where spaces separate them, ~1.7 Han/kana characters each. */
   words: number;
   codeBlocks: CodeBlock[];
   codeLines: number;
@@ -56,6 +58,18 @@ export interface PromptFeatures {
   largeCodeMentioned: boolean;
   /** The code blocks use locks, threads, tasks or atomics. */
   codeConcurrency: boolean;
+  /** Lines of a stack trace, compiler error or log (language-independent: their shape, not their words). */
+  traceLines: number;
+  /** Those lines, lower-cased and capped: only cues about what logs say (OOMKilled, CrashLoopBackOff) read them. */
+  traceLower: string;
+  /** Formulas: f(x) =, x^3, ∈, √, ∑ … */
+  hasMath: boolean;
+  /** The code is a database query plan (EXPLAIN output). */
+  queryPlan: boolean;
+  /** The prompt asks something (?, ？, ؟). */
+  asksQuestion: boolean;
+  /** The prompt quotes a passage to work on ("make this more polite: '…'"). */
+  quotesText: boolean;
 }
 
 /** Prose beyond this is not scanned for cues: the head carries the ask, the tail often restates it. */
@@ -124,9 +138,46 @@ const SYMBOL_RES = [
 const QUANTITY_RE = /(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:hours?|hrs?|minutes?|days?|weeks?|months?|years?|meters?|metres?|km|miles?|mph|kg|grams?|liters?|litres?|people|persons|guests|workers|balls?|coins?|cents?|cards?|dice|pm|am)\b))/gi;
 const CONCURRENCY_CODE_RE = /\b(?:mutex|Mutex|RWMutex|Lock|lock\(|synchronized|Thread|thread::spawn|tokio::spawn|go func|goroutine|create_task|asyncio\.gather|Promise\.all|Atomic\w*|atomic\.|std::thread|ConcurrentHashMap|ThreadPool\w*|Semaphore|chan\b|mpsc)\b/;
 /** A quoted passage of some length; the quotes must sit at word edges so apostrophes ("can't") do not pair up. */
-const QUOTED_RE = /(^|[\s:(])(['"“‘])([^\n]{12,400}?)(['"”’])(?=$|[\s.,;:!?)])/g;
+const QUOTED_RE = /(^|[\s:(：])(['"“‘«「„])([^\n]{12,400}?)(['"”’»」“])(?=$|[\s.,;:!?)。？])/g;
 const NUMBER_RE = /(?:^|[^\w.])\$?\d[\d,]*(?:\.\d+)?/g;
 const CONSTRAINT_RE = /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
+
+const CONSTRAINT_I18N = termMatcher(allTerms(CONSTRAINT_TERMS));
+const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})|(?:R\$|€|£)\s?\d`, 'gi');
+/** Han characters and kana: no spaces between words, so length is counted in characters. */
+const HAN_KANA_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
+const CHARS_PER_HAN_WORD = 1.7;
+/** Python/JS/Java/Rust/Go traces, compiler errors and timestamped log lines. */
+const TRACE_LINE_RE = /^(?:\s+at [\w$.<>]+ ?\(|\s+File "[^"]+", line \d+|Traceback \(most recent|Exception in thread|\s*-->\s+\S+:\d+:\d+|error\[E\d+\]|\w+(?:Error|Exception)\b.*:|\s+\S+\.(?:go|rs|py|java|js|ts):\d+|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d|panic:|WARNING: DATA RACE|={10,}|goroutine \d+ \[|exit status \d|\t\S|[\w.$*()]+\(.*\)\s*$|\S+ {2,}\S+ {2,}\S+)/gm;
+const MATH_RE = /[∈∑∫√≤≥≠∞∀∃²³]|\b[a-z]\^\d|\b[a-z]\([a-z]\)\s*=/;
+
+const QUERY_PLAN_RE = /\b(?:Seq Scan|Index Scan|Execution Time|Hash Join|Nested Loop|Rows Removed by Filter)\b/;
+const TRACE_LINE = new RegExp(TRACE_LINE_RE.source);
+
+/** Pasted traces and logs are evidence by their shape; their words ("assignment", "error") are not the ask. */
+function splitTraces(prose: string): { prose: string; traceLines: number; traceLower: string } {
+  if (!prose.includes('\n')) return { prose, traceLines: 0, traceLower: '' };
+  const kept: string[] = [];
+  let traceLines = 0;
+  let trace = '';
+  for (const line of prose.split('\n')) {
+    if (TRACE_LINE.test(line)) {
+      traceLines++;
+      if (trace.length < SCAN_TAIL) trace += line.slice(0, 300) + '\n';
+    } else kept.push(line);
+  }
+  return { prose: traceLines ? kept.join('\n') : prose, traceLines, traceLower: trace.toLowerCase() };
+}
+
+/** Word-sized units: whitespace-separated tokens that carry a letter or digit, plus Han/kana runs by characters. */
+function lengthInWords(prose: string): number {
+  HAN_KANA_RE.lastIndex = 0;
+  let han = 0;
+  while (HAN_KANA_RE.exec(prose)) han++;
+  let tokens = 0;
+  for (const t of (han ? prose.replace(HAN_KANA_RE, ' ') : prose).split(/\s+/)) if (/[\p{L}\p{N}]/u.test(t)) tokens++;
+  return tokens + Math.round(han / CHARS_PER_HAN_WORD);
+}
 
 function countMatches(re: RegExp, s: string): number {
   re.lastIndex = 0;
@@ -199,7 +250,8 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
       history += '\n' + splitCode(text).prose.slice(0, SCAN_HEAD - history.length);
     }
   }
-  const { prose: fullProse, blocks, code } = splitCode(last);
+  const { prose: withTraces, blocks, code } = splitCode(last);
+  const { prose: fullProse, traceLines, traceLower } = splitTraces(withTraces);
   const prose = capForScan(fullProse);
   const fileNames = new Set<string>();
   for (const re of [FILE_RE, DIR_RE]) {
@@ -207,7 +259,7 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
     for (let m = re.exec(prose); m; m = re.exec(prose)) if (!/^(?:https?:|www\.)/i.test(m[1])) fileNames.add(m[1].toLowerCase());
   }
   const stated = statedCounts(prose);
-  const words = prose.trim() ? prose.trim().split(/\s+/).length : 0;
+  const words = lengthInWords(prose);
   const listItems = countMatches(/^\s*(?:[-*•]|\d+[.)])\s+\S/gm, prose);
   return {
     prose,
@@ -222,16 +274,22 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
     statedServiceCount: stated.services,
     symbols: distinctCaptures(SYMBOL_RES, prose),
     numbers: countMatches(NUMBER_RE, prose),
-    constraints: countMatches(CONSTRAINT_RE, prose),
+    constraints: countMatches(CONSTRAINT_RE, prose) + CONSTRAINT_I18N.count(prose.toLowerCase()),
     listItems,
     enumeratedItems: maxEnumerated(prose),
     userTurns,
     conversationChars,
     selectionChars: Math.max(0, input.selectionChars ?? 0),
     hasImage,
-    quantities: countMatches(QUANTITY_RE, prose),
+    quantities: countMatches(QUANTITY_RE, prose) + countMatches(QUANTITY_I18N_RE, prose),
     ownership: countMatches(/\b(?:we|our|us|we're|we've)\b/gi, prose),
     largeCodeMentioned: /\b\d{3,}[- ]lines?\b|\b\d+k(?:[- ]lines?| loc)\b|\blegacy\b/i.test(prose),
     codeConcurrency: CONCURRENCY_CODE_RE.test(code),
+    traceLines,
+    traceLower,
+    queryPlan: QUERY_PLAN_RE.test(code),
+    hasMath: MATH_RE.test(prose),
+    asksQuestion: /[?？؟]/.test(prose),
+    quotesText: countMatches(QUOTED_RE, prose) > 0,
   };
 }

@@ -31,6 +31,8 @@ export interface ChatEffects {
   previewPrompt(req: ChatRequest): Promise<PromptPreview>;
   /** Shows the code block as a diff against the target file and applies it on the user's accept. */
   applyToFile(opts: { text: string; path?: string; attachedPaths: string[] }): Promise<void>;
+  /** The user re-asked what smart-select answered with `model` (same prompt again, or a model picked right after). */
+  reaskedWith?(messages: ChatCompletionMessageParam[], model: string): void;
 }
 
 export interface AskOptions {
@@ -67,6 +69,8 @@ export class ChatController implements IDisposable {
   private draft = '';
   /** Attachments of asked questions: what a Retry or a follow-up sends again. */
   private attachments: Record<string, ContextAttachment[]>;
+  /** Answers already reported as re-asked with another model. */
+  private readonly reasked = new Set<string>();
   private readonly posted = new Emitter<HostMessage>();
   /** Every message meant for the webview, whether or not one is attached (the notification fallback listens). */
   readonly onDidPost = this.posted.event;
@@ -146,6 +150,7 @@ export class ChatController implements IDisposable {
         await this.clear();
         return;
       case 'setModel':
+        this.noteReask(this.turns.at(-1), msg.model);
         await this.fx.setModel(msg.model);
         await this.postContext();
         this.postModels();
@@ -223,6 +228,8 @@ export class ChatController implements IDisposable {
     const chips = attached.map((p) => chipOf(p.attachment, p.tokens));
     const turn: Turn = { id, prompt, title: opts.title, model: opts.model ?? this.fx.currentModel(), ...(chips.length ? { context: chips } : {}), text: '', state: 'streaming' };
     const history = this.turns.slice(-CONTEXT_TURNS);
+    const previous = this.turns.at(-1);
+    if (previous && samePrompt(previous.prompt, prompt)) this.noteReask(previous, turn.model);
     this.turns.push(turn);
     if (this.turns.length > MAX_TURNS) this.turns.splice(0, this.turns.length - MAX_TURNS);
     return this.run(turn, history);
@@ -290,6 +297,16 @@ export class ChatController implements IDisposable {
     return out;
   }
 
+  /** Tells smart-select once per answer that the user wanted another model for it. */
+  private noteReask(answered: Turn | undefined, model: string): void {
+    if (!answered || answered.model !== 'smart-select' || model === 'smart-select' || answered.state === 'streaming') return;
+    if (this.reasked.has(answered.id)) return;
+    this.reasked.add(answered.id);
+    const i = this.turns.indexOf(answered);
+    const context = this.turns.slice(Math.max(0, i - CONTEXT_TURNS), i);
+    this.fx.reaskedWith?.([...this.historyMessages(context), { role: 'user', content: answered.prompt }], model);
+  }
+
   private modelOptions(): ModelOption[] {
     const current = this.fx.currentModel();
     const list = this.models.length ? [...this.models] : [];
@@ -313,6 +330,8 @@ export class ChatController implements IDisposable {
     this.sink = undefined;
   }
 }
+
+const samePrompt = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
 
 const chipOf = (a: ContextAttachment, tokens: number): ContextChip => ({ id: a.id, kind: a.kind, label: a.label, tokens });
 

@@ -20,6 +20,7 @@ export interface ChatDeps {
   onError(err: unknown): void;
   countTokens(text: string): Promise<number>;
   previewPrompt(req: ChatRequest): Promise<PromptPreview>;
+  reaskedWith?: ChatEffects['reaskedWith'];
 }
 
 const HISTORY_KEY = 'switchboard.chat.history';
@@ -46,6 +47,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       listModels: () => deps.listModels(),
       log: (l) => deps.log(l),
       onError: (e) => deps.onError(e),
+      reaskedWith: deps.reaskedWith,
       copy: async (text) => {
         await vscode.env.clipboard.writeText(text);
       },

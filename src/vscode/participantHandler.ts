@@ -28,6 +28,8 @@ export interface HistoryTurnLike {
   prompt?: string;
   command?: string | undefined;
   response?: readonly unknown[];
+  /** ChatResponseTurn.result: what our handler returned for that turn. */
+  result?: ParticipantResult;
 }
 
 export interface ParticipantContextLike {
@@ -95,8 +97,24 @@ export class ParticipantHandler {
           stream.markdown('Ask me anything, or use `/explain` (the editor selection), `/model` (show or switch the model) or `/usage` (today\'s spend).');
           return {};
         }
+        this.noteReask(context.history, request.prompt);
         return this.answer([...historyMessages(context.history), { role: 'user', content: request.prompt }], stream, token, undefined);
     }
+  }
+
+  /** The prompt smart-select answered last, asked again after `/model <other>`: smart-select may learn from it. */
+  private noteReask(history: readonly HistoryTurnLike[], prompt: string): void {
+    const model = this.env.currentModel();
+    if (model === 'smart-select') return;
+    let i = history.length - 1;
+    while (i >= 0 && !(history[i].participant === PARTICIPANT_ID && history[i].prompt !== undefined && !history[i].command)) i--;
+    const asked = history[i];
+    if (!asked?.prompt || asked.prompt.trim() !== prompt.trim() || history[i + 1]?.result?.metadata?.requested !== 'smart-select') return;
+    const messages: ChatCompletionMessageParam[] = [...historyMessages(history.slice(0, i)), { role: 'user', content: asked.prompt }];
+    void this.env
+      .core()
+      .then((core) => core.recordSelectCorrection({ messages }, model))
+      .catch((err: unknown) => this.env.log(`[smart-select] could not record a correction: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   private async model(arg: string, stream: ResponseStreamLike): Promise<ParticipantResult> {

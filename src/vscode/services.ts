@@ -7,6 +7,7 @@ import type { RoutingLog } from './log';
 import type { NetworkConfig } from '../core/network';
 import { affectsNetwork, networkFromVscode } from './networkSettings';
 import type { KeyStore } from './secrets';
+import { selectLearningStore } from './selectCorrections';
 import type { SettingsSource } from './settings';
 
 export interface ServicesState {
@@ -65,6 +66,7 @@ export class Services implements IDisposable {
       usageFile: `${storage}/usage.jsonl`,
       network: this.network(),
       onWarning: (m) => this.log.warn(m),
+      selectLearning: selectLearningStore(this.ctx),
     });
     this.subscriptions.push(
       this.log.attach(core.router.onEvent),

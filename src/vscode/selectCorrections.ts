@@ -1,0 +1,35 @@
+// Glue for smart-select's learning from corrections: where it is stored (this workspace's state), what the chat
+// reports when the user re-asks with another model, and the reset command. The logic is in core/selectLearning.ts.
+import * as vscode from 'vscode';
+import type { ChatCompletionMessageParam } from '../core/types';
+import type { LearningStore } from '../core/selectLearning';
+import type { RoutingLog } from './log';
+import type { Services } from './services';
+
+const STATE_KEY = 'switchboard.smartSelect.learning';
+
+export function selectLearningStore(ctx: vscode.ExtensionContext): LearningStore {
+  return { load: () => ctx.workspaceState.get<unknown>(STATE_KEY), save: (state) => ctx.workspaceState.update(STATE_KEY, state) };
+}
+
+export interface SelectCorrections extends vscode.Disposable {
+  /** The chat saw the user re-ask a smart-select answer with `model`. */
+  reaskedWith(messages: ChatCompletionMessageParam[], model: string): void;
+}
+
+export function registerSelectCorrections(services: Services, log: RoutingLog): SelectCorrections {
+  const command = vscode.commands.registerCommand('switchboard.resetSmartSelectLearning', async () => {
+    await (await services.core()).resetSelectLearning();
+    void vscode.window.showInformationMessage(vscode.l10n.t('smart-select forgot the corrections it learned in this workspace.'));
+  });
+  return {
+    reaskedWith(messages, model) {
+      void services
+        .core()
+        .then((core) => core.recordSelectCorrection({ messages }, model))
+        .then((counted) => counted && log.info(`[smart-select] counted a correction: a stronger model (${model}) was chosen for a similar prompt`))
+        .catch((err: unknown) => log.warn(`[smart-select] could not record a correction: ${err instanceof Error ? err.message : String(err)}`));
+    },
+    dispose: () => command.dispose(),
+  };
+}
