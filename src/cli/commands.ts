@@ -94,8 +94,7 @@ export async function runModels(opts: CliOptions): Promise<number> {
 export async function runUsage(opts: CliOptions): Promise<number> {
   const core = await openCore(opts);
   try {
-    const { summarizeUsage } = await import('../core/usageStats');
-    const summary = summarizeUsage(core.ledger.records(), { now: Date.now() });
+    const summary = core.ledger.summary({ now: Date.now() });
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else {
       process.stdout.write(`today $${summary.todaySpentUsd.toFixed(4)} · this month $${summary.monthSpentUsd.toFixed(4)}\n`);

@@ -9,8 +9,7 @@ import { Router, type RouterOptions } from './router';
 import { selectModel, type SelectInput } from './select';
 import { estimateTokensSoon } from './tokens';
 import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
-import { requestCostUsd, UsageLedger } from './usage';
-import { localDay, spendTotals, type SpendTotals } from './usageStats';
+import { UsageLedger } from './usage';
 
 export interface CoreOptions {
   config: Config;
@@ -54,17 +53,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const now = opts.now ?? Date.now;
   const ledger = await UsageLedger.open(opts.usageFile, { now, onWarning: opts.onWarning });
   const catalog = new Catalog({ now });
-  // Spend is summed over the ledger once per day; each new record adds its cost.
-  let spend: { day: string; totals: SpendTotals } | undefined;
-  const ledgerChanged = ledger.onDidChange((r) => {
-    if (!spend || localDay(r.at) !== spend.day) return void (spend = undefined);
-    const cost = requestCostUsd(r);
-    spend.totals = { todaySpentUsd: spend.totals.todaySpentUsd + cost, monthSpentUsd: spend.totals.monthSpentUsd + cost };
-  });
+  // Every budget decision first reads what other processes (windows, the CLI, `serve`) appended to the shared ledger.
   const budget = () => {
     const t = now();
-    if (spend?.day !== localDay(t)) spend = { day: localDay(t), totals: spendTotals(ledger.records(), t) };
-    return budgetStatus(spend.totals, config.budget, t);
+    return budgetStatus(ledger.spend(t), config.budget, t);
   };
   const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) => selectModel({ messages: req.messages }, config, status ?? budget());
   const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, now });
@@ -107,7 +99,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     flush: () => ledger.flush(),
     dispose() {
       ledgerSubscription.dispose();
-      ledgerChanged.dispose();
       router.dispose();
       ledger.dispose();
     },
