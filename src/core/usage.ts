@@ -170,6 +170,7 @@ export class UsageLedger implements IDisposable {
 
   /** Adds a record; it is counted at once and on disk once `flush()` resolves. Never rejects. */
   record(r: UsageRecord): Promise<void> {
+    this.sync(); // others' appends first, so `records()` keeps the file's order
     const line = JSON.stringify(r);
     const appended = this.append(line + '\n');
     this.count(r);
@@ -273,13 +274,9 @@ export class UsageLedger implements IDisposable {
    * was replaced or truncated by someone: its totals are read again from the start.
    */
   private readNew(announce: boolean): void {
-    let size: number;
-    try {
-      size = statSync(this.file).size;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') size = 0;
-      else throw err;
-    }
+    const stat = statSync(this.file, { throwIfNoEntry: false });
+    // Not there (yet), or not a file (then appending fails and says so).
+    const size = stat?.isFile() ? stat.size : 0;
     if (size === this.position.size) return;
     if (size < this.position.size) {
       this.warn(`The usage ledger ${this.file} got shorter (replaced or truncated by another program); its totals were read again.`);
