@@ -4,7 +4,7 @@
 // at any time — the ledger is re-read and the rollup rebuilt.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
-import { emptyModelTotals, localDay, mergeModelTotals, type ModelTotals, type UsageTotals } from './usageStats';
+import { emptyModelTotals, LatencyHistogram, localDay, mergeModelTotals, type ModelTotals, type UsageTotals } from './usageStats';
 
 /** Which bytes of the ledger the totals include. */
 export interface Coverage {
@@ -49,7 +49,7 @@ export function rollUpOldDays(rollup: Rollup, now: number): void {
     for (const [model, t] of models) {
       let into = m.get(model);
       if (!into) m.set(model, (into = emptyModelTotals()));
-      mergeModelTotals(into, { ...t, firstTokenMs: new Map(), totalMs: new Map() });
+      mergeModelTotals(into, { ...t, firstTokenMs: new LatencyHistogram(), totalMs: new LatencyHistogram() });
     }
     rollup.days.delete(day);
   }
@@ -106,7 +106,7 @@ function toJson(r: Rollup): { v: number; coverage: Coverage; days: StoredPeriods
     const out: StoredPeriods = {};
     for (const [period, models] of totals) {
       const p: Record<string, StoredTotals> = (out[period] = {});
-      for (const [model, t] of models) p[model] = [FIELDS.map((f) => t[f]), [...t.firstTokenMs].flat(), [...t.totalMs].flat()];
+      for (const [model, t] of models) p[model] = [FIELDS.map((f) => t[f]), t.firstTokenMs.toJSON(), t.totalMs.toJSON()];
     }
     return out;
   };
@@ -146,13 +146,11 @@ function totalsFrom(stored: unknown): ModelTotals | undefined {
   if (!Array.isArray(stored) || stored.length !== 3) return undefined;
   const [values, first, total] = stored as unknown[];
   if (!Array.isArray(values) || values.length !== FIELDS.length || !values.every(isCount)) return undefined;
+  if (!Array.isArray(first) || !Array.isArray(total)) return undefined;
   const t = emptyModelTotals();
   FIELDS.forEach((f, i) => (t[f] = values[i] as number));
-  return histogramFrom(first, t.firstTokenMs) && histogramFrom(total, t.totalMs) ? t : undefined;
-}
-
-function histogramFrom(flat: unknown, into: Map<number, number>): boolean {
-  if (!Array.isArray(flat) || flat.length % 2 !== 0 || !flat.every(isCount)) return false;
-  for (let i = 0; i < flat.length; i += 2) into.set(flat[i] as number, flat[i + 1] as number);
-  return true;
+  // Checked pair by pair when a summary first needs them.
+  t.firstTokenMs = new LatencyHistogram(first as number[]);
+  t.totalMs = new LatencyHistogram(total as number[]);
+  return t;
 }

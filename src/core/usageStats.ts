@@ -41,16 +41,68 @@ export interface ModelTotals {
   reasoningTokens: number;
   estimated: number;
   costUsd: number;
-  /** Latency (rounded by `latencyBucket`) → count. */
-  firstTokenMs: Map<number, number>;
-  totalMs: Map<number, number>;
+  firstTokenMs: LatencyHistogram;
+  totalMs: LatencyHistogram;
+}
+
+/**
+ * Latencies rounded by `latencyBucket` → count. One read from the rollup stays in its stored flat form
+ * (`[bucket, count, …]`) until a summary needs it, so start-up and budget checks never build it.
+ */
+export class LatencyHistogram {
+  private counts: Map<number, number> | undefined;
+
+  constructor(private stored: readonly number[] = []) {}
+
+  add(ms: number, n = 1): void {
+    const counts = this.map();
+    const b = latencyBucket(ms);
+    counts.set(b, (counts.get(b) ?? 0) + n);
+  }
+
+  merge(other: LatencyHistogram): void {
+    for (const [b, n] of other.map()) this.add(b, n);
+  }
+
+  /** Nearest-rank percentile; 0 when empty. */
+  percentile(p: number): number {
+    const counts = this.map();
+    let total = 0;
+    for (const c of counts.values()) total += c;
+    if (total === 0) return 0;
+    const rank = Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
+    let seen = 0;
+    for (const b of [...counts.keys()].sort((x, y) => x - y)) {
+      seen += counts.get(b)!;
+      if (seen >= rank) return b;
+    }
+    return 0;
+  }
+
+  /** The flat stored form. */
+  toJSON(): number[] {
+    return this.counts ? [...this.counts].flat() : [...this.stored];
+  }
+
+  private map(): Map<number, number> {
+    if (!this.counts) {
+      this.counts = new Map();
+      // Pairs that are not two non-negative numbers are dropped (a hand-edited or damaged rollup).
+      for (let i = 0; i + 1 < this.stored.length; i += 2) {
+        const [b, n] = [this.stored[i], this.stored[i + 1]];
+        if (Number.isFinite(b) && Number.isFinite(n) && b >= 0 && n > 0) this.counts.set(b, (this.counts.get(b) ?? 0) + n);
+      }
+      this.stored = [];
+    }
+    return this.counts;
+  }
 }
 
 /** Period (`YYYY-MM-DD` day or `YYYY-MM` month) → model → totals. */
 export type UsageTotals = Map<string, Map<string, ModelTotals>>;
 
 export function emptyModelTotals(): ModelTotals {
-  return { requests: 0, answeredAsFallback: 0, failures: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: 0, costUsd: 0, firstTokenMs: new Map(), totalMs: new Map() };
+  return { requests: 0, answeredAsFallback: 0, failures: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: 0, costUsd: 0, firstTokenMs: new LatencyHistogram(), totalMs: new LatencyHistogram() };
 }
 
 /**
@@ -70,11 +122,6 @@ function modelIn(period: Map<string, ModelTotals>, model: string): ModelTotals {
   return m;
 }
 
-function count(hist: Map<number, number>, ms: number): void {
-  const b = latencyBucket(ms);
-  hist.set(b, (hist.get(b) ?? 0) + 1);
-}
-
 /** Adds one ledger record to the totals of `period` (its local day, or its month once days are rolled up). */
 export function addRecord(totals: UsageTotals, r: UsageRecord, period: string = localDay(r.at)): void {
   let p = totals.get(period);
@@ -89,8 +136,8 @@ export function addRecord(totals: UsageTotals, r: UsageRecord, period: string = 
     m.reasoningTokens += r.usage.reasoningTokens;
     if (r.usage.estimated) m.estimated++;
     m.costUsd += r.costUsd;
-    count(m.firstTokenMs, r.msToFirstToken);
-    count(m.totalMs, r.msTotal);
+    m.firstTokenMs.add(r.msToFirstToken);
+    m.totalMs.add(r.msTotal);
   }
   for (const a of r.otherAttempts) {
     const m = modelIn(p, a.model);
@@ -116,28 +163,14 @@ export function mergeModelTotals(into: ModelTotals, from: ModelTotals): void {
   into.reasoningTokens += from.reasoningTokens;
   into.estimated += from.estimated;
   into.costUsd += from.costUsd;
-  for (const [k, n] of from.firstTokenMs) into.firstTokenMs.set(k, (into.firstTokenMs.get(k) ?? 0) + n);
-  for (const [k, n] of from.totalMs) into.totalMs.set(k, (into.totalMs.get(k) ?? 0) + n);
+  into.firstTokenMs.merge(from.firstTokenMs);
+  into.totalMs.merge(from.totalMs);
 }
 
 export function totalsOf(records: readonly UsageRecord[]): UsageTotals {
   const totals: UsageTotals = new Map();
   for (const r of records) addRecord(totals, r);
   return totals;
-}
-
-/** Nearest-rank percentile of a histogram; 0 when empty. */
-export function histogramPercentile(hist: ReadonlyMap<number, number>, p: number): number {
-  let n = 0;
-  for (const c of hist.values()) n += c;
-  if (n === 0) return 0;
-  const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
-  let seen = 0;
-  for (const k of [...hist.keys()].sort((a, b) => a - b)) {
-    seen += hist.get(k)!;
-    if (seen >= rank) return k;
-  }
-  return 0;
 }
 
 export function spendTotals(records: readonly UsageRecord[], now: number): SpendTotals {
@@ -241,10 +274,10 @@ export function summarizeTotals(totals: UsageTotals, opts: SummaryOptions): Usag
     .map(([model, { firstTokenMs, totalMs, ...m }]) => ({
       model,
       ...m,
-      p50FirstTokenMs: histogramPercentile(firstTokenMs, 50),
-      p95FirstTokenMs: histogramPercentile(firstTokenMs, 95),
-      p50TotalMs: histogramPercentile(totalMs, 50),
-      p95TotalMs: histogramPercentile(totalMs, 95),
+      p50FirstTokenMs: firstTokenMs.percentile(50),
+      p95FirstTokenMs: firstTokenMs.percentile(95),
+      p50TotalMs: totalMs.percentile(50),
+      p95TotalMs: totalMs.percentile(95),
     }))
     .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || a.model.localeCompare(b.model));
 
