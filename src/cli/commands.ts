@@ -92,9 +92,11 @@ export async function runModels(opts: CliOptions): Promise<number> {
 }
 
 export async function runUsage(opts: CliOptions): Promise<number> {
-  const core = await openCore(opts);
+  // Only the ledger: no core, so no catalog refresh keeps the process waiting on the network.
+  const { UsageLedger } = await import('../core/usage');
+  const ledger = await UsageLedger.open(opts.usageFile, { onWarning: (m) => process.stderr.write(`switchboard: ${m}\n`) });
   try {
-    const summary = core.ledger.summary({ now: Date.now() });
+    const summary = ledger.summary({ now: Date.now() });
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else {
       process.stdout.write(`today $${summary.todaySpentUsd.toFixed(4)} · this month $${summary.monthSpentUsd.toFixed(4)}\n`);
@@ -105,7 +107,7 @@ export async function runUsage(opts: CliOptions): Promise<number> {
       }
     }
   } finally {
-    core.dispose();
+    ledger.dispose();
   }
   return 0;
 }
