@@ -151,7 +151,7 @@ export class UsageLedger implements IDisposable {
       const rollup = readRollup(file, size);
       const ledger = new UsageLedger(file, opts, rollup, '');
       ledger.readNew(false);
-      rollUpOldDays({ coverage: { size: 0, lines: 0, lastLineHash: '' }, ...ledger.totals }, ledger.now());
+      rollUpOldDays(ledger.totals, ledger.now());
       if (ledger.position.size - ledger.savedSize >= SAVE_ROLLUP_AFTER_BYTES || (!rollup && ledger.position.size > 0)) ledger.saveRollup();
       return ledger;
     } catch (err) {
@@ -208,7 +208,7 @@ export class UsageLedger implements IDisposable {
     return spendOf(this.totals.days, now);
   }
 
-  /** Per-model and per-day totals of a window of at most 31 days ending today. */
+  /** Per-model and per-day totals of a window of at most 31 days ending today (older days are kept per month). */
   summary(opts: SummaryOptions): UsageSummary {
     this.sync();
     return summarizeTotals(this.totals.days, opts);
@@ -322,7 +322,7 @@ export class UsageLedger implements IDisposable {
 
   private saveRollup(): void {
     try {
-      rollUpOldDays({ coverage: { size: 0, lines: 0, lastLineHash: '' }, ...this.totals }, this.now());
+      rollUpOldDays(this.totals, this.now());
       const { size, lines, lastLine } = this.position;
       writeRollup(this.file, { coverage: { size, lines, lastLineHash: size === 0 ? '' : hashLine(lastLine) }, ...this.totals });
       this.savedSize = size;

@@ -32,14 +32,15 @@ export function hashLine(line: string): string {
   return createHash('sha256').update(line).digest('base64');
 }
 
-/** The first day kept per day: the 1st of the previous month (a 30-day window always fits). */
+/** The first day kept per day: the 1st of the month 31 days ago (so a window of up to 31 days always fits). */
 export function firstDetailedDay(now: number): string {
   const d = new Date(now);
-  return localDay(new Date(d.getFullYear(), d.getMonth() - 1, 1).getTime());
+  const back = new Date(d.getFullYear(), d.getMonth(), d.getDate() - 31);
+  return localDay(new Date(back.getFullYear(), back.getMonth(), 1).getTime());
 }
 
 /** Moves days before `firstDetailedDay(now)` into their month. */
-export function rollUpOldDays(rollup: Rollup, now: number): void {
+export function rollUpOldDays(rollup: Pick<Rollup, 'days' | 'months'>, now: number): void {
   const first = firstDetailedDay(now);
   for (const [day, models] of rollup.days) {
     if (day >= first) continue;

@@ -11,7 +11,7 @@ import { startSim, type Sim } from '../sim/server';
 import { parseConfig } from '../../src/core/config';
 import { createCore, type Core } from '../../src/core/createCore';
 import { UsageLedger, requestCostUsd, type UsageRecord } from '../../src/core/usage';
-import { rollupFileFor } from '../../src/core/usageRollup';
+import { firstDetailedDay, rollupFileFor } from '../../src/core/usageRollup';
 
 const AN_HOUR_AGO = Date.now() - 3_600_000;
 const rec = (i: number, extra: Partial<UsageRecord> = {}): UsageRecord => ({
@@ -180,4 +180,10 @@ describe('the rollup beside the ledger', () => {
     assert.deepEqual(ledger.records().map((r) => r.requestId), ['r0', 'r1', 'r2', 'r3']);
     ledger.dispose();
   });
+});
+
+test('per-day totals always cover a 31-day window (on March 1 it reaches back into January)', () => {
+  assert.equal(firstDetailedDay(new Date(2026, 2, 1, 12).getTime()), '2026-01-01');
+  assert.equal(firstDetailedDay(new Date(2026, 2, 31, 12).getTime()), '2026-02-01');
+  assert.equal(firstDetailedDay(new Date(2026, 0, 15, 12).getTime()), '2025-12-01');
 });
