@@ -93,7 +93,7 @@ export default async function activation(opts: BenchOptions): Promise<Record<str
       // The same in a bare Node process that must also load http/https/crypto/fs itself (an upper bound).
       coldProcessRequirePlusActivateMsMedian: +median(coldTotal).toFixed(2),
       samples,
-      goals: { sizeKB: 400, requirePlusActivateMs: 20 },
+      goals: { sizeKB: 100, requirePlusActivateMs: 10 },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

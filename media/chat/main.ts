@@ -4,7 +4,7 @@
 import './zodSetup';
 import { parseHostMessage, parseModelOption, parseTurn, type HostMessage, type ModelOption, type Turn, type WebviewMessage } from '../../src/protocol';
 import { ContextBar } from './contextBar';
-import { TurnView, iconButton } from './turnView';
+import { TurnView, iconButton, type TurnViewOptions } from './turnView';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -120,8 +120,11 @@ function renderModels(): void {
   picker.value = currentModel;
 }
 
-function addTurn(turn: Turn): TurnView {
-  const view = new TurnView(turn, keepScrolled);
+/** Restored turns rendered at once (the ones at the bottom, in view); the others render as they scroll near. */
+const EAGER_RESTORED_TURNS = 4;
+
+function addTurn(turn: Turn, opts?: TurnViewOptions): TurnView {
+  const view = new TurnView(turn, keepScrolled, opts);
   views.set(turn.id, view);
   empty.remove();
   transcript.append(view.root);
@@ -132,7 +135,7 @@ function renderAll(turns: readonly Turn[]): void {
   views.clear();
   transcript.replaceChildren();
   if (turns.length === 0) transcript.append(empty);
-  for (const t of turns) addTurn(t);
+  turns.forEach((t, i) => addTurn(t, { deferRender: i < turns.length - EAGER_RESTORED_TURNS }));
   setBusy(turns.find((t) => t.state === 'streaming')?.id);
   stickToBottom = true;
   keepScrolled();

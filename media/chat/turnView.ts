@@ -39,6 +39,46 @@ export function badgeText(b: Badge): string {
   return [who, tokens, cost].join(' · ');
 }
 
+/** Restored answers waiting to be rendered, by their root element; rendered when they come near the viewport. */
+const deferred = new WeakMap<Element, () => void>();
+const due: Element[] = [];
+let nearViewport: IntersectionObserver | undefined;
+/** Main-thread time one frame may spend rendering restored answers; the rest wait for the next frame. */
+const RENDER_BUDGET_MS = 12;
+
+function renderDue(): void {
+  const start = performance.now();
+  while (due.length && performance.now() - start < RENDER_BUDGET_MS) {
+    const root = due.shift()!;
+    deferred.get(root)?.();
+    deferred.delete(root);
+  }
+  if (due.length) requestAnimationFrame(renderDue);
+}
+
+function renderWhenNear(root: Element, render: () => void): void {
+  nearViewport ??= new IntersectionObserver(
+    (entries) => {
+      const idle = due.length === 0;
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        nearViewport?.unobserve(e.target);
+        due.push(e.target);
+      }
+      if (idle && due.length) renderDue();
+    },
+    { rootMargin: '1200px 0px' },
+  );
+  deferred.set(root, render);
+  nearViewport.observe(root);
+}
+
+export interface TurnViewOptions {
+  /** A finished answer restored from history: show its text plainly and render the markdown only when it comes
+   * near the viewport, so reopening a long chat costs what the visible turns cost. */
+  deferRender?: boolean;
+}
+
 export class TurnView {
   readonly root: HTMLElement;
   private readonly answer: HTMLElement;
@@ -47,8 +87,13 @@ export class TurnView {
   private readonly status: HTMLElement;
   private readonly footer: HTMLElement;
   private turn: Turn;
+  /** The answer's text while its markdown is not rendered yet (see `deferRender`). */
+  private unrendered: { text: string; placeholder: HTMLElement } | undefined;
 
-  constructor(turn: Turn, private readonly onRender: () => void) {
+  /** Not called while the constructor renders: a restore of many turns must not force a layout per turn. */
+  private onRender: (() => void) | undefined;
+
+  constructor(turn: Turn, onRender: () => void, opts: TurnViewOptions = {}) {
     this.turn = { ...turn, text: '' };
     this.root = el('section', { className: 'turn' });
     this.root.dataset.id = turn.id;
@@ -57,8 +102,24 @@ export class TurnView {
     this.footer = el('footer', { className: 'answer-footer' });
     this.root.append(this.userMessage(turn), this.answer);
     this.reset(turn);
-    this.appendText(turn.text);
+    if (opts.deferRender && turn.state !== 'streaming' && turn.text) {
+      const placeholder = el('div', { className: 'md-unrendered', text: turn.text });
+      this.body.prepend(placeholder);
+      this.unrendered = { text: turn.text, placeholder };
+      renderWhenNear(this.root, () => this.renderDeferred());
+    } else this.appendText(turn.text);
     if (turn.state !== 'streaming') this.finish(turn.state, { badge: turn.badge, error: turn.error });
+    this.onRender = onRender;
+    this.markdown.onRender = onRender;
+  }
+
+  private renderDeferred(): void {
+    if (!this.unrendered) return;
+    const { text, placeholder } = this.unrendered;
+    this.unrendered = undefined;
+    placeholder.remove();
+    this.markdown.append(text);
+    this.markdown.render(true);
   }
 
   get id(): string {
@@ -66,11 +127,12 @@ export class TurnView {
   }
 
   get snapshot(): Turn {
-    return { ...this.turn, text: this.markdown.text };
+    return { ...this.turn, text: this.unrendered?.text ?? this.markdown.text };
   }
 
   /** Starts (or, on Retry, restarts) the answer. */
   reset(turn: Pick<Turn, 'model'>): void {
+    this.unrendered = undefined;
     this.turn = { ...this.turn, model: turn.model, state: 'streaming', badge: undefined, error: undefined };
     this.body = el('div', { className: 'answer-body', testid: 'answer-body' });
     this.body.setAttribute('aria-live', 'polite');
@@ -83,6 +145,7 @@ export class TurnView {
   }
 
   appendText(text: string): void {
+    this.renderDeferred();
     this.markdown.append(text);
   }
 

@@ -94,10 +94,11 @@ export async function runModels(opts: CliOptions): Promise<number> {
 }
 
 export async function runUsage(opts: CliOptions): Promise<number> {
-  const core = await openCore(opts);
+  // Only the ledger: no core, so no catalog refresh keeps the process waiting on the network.
+  const { UsageLedger } = await import('../core/usage');
+  const ledger = await UsageLedger.open(opts.usageFile, { onWarning: (m) => process.stderr.write(`switchboard: ${m}\n`) });
   try {
-    const { summarizeUsage } = await import('../core/usageStats');
-    const summary = summarizeUsage(core.ledger.records(), { now: Date.now() });
+    const summary = ledger.summary({ now: Date.now() });
     if (opts.json) process.stdout.write(terminalJson(summary) + '\n');
     else {
       process.stdout.write(`today $${summary.todaySpentUsd.toFixed(4)} · this month $${summary.monthSpentUsd.toFixed(4)}\n`);
@@ -107,7 +108,7 @@ export async function runUsage(opts: CliOptions): Promise<number> {
       }
     }
   } finally {
-    core.dispose();
+    ledger.dispose();
   }
   return 0;
 }

@@ -57,8 +57,29 @@ export function formatUsd(usd: number): string {
   return (text.split('.')[1]?.length ?? 0) < 2 ? `$${usd.toFixed(2)}` : `$${text}`;
 }
 
+/**
+ * Spend and limit with as many decimals as it takes to tell them apart (at least cents, at most 6), so a blocked
+ * request never reads "$0.01 of $0.01".
+ */
+export function formatSpentAndLimit(spentUsd: number, limitUsd: number): [spent: string, limit: string] {
+  let decimals = 2;
+  while (decimals < 6 && spentUsd !== limitUsd && spentUsd.toFixed(decimals) === limitUsd.toFixed(decimals)) decimals++;
+  const format = (usd: number) => (decimals === 2 ? formatUsd(usd) : `$${usd.toFixed(decimals)}`);
+  return [format(spentUsd), format(limitUsd)];
+}
+
+/** The message of a request refused because the month's budget is used up (`onExceed: "block"`). */
+export function budgetBlockedMessage(status: BudgetStatus): string {
+  const [spentUsd, limitUsd] = formatSpentAndLimit(status.monthSpentUsd, status.limitUsd);
+  return (
+    `The monthly budget is used up (${spentUsd} of ${limitUsd}), and switchboard.budget.onExceed is "block". ` +
+    `Raise switchboard.budget.monthlyUsd or set switchboard.budget.onExceed to "warn" or "downgrade" to continue.`
+  );
+}
+
 function spent(status: BudgetStatus): string {
-  return `${formatUsd(status.monthSpentUsd)} of your ${formatUsd(status.limitUsd)} monthly budget (${Math.floor(status.fraction * 100)} %)`;
+  const [spentUsd, limitUsd] = formatSpentAndLimit(status.monthSpentUsd, status.limitUsd);
+  return `${spentUsd} of your ${limitUsd} monthly budget (${Math.floor(status.fraction * 100)} %)`;
 }
 
 function warnMessage(status: BudgetStatus): string {

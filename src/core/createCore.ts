@@ -14,8 +14,7 @@ import { previewPrompt, type PromptPreview } from './contextWindow';
 import { fitSelection } from './windowCheck';
 import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './tokens';
 import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
-import { requestCostUsd, UsageLedger } from './usage';
-import { localDay, spendTotals, type SpendTotals } from './usageStats';
+import { UsageLedger } from './usage';
 
 export interface CoreOptions {
   config: Config;
@@ -76,17 +75,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const now = opts.now ?? Date.now;
   const ledger = await UsageLedger.open(opts.usageFile, { now, onWarning: opts.onWarning });
   const catalog = new Catalog({ now });
-  // Spend is summed over the ledger once per day; each new record adds its cost.
-  let spend: { day: string; totals: SpendTotals } | undefined;
-  const ledgerChanged = ledger.onDidChange((r) => {
-    if (!spend || localDay(r.at) !== spend.day) return void (spend = undefined);
-    const cost = requestCostUsd(r);
-    spend.totals = { todaySpentUsd: spend.totals.todaySpentUsd + cost, monthSpentUsd: spend.totals.monthSpentUsd + cost };
-  });
+  // Every budget decision first reads what other processes (windows, the CLI, `serve`) appended to the shared ledger.
   const budget = () => {
     const t = now();
-    if (spend?.day !== localDay(t)) spend = { day: localDay(t), totals: spendTotals(ledger.records(), t) };
-    return budgetStatus(spend.totals, config.budget, t);
+    return budgetStatus(ledger.spend(t), config.budget, t);
   };
   const learning = opts.selectLearning ? new SelectLearning(opts.selectLearning) : undefined;
   const countPromptTokens = (req: ChatRequest) => estimatePromptTokens(req.messages);
@@ -148,7 +140,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     flush: () => ledger.flush(),
     dispose() {
       ledgerSubscription.dispose();
-      ledgerChanged.dispose();
       router.dispose();
       ledger.dispose();
     },

@@ -30,20 +30,174 @@ export interface SpendTotals {
   monthSpentUsd: number;
 }
 
+/** What one model did on one local day (or, rolled up, in one month). Latencies are kept as histograms. */
+export interface ModelTotals {
+  requests: number;
+  answeredAsFallback: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  estimated: number;
+  costUsd: number;
+  firstTokenMs: LatencyHistogram;
+  totalMs: LatencyHistogram;
+}
+
+/**
+ * Latencies rounded by `latencyBucket` → count. One read from the rollup stays in its stored flat form
+ * (`[bucket, count, …]`) until a summary needs it, so start-up and budget checks never build it.
+ */
+export class LatencyHistogram {
+  private counts: Map<number, number> | undefined;
+
+  constructor(private stored: readonly number[] = []) {}
+
+  add(ms: number, n = 1): void {
+    const counts = this.map();
+    const b = latencyBucket(ms);
+    counts.set(b, (counts.get(b) ?? 0) + n);
+  }
+
+  merge(other: LatencyHistogram): void {
+    const counts = this.map();
+    other.forEach((b, n) => counts.set(b, (counts.get(b) ?? 0) + n));
+  }
+
+  /** Nearest-rank percentile; 0 when empty. */
+  percentile(p: number): number {
+    const counts = this.map();
+    let total = 0;
+    for (const c of counts.values()) total += c;
+    if (total === 0) return 0;
+    const rank = Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
+    let seen = 0;
+    for (const b of [...counts.keys()].sort((x, y) => x - y)) {
+      seen += counts.get(b)!;
+      if (seen >= rank) return b;
+    }
+    return 0;
+  }
+
+  /** The flat stored form. */
+  toJSON(): number[] {
+    return this.counts ? [...this.counts].flat() : [...this.stored];
+  }
+
+  /** Each bucket and its count, without building the map of a histogram still in its stored form. */
+  private forEach(fn: (bucket: number, count: number) => void): void {
+    if (this.counts) for (const [b, n] of this.counts) fn(b, n);
+    else for (let i = 0; i + 1 < this.stored.length; i += 2) if (isPair(this.stored[i], this.stored[i + 1])) fn(this.stored[i], this.stored[i + 1]);
+  }
+
+  private map(): Map<number, number> {
+    if (!this.counts) {
+      const counts = new Map<number, number>();
+      this.forEach((b, n) => counts.set(b, (counts.get(b) ?? 0) + n));
+      this.counts = counts;
+      this.stored = [];
+    }
+    return this.counts;
+  }
+}
+
+/** A stored bucket and count are usable (a hand-edited or damaged rollup may hold anything). */
+function isPair(bucket: number, count: number): boolean {
+  return Number.isFinite(bucket) && Number.isFinite(count) && bucket >= 0 && count > 0;
+}
+
+/** Period (`YYYY-MM-DD` day or `YYYY-MM` month) → model → totals. */
+export type UsageTotals = Map<string, Map<string, ModelTotals>>;
+
+export function emptyModelTotals(): ModelTotals {
+  return { requests: 0, answeredAsFallback: 0, failures: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: 0, costUsd: 0, firstTokenMs: new LatencyHistogram(), totalMs: new LatencyHistogram() };
+}
+
+/**
+ * A latency rounded to two significant digits (whole ms below 100 ms): exact for round figures, within 5 % otherwise,
+ * and at most a few hundred distinct values, so a day's histogram stays small however many requests it had.
+ */
+export function latencyBucket(ms: number): number {
+  if (!(ms > 0)) return 0;
+  if (ms < 100) return Math.round(ms);
+  const step = 10 ** (Math.floor(Math.log10(ms)) - 1);
+  return Math.round(ms / step) * step;
+}
+
+function modelIn(period: Map<string, ModelTotals>, model: string): ModelTotals {
+  let m = period.get(model);
+  if (!m) period.set(model, (m = emptyModelTotals()));
+  return m;
+}
+
+/** Adds one ledger record to the totals of `period` (its local day, or its month once days are rolled up). */
+export function addRecord(totals: UsageTotals, r: UsageRecord, period: string = localDay(r.at)): void {
+  let p = totals.get(period);
+  if (!p) totals.set(period, (p = new Map()));
+  if (!r.error) {
+    const m = modelIn(p, r.answeredBy);
+    m.requests++;
+    if (r.fallback) m.answeredAsFallback++;
+    m.promptTokens += r.usage.promptTokens;
+    m.completionTokens += r.usage.completionTokens;
+    m.cachedTokens += r.usage.cachedTokens;
+    m.reasoningTokens += r.usage.reasoningTokens;
+    if (r.usage.estimated) m.estimated++;
+    m.costUsd += r.costUsd;
+    m.firstTokenMs.add(r.msToFirstToken);
+    m.totalMs.add(r.msTotal);
+  }
+  for (const a of r.otherAttempts) {
+    const m = modelIn(p, a.model);
+    if (FAILED.has(a.outcome)) m.failures++;
+    if (a.usage) {
+      m.promptTokens += a.usage.promptTokens;
+      m.completionTokens += a.usage.completionTokens;
+      m.cachedTokens += a.usage.cachedTokens;
+      m.reasoningTokens += a.usage.reasoningTokens;
+    }
+    m.costUsd += a.costUsd ?? 0;
+  }
+}
+
+/** Adds `from` into `into` (histograms merged). */
+export function mergeModelTotals(into: ModelTotals, from: ModelTotals): void {
+  into.requests += from.requests;
+  into.answeredAsFallback += from.answeredAsFallback;
+  into.failures += from.failures;
+  into.promptTokens += from.promptTokens;
+  into.completionTokens += from.completionTokens;
+  into.cachedTokens += from.cachedTokens;
+  into.reasoningTokens += from.reasoningTokens;
+  into.estimated += from.estimated;
+  into.costUsd += from.costUsd;
+  into.firstTokenMs.merge(from.firstTokenMs);
+  into.totalMs.merge(from.totalMs);
+}
+
+export function totalsOf(records: readonly UsageRecord[]): UsageTotals {
+  const totals: UsageTotals = new Map();
+  for (const r of records) addRecord(totals, r);
+  return totals;
+}
+
 export function spendTotals(records: readonly UsageRecord[], now: number): SpendTotals {
-  // Compare timestamps with local midnight boundaries instead of formatting a date per record.
-  const d = new Date(now);
-  const dayStart = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-  const dayEnd = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
-  const monthStart = new Date(d.getFullYear(), d.getMonth(), 1).getTime();
-  const monthEnd = new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime();
+  return spendOf(totalsOf(records), now);
+}
+
+/** Today's and this month's spend from per-day totals. */
+export function spendOf(totals: UsageTotals, now: number): SpendTotals {
+  const today = localDay(now);
+  const month = today.slice(0, 7);
   let todaySpentUsd = 0;
   let monthSpentUsd = 0;
-  for (const r of records) {
-    if (r.at < monthStart || r.at >= monthEnd) continue;
-    const cost = requestCostUsd(r);
+  for (const [period, models] of totals) {
+    if (period.length !== 10 || !period.startsWith(month)) continue;
+    let cost = 0;
+    for (const m of models.values()) cost += m.costUsd;
     monthSpentUsd += cost;
-    if (r.at >= dayStart && r.at < dayEnd) todaySpentUsd += cost;
+    if (period === today) todaySpentUsd += cost;
   }
   return { todaySpentUsd, monthSpentUsd };
 }
@@ -64,6 +218,7 @@ export interface ModelStats {
   estimated: number;
   /** Including billed attempts that did not answer (lost hedges, broken streams). */
   costUsd: number;
+  /** Latency percentiles, to two significant digits (see `latencyBucket`). */
   p50FirstTokenMs: number;
   p95FirstTokenMs: number;
   p50TotalMs: number;
@@ -99,129 +254,65 @@ export interface SummaryOptions {
 
 const FAILED: ReadonlySet<string> = new Set(['error', 'timeout', 'broken-after-tokens', 'skipped-breaker-open']);
 
-interface ModelAcc extends Omit<ModelStats, 'p50FirstTokenMs' | 'p95FirstTokenMs' | 'p50TotalMs' | 'p95TotalMs'> {
-  firstTokenMs: number[];
-  totalMs: number[];
-}
-
 /** Aggregates the records that fall in the window (the last `days` local days, today included). */
 export function summarizeUsage(records: readonly UsageRecord[], opts: SummaryOptions): UsageSummary {
-  const { days, starts } = dayWindow(opts.now, opts.days ?? 30);
-  const models = new Map<string, ModelAcc>();
-  const perDay = new Map<string, DayModelStats>();
-  const model = (id: string): ModelAcc => {
-    let m = models.get(id);
-    if (!m) {
-      m = { model: id, requests: 0, answeredAsFallback: 0, failures: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: 0, costUsd: 0, firstTokenMs: [], totalMs: [] };
-      models.set(id, m);
-    }
-    return m;
-  };
-  const dayModel = (day: string, id: string): DayModelStats => {
-    const key = `${day}\u0000${id}`;
-    let d = perDay.get(key);
-    if (!d) {
-      d = { day, model: id, costUsd: 0, tokens: 0, requests: 0 };
-      perDay.set(key, d);
-    }
-    return d;
-  };
+  return summarizeTotals(totalsOf(records), opts);
+}
 
+/** The same from per-day totals: work in proportion to the window, not to the history. */
+export function summarizeTotals(totals: UsageTotals, opts: SummaryOptions): UsageSummary {
+  const days = dayWindow(opts.now, opts.days ?? 30);
+  const models = new Map<string, ModelTotals>();
+  const perDay: DayModelStats[] = [];
   let totalCostUsd = 0;
   let totalRequests = 0;
   let totalTokens = 0;
-  for (const r of records) {
-    const day = dayOf(r.at, days, starts);
-    if (day === undefined) continue;
-    if (!r.error) {
-      const m = model(r.answeredBy);
-      const tokens = r.usage.promptTokens + r.usage.completionTokens;
-      m.requests++;
-      if (r.fallback) m.answeredAsFallback++;
-      m.promptTokens += r.usage.promptTokens;
-      m.completionTokens += r.usage.completionTokens;
-      m.cachedTokens += r.usage.cachedTokens;
-      m.reasoningTokens += r.usage.reasoningTokens;
-      if (r.usage.estimated) m.estimated++;
-      m.costUsd += r.costUsd;
-      m.firstTokenMs.push(r.msToFirstToken);
-      m.totalMs.push(r.msTotal);
-      const d = dayModel(day, r.answeredBy);
-      d.requests++;
-      d.tokens += tokens;
-      d.costUsd += r.costUsd;
-      totalRequests++;
+  for (const day of days) {
+    for (const [model, t] of totals.get(day) ?? []) {
+      let m = models.get(model);
+      if (!m) models.set(model, (m = emptyModelTotals()));
+      mergeModelTotals(m, t);
+      const tokens = t.promptTokens + t.completionTokens;
+      if (t.requests > 0 || t.costUsd > 0 || tokens > 0) perDay.push({ day, model, costUsd: t.costUsd, tokens, requests: t.requests });
+      totalCostUsd += t.costUsd;
+      totalRequests += t.requests;
       totalTokens += tokens;
-      totalCostUsd += r.costUsd;
-    }
-    for (const a of r.otherAttempts) {
-      const m = model(a.model);
-      if (FAILED.has(a.outcome)) m.failures++;
-      const cost = a.costUsd ?? 0;
-      const tokens = a.usage ? a.usage.promptTokens + a.usage.completionTokens : 0;
-      if (a.usage) {
-        m.promptTokens += a.usage.promptTokens;
-        m.completionTokens += a.usage.completionTokens;
-        m.cachedTokens += a.usage.cachedTokens;
-        m.reasoningTokens += a.usage.reasoningTokens;
-      }
-      if (cost > 0 || tokens > 0) {
-        m.costUsd += cost;
-        const d = dayModel(day, a.model);
-        d.costUsd += cost;
-        d.tokens += tokens;
-        totalCostUsd += cost;
-        totalTokens += tokens;
-      }
     }
   }
-
-  const perModel: ModelStats[] = [...models.values()]
-    .map(({ firstTokenMs, totalMs, ...m }) => ({
+  const perModel: ModelStats[] = [...models]
+    .map(([model, { firstTokenMs, totalMs, ...m }]) => ({
+      model,
       ...m,
-      p50FirstTokenMs: percentile(firstTokenMs, 50),
-      p95FirstTokenMs: percentile(firstTokenMs, 95),
-      p50TotalMs: percentile(totalMs, 50),
-      p95TotalMs: percentile(totalMs, 95),
+      p50FirstTokenMs: firstTokenMs.percentile(50),
+      p95FirstTokenMs: firstTokenMs.percentile(95),
+      p50TotalMs: totalMs.percentile(50),
+      p95TotalMs: totalMs.percentile(95),
     }))
-    .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || a.model.localeCompare(b.model));
+    .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || byCodeUnits(a.model, b.model));
 
   return {
     days,
-    perDay: [...perDay.values()].sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model)),
+    perDay: perDay.sort((a, b) => byCodeUnits(a.day, b.day) || byCodeUnits(a.model, b.model)),
     perModel,
     totalCostUsd,
     totalRequests,
     totalTokens,
-    ...spendTotals(records, opts.now),
+    ...spendOf(totals, opts.now),
   };
 }
 
-/** The last `count` local days ending with the day of `now`, oldest first, with each day's local midnight and one
- * more boundary at the end. Steps by calendar day, so days of 23 or 25 hours (DST) are handled. */
-function dayWindow(now: number, count: number): { days: string[]; starts: number[] } {
-  const d = new Date(now);
-  const days: string[] = [];
-  const starts: number[] = [];
-  for (let i = count - 1; i >= -1; i--) {
-    const start = new Date(d.getFullYear(), d.getMonth(), d.getDate() - i).getTime();
-    starts.push(start);
-    if (i >= 0) days.push(localDay(start));
-  }
-  return { days, starts };
+/** Plain string order: `localeCompare` would load ICU's collator, ~50 ms in a fresh CLI process. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The window day containing `at`, by binary search over the day boundaries; undefined outside the window. */
-function dayOf(at: number, days: readonly string[], starts: readonly number[]): string | undefined {
-  if (at < starts[0] || at >= starts[starts.length - 1]) return undefined;
-  let lo = 0;
-  let hi = days.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return days[lo];
+/** The last `count` local days ending with the day of `now`, oldest first. Steps by calendar day, so days of 23 or
+ * 25 hours (DST) are handled. */
+function dayWindow(now: number, count: number): string[] {
+  const d = new Date(now);
+  const days: string[] = [];
+  for (let i = count - 1; i >= 0; i--) days.push(localDay(new Date(d.getFullYear(), d.getMonth(), d.getDate() - i).getTime()));
+  return days;
 }
 
 const CSV_COLUMNS = [

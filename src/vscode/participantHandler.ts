@@ -6,7 +6,6 @@ import { SMART_SELECT } from '../core/candidates';
 import { consumeRoute } from '../core/consumeRoute';
 import { isSwitchboardError } from '../core/errors';
 import { buildExplainPrompt, type ExplainInput } from '../core/explainPrompt';
-import { requestCostUsd } from '../core/usage';
 import type { ChatCompletionMessageParam } from '../core/types';
 import { fallbackText, selectionText } from './chatBadge';
 import type { FeatureDeps } from './featureDeps';
@@ -142,24 +141,15 @@ export class ParticipantHandler {
   private async usage(stream: ResponseStreamLike): Promise<ParticipantResult> {
     const core = await this.env.core();
     const b = core.budget();
-    const startOfDay = new Date();
-    startOfDay.setHours(0, 0, 0, 0);
-    const today = core.ledger.records({ since: startOfDay.getTime() });
-    const perModel = new Map<string, { n: number; usd: number; tokens: number }>();
-    let fallbacks = 0;
-    for (const r of today) {
-      const m = perModel.get(r.answeredBy) ?? { n: 0, usd: 0, tokens: 0 };
-      m.n++;
-      m.usd += requestCostUsd(r);
-      m.tokens += r.usage.promptTokens + r.usage.completionTokens;
-      perModel.set(r.answeredBy, m);
-      if (r.fallback) fallbacks++;
-    }
-    const lines = [`**Today:** ${formatUsd(b.todaySpentUsd)} over ${today.length} answer${today.length === 1 ? '' : 's'}${fallbacks ? ` (${fallbacks} after a fallback)` : ''}.`];
+    const today = core.ledger.summary({ now: Date.now(), days: 1 });
+    const fallbacks = today.perModel.reduce((n, m) => n + m.answeredAsFallback, 0);
+    const answers = today.totalRequests;
+    const lines = [`**Today:** ${formatUsd(b.todaySpentUsd)} over ${answers} answer${answers === 1 ? '' : 's'}${fallbacks ? ` (${fallbacks} after a fallback)` : ''}.`];
     lines.push(b.limitUsd > 0 ? `**This month:** ${formatUsd(b.monthSpentUsd)} of ${formatUsd(b.limitUsd)} (${Math.floor(b.fraction * 100)} %).` : `**This month:** ${formatUsd(b.monthSpentUsd)} (no budget set).`);
-    if (perModel.size) {
+    const used = today.perModel.filter((m) => m.requests > 0 || m.costUsd > 0);
+    if (used.length) {
       lines.push('', '| model | answers | tokens | cost |', '| --- | ---: | ---: | ---: |');
-      for (const [model, m] of [...perModel].sort((a, c) => c[1].usd - a[1].usd)) lines.push(`| ${model} | ${m.n} | ${m.tokens} | ${formatUsd(m.usd)} |`);
+      for (const m of used) lines.push(`| ${m.model} | ${m.requests} | ${m.promptTokens + m.completionTokens} | ${formatUsd(m.costUsd)} |`);
     }
     stream.markdown(lines.join('\n'));
     return { metadata: { command: 'usage' } };

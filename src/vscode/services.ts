@@ -57,8 +57,8 @@ export class Services implements IDisposable {
 
   private async build(): Promise<Core> {
     const { createCore } = await import('../core/createCore');
+    // The ledger creates this folder itself, readable by the user only (0700).
     const storage = this.ctx.globalStorageUri.fsPath;
-    await vscode.workspace.fs.createDirectory(this.ctx.globalStorageUri);
     const core = await createCore({
       config: this.settings.config(),
       userSetBaseUrl: this.settings.userSetBaseUrl(),

@@ -2,8 +2,8 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { BudgetStatus } from '../core/types';
-import type { UsageLedger } from '../core/usage';
-import { summarizeUsage, toCsv, localDay } from '../core/usageStats';
+import type { UsageLedger, UsageRecord } from '../core/usage';
+import { toCsv, localDay } from '../core/usageStats';
 import { usageWebviewMessage, type UsageHostMessage } from '../usageProtocol';
 import { webviewHtml } from './webviewHtml';
 
@@ -36,7 +36,7 @@ export function showUsageView(ctx: vscode.ExtensionContext, deps: UsageViewDeps)
   const post = (message: UsageHostMessage) => void panel.webview.postMessage(message);
   const sendUsage = () => {
     const now = Date.now();
-    post({ type: 'usage', summary: summarizeUsage(deps.ledger.records(), { now, days: WINDOW_DAYS }), budget: deps.budget(), windowDays: WINDOW_DAYS });
+    post({ type: 'usage', summary: deps.ledger.summary({ now, days: WINDOW_DAYS }), budget: deps.budget(), windowDays: WINDOW_DAYS });
   };
 
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -83,7 +83,13 @@ async function exportCsv(ledger: UsageLedger): Promise<UsageHostMessage> {
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
   });
   if (!target) return { type: 'exported', ok: false, message: vscode.l10n.t('Export cancelled.') };
-  const records = ledger.records();
+  let records: UsageRecord[];
+  try {
+    records = await ledger.readAll();
+  } catch (err) {
+    const message = vscode.l10n.t('Could not read the usage ledger {0}: {1}.', ledger.file, err instanceof Error ? err.message : String(err));
+    return { type: 'exported', ok: false, message };
+  }
   try {
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(toCsv(records)));
   } catch (err) {

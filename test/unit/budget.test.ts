@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { budgetStatus, nextBudgetAlert, formatUsd, type BudgetAlertState } from '../../src/core/budget';
+import { budgetBlockedMessage, budgetStatus, nextBudgetAlert, formatUsd, type BudgetAlertState } from '../../src/core/budget';
 import type { UsageRecord } from '../../src/core/usage';
 import type { BudgetStatus } from '../../src/core/types';
 
@@ -82,4 +82,16 @@ describe('nextBudgetAlert', () => {
 
 test('formatUsd: cents from $1, three significant digits below so small costs never read as $0.00', () => {
   assert.deepEqual([0, 0.2, 0.072, 0.00018, 1.2e-7, 12.345, 1234.5].map(formatUsd), ['$0.00', '$0.20', '$0.072', '$0.00018', '$0.00000012', '$12.35', '$1234.50']);
+});
+
+describe('the blocked message', () => {
+  const blocked = (monthSpentUsd: number, limitUsd: number): BudgetStatus => ({ monthSpentUsd, todaySpentUsd: 0, limitUsd, fraction: monthSpentUsd / limitUsd, action: 'block' });
+
+  test('shows spend and limit to the digit where they differ, never "$0.01 of $0.01"', () => {
+    assert.match(budgetBlockedMessage(blocked(0.012, 0.005)), /\(\$0\.012 of \$0\.005\)/);
+    assert.match(budgetBlockedMessage(blocked(0.0104, 0.01)), /\(\$0\.0104 of \$0\.0100\)/);
+    assert.match(budgetBlockedMessage(blocked(10.004, 10)), /\(\$10\.004 of \$10\.000\)/);
+    assert.match(budgetBlockedMessage(blocked(12, 10)), /\(\$12\.00 of \$10\.00\)/);
+    assert.match(budgetBlockedMessage(blocked(12, 10)), /switchboard\.budget\.monthlyUsd/);
+  });
 });

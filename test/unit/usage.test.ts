@@ -14,9 +14,12 @@ import { costOf } from '../../src/core/cost';
 
 const USAGE: Usage = { promptTokens: 120, completionTokens: 40, cachedTokens: 100, reasoningTokens: 10, estimated: false };
 
+/** An hour ago, so records fall in the ledger's per-day totals (recent days) and in a 2-day summary window. */
+const BASE_AT = Date.now() - 3_600_000;
+
 function rec(i: number, extra: Partial<UsageRecord> = {}): UsageRecord {
   return {
-    v: 1, at: 1_700_000_000_000 + i * 1000, requestId: `r${i}`, requested: 'smart-select', answeredBy: 'openai/gpt-4.1-mini',
+    v: 1, at: BASE_AT + i * 1000, requestId: `r${i}`, requested: 'smart-select', answeredBy: 'openai/gpt-4.1-mini',
     endpoint: 'gateway', attempts: 1, fallback: false, otherAttempts: [], usage: USAGE, costUsd: 0.000123 * (i + 1),
     msToFirstToken: 200 + i, msTotal: 900 + i, tier: 'fast', ...extra,
   };
@@ -47,7 +50,7 @@ describe('UsageLedger storage', () => {
     assert.equal(text.split('\n').length, 4);
     assert.ok(text.endsWith('\n'));
     const again = await open();
-    assert.deepEqual(again.records(), [rec(0), rec(1), rec(2)]);
+    assert.deepEqual(await again.readAll(), [rec(0), rec(1), rec(2)]);
     assert.deepEqual(warnings, []);
   });
 
@@ -56,15 +59,16 @@ describe('UsageLedger storage', () => {
     const torn = JSON.stringify(rec(2)).slice(0, 57);
     await writeFile(file, JSON.stringify(rec(0)) + '\n' + JSON.stringify(rec(1)) + '\n' + torn);
     const ledger = await open();
-    assert.deepEqual(ledger.records(), [rec(0), rec(1)]);
+    assert.deepEqual(await ledger.readAll(), [rec(0), rec(1)]);
+    assert.equal(ledger.summary({ now: rec(1).at, days: 2 }).totalRequests, 2);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /incomplete last line \(line 3\)/);
-    assert.match(warnings[0], /2 earlier record/);
+    assert.match(warnings[0], /line 3 .*cut short/);
     await ledger.record(rec(3));
     warnings = [];
     const again = await open();
-    assert.deepEqual(again.records(), [rec(0), rec(1), rec(3)]);
-    assert.deepEqual(warnings, [], 'the torn fragment is gone, so no warning on the next open');
+    assert.deepEqual(await again.readAll(), [rec(0), rec(1), rec(3)]);
+    assert.equal(again.summary({ now: rec(3).at, days: 2 }).totalRequests, 3);
+    assert.deepEqual(warnings, [], 'the rollup covers the damaged line, so no warning on the next open');
   });
 
   test('a corrupt middle line is skipped with a warning naming its line number', async () => {
@@ -72,7 +76,8 @@ describe('UsageLedger storage', () => {
     const lines = [JSON.stringify(rec(0)), '{"v":1,"at":"not a number"}', 'garbage', JSON.stringify(rec(3))];
     await writeFile(file, lines.join('\n') + '\n');
     const ledger = await open();
-    assert.deepEqual(ledger.records(), [rec(0), rec(3)]);
+    assert.deepEqual(await ledger.readAll(), [rec(0), rec(3)]);
+    assert.equal(ledger.summary({ now: rec(3).at, days: 2 }).totalRequests, 2);
     assert.equal(warnings.length, 2);
     assert.match(warnings[0], /line 2 /);
     assert.match(warnings[1], /line 3 /);
@@ -83,7 +88,7 @@ describe('UsageLedger storage', () => {
     await writeFile(file, JSON.stringify(rec(0)) + '\n' + JSON.stringify(rec(1)));
     const ledger = await open();
     await ledger.record(rec(2));
-    assert.deepEqual((await open()).records(), [rec(0), rec(1), rec(2)]);
+    assert.deepEqual(await (await open()).readAll(), [rec(0), rec(1), rec(2)]);
     assert.deepEqual(warnings, []);
   });
 
@@ -96,7 +101,7 @@ describe('UsageLedger storage', () => {
     assert.equal(lines.pop(), '');
     assert.equal(lines.length, 200);
     lines.forEach((line, i) => assert.equal((JSON.parse(line) as UsageRecord).requestId, `r${i}`));
-    assert.deepEqual((await open()).records(), records);
+    assert.deepEqual(await (await open()).readAll(), records);
     assert.deepEqual(warnings, []);
   });
 
@@ -223,7 +228,7 @@ describe('UsageLedger with the real router and simulator', () => {
     }
     const text = await readFile(file, 'utf8');
     assert.ok(!text.includes(KEY) && !text.includes('one two three'), 'no key and no prompt text on disk');
-    assert.deepEqual((await open()).records(), [first, second]);
+    assert.deepEqual(await (await open()).readAll(), [first, second]);
     router.dispose();
   });
 });
