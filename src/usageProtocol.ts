@@ -17,6 +17,8 @@ const modelStats = z.object({
   reasoningTokens: num,
   estimated: num,
   costUsd: num,
+  billedUsd: num,
+  estimatedUsd: num,
   p50FirstTokenMs: num,
   p95FirstTokenMs: num,
   p50TotalMs: num,

@@ -197,6 +197,12 @@ function drawChart(existing: BarChart | undefined, canvas: HTMLCanvasElement, su
   });
 }
 
+/** Billed (the upstream's own figure), priced (tokens × catalog prices) and estimated (tokens counted locally) apart. */
+function costBreakdown(m: Summary['perModel'][number]): string {
+  const priced = Math.max(0, m.costUsd - m.billedUsd - m.estimatedUsd);
+  return `$${m.costUsd}: billed $${m.billedUsd}, priced $${priced}, estimated $${m.estimatedUsd}`;
+}
+
 function modelRow(m: Summary['perModel'][number]): HTMLTableRowElement {
   const row = el('tr', { testId: 'usage-model-row' });
   row.dataset.model = m.model;
@@ -208,7 +214,7 @@ function modelRow(m: Summary['perModel'][number]): HTMLTableRowElement {
     [tokens(m.cachedTokens)],
     [tokens(m.completionTokens)],
     [tokens(m.reasoningTokens)],
-    [usd(m.costUsd), `$${m.costUsd}`],
+    [usd(m.costUsd), costBreakdown(m)],
     [`${m.answeredAsFallback} / ${m.failures}`],
     [m.requests ? `${ms(m.p50FirstTokenMs)} / ${ms(m.p95FirstTokenMs)}` : '—'],
     [m.requests ? `${ms(m.p50TotalMs)} / ${ms(m.p95TotalMs)}` : '—'],

@@ -14,6 +14,7 @@ import { effectiveGateway, type GatewayEndpoint } from './endpoints';
 import { BudgetError, CancelledError, hasErrorCode, isSwitchboardError } from './errors';
 import { HealthTracker, type BreakerState } from './health';
 import { Emitter, type Event, type IDisposable } from './lifecycle';
+import { budgetBlockedMessage } from './budget';
 import { RouteRun, type AnswerFigures } from './routeRun';
 import { pricingModel } from './servedModel';
 import { checkWindows } from './windowCheck';
@@ -167,10 +168,7 @@ export class Router implements ChatRouter, IDisposable {
   private admitBudget(): BudgetStatus | undefined {
     const budget = this.opts.budget?.();
     if (budget?.action === 'block') {
-      throw new BudgetError(
-        `The monthly budget is used up ($${budget.monthSpentUsd.toFixed(2)} of $${budget.limitUsd.toFixed(2)}), and switchboard.budget.onExceed is "block". ` +
-          `Raise switchboard.budget.monthlyUsd or set switchboard.budget.onExceed to "warn" or "downgrade" to continue.`,
-      );
+      throw new BudgetError(budgetBlockedMessage(budget));
     }
     return budget;
   }

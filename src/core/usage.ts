@@ -47,8 +47,12 @@ function buildSchemas() {
     requestId: z.string(),
     /** What the caller asked for (`smart-select`, an alias, a model id). */
     requested: z.string(),
-    /** The model that answered; for a failed request, the last model tried. */
+    /** The candidate that answered (what Switchboard sent); for a failed request, the last model tried. */
     answeredBy: z.string(),
+    /** The model that served, as the upstream named it (a routing gateway may answer with another). */
+    served: z.optional(z.string()),
+    /** Where costUsd comes from: the upstream's bill, the catalog's prices, or locally counted tokens. */
+    costSource: z.optional(z.enum(['billed', 'priced', 'estimated'])),
     endpoint: z.string(),
     attempts: count,
     /** True when the answer came from a model other than the first candidate. */
@@ -383,6 +387,8 @@ export class UsageLedger implements IDisposable {
           requestId: e.requestId,
           requested: e.requested,
           answeredBy: e.answeredBy,
+          ...(e.served !== e.answeredBy ? { served: e.served } : {}),
+          costSource: e.costSource,
           endpoint: e.endpoint,
           attempts: e.attempts,
           fallback: e.fallback,

@@ -41,6 +41,9 @@ export interface ModelTotals {
   reasoningTokens: number;
   estimated: number;
   costUsd: number;
+  /** The part of costUsd the upstream billed, and the part counted from estimated tokens (the rest is priced). */
+  billedUsd: number;
+  estimatedUsd: number;
   firstTokenMs: LatencyHistogram;
   totalMs: LatencyHistogram;
 }
@@ -111,7 +114,7 @@ function isPair(bucket: number, count: number): boolean {
 export type UsageTotals = Map<string, Map<string, ModelTotals>>;
 
 export function emptyModelTotals(): ModelTotals {
-  return { requests: 0, answeredAsFallback: 0, failures: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: 0, costUsd: 0, firstTokenMs: new LatencyHistogram(), totalMs: new LatencyHistogram() };
+  return { requests: 0, answeredAsFallback: 0, failures: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: 0, costUsd: 0, billedUsd: 0, estimatedUsd: 0, firstTokenMs: new LatencyHistogram(), totalMs: new LatencyHistogram() };
 }
 
 /**
@@ -136,7 +139,8 @@ export function addRecord(totals: UsageTotals, r: UsageRecord, period: string = 
   let p = totals.get(period);
   if (!p) totals.set(period, (p = new Map()));
   if (!r.error) {
-    const m = modelIn(p, r.answeredBy);
+    // Grouped by the model that served: what the user paid for.
+    const m = modelIn(p, r.served ?? r.answeredBy);
     m.requests++;
     if (r.fallback) m.answeredAsFallback++;
     m.promptTokens += r.usage.promptTokens;
@@ -145,6 +149,9 @@ export function addRecord(totals: UsageTotals, r: UsageRecord, period: string = 
     m.reasoningTokens += r.usage.reasoningTokens;
     if (r.usage.estimated) m.estimated++;
     m.costUsd += r.costUsd;
+    const source = r.costSource ?? (r.usage.estimated ? 'estimated' : 'priced');
+    if (source === 'billed') m.billedUsd += r.costUsd;
+    else if (source === 'estimated') m.estimatedUsd += r.costUsd;
     m.firstTokenMs.add(r.msToFirstToken);
     m.totalMs.add(r.msTotal);
   }
@@ -158,6 +165,7 @@ export function addRecord(totals: UsageTotals, r: UsageRecord, period: string = 
       m.reasoningTokens += a.usage.reasoningTokens;
     }
     m.costUsd += a.costUsd ?? 0;
+    m.estimatedUsd += a.costUsd ?? 0; // attempts that did not answer are always counted locally
   }
 }
 
@@ -172,6 +180,8 @@ export function mergeModelTotals(into: ModelTotals, from: ModelTotals): void {
   into.reasoningTokens += from.reasoningTokens;
   into.estimated += from.estimated;
   into.costUsd += from.costUsd;
+  into.billedUsd += from.billedUsd;
+  into.estimatedUsd += from.estimatedUsd;
   into.firstTokenMs.merge(from.firstTokenMs);
   into.totalMs.merge(from.totalMs);
 }
@@ -218,6 +228,9 @@ export interface ModelStats {
   estimated: number;
   /** Including billed attempts that did not answer (lost hedges, broken streams). */
   costUsd: number;
+  /** Of costUsd: what the upstream billed, and what was counted from estimated tokens; the rest is priced. */
+  billedUsd: number;
+  estimatedUsd: number;
   /** Latency percentiles, to two significant digits (see `latencyBucket`). */
   p50FirstTokenMs: number;
   p95FirstTokenMs: number;
@@ -316,7 +329,7 @@ function dayWindow(now: number, count: number): string[] {
 }
 
 const CSV_COLUMNS = [
-  'time', 'request_id', 'requested', 'answered_by', 'endpoint', 'tier', 'attempts', 'fallback', 'other_attempts',
+  'time', 'request_id', 'requested', 'answered_by', 'served', 'cost_source', 'endpoint', 'tier', 'attempts', 'fallback', 'other_attempts',
   'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'tokens_estimated',
   'cost_usd', 'request_cost_usd', 'ms_to_first_token', 'ms_total', 'error',
 ] as const;
@@ -327,7 +340,7 @@ export function toCsv(records: readonly UsageRecord[]): string {
   for (const r of records) {
     const other = r.otherAttempts.map((a) => `${a.model} ${a.status ?? a.outcome}`).join('; ');
     const cells: (string | number | boolean)[] = [
-      new Date(r.at).toISOString(), r.requestId, r.requested, r.answeredBy, r.endpoint, r.tier ?? '', r.attempts,
+      new Date(r.at).toISOString(), r.requestId, r.requested, r.answeredBy, r.served ?? r.answeredBy, r.costSource ?? (r.usage.estimated ? 'estimated' : 'priced'), r.endpoint, r.tier ?? '', r.attempts,
       r.fallback, other, r.usage.promptTokens, r.usage.completionTokens, r.usage.cachedTokens, r.usage.reasoningTokens,
       r.usage.estimated, r.costUsd, requestCostUsd(r), r.msToFirstToken, r.msTotal, r.error ?? '',
     ];

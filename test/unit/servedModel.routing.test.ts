@@ -124,3 +124,29 @@ describe('gateway-side fallbacks (OpenRouter `models`)', () => {
     assert.equal(done?.answeredBy, 'sim/echo');
   });
 });
+
+describe('the ledger and the usage view see the served model and the billed cost', () => {
+  test('a billed answer is recorded with served model and cost source, and summarised under the served model', async () => {
+    const { createCore } = await import('../../src/core/createCore');
+    const dir = await mkdtemp(join(tmpdir(), 'sb-served-ledger-'));
+    try {
+      const { config } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, fallbacks: {} });
+      const core = await createCore({ config, userSetBaseUrl: true, keys: async () => KEY, usageFile: join(dir, 'usage.jsonl') });
+      try {
+        const req: ChatRequest = { model: `dialect/openrouter?served=anthropic/claude-sonnet-4&cost=${BILLED}`, messages: [{ role: 'user', content: 'hello big world' }] };
+        for await (const y of core.router.route(req)) void y;
+        await core.flush();
+        const [record] = await core.ledger.readAll();
+        assert.equal(record.served, 'anthropic/claude-sonnet-4');
+        assert.equal(record.costSource, 'billed');
+        const row = core.ledger.summary({ now: Date.now() }).perModel.find((m) => m.model === 'anthropic/claude-sonnet-4');
+        assert.ok(row, 'the usage summary groups by the served model');
+        assert.ok(Math.abs(row.billedUsd - BILLED) < 1e-12 && row.estimatedUsd === 0, JSON.stringify(row));
+      } finally {
+        core.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

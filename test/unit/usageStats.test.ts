@@ -95,8 +95,8 @@ describe('toCsv', () => {
     const lines = csv.split('\r\n');
     assert.equal(lines.length, 3);
     assert.equal(lines[2], '');
-    assert.ok(lines[0].startsWith('time,request_id,requested,answered_by,endpoint,'));
-    assert.ok(lines[1].startsWith('2026-11-04T12:00:00.000Z,x1,"team ""fast"", v2","line\nbreak",gateway,'), lines[1]);
+    assert.ok(lines[0].startsWith('time,request_id,requested,answered_by,served,cost_source,endpoint,'));
+    assert.ok(lines[1].startsWith('2026-11-04T12:00:00.000Z,x1,"team ""fast"", v2","line\nbreak","line\nbreak",priced,gateway,'), lines[1]);
   });
 
   test('other attempts are listed; text that a spreadsheet would run as a formula is neutralised', () => {
