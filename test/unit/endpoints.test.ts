@@ -102,7 +102,7 @@ describe('candidate planning', () => {
   });
 
   test('smart-select uses the injected selector, else the balanced tier', async () => {
-    const config = cfg({ fallbacks: { '*': ['fast'], 'openai/o3': ['anthropic/claude-sonnet-4.5', 'openai/o3'] }, aliases: { fast: 'openai/gpt-4.1-mini' } });
+    const config = cfg({ 'smartSelect.mode': 'local', fallbacks: { '*': ['fast'], 'openai/o3': ['anthropic/claude-sonnet-4.5', 'openai/o3'] }, aliases: { fast: 'openai/gpt-4.1-mini' } });
     const gateway = effectiveGateway(config);
     const req = { model: 'smart-select', messages: [{ role: 'user' as const, content: 'prove it' }] };
     const withSelect = await planCandidates({
