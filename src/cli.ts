@@ -4,6 +4,7 @@ import { runAsk, runModels, runSelect, runServe, runUsage } from './cli/commands
 import { parseCli, USAGE } from './cli/options';
 import { ConfigError, SwitchboardError } from './core/errors';
 import { redact } from './core/redact';
+import { keysInEnv } from './core/vocabulary';
 
 async function main(): Promise<number> {
   const opts = parseCli(process.argv.slice(2), process.env);
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
   }
 }
 
-const secrets = () => [process.env.SWITCHBOARD_API_KEY, process.env.OPENAI_API_KEY].filter((k): k is string => !!k);
+const secrets = () => keysInEnv(process.env);
 
 main().then(
   (code) => {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isLoopbackUrl } from './core/candidates';
+import { isLoopbackUrl } from './core/vocabulary';
 import { effectiveGateway } from './core/endpoints';
 import { registerAskModel } from './vscode/askCommand';
 import type { FeatureDeps } from './vscode/featureDeps';

@@ -24,7 +24,7 @@ function build() {
     estimated: z.boolean(),
     costUsd: z.number().check(z.minimum(0)),
     /** e.g. "answered by sim/echo after sim/fail?status=503 failed (503)"; absent when the first candidate answered. */
-    fallback: z.optional(z.string().check(z.maxLength(2000))),
+    fallbackNote: z.optional(z.string().check(z.maxLength(2000))),
     /** e.g. "smart-select → gpt-4o-mini (balanced)". */
     selection: z.optional(z.string().check(z.maxLength(500))),
   });

@@ -2,6 +2,7 @@
 // StreamingMarkdown (sanitised). The data-testid/data-state hooks are a contract with the e2e tests.
 import type { AnswerError, AnswerState, Badge, Turn } from '../../src/protocol';
 import { StreamingMarkdown } from './streamingMarkdown';
+import { formatUsd } from '../../src/core/vocabulary';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; testid?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -24,15 +25,9 @@ export function iconButton(opts: { action: string; icon: string; label: string; 
   return b;
 }
 
-export function formatCost(usd: number): string {
-  if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
-  return `$${usd.toFixed(usd < 1 ? 3 : 2)}`;
-}
-
 export function badgeText(b: Badge): string {
   const tokens = `${b.promptTokens} → ${b.completionTokens} tokens${b.estimated ? ' (estimated)' : ''}`;
-  return [b.model, tokens, formatCost(b.costUsd)].join(' · ');
+  return [b.model, tokens, formatUsd(b.costUsd)].join(' · ');
 }
 
 export class TurnView {
@@ -120,7 +115,7 @@ export class TurnView {
   private badge(b: Badge): HTMLElement {
     const badge = el('div', { className: 'badge', testid: 'badge' });
     badge.append(el('span', { className: 'badge-main', text: badgeText(b) }));
-    if (b.fallback) badge.append(el('span', { className: 'badge-fallback', text: b.fallback }));
+    if (b.fallbackNote) badge.append(el('span', { className: 'badge-fallback', text: b.fallbackNote }));
     if (b.selection) badge.append(el('span', { className: 'badge-selection', text: b.selection }));
     return badge;
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig, type Config } from '../core/config';
 import { ConfigError } from '../core/errors';
+import { keyFromEnv } from '../core/vocabulary';
 
 export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
 
@@ -111,10 +112,5 @@ function readConfigFile(file: string): Record<string, unknown> {
 
 /** Keys from the environment: the one key, and SWITCHBOARD_PROVIDER_KEY_<NAME> for direct providers. */
 export function envKeys(env: NodeJS.ProcessEnv): (secretName: string) => Promise<string | undefined> {
-  return async (secretName) => {
-    if (secretName === 'switchboard.apiKey') return env.SWITCHBOARD_API_KEY || env.OPENAI_API_KEY || undefined;
-    const provider = secretName.startsWith('switchboard.providerKey.') ? secretName.slice('switchboard.providerKey.'.length) : undefined;
-    if (!provider) return undefined;
-    return env[`SWITCHBOARD_PROVIDER_KEY_${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] || undefined;
-  };
+  return async (secretName) => keyFromEnv(secretName, env);
 }

@@ -5,12 +5,11 @@ import * as z from 'zod/mini';
 import { ConfigError } from './errors';
 import { redact } from './redact';
 import type { Tier } from './types';
+import { isLoopbackHost } from './vocabulary';
 
 export const SETTINGS_PREFIX = 'switchboard.';
 export const PRESETS = ['select', 'openrouter', 'litellm', 'portkey', 'openai', 'ollama', 'custom'] as const;
 export type Preset = (typeof PRESETS)[number];
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** The key is only ever sent over https, or over http to this machine. */
 export function urlProblem(value: string): string | undefined {
@@ -22,7 +21,7 @@ export function urlProblem(value: string): string | undefined {
   }
   if (u.username || u.password) return 'must not contain credentials; store the key with "Switchboard: Set API Key"';
   if (u.protocol === 'https:') return undefined;
-  if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return undefined;
+  if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return undefined;
   if (u.protocol === 'http:') return 'uses plain http to a remote host, which would send your API key unencrypted; use https (plain http is allowed only for localhost/127.0.0.1)';
   return `uses ${u.protocol} — only https (or http to localhost) is allowed`;
 }

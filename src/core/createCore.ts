@@ -11,6 +11,7 @@ import { estimateTokensSoon } from './tokens';
 import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
 import { requestCostUsd, UsageLedger } from './usage';
 import { localDay, spendTotals, type SpendTotals } from './usageStats';
+import { contextWindowOf } from './vocabulary';
 
 export interface CoreOptions {
   config: Config;
@@ -91,9 +92,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return [...catalog.list()];
     },
     maxPromptChars(model) {
-      const resolved = model === 'smart-select' ? config.smartSelect.tiers.strong : (config.aliases[model] ?? model);
-      const window = catalog.get(resolved)?.contextWindow ?? 128_000;
-      return Math.floor(window * CHARS_PER_TOKEN * PROMPT_SHARE);
+      return Math.floor(contextWindowOf(model, config, catalog) * CHARS_PER_TOKEN * PROMPT_SHARE);
     },
     openBreakers: () => router.breakers().filter((b) => b.state === 'open').map((b) => b.key),
     updateConfig(next, nextUserSet) {

@@ -6,6 +6,7 @@
 import { SETTINGS, urlProblem, type Config, type Preset } from './config';
 import { ConfigError } from './errors';
 import type { Endpoint } from './types';
+import { GATEWAY_SECRET, providerSecret } from './vocabulary';
 
 export interface PresetSpec {
   label: string;
@@ -31,8 +32,6 @@ export const GATEWAY_PRESETS: Record<Preset, PresetSpec> = {
   custom: { label: 'Custom', baseUrl: SETTINGS['gateway.baseUrl'].default, headers: {} },
 };
 
-export const GATEWAY_SECRET = 'switchboard.apiKey';
-export const providerSecret = (name: string): string => `switchboard.providerKey.${name}`;
 
 export interface GatewayEndpoint extends Endpoint {
   preset: Preset;
@@ -54,6 +53,12 @@ export function effectiveGateway(config: Config, userSetBaseUrl?: boolean): Gate
     bareModelIds: preset.bareModelIds ?? false,
     ...(preset.providerHeader ? { providerHeader: preset.providerHeader } : {}),
   };
+}
+
+/** How the Choose Gateway picker names a preset: its label and base URL, from the data above. */
+export function presetPickLabel(preset: Preset): string {
+  const p = GATEWAY_PRESETS[preset];
+  return preset === 'custom' ? `${p.label} — enter any OpenAI-compatible base URL` : `${p.label} — ${p.baseUrl}`;
 }
 
 /** Splits `provider/model` (the provider is the first segment); a bare id has no provider. */

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { consumeRoute } from '../core/consumeRoute';
+import { SMART_SELECT } from '../core/vocabulary';
 import { ConfigError } from '../core/errors';
 import type { ChatRequest, ChatRouter, ModelInfo } from '../core/types';
 import { CompletionAggregator } from './aggregate';
@@ -37,7 +38,6 @@ export interface LocalGateway {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-export const SMART_SELECT_ID = 'smart-select';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -82,7 +82,7 @@ function parseChat(text: string): ParsedChat | HttpError {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return openAIError(400, 'The request body must be a JSON object.', 'invalid_request_error', 'invalid_body');
   const { stream, ...rest } = body as Record<string, unknown> & { stream?: unknown; stream_options?: { include_usage?: unknown } | null };
   if (typeof rest.model !== 'string' || !rest.model.trim())
-    return openAIError(400, `"model" is required: "${SMART_SELECT_ID}" or a model id from GET /v1/models.`, 'invalid_request_error', 'missing_model', 'model');
+    return openAIError(400, `"model" is required: "${SMART_SELECT}" or a model id from GET /v1/models.`, 'invalid_request_error', 'missing_model', 'model');
   if (!Array.isArray(rest.messages) || rest.messages.length === 0)
     return openAIError(400, '"messages" must be a non-empty array of chat messages.', 'invalid_request_error', 'invalid_messages', 'messages');
   const isStream = stream === true;
@@ -155,7 +155,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   async function models(res: ServerResponse): Promise<void> {
     const list = await core.listModels();
     const data = [
-      { id: SMART_SELECT_ID, object: 'model', created: 0, owned_by: 'switchboard' },
+      { id: SMART_SELECT, object: 'model', created: 0, owned_by: 'switchboard' },
       ...list.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: m.provider })),
     ];
     sendJson(res, 200, { object: 'list', data });
