@@ -2,7 +2,7 @@
 // `switchboard` CLI over the same core as the extension. Exit codes: 0 ok, 2 bad input, 3 every candidate failed.
 import { runAsk, runModels, runSelect, runServe, runUsage } from './cli/commands';
 import { parseCli, USAGE } from './cli/options';
-import { ConfigError, SwitchboardError } from './core/errors';
+import { ConfigError, isSwitchboardError } from './core/errors';
 import { redact } from './core/redact';
 import { keysInEnv } from './core/vocabulary';
 
@@ -36,8 +36,8 @@ main().then(
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`switchboard: ${redact(message, secrets())}\n`);
-    if (err instanceof ConfigError || (err instanceof SwitchboardError && (err.code === 'bad-request' || err.code === 'no-key'))) process.exitCode = 2;
-    else if (err instanceof SwitchboardError) process.exitCode = 3;
+    if (isSwitchboardError(err) && (['config', 'bad-request', 'no-key', 'invalid-request'] as string[]).includes(err.code)) process.exitCode = 2;
+    else if (isSwitchboardError(err)) process.exitCode = 3;
     else process.exitCode = 1;
   },
 );

@@ -78,34 +78,28 @@ export class RouteRun {
     }
   }
 
-  /** The winner's chunks, then its `ok` attempt; returns what the answer used. A failure after tokens is a StreamBrokenError. */
-  async *answer(w: Attempt): AsyncGenerator<ChunkYield | AttemptEvent, { usage: Usage; costUsd: number }> {
-    for (;;) {
-      let n: IteratorResult<ChatCompletionChunk>;
-      try {
-        n = await w.next();
-      } catch (error) {
-        if (this.o.cancelled() || hasErrorCode(error, 'cancelled')) {
-          yield this.attempts.end(w, { outcome: 'cancelled' });
-          throw new CancelledError();
-        }
-        const { endpoint, model } = w.candidate;
-        const cause = isSwitchboardError(error) ? error : new ConnectionError({ endpoint: endpoint.id, model }, String(error));
-        yield this.attempts.end(w, { outcome: 'broken-after-tokens', error: cause });
-        const status = (cause as { status?: number }).status;
-        throw new StreamBrokenError({ endpoint: endpoint.id, model, ...(status !== undefined ? { status } : {}) }, w.text, cause, this.cursor.peekModel());
-      }
-      if (n.done) break;
-      yield this.chunkOut(w, n.value);
+  /** The winner's stream failed after tokens: yields its attempt, then throws (StreamBrokenError, or CancelledError). */
+  async *broken(w: Attempt, error: unknown): AsyncGenerator<AttemptEvent, never> {
+    if (this.o.cancelled() || hasErrorCode(error, 'cancelled')) {
+      yield this.attempts.end(w, { outcome: 'cancelled' });
+      throw new CancelledError();
     }
+    const { endpoint, model } = w.candidate;
+    const cause = isSwitchboardError(error) ? error : new ConnectionError({ endpoint: endpoint.id, model }, String(error));
+    yield this.attempts.end(w, { outcome: 'broken-after-tokens', error: cause });
+    const status = (cause as { status?: number }).status;
+    throw new StreamBrokenError({ endpoint: endpoint.id, model, ...(status !== undefined ? { status } : {}) }, w.text, cause, this.cursor.peekModel());
+  }
+
+  /** The winner's stream ended: its `ok` attempt, with what the answer used. */
+  answered(w: Attempt): { event: AttemptEvent; usage: Usage; costUsd: number } {
     const usage = w.usage ? usageOf(w.usage) : this.o.estimate(w.text);
     const costUsd = costOf(usage, w.candidate.info?.pricing);
-    yield this.attempts.end(w, { outcome: 'ok', usage, costUsd });
-    return { usage, costUsd };
+    return { event: this.attempts.end(w, { outcome: 'ok', usage, costUsd }), usage, costUsd };
   }
 
   /** The one way a chunk leaves the router. */
-  private chunkOut(w: Attempt, chunk: ChatCompletionChunk): ChunkYield {
+  chunkOut(w: Attempt, chunk: ChatCompletionChunk): ChunkYield {
     if (chunk.usage) w.usage = chunk.usage;
     const text = textOf(chunk);
     if (text) w.text += text;

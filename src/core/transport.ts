@@ -8,7 +8,7 @@ import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/
 import { chunksFromCompletion, completionShapeProblem, isTokenChunk } from './chunks';
 import { urlProblem } from './config';
 import { chatBodyEncoder, prepareChat, type PreparedChat } from './chatRequest';
-import { CancelledError, ConfigError, ConnectionError, MalformedResponseError, TimeoutError, UnavailableError, errorFromStatus, type UpstreamContext } from './errors';
+import { CancelledError, ConfigError, hasErrorCode, ConnectionError, MalformedResponseError, TimeoutError, UnavailableError, errorFromStatus, type UpstreamContext } from './errors';
 import { attachShouldRetry, parseRetryAfter } from './retry';
 import { redact } from './redact';
 import { createChunkParser } from './sse';
@@ -394,7 +394,7 @@ export function getJson(r: GetJsonRequest): Promise<unknown> {
     });
     req.on('error', (e) => {
       r.signal?.removeEventListener('abort', onAbort);
-      reject(e instanceof CancelledError ? e : new ConnectionError(ctx, `${u.host}: connection failed (${(e as NodeJS.ErrnoException).code ?? e.message}).`));
+      reject(hasErrorCode(e, 'cancelled') ? e : new ConnectionError(ctx, `${u.host}: connection failed (${(e as NodeJS.ErrnoException).code ?? e.message}).`));
     });
     if (r.signal?.aborted) return onAbort();
     r.signal?.addEventListener('abort', onAbort, { once: true });

@@ -21,3 +21,22 @@ test('one loopback check: localhost, 127/8 and ::1 over http or https; nothing e
   for (const u of ['http://localhost:4000/v1', 'http://127.0.0.2/v1', 'http://[::1]:8080/v1', 'https://localhost/v1']) assert.equal(isLoopbackUrl(u), true, u);
   for (const u of ['http://localhost.evil.example/v1', 'http://128.0.0.1/v1', 'not a url']) assert.equal(isLoopbackUrl(u), false, u);
 });
+
+test('a throwing listener never stops the others, and its error reaches the onUnexpectedError hook', async () => {
+  const { Emitter, setUnexpectedErrorHandler } = await import('../../src/core/lifecycle');
+  const seen: unknown[] = [];
+  const hook = setUnexpectedErrorHandler((e) => seen.push(e));
+  try {
+    const em = new Emitter<number>();
+    const got: number[] = [];
+    em.event(() => {
+      throw new Error('ledger listener broke');
+    });
+    em.event((n) => got.push(n));
+    em.fire(7);
+    assert.deepEqual(got, [7]);
+    assert.equal((seen[0] as Error).message, 'ledger listener broke');
+  } finally {
+    hook.dispose();
+  }
+});
