@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { KeyLookup } from '../core/types';
+import { keyProblem } from '../core/chatRequest';
 import { GATEWAY_SECRET, keyFromEnv } from '../core/vocabulary';
 
 /**
@@ -44,7 +45,13 @@ export async function promptForKey(title: string): Promise<string | undefined> {
     prompt: vscode.l10n.t('Paste the API key. It is stored in VS Code SecretStorage, never in settings or logs.'),
     password: true,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('The key cannot be empty.') : /\s/.test(v.trim()) ? vscode.l10n.t('The key cannot contain spaces.') : undefined),
+    validateInput: (v) => {
+      const key = v.trim();
+      if (key === '') return vscode.l10n.t('The key cannot be empty.');
+      if (/\s/.test(key)) return vscode.l10n.t('The key cannot contain spaces.');
+      const problem = keyProblem(key);
+      return problem ? vscode.l10n.t('The key {0}, so it cannot be sent to the gateway. Copy it again from where it was issued.', problem) : undefined;
+    },
   });
   return key?.trim() || undefined;
 }
