@@ -17,11 +17,15 @@ export interface PreparedChat {
 
 export interface ChatTarget {
   endpoint: Endpoint;
+  /** Bearer key; omitted only for keyless local endpoints. Never appears in errors. */
   key: string | undefined;
+  /** The model id sent upstream. */
   upstreamModel: string;
-  /** The model id messages name (defaults to upstreamModel). */
+  /** The model id errors name (defaults to upstreamModel). */
   model?: string;
+  /** Per-request headers on top of the endpoint's. */
   headers?: Record<string, string>;
+  /** Send `stream: false` and turn the JSON answer into chunks. */
   nonStreaming?: boolean;
 }
 

@@ -7,12 +7,12 @@ import * as https from 'node:https';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { chunksFromCompletion, completionShapeProblem, isTokenChunk } from './chunks';
 import { urlProblem } from './config';
-import { chatBodyEncoder, prepareChat, type PreparedChat } from './chatRequest';
+import { chatBodyEncoder, prepareChat, type ChatTarget, type PreparedChat } from './chatRequest';
 import { CancelledError, ConfigError, hasErrorCode, ConnectionError, MalformedResponseError, TimeoutError, UnavailableError, errorFromStatus, type UpstreamContext } from './errors';
 import { attachShouldRetry, parseRetryAfter } from './retry';
 import { redact } from './redact';
 import { createChunkParser } from './sse';
-import type { ChatRequest, Endpoint } from './types';
+import type { ChatRequest } from './types';
 
 const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, scheduling: 'lifo' as const, noDelay: true };
 export const httpAgent = new http.Agent(agentOptions);
@@ -27,22 +27,12 @@ export interface TransportTimeouts {
   idleMs: number;
 }
 
-export interface ChatStreamRequest {
-  endpoint: Endpoint;
-  /** Bearer key; omitted only for keyless local endpoints. Never appears in errors. */
-  key: string | undefined;
-  /** The model id sent upstream. */
-  upstreamModel: string;
-  /** The model id errors name (defaults to upstreamModel). */
-  model?: string;
+/** Where and what to send (ChatTarget: endpoint, key, upstream model, headers, nonStreaming), and how. */
+export interface ChatStreamRequest extends ChatTarget {
   /** Every field passes through untouched; `model`, `stream` and `stream_options.include_usage` are set here. */
   body: ChatRequest;
-  /** Per-request headers on top of the endpoint's. */
-  headers?: Record<string, string>;
   signal?: AbortSignal;
   timeouts?: Partial<TransportTimeouts>;
-  /** Send `stream: false` and turn the JSON answer into chunks. */
-  nonStreaming?: boolean;
   /** Body and headers already built and checked by `prepareChat` (the router does so before asking a breaker). */
   prepared?: PreparedChat;
 }
