@@ -5,8 +5,9 @@ import { runDoctorCommand } from './cli/doctor';
 import { parseCli, USAGE } from './cli/options';
 import { terminalSafe } from './cli/terminalText';
 import { networkFromEnv, useNetwork } from './core/network';
-import { ConfigError, SwitchboardError } from './core/errors';
+import { ConfigError, isSwitchboardError } from './core/errors';
 import { redact } from './core/redact';
+import { keysInEnv } from './core/vocabulary';
 
 async function main(): Promise<number> {
   const opts = parseCli(process.argv.slice(2), process.env);
@@ -33,7 +34,7 @@ async function main(): Promise<number> {
   }
 }
 
-const secrets = () => [process.env.SWITCHBOARD_API_KEY, process.env.OPENAI_API_KEY].filter((k): k is string => !!k);
+const secrets = () => keysInEnv(process.env);
 
 main().then(
   (code) => {
@@ -42,8 +43,8 @@ main().then(
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`switchboard: ${terminalSafe(redact(message, secrets()))}\n`);
-    if (err instanceof ConfigError || (err instanceof SwitchboardError && (err.code === 'bad-request' || err.code === 'no-key'))) process.exitCode = 2;
-    else if (err instanceof SwitchboardError) process.exitCode = 3;
+    if (isSwitchboardError(err) && (['config', 'bad-request', 'no-key', 'invalid-request'] as string[]).includes(err.code)) process.exitCode = 2;
+    else if (isSwitchboardError(err)) process.exitCode = 3;
     else process.exitCode = 1;
   },
 );

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { isLoopbackUrl } from './core/candidates';
+import { setUnexpectedErrorHandler } from './core/lifecycle';
+import { isLoopbackUrl } from './core/vocabulary';
 import { effectiveGateway } from './core/endpoints';
 import { registerAskModel } from './vscode/askCommand';
 import type { FeatureDeps } from './vscode/featureDeps';
@@ -24,6 +25,7 @@ import { openWalkthroughOnFirstRun } from './vscode/welcome';
 export function activate(context: vscode.ExtensionContext): void {
   const keys = new KeyStore(context.secrets);
   const log = new RoutingLog(() => keys.knownKeys());
+  context.subscriptions.push(setUnexpectedErrorHandler((err) => log.error(`unexpected error (a bug; please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)));
   const settings = new SettingsSource((line) => log.warn(line));
   const services = new Services(context, settings, keys, log);
   const corrections = registerSelectCorrections(services, log);

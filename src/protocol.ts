@@ -29,7 +29,7 @@ function build() {
     /** billed: the upstream's own bill · priced: tokens × the catalog's prices · estimated: tokens counted locally. */
     costSource: z.optional(z.enum(['billed', 'priced', 'estimated'])),
     /** e.g. "answered by sim/echo after sim/fail?status=503 failed (503)"; absent when the first candidate answered. */
-    fallback: z.optional(z.string().check(z.maxLength(2000))),
+    fallbackNote: z.optional(z.string().check(z.maxLength(2000))),
     /** e.g. "smart-select → gpt-4o-mini (balanced)". */
     selection: z.optional(z.string().check(z.maxLength(500))),
   });

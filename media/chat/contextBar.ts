@@ -1,7 +1,8 @@
 // The attachments waiting for the next question (chips with their size, each removable) and the context meter:
 // prompt + context tokens against the chosen model's window, with the prompt's estimated cost; amber from 80 %.
 import type { ContextChip, Meter } from '../../src/protocol';
-import { formatCost, iconButton } from './turnView';
+import { formatUsd } from '../../src/core/vocabulary';
+import { iconButton } from './turnView';
 
 const KIND_ICON: Record<ContextChip['kind'], string> = { file: 'file', selection: 'selection', editors: 'files', problems: 'warning', terminal: 'terminal' };
 
@@ -32,7 +33,7 @@ export function chipElement(chip: ContextChip, removable: boolean): HTMLElement 
 export function meterText(m: Meter): string {
   const of = m.window > 0 ? ` / ${count(m.window)}` : '';
   const percent = m.window > 0 ? ` (${Math.round((m.promptTokens / m.window) * 100)} %)` : '';
-  return `${count(m.promptTokens)}${of} tokens${percent} · ~${formatCost(m.costUsd)} · ${m.model}`;
+  return `${count(m.promptTokens)}${of} tokens${percent} · ~${formatUsd(m.costUsd)} · ${m.model}`;
 }
 
 export class ContextBar {

@@ -3,6 +3,7 @@
 import type { AnswerError, AnswerState, Badge, Turn } from '../../src/protocol';
 import { chipElement } from './contextBar';
 import { StreamingMarkdown } from './streamingMarkdown';
+import { formatUsd } from '../../src/core/vocabulary';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; testid?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -25,17 +26,11 @@ export function iconButton(opts: { action: string; icon: string; label: string; 
   return b;
 }
 
-export function formatCost(usd: number): string {
-  if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
-  return `$${usd.toFixed(usd < 1 ? 3 : 2)}`;
-}
-
 export function badgeText(b: Badge): string {
   const tokens = `${b.promptTokens} → ${b.completionTokens} tokens${b.estimated ? ' (estimated)' : ''}`;
   // "asked smart-select · served anthropic/claude-sonnet-4" when what served is not what was asked for.
   const who = b.requested !== b.model ? `asked ${b.requested} · served ${b.model}` : b.model;
-  const cost = `${formatCost(b.costUsd)}${b.costSource === 'billed' ? ' billed' : b.costSource === 'estimated' ? ' (estimated)' : ''}`;
+  const cost = `${formatUsd(b.costUsd)}${b.costSource === 'billed' ? ' billed' : b.costSource === 'estimated' ? ' (estimated)' : ''}`;
   return [who, tokens, cost].join(' · ');
 }
 
@@ -192,7 +187,7 @@ export class TurnView {
   private badge(b: Badge): HTMLElement {
     const badge = el('div', { className: 'badge', testid: 'badge' });
     badge.append(el('span', { className: 'badge-main', text: badgeText(b) }));
-    if (b.fallback) badge.append(el('span', { className: 'badge-fallback', text: b.fallback }));
+    if (b.fallbackNote) badge.append(el('span', { className: 'badge-fallback', text: b.fallbackNote }));
     if (b.selection) badge.append(el('span', { className: 'badge-selection', text: b.selection }));
     return badge;
   }

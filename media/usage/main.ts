@@ -2,6 +2,7 @@
 // Everything shown comes from the host's `usage` message; DOM is built with textContent only.
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip, type ChartDataset } from 'chart.js';
 import { usageHostMessage, type UsageHostMessage, type UsageWebviewMessage } from '../../src/usageProtocol';
+import { formatUsd } from '../../src/core/vocabulary';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -18,17 +19,6 @@ const vscode = (globalThis as unknown as { acquireVsCodeApi: () => VsCodeApi }).
 const app = document.getElementById('app') as HTMLElement;
 
 // ---- formatting -------------------------------------------------------------------------------------------------
-
-const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const small = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
-
-/** Dollars to the cent from $1 up; below that, three significant digits so small costs never read as $0.00. */
-function usd(value: number): string {
-  if (value === 0) return '$0.00';
-  if (Math.abs(value) >= 1) return `$${cents.format(value)}`;
-  const text = small.format(value);
-  return `$${(text.split('.')[1]?.length ?? 0) < 2 ? cents.format(value) : text}`;
-}
 
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const tokens = (n: number) => integer.format(n);
@@ -170,7 +160,7 @@ function drawChart(existing: BarChart | undefined, canvas: HTMLCanvasElement, su
   const t = theme();
   const labels = summary.days.map((d) => d.slice(5));
   const data = { labels, datasets: datasets(summary, pick, t.palette) };
-  const format = pick === 'costUsd' ? (v: number) => usd(v) : (v: number) => tokens(v);
+  const format = pick === 'costUsd' ? (v: number) => formatUsd(v) : (v: number) => tokens(v);
   if (existing) {
     existing.data = data;
     existing.update('none');
@@ -214,7 +204,7 @@ function modelRow(m: Summary['perModel'][number]): HTMLTableRowElement {
     [tokens(m.cachedTokens)],
     [tokens(m.completionTokens)],
     [tokens(m.reasoningTokens)],
-    [usd(m.costUsd), costBreakdown(m)],
+    [formatUsd(m.costUsd), costBreakdown(m)],
     [`${m.answeredAsFallback} / ${m.failures}`],
     [m.requests ? `${ms(m.p50FirstTokenMs)} / ${ms(m.p95FirstTokenMs)}` : '—'],
     [m.requests ? `${ms(m.p50TotalMs)} / ${ms(m.p95TotalMs)}` : '—'],
@@ -229,9 +219,9 @@ function modelRow(m: Summary['perModel'][number]): HTMLTableRowElement {
 
 function render(message: UsageMessage): void {
   const { summary, budget, windowDays } = message;
-  todaySpend.textContent = usd(summary.todaySpentUsd);
-  monthSpend.textContent = budget.limitUsd > 0 ? `${usd(summary.monthSpentUsd)} of ${usd(budget.limitUsd)}` : usd(summary.monthSpentUsd);
-  totalCost.textContent = usd(summary.totalCostUsd);
+  todaySpend.textContent = formatUsd(summary.todaySpentUsd);
+  monthSpend.textContent = budget.limitUsd > 0 ? `${formatUsd(summary.monthSpentUsd)} of ${formatUsd(budget.limitUsd)}` : formatUsd(summary.monthSpentUsd);
+  totalCost.textContent = formatUsd(summary.totalCostUsd);
   totalCost.title = `$${summary.totalCostUsd}`;
   totalRequests.textContent = `${integer.format(summary.totalRequests)} · ${tokens(summary.totalTokens)} tokens`;
   windowLabel.textContent = `Last ${windowDays} days`;

@@ -5,11 +5,12 @@ import { formatEvent } from '../core/eventLog';
 import { redact } from '../core/redact';
 import type { AttemptEvent, RoutingEvent } from '../core/types';
 import { localTokenFrom } from './localToken';
+import { formatUsd, keysInEnv } from '../core/vocabulary';
 import { envKeys, type CliOptions } from './options';
 import { terminalJson, terminalSafe } from './terminalText';
 
 const CATALOG_WAIT_MS = 2000;
-const keysInEnv = () => [process.env.SWITCHBOARD_API_KEY, process.env.OPENAI_API_KEY].filter((k): k is string => !!k);
+const envKeyValues = () => keysInEnv(process.env);
 
 async function openCore(opts: CliOptions): Promise<Core> {
   const core = await createCore({
@@ -19,7 +20,7 @@ async function openCore(opts: CliOptions): Promise<Core> {
     usageFile: opts.usageFile,
     onWarning: (m) => process.stderr.write(`switchboard: ${terminalSafe(m)}\n`),
   });
-  if (opts.verbose) core.router.onEvent((e: RoutingEvent) => process.stderr.write(terminalSafe(redact(formatEvent(e), keysInEnv())) + '\n'));
+  if (opts.verbose) core.router.onEvent((e: RoutingEvent) => process.stderr.write(terminalSafe(redact(formatEvent(e), envKeyValues())) + '\n'));
   return core;
 }
 
@@ -61,7 +62,7 @@ export async function runAsk(opts: CliOptions): Promise<number> {
   const error = r.outcome === 'stopped' ? new CancelledError() : r.error;
   if (r.outcome === 'broken' && !opts.json) process.stdout.write('\n[answer interrupted]\n');
   if (opts.json && isSwitchboardError(error)) {
-    process.stdout.write(terminalJson({ error: { code: error.code, message: redact(error.message, keysInEnv()) }, text: r.text, attempts }) + '\n');
+    process.stdout.write(terminalJson({ error: { code: error.code, message: redact(error.message, envKeyValues()) }, text: r.text, attempts }) + '\n');
   }
   throw error;
 }
@@ -83,7 +84,7 @@ export async function runModels(opts: CliOptions): Promise<number> {
     const models = await core.listModels({ waitForGateway: true });
     if (opts.json) process.stdout.write(terminalJson(models) + '\n');
     else {
-      const rows = models.map((m) => [m.id, `$${(m.pricing.input * 1e6).toFixed(2)}/$${(m.pricing.output * 1e6).toFixed(2)} per 1M`, `${Math.round(m.contextWindow / 1000)}k`, m.tags.join(',')]);
+      const rows = models.map((m) => [m.id, `${formatUsd(m.pricing.input * 1e6)}/${formatUsd(m.pricing.output * 1e6)} per 1M`, `${Math.round(m.contextWindow / 1000)}k`, m.tags.join(',')]);
       const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
       for (const r of rows) process.stdout.write(terminalSafe(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}\n`));
     }
@@ -101,9 +102,9 @@ export async function runUsage(opts: CliOptions): Promise<number> {
     const summary = ledger.summary({ now: Date.now() });
     if (opts.json) process.stdout.write(terminalJson(summary) + '\n');
     else {
-      process.stdout.write(`today $${summary.todaySpentUsd.toFixed(4)} · this month $${summary.monthSpentUsd.toFixed(4)}\n`);
+      process.stdout.write(`today ${formatUsd(summary.todaySpentUsd)} · this month ${formatUsd(summary.monthSpentUsd)}\n`);
       for (const m of summary.perModel) {
-        const line = `${m.model}: ${m.requests} answers (${m.answeredAsFallback} as fallback, ${m.failures} failed attempts), ${m.promptTokens}+${m.completionTokens} tokens, $${m.costUsd.toFixed(6)}, p50 ${Math.round(m.p50TotalMs)} ms\n`;
+        const line = `${m.model}: ${m.requests} answers (${m.answeredAsFallback} as fallback, ${m.failures} failed attempts), ${m.promptTokens}+${m.completionTokens} tokens, ${formatUsd(m.costUsd)}, p50 ${Math.round(m.p50TotalMs)} ms\n`;
         process.stdout.write(terminalSafe(line));
       }
     }

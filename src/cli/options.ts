@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig, type Config } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { keyProblem } from '../core/keyValidity';
+import { keyFromEnv } from '../core/vocabulary';
 
 export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
 
@@ -134,12 +135,7 @@ export function envKeys(env: NodeJS.ProcessEnv): (secretName: string) => Promise
     const problem = value ? keyProblem(value) : undefined;
     if (problem) throw new ConfigError(name, `${name} ${problem}, so it cannot be sent in an HTTP header. Set it again with the key alone.`);
   }
-  return async (secretName) => {
-    if (secretName === 'switchboard.apiKey') return env[gatewayVar] || undefined;
-    const provider = secretName.startsWith('switchboard.providerKey.') ? secretName.slice('switchboard.providerKey.'.length) : undefined;
-    if (!provider) return undefined;
-    return env[PROVIDER_KEY_PREFIX + provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')] || undefined;
-  };
+  return async (secretName) => keyFromEnv(secretName, env);
 }
 
 const PROVIDER_KEY_PREFIX = 'SWITCHBOARD_PROVIDER_KEY_';

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { BudgetStatus } from './types';
 import type { UsageRecord } from './usage';
 import { localMonth, spendTotals, type SpendTotals } from './usageStats';
+import { formatUsd } from './vocabulary';
 
 export const WARN_FRACTION = 0.8;
 
@@ -47,14 +48,6 @@ export function nextBudgetAlert(status: BudgetStatus, state: BudgetAlertState | 
     return { alert: { level: 'warn', message: warnMessage(status) }, state: { ...current, warned: true } };
   }
   return { state: current };
-}
-
-/** Dollars to the cent from $1 up; below that, three significant digits so small costs never read as $0.00. */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0.00';
-  if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
-  const text = usd.toLocaleString('en-US', { maximumSignificantDigits: 3 });
-  return (text.split('.')[1]?.length ?? 0) < 2 ? `$${usd.toFixed(2)}` : `$${text}`;
 }
 
 /**

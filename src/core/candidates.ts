@@ -2,12 +2,11 @@
 // each with its endpoint (direct provider when configured and keyed, else the gateway) and the key to send.
 import type { Catalog } from './catalog';
 import type { Config } from './config';
-import { GATEWAY_PRESETS, GATEWAY_SECRET, gatewayAutoModel, providerSecret, resolveTarget, splitModelId, type GatewayEndpoint } from './endpoints';
+import { GATEWAY_PRESETS, gatewayAutoModel, resolveTarget, splitModelId, type GatewayEndpoint } from './endpoints';
 import { BreakerLease } from './breakerLease';
 import { breakerKey, type HealthTracker } from './health';
 import type { BudgetStatus, Candidate, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
-
-export const SMART_SELECT = 'smart-select';
+import { GATEWAY_SECRET, isLoopbackUrl, providerSecret, resolveAlias, SMART_SELECT } from './vocabulary';
 
 export interface PlannedCandidate extends Candidate {
   upstreamModel: string;
@@ -40,16 +39,6 @@ export interface PlanInput {
   keys: KeyLookup;
   select?: (req: ChatRequest, budget?: BudgetStatus) => SelectionDecision;
   budget?: BudgetStatus;
-}
-
-const LOOPBACK_URL = /^http:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/i;
-export const isLoopbackUrl = (url: string): boolean => LOOPBACK_URL.test(url);
-
-/** Follows `switchboard.aliases` (chains allowed, cycles stop). */
-export function resolveAlias(name: string, aliases: Record<string, string>): string {
-  let current = name;
-  for (let i = 0; i < 8 && Object.prototype.hasOwnProperty.call(aliases, current); i++) current = aliases[current];
-  return current;
 }
 
 /** The first configured chain among `keys` (the name as typed, the resolved id, …), else the `"*"` chain. */

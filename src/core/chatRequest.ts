@@ -5,6 +5,7 @@
 import { validateHeaderValue } from 'node:http';
 import { assertSafeEndpoint } from './endpoints';
 import { InvalidRequestError } from './errors';
+import { keyProblem } from './keyValidity';
 import type { ChatRequest, Endpoint } from './types';
 
 /** The body for one upstream model id (and the gateway's own fallback list); the rest was serialised once. */
@@ -17,11 +18,15 @@ export interface PreparedChat {
 
 export interface ChatTarget {
   endpoint: Endpoint;
+  /** Bearer key; omitted only for keyless local endpoints. Never appears in errors. */
   key: string | undefined;
+  /** The model id sent upstream. */
   upstreamModel: string;
-  /** The model id messages name (defaults to upstreamModel). */
+  /** The model id errors name (defaults to upstreamModel). */
   model?: string;
+  /** Per-request headers on top of the endpoint's. */
   headers?: Record<string, string>;
+  /** Send `stream: false` and turn the JSON answer into chunks. */
   nonStreaming?: boolean;
   /** Sent as `models` for a gateway that walks the list itself (OpenRouter). */
   gatewayFallbacks?: readonly string[];
@@ -73,11 +78,6 @@ export function prepareChat(t: ChatTarget, encode: BodyEncoder): PreparedChat {
   return { body, headers };
 }
 
-/** Why a key cannot be sent as `Authorization: Bearer <key>` (the key itself is never quoted), or undefined. */
-export function keyProblem(key: string): string | undefined {
-  if (headerValueProblem('authorization', `Bearer ${key}`)) return 'contains a character an HTTP header cannot carry (a line break, a control character, or a character outside Latin-1 such as a typographic quote “)';
-  return undefined;
-}
 
 function headerValueProblem(name: string, value: string): boolean {
   try {

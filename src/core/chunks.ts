@@ -90,3 +90,21 @@ export function completionShapeProblem(v: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** A tool call as its streamed deltas add up. */
+export interface ToolCallParts {
+  id: string;
+  name: string;
+  args: string;
+}
+
+/** Joins streamed `tool_calls` deltas into `calls` by their index, as OpenAI's own accumulators do. */
+export function mergeToolCallDeltas(calls: Map<number, ToolCallParts>, deltas: readonly ChatCompletionChunk.Choice.Delta.ToolCall[] | undefined): void {
+  for (const t of deltas ?? []) {
+    let c = calls.get(t.index);
+    if (!c) calls.set(t.index, (c = { id: '', name: '', args: '' }));
+    if (t.id) c.id = t.id;
+    if (t.function?.name) c.name += t.function.name;
+    if (t.function?.arguments) c.args += t.function.arguments;
+  }
+}

@@ -5,6 +5,7 @@ import * as z from 'zod/mini';
 import { ConfigError } from './errors';
 import { redact } from './redact';
 import type { Tier } from './types';
+import { isLoopbackHost } from './vocabulary';
 
 export const SETTINGS_PREFIX = 'switchboard.';
 export const PRESETS = ['select', 'openrouter', 'litellm', 'portkey', 'openai', 'ollama', 'custom'] as const;
@@ -12,8 +13,6 @@ export type Preset = (typeof PRESETS)[number];
 export const SMART_SELECT_MODES = ['local', 'gateway'] as const;
 /** Who resolves `smart-select`: Switchboard (`local`) or the gateway's own auto-routing model (`gateway`). */
 export type SmartSelectMode = (typeof SMART_SELECT_MODES)[number];
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Query parameters that carry a secret: `key`, `api_key`, `apiKey`, `access_token`, `token`, `secret`, `sig`, … */
 const KEYISH_PARAM = /key|token|secret|passw|pwd|auth|credential|^sig$|signature/i;
@@ -32,7 +31,7 @@ export function urlProblem(value: string): string | undefined {
   const keyParam = [...u.searchParams.keys()].find((name) => KEYISH_PARAM.test(name));
   if (keyParam !== undefined) return `must not carry a key in its query (${keyParam.slice(0, 40)}=…); store the key with "Switchboard: Set API Key"`;
   if (u.protocol === 'https:') return undefined;
-  if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return undefined;
+  if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return undefined;
   if (u.protocol === 'http:') return 'uses plain http to a remote host, which would send your API key unencrypted; use https (plain http is allowed only for localhost/127.0.0.1)';
   return `uses ${u.protocol} — only https (or http to localhost) is allowed`;
 }

@@ -9,12 +9,13 @@ import { useNetwork, type NetworkConfig } from './network';
 import { Router, type RouterOptions } from './router';
 import { selectionKey, selectModel, type SelectInput } from './select';
 import { isStrongerChoice, SelectLearning, type LearningStore } from './selectLearning';
-import { resolveAlias, SMART_SELECT } from './candidates';
+import { resolveAlias, SMART_SELECT } from './vocabulary';
 import { previewPrompt, type PromptPreview } from './contextWindow';
 import { fitSelection } from './windowCheck';
 import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './tokens';
 import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
 import { UsageLedger } from './usage';
+import { contextWindowOf } from './vocabulary';
 
 export interface CoreOptions {
   config: Config;
@@ -123,9 +124,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return previewPrompt(estimatePromptTokens(req.messages), model, catalog.get(model));
     },
     maxPromptChars(model) {
-      const resolved = model === 'smart-select' ? config.smartSelect.tiers.strong : (config.aliases[model] ?? model);
-      const window = catalog.get(resolved)?.contextWindow ?? 128_000;
-      return Math.floor(window * CHARS_PER_TOKEN * PROMPT_SHARE);
+      return Math.floor(contextWindowOf(model, config, catalog) * CHARS_PER_TOKEN * PROMPT_SHARE);
     },
     openBreakers: () => router.breakers().filter((b) => b.state === 'open').map((b) => b.key),
     updateConfig(next, nextUserSet) {

@@ -6,6 +6,7 @@
 import { SETTINGS, urlProblem, type Config, type Preset, type SmartSelectMode } from './config';
 import { ConfigError } from './errors';
 import type { Endpoint } from './types';
+import { GATEWAY_SECRET, providerSecret } from './vocabulary';
 
 export interface PresetSpec {
   label: string;
@@ -75,9 +76,6 @@ export function gatewayAutoModel(config: Config): string | undefined {
   );
 }
 
-export const GATEWAY_SECRET = 'switchboard.apiKey';
-export const providerSecret = (name: string): string => `switchboard.providerKey.${name}`;
-
 export interface GatewayEndpoint extends Endpoint {
   preset: Preset;
   bareModelIds: boolean;
@@ -98,6 +96,12 @@ export function effectiveGateway(config: Config, userSetBaseUrl?: boolean): Gate
     bareModelIds: preset.bareModelIds ?? false,
     ...(preset.providerHeader ? { providerHeader: preset.providerHeader } : {}),
   };
+}
+
+/** How the Choose Gateway picker names a preset: its label and base URL, from the data above. */
+export function presetPickLabel(preset: Preset): string {
+  const p = GATEWAY_PRESETS[preset];
+  return preset === 'custom' ? `${p.label} — enter any OpenAI-compatible base URL` : `${p.label} — ${p.baseUrl}`;
 }
 
 /** Splits `provider/model` (the provider is the first segment); a bare id has no provider. */

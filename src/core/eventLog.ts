@@ -1,6 +1,6 @@
+import { formatUsd } from './vocabulary';
 import type { RoutingEvent } from './types';
 
-const usd = (n: number) => `$${n.toFixed(n < 0.01 ? 6 : 4)}`;
 
 /** One log line per routing event; shared by the extension's routing log and the CLI's `--verbose`. */
 export function formatEvent(e: RoutingEvent): string {
@@ -19,7 +19,7 @@ export function formatEvent(e: RoutingEvent): string {
       return `[${e.requestId}] attempt ${e.index + 1} ${e.model}@${e.endpoint} ${e.outcome}${status}${ttft} total ${Math.round(e.msTotal)} ms${tokens}${msg}`;
     }
     case 'done':
-      return `[${e.requestId}] done ${e.answeredBy}${e.fallback ? ` (fallback from ${e.requested})` : ''} after ${e.attempts} attempt(s): ${e.usage.promptTokens}+${e.usage.completionTokens} tok${e.usage.estimated ? ' (est.)' : ''}, ${usd(e.costUsd)}, ttft ${Math.round(e.msToFirstToken)} ms, total ${Math.round(e.msTotal)} ms`;
+      return `[${e.requestId}] done ${e.answeredBy}${e.fallback ? ` (fallback from ${e.requested})` : ''} after ${e.attempts} attempt(s): ${e.usage.promptTokens}+${e.usage.completionTokens} tok${e.usage.estimated ? ' (est.)' : ''}, ${formatUsd(e.costUsd)}, ttft ${Math.round(e.msToFirstToken)} ms, total ${Math.round(e.msTotal)} ms`;
     case 'error':
       return `[${e.requestId}] failed ${e.requested}: ${e.code} — ${e.message}`;
     case 'breaker':

@@ -42,10 +42,35 @@ export abstract class Disposable implements IDisposable {
 
 export type Event<T> = (listener: (e: T) => void) => IDisposable;
 
+// Shared through a global symbol: the core is bundled twice (dist/extension.js and dist/core.js), and a handler set
+// in one bundle must see errors of emitters made in the other.
+const HANDLER = Symbol.for('switchboard.onUnexpectedError');
+type Handler = (err: unknown) => void;
+const holder = globalThis as { [HANDLER]?: Handler };
+
+/** Where errors nobody else can report go, e.g. a throwing event listener (as VS Code's `onUnexpectedError`). */
+export function setUnexpectedErrorHandler(handler: Handler): IDisposable {
+  holder[HANDLER] = handler;
+  return toDisposable(() => {
+    if (holder[HANDLER] === handler) delete holder[HANDLER];
+  });
+}
+
+export function onUnexpectedError(err: unknown): void {
+  const handler = holder[HANDLER];
+  try {
+    if (handler) handler(err);
+    else console.error('switchboard: unexpected error in an event listener:', err);
+  } catch {
+    // the reporter itself failed: nothing is left to tell
+  }
+}
+
 export class Emitter<T> implements IDisposable {
   private listeners = new Set<(e: T) => void>();
 
-  constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
+  /** A listener that throws never stops the others; its error goes to `onListenerError` (default: onUnexpectedError). */
+  constructor(private readonly onListenerError: (err: unknown) => void = onUnexpectedError) {}
 
   readonly event: Event<T> = (listener) => {
     this.listeners.add(listener);

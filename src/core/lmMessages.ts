@@ -9,6 +9,7 @@ import type {
   ChatCompletionTool,
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
+import { mergeToolCallDeltas, type ToolCallParts } from './chunks';
 
 /** VS Code's LanguageModelChatMessageRole values. */
 export const LM_ROLE = { User: 1, Assistant: 2, System: 3 } as const;
@@ -152,16 +153,10 @@ export interface ToolCallOut {
  * complete so far (all of them once the stream ends), each once.
  */
 export class ToolCallAccumulator {
-  private readonly calls = new Map<number, { id: string; name: string; args: string }>();
+  private readonly calls = new Map<number, ToolCallParts>();
 
   add(delta: ChatCompletionChunk.Choice.Delta | undefined): void {
-    for (const t of delta?.tool_calls ?? []) {
-      let c = this.calls.get(t.index);
-      if (!c) this.calls.set(t.index, (c = { id: '', name: '', args: '' }));
-      if (t.id) c.id = t.id;
-      if (t.function?.name) c.name += t.function.name;
-      if (t.function?.arguments) c.args += t.function.arguments;
-    }
+    mergeToolCallDeltas(this.calls, delta?.tool_calls);
   }
 
   get pending(): boolean {

@@ -1,6 +1,6 @@
 // The one retry policy, as a pure function (modelled on openai-node's `shouldRetry` / `calculateDefaultRetryTimeoutMillis`).
 // The router asks it after every failed attempt whether to try the same candidate again, and after how long.
-import { RateLimitedError, SwitchboardError, TimeoutError } from './errors';
+import { hasErrorCode, isSwitchboardError } from './errors';
 
 export const RETRY_DEFAULTS = {
   /** First backoff step; doubles per retry. */
@@ -37,12 +37,12 @@ export function decideRetry(input: RetryInput): RetryDecision {
   const header = input.shouldRetryHeader?.trim().toLowerCase();
   if (header === 'false') return { retry: false, reason: 'server-said-no' };
   if (header !== 'true') {
-    if (!(error instanceof SwitchboardError) || !error.retryable) return { retry: false, reason: 'not-retryable' };
+    if (!isSwitchboardError(error) || !error.retryable) return { retry: false, reason: 'not-retryable' };
     // Waiting firstTokenMs again on a model that just failed to answer in time only delays the fallback.
-    if (error instanceof TimeoutError && error.phase !== 'connect' && input.hasNextCandidate) return { retry: false, reason: 'slow-model' };
+    if (hasErrorCode(error, 'timeout') && error.phase !== 'connect' && input.hasNextCandidate) return { retry: false, reason: 'slow-model' };
   }
   const cap = input.retryAfterCapMs ?? RETRY_DEFAULTS.retryAfterCapMs;
-  const retryAfter = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
+  const retryAfter = hasErrorCode(error, 'rate-limited') ? error.retryAfterMs : undefined;
   if (retryAfter !== undefined && retryAfter >= 0) {
     if (retryAfter > cap) return { retry: false, reason: 'retry-after-too-long' };
     return { retry: true, delayMs: retryAfter };

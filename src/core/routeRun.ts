@@ -90,36 +90,31 @@ export class RouteRun {
     }
   }
 
-  /** The winner's chunks, then its `ok` attempt; returns what the answer used. A failure after tokens is a StreamBrokenError. */
-  async *answer(w: Attempt): AsyncGenerator<ChunkYield | AttemptEvent, AnswerFigures> {
-    for (;;) {
-      let n: IteratorResult<ChatCompletionChunk>;
-      try {
-        n = await w.next();
-      } catch (error) {
-        if (this.o.cancelled() || hasErrorCode(error, 'cancelled')) {
-          yield this.attempts.end(w, { outcome: 'cancelled' });
-          throw new CancelledError();
-        }
-        const { endpoint, model } = w.candidate;
-        const cause = isSwitchboardError(error) ? error : new ConnectionError({ endpoint: endpoint.id, model }, String(error));
-        yield this.attempts.end(w, { outcome: 'broken-after-tokens', error: cause });
-        const status = (cause as { status?: number }).status;
-        throw new StreamBrokenError({ endpoint: endpoint.id, model, ...(status !== undefined ? { status } : {}) }, w.text, cause, this.cursor.peekModel());
-      }
-      if (n.done) break;
-      yield this.chunkOut(w, n.value);
+  /** The winner's stream failed after tokens: yields its attempt, then throws (StreamBrokenError, or CancelledError). */
+  async *broken(w: Attempt, error: unknown): AsyncGenerator<AttemptEvent, never> {
+    if (this.o.cancelled() || hasErrorCode(error, 'cancelled')) {
+      yield this.attempts.end(w, { outcome: 'cancelled' });
+      throw new CancelledError();
     }
+    const { endpoint, model } = w.candidate;
+    const cause = isSwitchboardError(error) ? error : new ConnectionError({ endpoint: endpoint.id, model }, String(error));
+    yield this.attempts.end(w, { outcome: 'broken-after-tokens', error: cause });
+    const status = (cause as { status?: number }).status;
+    throw new StreamBrokenError({ endpoint: endpoint.id, model, ...(status !== undefined ? { status } : {}) }, w.text, cause, this.cursor.peekModel());
+  }
+
+  /** The winner's stream ended: its `ok` attempt, with what the answer used. */
+  answered(w: Attempt): AnswerFigures & { event: AttemptEvent } {
     const usage = w.usage ? usageOf(w.usage) : this.o.estimate(w.text);
     const served = w.served ?? w.candidate.model;
     // The upstream's bill when it sent one; otherwise the served model's prices.
     const { costUsd, costSource } = answerCost({ billed: billedCostOf(w.usage), pricedUsd: costOf(usage, this.o.pricesFor(served, w.candidate)?.pricing), tokensEstimated: usage.estimated });
-    yield this.attempts.end(w, { outcome: 'ok', usage, costUsd, costSource, ...(w.served ? { served: w.served } : {}) });
-    return { usage, costUsd, costSource, served };
+    const event = this.attempts.end(w, { outcome: 'ok', usage, costUsd, costSource, ...(w.served ? { served: w.served } : {}) });
+    return { event, usage, costUsd, costSource, served };
   }
 
   /** The one way a chunk leaves the router. */
-  private chunkOut(w: Attempt, chunk: ChatCompletionChunk): ChunkYield {
+  chunkOut(w: Attempt, chunk: ChatCompletionChunk): ChunkYield {
     const usage = usageIn(chunk);
     if (usage) w.usage = usage;
     w.served ??= upstreamModelOf(chunk);

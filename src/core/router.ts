@@ -3,6 +3,7 @@
 // kept and a StreamBrokenError names the fallback that can continue. Every attempt is exactly one AttemptEvent
 // (attempt.ts); the walk over candidates is routeRun.ts; this file is the order of events.
 import { randomUUID } from 'node:crypto';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Attempt } from './attempt';
 import { Attempts } from './attempts';
 import { CandidateCursor, planCandidates, withGatewayFallbacks, type CandidatePlan, type PlannedCandidate } from './candidates';
@@ -145,7 +146,19 @@ export class Router implements ChatRouter, IDisposable {
       const pricesFor = (served: string, c: PlannedCandidate) => (served === c.model ? c.info : this.opts.catalog.get(pricingModel(served, c.model, (id) => !!this.opts.catalog.get(id))) ?? c.info);
       const run = new RouteRun({ req, signal: opts.signal, nonStreaming: !!opts.nonStreaming, config, cursor, health: this.health, attempts, encode, cancelled, estimate, pricesFor, ...this.retryTuning() });
       const winner = yield* run.firstToAnswer();
-      const ok = yield* run.answer(winner);
+      // The hot loop stays here, one await per chunk: a nested generator would add a promise hop to every chunk.
+      for (;;) {
+        let n: IteratorResult<ChatCompletionChunk>;
+        try {
+          n = await winner.next();
+        } catch (error) {
+          return yield* run.broken(winner, error);
+        }
+        if (n.done) break;
+        yield run.chunkOut(winner, n.value);
+      }
+      const ok = run.answered(winner);
+      yield ok.event;
       const done = this.doneEvent(requestId, requested, planned, winner, ok, attempts.events.length, t0);
       this.emitter.fire(done);
       yield done;

@@ -7,14 +7,14 @@ import * as https from 'node:https';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { chunksFromCompletion, completionShapeProblem, isTokenChunk } from './chunks';
 import { urlProblem } from './config';
-import { chatBodyEncoder, prepareChat, type PreparedChat } from './chatRequest';
-import { CancelledError, ConfigError, ConnectionError, MalformedResponseError, TimeoutError, UnavailableError, errorFromStatus, type UpstreamContext } from './errors';
+import { chatBodyEncoder, prepareChat, type ChatTarget, type PreparedChat } from './chatRequest';
+import { CancelledError, ConfigError, hasErrorCode, ConnectionError, MalformedResponseError, TimeoutError, UnavailableError, errorFromStatus, type UpstreamContext } from './errors';
 import { network } from './network';
 import { networkError } from './networkErrors';
 import { attachShouldRetry, parseRetryAfter } from './retry';
 import { redact, redactAndCut } from './redact';
 import { createChunkParser } from './sse';
-import type { ChatRequest, Endpoint } from './types';
+import type { ChatRequest } from './types';
 
 /** The default network's direct agents (tests destroy them to end a run); requests take theirs from `network()`. */
 export const { http: httpAgent, https: httpsAgent } = network().direct;
@@ -28,22 +28,12 @@ export interface TransportTimeouts {
   idleMs: number;
 }
 
-export interface ChatStreamRequest {
-  endpoint: Endpoint;
-  /** Bearer key; omitted only for keyless local endpoints. Never appears in errors. */
-  key: string | undefined;
-  /** The model id sent upstream. */
-  upstreamModel: string;
-  /** The model id errors name (defaults to upstreamModel). */
-  model?: string;
+/** Where and what to send (ChatTarget: endpoint, key, upstream model, headers, nonStreaming), and how. */
+export interface ChatStreamRequest extends ChatTarget {
   /** Every field passes through untouched; `model`, `stream` and `stream_options.include_usage` are set here. */
   body: ChatRequest;
-  /** Per-request headers on top of the endpoint's. */
-  headers?: Record<string, string>;
   signal?: AbortSignal;
   timeouts?: Partial<TransportTimeouts>;
-  /** Send `stream: false` and turn the JSON answer into chunks. */
-  nonStreaming?: boolean;
   /** Body and headers already built and checked by `prepareChat` (the router does so before asking a breaker). */
   prepared?: PreparedChat;
 }
@@ -436,7 +426,7 @@ export function getJson(r: GetJsonRequest): Promise<unknown> {
     });
     req.on('error', (e) => {
       r.signal?.removeEventListener('abort', onAbort);
-      reject(e instanceof CancelledError ? e : networkError(e, { ...ctx, host: u.host, proxy: route.proxy }));
+      reject(hasErrorCode(e, 'cancelled') ? e : networkError(e, { ...ctx, host: u.host, proxy: route.proxy }));
     });
     if (r.signal?.aborted) return onAbort();
     r.signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,12 +1,13 @@
 // Stream chunks → one `chat.completion`, for clients that asked with `stream: false`. Tool-call deltas are joined
 // by their index, as OpenAI's own accumulators do.
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
+import { mergeToolCallDeltas, type ToolCallParts } from '../core/chunks';
 
 interface ChoiceAcc {
   content: string | null;
   refusal: string | null;
   finish: ChatCompletion.Choice['finish_reason'] | null;
-  tools: Map<number, { id: string; name: string; args: string }>;
+  tools: Map<number, ToolCallParts>;
 }
 
 export class CompletionAggregator {
@@ -31,15 +32,7 @@ export class CompletionAggregator {
       const d = c.delta;
       if (d?.content) acc.content = (acc.content ?? '') + d.content;
       if (d?.refusal) acc.refusal = (acc.refusal ?? '') + d.refusal;
-      if (d?.tool_calls) {
-        for (const t of d.tool_calls) {
-          let call = acc.tools.get(t.index);
-          if (!call) acc.tools.set(t.index, (call = { id: '', name: '', args: '' }));
-          if (t.id) call.id = t.id;
-          if (t.function?.name) call.name += t.function.name;
-          if (t.function?.arguments) call.args += t.function.arguments;
-        }
-      }
+      mergeToolCallDeltas(acc.tools, d?.tool_calls);
       if (c.finish_reason) acc.finish = c.finish_reason;
     }
   }

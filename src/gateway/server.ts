@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { consumeRoute } from '../core/consumeRoute';
+import { SMART_SELECT } from '../core/vocabulary';
 import { ConfigError } from '../core/errors';
 import type { ChatRouter, ModelInfo } from '../core/types';
 import { CompletionAggregator } from './aggregate';
@@ -38,7 +39,6 @@ export interface LocalGateway {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-export const SMART_SELECT_ID = 'smart-select';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -131,7 +131,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   async function models(res: ServerResponse): Promise<void> {
     const list = await core.listModels();
     const data = [
-      { id: SMART_SELECT_ID, object: 'model', created: 0, owned_by: 'switchboard' },
+      { id: SMART_SELECT, object: 'model', created: 0, owned_by: 'switchboard' },
       ...list.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: m.provider })),
     ];
     sendJson(res, 200, { object: 'list', data });

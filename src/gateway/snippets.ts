@@ -1,4 +1,5 @@
 // Copy-paste snippets for calling the local gateway with the official OpenAI SDKs.
+import { SMART_SELECT } from '../core/vocabulary';
 
 export interface SnippetInput {
   /** `http://127.0.0.1:PORT/v1` */
@@ -9,7 +10,7 @@ export interface SnippetInput {
 }
 
 export function pythonSnippet(i: SnippetInput): string {
-  const model = i.model ?? 'smart-select';
+  const model = i.model ?? SMART_SELECT;
   return [
     'from openai import OpenAI',
     '',
@@ -24,7 +25,7 @@ export function pythonSnippet(i: SnippetInput): string {
 }
 
 export function nodeSnippet(i: SnippetInput): string {
-  const model = i.model ?? 'smart-select';
+  const model = i.model ?? SMART_SELECT;
   return [
     "import OpenAI from 'openai';",
     '',
@@ -39,7 +40,7 @@ export function nodeSnippet(i: SnippetInput): string {
 }
 
 export function curlSnippet(i: SnippetInput): string {
-  const model = i.model ?? 'smart-select';
+  const model = i.model ?? SMART_SELECT;
   return [
     `curl ${i.url}/chat/completions \\`,
     `  -H "Authorization: Bearer ${i.token}" \\`,

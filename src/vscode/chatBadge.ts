@@ -49,7 +49,7 @@ export function badgeFor(done: DoneEvent, attempts: readonly AttemptEvent[], dec
     completionTokens: done.usage.completionTokens,
     estimated: done.usage.estimated,
     costUsd: Math.max(0, done.costUsd),
-    fallback: fallbackText(done, attempts),
+    fallbackNote: fallbackText(done, attempts),
     selection: selectionText(decision),
   };
 }

@@ -25,16 +25,15 @@ export interface ChatDeps {
 
 const HISTORY_KEY = 'switchboard.chat.history';
 const ATTACHMENTS_KEY = 'switchboard.chat.attachments';
-/** How long ask() waits for the revealed view to load before showing progress in a notification instead. */
-const VIEW_READY_TIMEOUT_MS = 3000;
+/** How long ask() waits for the revealed view to become visible before showing progress in a notification instead. */
+const VIEW_VISIBLE_TIMEOUT_MS = 3000;
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = 'switchboard.chatView';
 
   private readonly controller: ChatController;
   private view: vscode.WebviewView | undefined;
-  private viewReady = false;
-  private readyWaiters: (() => void)[] = [];
+  private visibleWaiters: (() => void)[] = [];
   private readonly configListener: vscode.Disposable;
   private readonly terminals = trackTerminalOutputs();
   private readonly applier = new ApplyToFile();
@@ -93,7 +92,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    this.viewReady = false;
     const mediaRoot = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [mediaRoot] };
     const uri = (file: string): string => view.webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, file)).toString();
@@ -106,26 +104,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const attached = this.controller.attach((msg: HostMessage) => {
       void view.webview.postMessage(msg);
     });
-    const onMessage = view.webview.onDidReceiveMessage((raw: unknown) => {
-      if (isReady(raw)) {
-        this.viewReady = true;
-        for (const w of this.readyWaiters.splice(0)) w();
-      }
-      void this.controller.handle(raw);
-    });
-    // A webview view is torn down when hidden (no retainContextWhenHidden); on show it loads again and gets the
-    // full state, including an answer that kept streaming meanwhile.
-    const onVisibility = view.onDidChangeVisibility(() => {
-      if (!view.visible) this.viewReady = false;
-    });
+    const onMessage = view.webview.onDidReceiveMessage((raw: unknown) => void this.controller.handle(raw));
+    // The view is registered with retainContextWhenHidden, so hide → show does not reload the webview and it sends
+    // no second `ready`: being visible is what counts. (A webview that does load sends `ready` and gets the full
+    // state, including an answer already streaming.)
+    const onVisibility = view.onDidChangeVisibility(() => this.visibilityChanged());
+    this.visibilityChanged();
     view.onDidDispose(() => {
       attached.dispose();
       onMessage.dispose();
       onVisibility.dispose();
-      if (this.view === view) {
-        this.view = undefined;
-        this.viewReady = false;
-      }
+      if (this.view === view) this.view = undefined;
     });
   }
 
@@ -172,18 +161,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       this.deps.log(`[chat] could not reveal the chat view: ${err instanceof Error ? err.message : String(err)}`);
       return false;
     }
-    if (this.viewReady) return true;
+    if (this.view?.visible) return true;
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
-        resolve(this.viewReady);
-      }, VIEW_READY_TIMEOUT_MS);
+        this.visibleWaiters = this.visibleWaiters.filter((w) => w !== done);
+        resolve(this.view?.visible === true);
+      }, VIEW_VISIBLE_TIMEOUT_MS);
       const done = (): void => {
         clearTimeout(timer);
         resolve(true);
       };
-      this.readyWaiters.push(done);
+      this.visibleWaiters.push(done);
     });
+  }
+
+  private visibilityChanged(): void {
+    if (this.view?.visible) for (const w of this.visibleWaiters.splice(0)) w();
   }
 
   dispose(): void {
@@ -192,10 +185,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.applier.dispose();
     this.controller.dispose();
   }
-}
-
-function isReady(raw: unknown): boolean {
-  return typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'ready';
 }
 
 async function insertAtCursor(text: string): Promise<void> {

@@ -1,17 +1,9 @@
 import * as vscode from 'vscode';
 import { PRESETS, urlProblem } from '../core/config';
-import { API_KEY_SECRET, providerKeySecret, promptForKey, type KeyStore } from './secrets';
+import { presetPickLabel } from '../core/endpoints';
+import { GATEWAY_SECRET, providerSecret } from '../core/vocabulary';
+import { promptForKey, type KeyStore } from './secrets';
 import type { SettingsSource } from './settings';
-
-const PRESET_LABELS: Record<(typeof PRESETS)[number], string> = {
-  select: 'Select — https://api.select.ax/v1',
-  openrouter: 'OpenRouter — https://openrouter.ai/api/v1',
-  litellm: 'LiteLLM proxy — http://localhost:4000/v1',
-  portkey: 'Portkey — https://api.portkey.ai/v1',
-  openai: 'OpenAI — https://api.openai.com/v1',
-  ollama: 'Ollama — http://localhost:11434/v1',
-  custom: 'Custom — enter any OpenAI-compatible base URL',
-};
 
 /** Set/Clear API Key, Set Provider Key, Choose Gateway. */
 export function registerKeyCommands(keys: KeyStore, settings: SettingsSource, onKeyChanged: () => void): vscode.Disposable {
@@ -19,12 +11,12 @@ export function registerKeyCommands(keys: KeyStore, settings: SettingsSource, on
     vscode.commands.registerCommand('switchboard.setApiKey', async () => {
       const key = await promptForKey(vscode.l10n.t('Switchboard: API key for {0}', settings.config().gateway.baseUrl));
       if (!key) return;
-      await keys.store(API_KEY_SECRET, key);
+      await keys.store(GATEWAY_SECRET, key);
       onKeyChanged();
       void vscode.window.showInformationMessage(vscode.l10n.t('Switchboard: API key saved in SecretStorage.'));
     }),
     vscode.commands.registerCommand('switchboard.clearApiKey', async () => {
-      await keys.delete(API_KEY_SECRET);
+      await keys.delete(GATEWAY_SECRET);
       onKeyChanged();
       const fromEnv = await keys.hasGatewayKey();
       void vscode.window.showInformationMessage(
@@ -45,13 +37,13 @@ export function registerKeyCommands(keys: KeyStore, settings: SettingsSource, on
       if (!name) return;
       const key = await promptForKey(vscode.l10n.t('Switchboard: API key for provider {0}', name));
       if (!key) return;
-      await keys.store(providerKeySecret(name), key);
+      await keys.store(providerSecret(name), key);
       onKeyChanged();
     }),
     vscode.commands.registerCommand('switchboard.choosePreset', async () => {
       const current = settings.config().gateway.preset;
       const pick = await vscode.window.showQuickPick(
-        PRESETS.map((p) => ({ label: PRESET_LABELS[p], description: p === current ? vscode.l10n.t('current') : undefined, preset: p })),
+        PRESETS.map((p) => ({ label: presetPickLabel(p), description: p === current ? vscode.l10n.t('current') : undefined, preset: p })),
         { title: vscode.l10n.t('Switchboard: choose your gateway') },
       );
       if (!pick) return;

@@ -2,6 +2,7 @@
 // router, so it is routed, budgeted and recorded like the chat view's. No runtime `vscode` import: the part
 // constructors and the `lm` namespace are passed in, so the handlers are unit-tested with fakes.
 import { consumeRoute } from '../core/consumeRoute';
+import { SMART_SELECT } from '../core/vocabulary';
 import { lmMessageText, toOpenAIMessages, toOpenAIToolChoice, toOpenAITools, ToolCallAccumulator } from '../core/lmMessages';
 import { Emitter } from '../core/lifecycle';
 import { estimateTokens } from '../core/tokens';
@@ -23,7 +24,6 @@ import type {
 } from './lmTypes';
 
 export const LM_VENDOR = 'switchboard';
-const SMART_SELECT = 'smart-select';
 const DEFAULT_MAX_OUTPUT = 16_384;
 const TOKENS_PER_MESSAGE = 3;
 

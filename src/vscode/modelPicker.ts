@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../core/types';
+import { formatUsd } from '../core/vocabulary';
 
 const RECENT_KEY = 'switchboard.recentModels';
 
 type ModelItem = vscode.QuickPickItem & { model?: string };
 
-const perMillion = (perToken: number) => `$${(perToken * 1e6).toFixed(perToken * 1e6 < 1 ? 2 : 1)}`;
+const perMillion = (perToken: number) => formatUsd(perToken * 1e6);
 const windowLabel = (tokens: number) => (tokens >= 1e6 ? `${(tokens / 1e6).toFixed(tokens % 1e6 ? 1 : 0)}M` : `${Math.round(tokens / 1000)}k`);
 
 function describe(m: ModelInfo): string {

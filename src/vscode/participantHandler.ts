@@ -1,11 +1,10 @@
 // The @switchboard chat participant's logic: answers through the router with the user's chosen model, and the
 // /explain, /model and /usage commands. No runtime `vscode` import (the request, stream and token are passed in
 // by participant.ts), so it is unit-tested with fakes.
-import { formatUsd } from '../core/budget';
-import { SMART_SELECT } from '../core/candidates';
 import { consumeRoute } from '../core/consumeRoute';
 import { isSwitchboardError } from '../core/errors';
 import { buildExplainPrompt, type ExplainInput } from '../core/explainPrompt';
+import { formatUsd, resolveModel, SMART_SELECT } from '../core/vocabulary';
 import type { ChatCompletionMessageParam } from '../core/types';
 import { fallbackText, selectionText } from './chatBadge';
 import type { FeatureDeps } from './featureDeps';
@@ -129,7 +128,8 @@ export class ParticipantHandler {
       return { metadata: { command: 'model', model: current } };
     }
     const core = await this.env.core();
-    const known = arg === SMART_SELECT || Object.prototype.hasOwnProperty.call(core.config().aliases, arg) || !!core.catalog.get(arg);
+    const resolved = resolveModel(arg, core.config());
+    const known = resolved.smartSelect || resolved.ids.every((id) => !!core.catalog.get(id));
     await this.env.setModel(arg);
     stream.markdown(
       `Model switched from **${current}** to **${arg}**.` +

@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
 import { keyProblem } from '../core/keyValidity';
 import type { KeyLookup } from '../core/types';
-
-export const API_KEY_SECRET = 'switchboard.apiKey';
-export const providerKeySecret = (name: string) => `switchboard.providerKey.${name}`;
+import { GATEWAY_SECRET, keyFromEnv } from '../core/vocabulary';
 
 /**
  * The one key lives in SecretStorage; the environment is the fallback (SWITCHBOARD_API_KEY, then OPENAI_API_KEY).
@@ -16,7 +14,7 @@ export class KeyStore {
 
   readonly lookup: KeyLookup = async (secretName) => {
     const stored = await this.secrets.get(secretName);
-    const key = stored || (secretName === API_KEY_SECRET ? this.env.SWITCHBOARD_API_KEY || this.env.OPENAI_API_KEY : undefined);
+    const key = stored || keyFromEnv(secretName, this.env);
     if (key) this.seen.add(key);
     return key || undefined;
   };
@@ -27,7 +25,7 @@ export class KeyStore {
   }
 
   async hasGatewayKey(): Promise<boolean> {
-    return (await this.lookup(API_KEY_SECRET)) !== undefined;
+    return (await this.lookup(GATEWAY_SECRET)) !== undefined;
   }
 
   async store(secretName: string, key: string): Promise<void> {

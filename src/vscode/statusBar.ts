@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { IDisposable } from '../core/lifecycle';
 import type { BudgetStatus, DoneEvent } from '../core/types';
+import { formatUsd } from '../core/vocabulary';
 
 export interface StatusBarState {
   model: string;
@@ -9,7 +10,6 @@ export interface StatusBarState {
   budget?: BudgetStatus;
 }
 
-const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`;
 
 /** Shows the current model (and what smart-select chose last); warns while a breaker is open or spend is past 80 %. */
 export class ModelStatusBar implements IDisposable {
@@ -38,7 +38,7 @@ export class ModelStatusBar implements IDisposable {
       md.appendMarkdown(`Last answer: asked \`${state.lastAnswer.answeredBy}\`, served by \`${state.lastAnswer.served}\`\n\n`);
     if (state.budget) {
       const b = state.budget;
-      md.appendMarkdown(`Today ${usd(b.todaySpentUsd)} · this month ${usd(b.monthSpentUsd)}${b.limitUsd > 0 ? ` of ${usd(b.limitUsd)} (${Math.round(b.fraction * 100)} %)` : ''}\n\n`);
+      md.appendMarkdown(`Today ${formatUsd(b.todaySpentUsd)} · this month ${formatUsd(b.monthSpentUsd)}${b.limitUsd > 0 ? ` of ${formatUsd(b.limitUsd)} (${Math.round(b.fraction * 100)} %)` : ''}\n\n`);
     }
     if (state.openBreakers.length) md.appendMarkdown(`$(warning) Circuit open (skipped until cooldown): ${state.openBreakers.map((b) => `\`${b}\``).join(', ')}\n\n`);
     md.appendMarkdown(`Click to switch model`);

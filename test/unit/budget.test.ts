@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { budgetBlockedMessage, budgetStatus, nextBudgetAlert, formatUsd, type BudgetAlertState } from '../../src/core/budget';
+import { budgetBlockedMessage, budgetStatus, nextBudgetAlert, type BudgetAlertState } from '../../src/core/budget';
+import { formatUsd } from '../../src/core/vocabulary';
 import type { UsageRecord } from '../../src/core/usage';
 import type { BudgetStatus } from '../../src/core/types';
 

@@ -6,7 +6,7 @@ import { chromiumAvailable, openChatPage, CHROMIUM, type ChatPage } from './chat
 
 const skip = chromiumAvailable() ? false : `${CHROMIUM} is missing (apt-get install chromium); the webview render tests need it`;
 
-const badge = { model: 'sim/echo', requested: 'sim/fail?status=503', promptTokens: 3, completionTokens: 7, estimated: false, costUsd: 0.0004, fallback: 'answered by sim/echo after sim/fail?status=503 failed (503)' };
+const badge = { model: 'sim/echo', requested: 'sim/fail?status=503', promptTokens: 3, completionTokens: 7, estimated: false, costUsd: 0.0004, fallbackNote: 'answered by sim/echo after sim/fail?status=503 failed (503)' };
 
 const XSS = [
   '<script>window.__pwned = 1</script>',

@@ -80,7 +80,7 @@ describe('ChatSession', () => {
     assert.equal(outcome.text, 'Hello, world!');
     const last = web.messages.at(-1);
     assert.ok(last?.type === 'done');
-    assert.deepEqual(last.badge, { model: 'sim/echo', requested: 'sim/echo', promptTokens: 4, completionTokens: 3, estimated: false, costUsd: 0.00012, costSource: 'priced', fallback: undefined, selection: undefined });
+    assert.deepEqual(last.badge, { model: 'sim/echo', requested: 'sim/echo', promptTokens: 4, completionTokens: 3, estimated: false, costUsd: 0.00012, costSource: 'priced', fallbackNote: undefined, selection: undefined });
   });
 
   test('coalesces deltas within the flush window without losing or reordering text', async () => {
@@ -129,7 +129,7 @@ describe('ChatSession', () => {
     });
     const web = new FakeWebview();
     const outcome = await session(router, web).run();
-    assert.equal(outcome.badge?.fallback, `answered by sim/echo after ${failing} failed (503) ×2`);
+    assert.equal(outcome.badge?.fallbackNote, `answered by sim/echo after ${failing} failed (503) ×2`);
     assert.equal(outcome.badge?.model, 'sim/echo');
   });
 
@@ -140,7 +140,7 @@ describe('ChatSession', () => {
       yield done({ attempts: 2 });
     });
     const outcome = await session(router, new FakeWebview()).run();
-    assert.equal(outcome.badge?.fallback, undefined);
+    assert.equal(outcome.badge?.fallbackNote, undefined);
   });
 
   test('Stop aborts the router signal and ends in the stopped state with the partial text kept', async () => {

@@ -99,11 +99,18 @@ const user = (t: string): LmMessageLike => ({ role: LM_ROLE.User, content: [{ va
 describe('registration', () => {
   test('without the API (VS Code < 1.104) it is a no-op disposable and says why in the log', () => {
     const d = deps();
-    const reg = registerLmProviderWith({}, new SwitchboardLmProvider(d, parts), d.log);
-    assert.doesNotThrow(() => reg.dispose());
+    for (const lm of [{}, undefined]) {
+      const provider = new SwitchboardLmProvider(d, parts);
+      let changes = 0;
+      provider.onDidChangeLanguageModelChatInformation(() => changes++);
+      const reg = registerLmProviderWith(lm, provider, d.log);
+      // The unused provider was disposed at once: it tells no one about model changes any more.
+      provider.refresh();
+      assert.equal(changes, 0);
+      reg.dispose();
+      reg.dispose(); // disposing twice is harmless
+    }
     assert.match(d.lines.join('\n'), /1\.104/);
-    const reg2 = registerLmProviderWith(undefined, new SwitchboardLmProvider(d, parts), d.log);
-    assert.doesNotThrow(() => reg2.dispose());
   });
 
   test("with the API it registers under the 'switchboard' vendor and unregisters on dispose", () => {

@@ -10,7 +10,7 @@ describe('protocol: host → webview', () => {
     { type: 'models', models: [], currentModel: 'smart-select' },
     { type: 'start', id: 'a1', prompt: 'long prompt', title: 'Explain foo.ts:1-2', model: 'smart-select' },
     { type: 'delta', id: 'a1', text: '' },
-    { type: 'done', id: 'a1', badge: { ...badge, fallback: 'answered by sim/echo after sim/fail?status=503 failed (503)' } },
+    { type: 'done', id: 'a1', badge: { ...badge, fallbackNote: 'answered by sim/echo after sim/fail?status=503 failed (503)' } },
     { type: 'stopped', id: 'a1' },
     { type: 'error', id: 'a1', error: { message: 'broke', partial: true, continueWith: 'sim/echo' } },
   ];

@@ -83,6 +83,8 @@ describe('summarizeUsage', () => {
 
 test('day boundaries follow local calendar days across a DST change (run with TZ=America/New_York to exercise it)', () => {
   const records = [rec({ at: at(11, 1, 0, 10), costUsd: 1 }), rec({ at: at(11, 1, 23, 50), costUsd: 2 }), rec({ at: at(11, 2, 0, 10), costUsd: 4 })];
+  // `npm run test:dst` sets TZ so the clocks really change between these records.
+  if (process.env.TZ === 'America/New_York') assert.notEqual(new Date(at(11, 1, 0, 10)).getTimezoneOffset(), new Date(at(11, 2, 12)).getTimezoneOffset());
   const s = summarizeUsage(records, { now: at(11, 2, 12), days: 2 });
   assert.deepEqual(s.days, ['2026-11-01', '2026-11-02']);
   assert.deepEqual(s.perDay.map((d) => [d.day, d.costUsd]), [['2026-11-01', 3], ['2026-11-02', 4]]);
