@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { setUnexpectedErrorHandler } from './core/lifecycle';
 import { isLoopbackUrl } from './core/vocabulary';
-import { effectiveGateway } from './core/endpoints';
+import { effectiveGateway, GATEWAY_PRESETS, smartSelectMode } from './core/endpoints';
 import { registerAskModel } from './vscode/askCommand';
 import type { FeatureDeps } from './vscode/featureDeps';
 import { registerGatewayCommands } from './vscode/gatewayCommands';
@@ -65,7 +65,13 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
     registerAskModel(context, chat),
     registerExplain(chat, async () => (await services.core()).maxPromptChars(settings.config().model)),
-    registerSwitchModel(context, { listModels: () => services.listModels(), currentModel: () => settings.config().model, setModel: (m) => settings.setModel(m) }),
+    registerSwitchModel(context, {
+      listModels: () => services.listModels(),
+      currentModel: () => settings.config().model,
+      setModel: (m) => settings.setModel(m),
+      routing: () => ({ mode: smartSelectMode(settings.config()), gatewayAuto: GATEWAY_PRESETS[settings.config().gateway.preset].autoModel }),
+      setSmartSelectMode: (mode) => settings.update('smartSelect.mode', mode),
+    }),
     registerKeyCommands(keys, settings, () => services.keysChanged()),
     registerUsageCommand(context, services),
     registerDoctorCommand(settings, keys),

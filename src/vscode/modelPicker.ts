@@ -1,10 +1,17 @@
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../core/types';
+import type { SmartSelectMode } from '../core/config';
 import { formatUsd } from '../core/vocabulary';
 
 const RECENT_KEY = 'switchboard.recentModels';
 
-type ModelItem = vscode.QuickPickItem & { model?: string };
+type ModelItem = vscode.QuickPickItem & { model?: string; smartSelectMode?: SmartSelectMode };
+
+/** Who decides `smart-select` now, and the gateway's own auto-routing model when its preset has one. */
+export interface RoutingChoice {
+  mode: SmartSelectMode;
+  gatewayAuto?: { id: string; label: string };
+}
 
 const perMillion = (perToken: number) => formatUsd(perToken * 1e6);
 const windowLabel = (tokens: number) => (tokens >= 1e6 ? `${(tokens / 1e6).toFixed(tokens % 1e6 ? 1 : 0)}M` : `${Math.round(tokens / 1000)}k`);
@@ -14,12 +21,29 @@ function describe(m: ModelInfo): string {
 }
 
 /** Builds the quick pick items: smart-select first, recent models next, then every model grouped by provider. */
-export function modelItems(models: readonly ModelInfo[], current: string, recent: readonly string[]): ModelItem[] {
+export function modelItems(models: readonly ModelInfo[], current: string, recent: readonly string[], routing: RoutingChoice = { mode: 'local' }): ModelItem[] {
   const byId = new Map(models.map((m) => [m.id, m]));
   const mark = (id: string) => (id === current ? '$(check) ' : '');
+  const auto = routing.gatewayAuto;
+  // Switchboard's own smart-select and the gateway's auto-routing side by side, so the difference is visible.
+  const smartLocal = current === 'smart-select' && routing.mode === 'local';
   const items: ModelItem[] = [
-    { label: `${mark('smart-select')}smart-select`, description: vscode.l10n.t('picks a model per prompt, with reasons'), model: 'smart-select' },
+    {
+      label: `${smartLocal ? '$(check) ' : ''}smart-select`,
+      description: vscode.l10n.t('Switchboard decides, explained'),
+      model: 'smart-select',
+      ...(auto ? { smartSelectMode: 'local' as const } : {}),
+    },
   ];
+  if (auto) {
+    const chosen = auto.id === 'smart-select' ? current === 'smart-select' && routing.mode === 'gateway' : current === auto.id;
+    items.push({
+      label: `${chosen ? '$(check) ' : ''}${auto.label}`,
+      description: vscode.l10n.t('the gateway decides ({0})', auto.id),
+      model: auto.id,
+      ...(auto.id === 'smart-select' ? { smartSelectMode: 'gateway' as const } : {}),
+    });
+  }
   const recentIds = recent.filter((id) => id !== 'smart-select').slice(0, 5);
   if (recentIds.length) {
     items.push({ label: vscode.l10n.t('recent'), kind: vscode.QuickPickItemKind.Separator });
@@ -43,6 +67,8 @@ export interface ModelPickerDeps {
   listModels(): Promise<ModelInfo[]>;
   currentModel(): string;
   setModel(model: string): Promise<void>;
+  routing(): RoutingChoice;
+  setSmartSelectMode(mode: SmartSelectMode): Promise<void>;
 }
 
 /** Switch Model: a searchable quick pick; a typed id that is not in the list can be used as is. */
@@ -55,11 +81,11 @@ export function registerSwitchModel(ctx: vscode.ExtensionContext, deps: ModelPic
     qp.busy = true;
     qp.show();
     const recent = ctx.globalState.get<string[]>(RECENT_KEY, []);
-    let base: ModelItem[] = modelItems([], deps.currentModel(), recent);
+    let base: ModelItem[] = modelItems([], deps.currentModel(), recent, deps.routing());
     qp.items = base;
     deps.listModels().then(
       (models) => {
-        base = modelItems(models, deps.currentModel(), recent);
+        base = modelItems(models, deps.currentModel(), recent, deps.routing());
         qp.items = base;
         qp.busy = false;
       },
@@ -70,10 +96,12 @@ export function registerSwitchModel(ctx: vscode.ExtensionContext, deps: ModelPic
       const known = base.some((i) => i.model === typed);
       qp.items = typed && !known && /^[\w.:/?&=@-]+$/.test(typed) ? [...base, { label: typed, description: vscode.l10n.t('use this model id'), model: typed, alwaysShow: true }] : base;
     });
+    let mode: SmartSelectMode | undefined;
     const chosen = await new Promise<string | undefined>((resolve) => {
       let result: string | undefined;
       qp.onDidAccept(() => {
         result = qp.selectedItems[0]?.model;
+        mode = qp.selectedItems[0]?.smartSelectMode;
         qp.hide();
       });
       qp.onDidHide(() => {
@@ -82,6 +110,7 @@ export function registerSwitchModel(ctx: vscode.ExtensionContext, deps: ModelPic
       });
     });
     if (!chosen) return;
+    if (mode) await deps.setSmartSelectMode(mode);
     await deps.setModel(chosen);
     await ctx.globalState.update(RECENT_KEY, [chosen, ...recent.filter((r) => r !== chosen)].slice(0, 10));
   });

@@ -1,3 +1,4 @@
+// Issue 12: an answer from a routing gateway names the model that served, in the badge and the status bar.
 // Issue 17 as a user does it: open a file, Add File to Chat, see its chip and the meter, ask — the upstream request
 // carries the file (the simulator counts its words) — then Apply to File on a code block of the answer: VS Code's
 // diff opens, and the change is written only after Apply.
@@ -76,6 +77,25 @@ describe('chat context and Apply to File (code-server)', { timeout: scaled(480_0
       await waitFor(() => readFileSync(file, 'utf8') === NEW_SOURCE, { what: `${SAMPLE_FILE} to hold the applied code`, timeoutMs: 30_000 });
       const chat = await readChatNow(wb);
       assert.ok(chat.userMessages[0].includes(SAMPLE_FILE), 'the history shows what was attached');
+    });
+  });
+
+  test('a routing gateway\'s answer: the badge says what was asked and what served, billed; the status bar shows the served model', { timeout: scaled(240_000) }, async () => {
+    assert.ok(vs, 'the instance started');
+    const { wb } = vs;
+    const routed = 'dialect/openrouter?served=anthropic/claude-sonnet-4&cost=0.000123';
+    await vs.step('served-model', async () => {
+      vs!.writeWorkspaceSettings({ 'switchboard.model': routed });
+      await wb.statusBarItem('dialect/openrouter').first().waitFor({ timeout: scaled(30_000) });
+      const frame = await chatFrame(wb);
+      const index = (await readChatNow(wb)).answers.length;
+      await frame.locator(PROMPT).fill('Which model answers?');
+      await frame.locator('[data-testid=send]').click();
+      const answer = await waitForAnswer(wb, { index, until: (a) => a.state !== 'streaming' && a.state !== '', what: 'the routed answer to finish' });
+      assert.equal(answer.state, 'done', `the answer finished (body ${JSON.stringify(answer.body.slice(0, 200))})`);
+      assert.match(answer.badge, /asked dialect\/openrouter\?served=anthropic\/claude-sonnet-4&cost=0\.000123 · served anthropic\/claude-sonnet-4/);
+      assert.match(answer.badge, /\$0\.000123 billed/);
+      await wb.statusBarItem('→ anthropic/claude-sonnet-4').first().waitFor({ timeout: scaled(30_000) });
     });
   });
 });
