@@ -62,7 +62,7 @@ describe('a request that cannot be sent', () => {
     s.setKey('sk-“curly”-key');
     const bad = await s.run(ask(model));
     assert.ok(hasErrorCode(bad.error, 'invalid-request'), String(bad.error));
-    assert.match((bad.error as Error).message, /API key for gateway .*outside Latin-1.*Set API Key/);
+    assert.match((bad.error as Error).message, /API key for gateway .*only Latin-1.*Set API Key/);
     assert.doesNotMatch((bad.error as Error).message, /curly/);
     assert.ok(!s.events.some((e) => e.type === 'error' && e.code === 'internal'));
     s.setKey(KEY);
