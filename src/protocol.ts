@@ -65,6 +65,8 @@ function build() {
     model: modelId,
     /** What was attached to the question (shown in the history). */
     context: z.optional(z.array(ContextChip).check(z.maxLength(50))),
+    /** The model's reasoning (`reasoning_content` / `reasoning` deltas), shown apart as "Thinking", never in the answer. */
+    reasoning: z.optional(text),
     text,
     state: AnswerState,
     badge: z.optional(Badge),
@@ -84,6 +86,7 @@ function build() {
     /** The attachments waiting for the next question, and the meter for it (absent while it cannot be computed). */
     z.object({ type: z.literal('context'), chips: z.array(ContextChip).check(z.maxLength(50)), meter: z.optional(Meter) }),
     z.object({ type: z.literal('delta'), id, text }),
+    z.object({ type: z.literal('reasoning'), id, text }),
     z.object({ type: z.literal('done'), id, badge: Badge }),
     z.object({ type: z.literal('stopped'), id }),
     z.object({ type: z.literal('error'), id, error: AnswerError }),

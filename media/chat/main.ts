@@ -166,6 +166,10 @@ function apply(msg: HostMessage): void {
     case 'context':
       contextBar.render(msg.chips, msg.meter);
       return;
+    case 'reasoning':
+      views.get(msg.id)?.appendReasoning(msg.text);
+      saveSoon();
+      return;
     case 'delta':
       views.get(msg.id)?.appendText(msg.text);
       saveSoon();

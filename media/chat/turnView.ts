@@ -82,6 +82,7 @@ export class TurnView {
   private readonly status: HTMLElement;
   private readonly footer: HTMLElement;
   private turn: Turn;
+  private thinking: HTMLElement | undefined;
   /** The answer's text while its markdown is not rendered yet (see `deferRender`). */
   private unrendered: { text: string; placeholder: HTMLElement } | undefined;
 
@@ -103,6 +104,7 @@ export class TurnView {
       this.unrendered = { text: turn.text, placeholder };
       renderWhenNear(this.root, () => this.renderDeferred());
     } else this.appendText(turn.text);
+    if (turn.reasoning) this.appendReasoning(turn.reasoning);
     if (turn.state !== 'streaming') this.finish(turn.state, { badge: turn.badge, error: turn.error });
     this.onRender = onRender;
     this.markdown.onRender = onRender;
@@ -128,7 +130,8 @@ export class TurnView {
   /** Starts (or, on Retry, restarts) the answer. */
   reset(turn: Pick<Turn, 'model'>): void {
     this.unrendered = undefined;
-    this.turn = { ...this.turn, model: turn.model, state: 'streaming', badge: undefined, error: undefined };
+    this.turn = { ...this.turn, model: turn.model, state: 'streaming', badge: undefined, error: undefined, reasoning: undefined };
+    this.thinking = undefined;
     this.body = el('div', { className: 'answer-body', testid: 'answer-body' });
     this.body.setAttribute('aria-live', 'polite');
     this.markdown = new StreamingMarkdown(this.body);
@@ -137,6 +140,19 @@ export class TurnView {
     this.footer.replaceChildren();
     this.answer.replaceChildren(this.body, this.status, this.footer);
     this.setState('streaming');
+  }
+
+  /** The model's reasoning, in a collapsed "Thinking" section above the answer: plain text, never in copied code. */
+  appendReasoning(text: string): void {
+    if (!this.thinking) {
+      const details = el('details', { className: 'thinking', testid: 'thinking' });
+      details.append(el('summary', { text: 'Thinking' }));
+      this.thinking = el('div', { className: 'thinking-body' });
+      details.append(this.thinking);
+      this.answer.prepend(details);
+    }
+    this.thinking.textContent += text;
+    this.turn = { ...this.turn, reasoning: (this.turn.reasoning ?? '') + text };
   }
 
   appendText(text: string): void {

@@ -280,7 +280,7 @@ export class ChatController implements IDisposable {
       const result = await session.run();
       if (this.running === session) this.running = undefined;
       const i = this.turns.findIndex((t) => t.id === turn.id);
-      if (i >= 0) this.turns[i] = { ...turn, text: result.text, state: result.state, badge: result.badge, error: result.error };
+      if (i >= 0) this.turns[i] = { ...turn, text: result.text, state: result.state, badge: result.badge, error: result.error, ...(result.reasoning ? { reasoning: result.reasoning } : {}) };
       await this.fx.saveTurns(this.turns);
       if (result.cause !== undefined) this.fx.onError(result.cause);
       return result;

@@ -2,6 +2,7 @@
 // fast stream does not flood the webview), then exactly one of done / stopped / error. No vscode import, so it is
 // unit-tested with a fake router and a fake webview.
 import type { AnswerError, AnswerState, Badge, ContextChip, HostMessage } from '../protocol';
+import { reasoningOf } from '../core/chunks';
 import { consumeRoute, type RouteResult } from '../core/consumeRoute';
 import type { ChatRequest, ChatRouter } from '../core/types';
 import { isSwitchboardError } from '../core/errors';
@@ -30,6 +31,8 @@ export interface TurnOutcome {
   text: string;
   badge?: Badge;
   error?: AnswerError;
+  /** What the model reasoned before answering, when it sent reasoning deltas. */
+  reasoning?: string;
   /** The original error, for the caller to show (e.g. a missing key → offer "Set API Key"). */
   cause?: unknown;
 }
@@ -37,6 +40,7 @@ export interface TurnOutcome {
 export class ChatSession {
   private readonly abort = new AbortController();
   private received = '';
+  private reasoning = '';
   private pending = '';
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -72,12 +76,21 @@ export class ChatSession {
     let outcome: TurnOutcome;
     try {
       const built = await router();
-      const r = await consumeRoute(built, request, { signal: this.abort.signal, requestId: id, onChunk: (c) => this.append(c.text) });
+      const r = await consumeRoute(built, request, {
+        signal: this.abort.signal,
+        requestId: id,
+        onChunk: (c) => {
+          const thinking = reasoningOf(c.chunk);
+          if (thinking) this.think(thinking);
+          this.append(c.text);
+        },
+      });
       outcome = this.present(r);
     } catch (err) {
       outcome = this.failed(err); // the router could not be built (no key, bad settings)
     }
     this.flush();
+    if (this.reasoning) outcome.reasoning = this.reasoning;
     if (outcome.badge) post({ type: 'done', id, badge: outcome.badge });
     else if (outcome.error) post({ type: 'error', id, error: outcome.error });
     else post({ type: 'stopped', id });
@@ -104,6 +117,13 @@ export class ChatSession {
     // Core errors are key-free by construction; anything else is scrubbed of key-shaped text before the webview sees it.
     const message = isSwitchboardError(err) ? err.message : `Unexpected error: ${redact(err instanceof Error ? err.message : String(err), [])}. See "Switchboard: Show Routing Log".`;
     return { state: 'error', text: this.received, cause: err, error: { message, partial: this.received.length > 0 } };
+  }
+
+  /** Reasoning goes to the view on its own channel (a collapsed "Thinking" section), never into the answer. */
+  private think(text: string): void {
+    this.flush();
+    this.reasoning += text;
+    this.opts.post({ type: 'reasoning', id: this.opts.id, text });
   }
 
   private append(chunk: string): void {

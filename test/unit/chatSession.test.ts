@@ -384,3 +384,27 @@ describe('ChatController', () => {
     assert.deepEqual(restoreTurns(undefined, (l) => logs.push(l)), []);
   });
 });
+
+describe('reasoning deltas (issue 12)', () => {
+  test('go to the view as "reasoning", are kept with the turn, and never enter the answer text', async () => {
+    const thinkingChunk = (reasoning: string): RouteYield => ({
+      type: 'chunk',
+      text: '',
+      model: 'sim/echo',
+      chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'sim/echo', choices: [{ index: 0, delta: { reasoning_content: reasoning } as never, finish_reason: null }] },
+    });
+    const router = new FakeRouter(async function* () {
+      yield decision;
+      yield thinkingChunk('First, ');
+      yield thinkingChunk('consider x.');
+      yield chunk('The answer.');
+      yield done();
+    });
+    const web = new FakeWebview();
+    const outcome = await session(router, web).run();
+    assert.equal(outcome.text, 'The answer.');
+    assert.equal(outcome.reasoning, 'First, consider x.');
+    assert.equal(web.messages.filter((m) => m.type === 'reasoning').map((m) => (m.type === 'reasoning' ? m.text : '')).join(''), 'First, consider x.');
+    assert.equal(web.deltaText(), 'The answer.');
+  });
+});
