@@ -182,6 +182,9 @@ export function registerLmProviderWith(lm: LmNamespaceLike | undefined, provider
     return { dispose() {} };
   }
   const registration = lm.registerLanguageModelChatProvider(LM_VENDOR, provider);
+  // VS Code (1.117) asks a newly registered provider for its models only after a change event (or when it stored
+  // models of this vendor in an earlier session): announce ours now, or the picker offers none until a request.
+  provider.refresh();
   return {
     dispose() {
       registration.dispose();

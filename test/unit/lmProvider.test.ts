@@ -109,11 +109,13 @@ describe('registration', () => {
   test("with the API it registers under the 'switchboard' vendor and unregisters on dispose", () => {
     const calls: { vendor: string; provider: LanguageModelChatProvider }[] = [];
     let disposed = 0;
+    let changes = 0;
     const provider = new SwitchboardLmProvider(deps(), parts);
     const reg = registerLmProviderWith(
       {
         registerLanguageModelChatProvider: (vendor, p) => {
           calls.push({ vendor, provider: p });
+          p.onDidChangeLanguageModelChatInformation?.(() => changes++);
           return { dispose: () => disposed++ };
         },
       },
@@ -121,6 +123,7 @@ describe('registration', () => {
       () => undefined,
     );
     assert.deepEqual(calls.map((c) => c.vendor), [LM_VENDOR]);
+    assert.equal(changes, 1, 'announces its models right after registering, so VS Code asks for them at once');
     assert.equal(calls[0].provider, provider);
     reg.dispose();
     assert.equal(disposed, 1);
