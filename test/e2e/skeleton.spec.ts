@@ -12,7 +12,7 @@ const KEY = 'sk-e2e-SECRET-1234567890';
 const QUESTION = 'Explain quantum computing in one sentence.';
 const MODEL = process.env.SWITCHBOARD_E2E_MODEL ?? 'sim/echo';
 
-describe('walking skeleton in code-server', { timeout: scaled(420_000), ...lanes('1.100', '1.117') }, () => {
+describe('walking skeleton in code-server', { timeout: scaled(420_000), ...lanes('1.100') }, () => {
   let vs: Instance | undefined;
 
   before(async () => {

@@ -69,7 +69,9 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       name: 'vscode-chat',
       simKey: KEY,
       withLmCaller: true,
-      settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {}, 'chat.commandCenter.enabled': false },
+      // Without Copilot, 1.117's Agent mode offers tools after '@', not participants; with it off the Chat view asks
+      // participants (as 'Ask' did), and @switchboard is there.
+      settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {}, 'chat.agent.enabled': false },
     });
     await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
     await vs.wb.runCommand('Switchboard: Set API Key');
@@ -96,12 +98,13 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       const all = rows.join('\n');
       assert.match(all, /Smart Select/, 'smart-select is offered');
       assert.match(all, /GPT-4\.1\n\$2\.00 \/ \$8\.00 per 1M · 1\.05M context/, 'a built-in catalog model is offered with its price and context window');
-      await chooseModel(vs.wb, 'lorem', 'Simulator: lorem');
+      // A built-in catalog model: listed at once after a reload too (the gateway's own models join once fetched).
+      await chooseModel(vs.wb, 'gpt-4.1 mini', 'GPT-4.1 mini');
     });
     await vs.step('picker-after-reload', async () => {
       await vs.wb.reloadWindow();
       await openVsChat(vs.wb);
-      await waitFor(async () => ((await modelPicker(vs.wb).innerText()) ?? '').includes('Simulator: lorem'), { what: 'the chosen model in the picker after a reload', timeoutMs: 90_000 });
+      await waitFor(async () => ((await modelPicker(vs.wb).innerText()) ?? '').includes('GPT-4.1 mini'), { what: 'the chosen model in the picker after a reload', timeoutMs: 90_000 });
     });
   });
 
