@@ -35,7 +35,8 @@ export async function askVsChat(wb: Workbench, prompt: string): Promise<number> 
   await wb.page.keyboard.press('Control+A');
   await wb.page.keyboard.press('Backspace');
   await wb.page.keyboard.type(prompt);
-  await wb.page.keyboard.press('Enter');
+  // Enter would accept an open suggestion (`/explain`) instead of sending: the Send button always sends.
+  await wb.page.locator('.interactive-input-part .action-label[aria-label^="Send"]').first().click();
   await waitFor(async () => (await vsChatRequests(wb)).length > index, { what: `the request ${JSON.stringify(prompt)} in the Chat view` });
   return index;
 }
