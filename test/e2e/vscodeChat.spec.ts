@@ -10,7 +10,7 @@ import { SAMPLE_FILE, SAMPLE_FUNCTION_LINES } from './code-server';
 import { EXTENSION_ID, startInstance, type Instance } from './harness';
 import { lanes } from './lanes';
 import { scaled, waitFor } from './wait';
-import { askVsChat, chooseModel, modelPicker, openModelPicker, openVsChat, stopButton, vsChatResponses, waitForVsResponse } from './vscodeChat';
+import { askVsChat, chooseModel, modelPicker, openModelPicker, openVsChat, lastVsResponse, stopButton, waitForVsResponse } from './vscodeChat';
 
 const KEY = `sk-e2e-vscode-chat-${randomBytes(8).toString('hex')}`;
 const STEP_TIMEOUT = scaled(180_000);
@@ -34,7 +34,7 @@ interface LedgerLine {
 describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { timeout: scaled(1_200_000), ...lanes('1.117') }, () => {
   let vs: Instance;
 
-  /** Sets switchboard.* (and lmCaller.*) in the workspace settings, which the running VS Code watches. */
+  /** Sets switchboard.* in the workspace settings, which the running VS Code watches. */
   async function use(settings: Record<string, unknown>): Promise<void> {
     vs.writeWorkspaceSettings(settings);
     const model = settings['switchboard.model'];
@@ -43,8 +43,8 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
 
   /** Asks in the Chat view and waits for the finished response. */
   async function ask(prompt: string, until: (text: string) => boolean = () => true): Promise<string> {
-    const index = await askVsChat(vs.wb, prompt);
-    return waitForVsResponse(vs.wb, index, { until: (t) => t.trim().length > 0 && until(t), what: `the Chat view's answer to ${JSON.stringify(prompt)}` });
+    await askVsChat(vs.wb, prompt);
+    return waitForVsResponse(vs.wb, { until: (t) => t.trim().length > 0 && until(t), what: `the Chat view's answer to ${JSON.stringify(prompt)}` });
   }
 
   /** Runs an lm-caller command and returns what it wrote. */
@@ -71,7 +71,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       withLmCaller: true,
       // Without Copilot, 1.117's Agent mode offers tools after '@', not participants; with it off the Chat view asks
       // participants (as 'Ask' did), and @switchboard is there.
-      settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {}, 'chat.agent.enabled': false },
+      settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {}, 'chat.agent.enabled': false, 'lmCaller.toolModel': 'sim/tool', 'lmCaller.askModel': 'sim/echo' },
     });
     await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
     await vs.wb.runCommand('Switchboard: Set API Key');
@@ -138,7 +138,6 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
 
   test('another extension calls a Switchboard model through vscode.lm with a tool-call round trip', { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('lm-tool-call', async () => {
-      await use({ 'lmCaller.model': 'sim/tool' });
       const result = await runCaller('LM Caller: Tool Round Trip');
       assert.equal(result.ok, true, `the caller succeeded: ${result.error ?? ''}`);
       assert.equal(result.model, 'sim/tool');
@@ -153,8 +152,8 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     await vs.step('stop', async () => {
       await use({ 'switchboard.model': 'sim/lorem?tokens=3000&chunkMs=20' });
       const abortedBefore = vs.sim.stats().aborted;
-      const index = await askVsChat(vs.wb, '@switchboard tell me a very long story');
-      await waitFor(async () => ((await vsChatResponses(vs.wb))[index] ?? '').split(/\s+/).length > 20, { what: 'the lorem answer to start streaming' });
+      await askVsChat(vs.wb, '@switchboard tell me a very long story');
+      await waitFor(async () => (await lastVsResponse(vs.wb)).split(/\s+/).length > 20, { what: 'the lorem answer to start streaming' });
       assert.equal(vs.sim.stats().inFlight, 1, 'the upstream request is open while streaming');
       await stopButton(vs.wb).click();
       const clicked = Date.now();
@@ -167,7 +166,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
 
   test('VS Code Chat and vscode.lm requests land in the one usage ledger and budget; onExceed block blocks both', { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('ledger-budget', async () => {
-      await use({ 'switchboard.model': 'sim/echo', 'lmCaller.model': 'sim/echo' });
+      await use({ 'switchboard.model': 'sim/echo' });
       const before = ledger().length;
       await ask('@switchboard count me in the ledger', (t) => t.includes('answered by'));
       const viaLm = await runCaller('LM Caller: Ask');

@@ -5,7 +5,6 @@ import { scaled, waitFor } from './wait';
 import type { Workbench } from './workbench';
 
 const INPUT = '.interactive-input-part .monaco-editor';
-const RESPONSE = '.interactive-item-container.interactive-response';
 const REQUEST = '.interactive-item-container.interactive-request';
 
 /** Opens the Chat view (shown by default in 1.117; otherwise Chat: Open Chat) and waits for its input. */
@@ -17,19 +16,24 @@ export async function openVsChat(wb: Workbench): Promise<void> {
   await input.waitFor({ state: 'visible', timeout: scaled(60_000) });
 }
 
-/** The text of every response in the Chat view, oldest first. */
-export async function vsChatResponses(wb: Workbench): Promise<string[]> {
-  return wb.page.locator(RESPONSE).evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText));
+/** The last item of the conversation: its text, and whether it is a response (the list renders only what is in view). */
+async function lastItem(wb: Workbench): Promise<{ response: boolean; text: string } | undefined> {
+  const items = wb.page.locator('.interactive-item-container');
+  const n = await items.count();
+  if (n === 0) return undefined;
+  const last = items.nth(n - 1);
+  return { response: ((await last.getAttribute('class')) ?? '').includes('interactive-response'), text: await last.innerText() };
 }
 
-export async function vsChatRequests(wb: Workbench): Promise<string[]> {
-  return wb.page.locator(REQUEST).evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText));
+/** The last response's text (what is streaming now, or the latest answer). */
+export async function lastVsResponse(wb: Workbench): Promise<string> {
+  const item = await lastItem(wb);
+  return item?.response ? item.text : '';
 }
 
-/** Types `prompt` into the Chat view's input and sends it with Enter; returns the index its response will have. */
-export async function askVsChat(wb: Workbench, prompt: string): Promise<number> {
+/** Types `prompt` into the Chat view's input and sends it; resolves once the request shows in the conversation. */
+export async function askVsChat(wb: Workbench, prompt: string): Promise<void> {
   await openVsChat(wb);
-  const index = (await vsChatResponses(wb)).length;
   const input = wb.page.locator(INPUT).first();
   await input.click();
   await wb.page.keyboard.press('Control+A');
@@ -37,8 +41,14 @@ export async function askVsChat(wb: Workbench, prompt: string): Promise<number> 
   await wb.page.keyboard.type(prompt);
   // Enter would accept an open suggestion (`/explain`) instead of sending: the Send button always sends.
   await wb.page.locator('.interactive-input-part .action-label[aria-label^="Send"]').first().click();
-  await waitFor(async () => (await vsChatRequests(wb)).length > index, { what: `the request ${JSON.stringify(prompt)} in the Chat view` });
-  return index;
+  const words = prompt.replace(/\s+/g, ' ').trim();
+  await waitFor(
+    async () => {
+      const texts = await wb.page.locator(REQUEST).evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ')));
+      return texts.some((t) => t.includes(words));
+    },
+    { what: `the request ${JSON.stringify(prompt)} in the Chat view` },
+  );
 }
 
 /** Whether the Chat view is still answering (its stop action is showing). */
@@ -46,13 +56,13 @@ export function stopButton(wb: Workbench): Locator {
   return wb.page.locator('.interactive-input-part .action-label[aria-label^="Cancel"], .interactive-input-part .action-label[aria-label^="Stop"]').first();
 }
 
-/** Waits until response `index` satisfies `until` and the Chat view has stopped answering; returns its text. */
-export async function waitForVsResponse(wb: Workbench, index: number, options: { until: (text: string) => boolean; what: string; timeoutMs?: number }): Promise<string> {
+/** Waits until the conversation ends with a response satisfying `until` and the Chat view has stopped answering. */
+export async function waitForVsResponse(wb: Workbench, options: { until: (text: string) => boolean; what: string; timeoutMs?: number }): Promise<string> {
   return waitFor(
     async () => {
-      const text = (await vsChatResponses(wb))[index];
-      if (text === undefined || !options.until(text)) return undefined;
-      return (await stopButton(wb).isVisible()) ? undefined : text;
+      const item = await lastItem(wb);
+      if (!item?.response || !options.until(item.text)) return undefined;
+      return (await stopButton(wb).isVisible()) ? undefined : item.text;
     },
     { what: options.what, timeoutMs: options.timeoutMs ?? 90_000 },
   );

@@ -3,7 +3,7 @@
 // - LM Caller: Tool Round Trip: the model asks for the `lookup` tool, this extension runs it, sends the result back
 //   as a LanguageModelToolResultPart, and records the final answer.
 // - LM Caller: Ask: one plain request (for the usage ledger and budget checks).
-// The model id comes from the workspace setting `lmCaller.model`.
+// The model ids come from the settings `lmCaller.toolModel` and `lmCaller.askModel`.
 'use strict';
 const vscode = require('vscode');
 
@@ -17,8 +17,8 @@ function lookup(input) {
   return `dictionary says: ${String(input.q)} means a small furry animal (looked up by lm-caller)`;
 }
 
-async function model() {
-  const id = vscode.workspace.getConfiguration('lmCaller').get('model') || 'smart-select';
+async function model(setting) {
+  const id = vscode.workspace.getConfiguration('lmCaller').get(setting) || 'smart-select';
   const [found] = await vscode.lm.selectChatModels({ vendor: 'switchboard', id });
   if (!found) throw new Error(`no switchboard model with id ${id}`);
   return found;
@@ -49,7 +49,7 @@ async function run(fn) {
 }
 
 async function toolRoundTrip(token) {
-  const lm = await model();
+  const lm = await model('toolModel');
   const question = 'capybara';
   const messages = [vscode.LanguageModelChatMessage.User(question)];
   const first = await collect(await lm.sendRequest(messages, { tools: [TOOL] }, token));
@@ -63,7 +63,7 @@ async function toolRoundTrip(token) {
 }
 
 async function ask(token) {
-  const lm = await model();
+  const lm = await model('askModel');
   const answer = await collect(await lm.sendRequest([vscode.LanguageModelChatMessage.User('hello from lm-caller')], {}, token));
   return { model: lm.id, answer: answer.text };
 }
