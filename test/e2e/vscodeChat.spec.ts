@@ -199,11 +199,14 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
   test('the key set with Set API Key survives a window reload and a code-server restart', { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('key-after-reload', async () => {
       await vs.wb.reloadWindow();
+      // Typed before the extension is back, `@switchboard` is plain text (and asks for a Copilot sign-in).
+      await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
       const answer = await ask('@switchboard still there after reload?', (t) => t.includes('answered by'));
       assert.match(answer, /still there after reload/);
     });
     await vs.step('key-after-restart', async () => {
       await vs.restartCodeServer();
+      await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
       const answer = await ask('@switchboard still there after restart?', (t) => t.includes('answered by'));
       assert.match(answer, /still there after restart/);
     });

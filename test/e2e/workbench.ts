@@ -113,11 +113,13 @@ export class Workbench {
     await waitFor(
       async () => {
         if (!(await this.quickInputVisible())) await this.page.keyboard.press('Control+P');
-        return this.page.locator(QUICK_INPUT_BOX).isVisible();
+        const box = this.page.locator(QUICK_INPUT_BOX);
+        if (!(await box.isVisible())) return false;
+        await box.fill(name, { timeout: scaled(5_000) });
+        return true;
       },
-      { what: 'Quick Open to open', timeoutMs: 20_000, intervalMs: 1_000 },
+      { what: 'Quick Open to open', timeoutMs: 30_000, intervalMs: 1_000 },
     );
-    await this.page.locator(QUICK_INPUT_BOX).fill(name);
     await this.pickQuickItem(name, { what: `${name} in Quick Open` });
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: scaled(30_000) });
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: scaled(30_000) });
