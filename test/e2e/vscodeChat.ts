@@ -22,7 +22,7 @@ async function lastItem(wb: Workbench): Promise<{ response: boolean; text: strin
   const n = await items.count();
   if (n === 0) return undefined;
   const last = items.nth(n - 1);
-  return { response: ((await last.getAttribute('class')) ?? '').includes('interactive-response'), text: await last.innerText() };
+  return { response: ((await last.getAttribute('class')) ?? '').includes('interactive-response'), text: (await last.innerText()).replace(/\u00a0/g, ' ') }; // code blocks are editors: their spaces are U+00A0
 }
 
 /** The last response's text (what is streaming now, or the latest answer). */
