@@ -103,6 +103,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     });
     await vs.step('picker-after-reload', async () => {
       await vs.wb.reloadWindow();
+      await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
       await openVsChat(vs.wb);
       await waitFor(async () => ((await modelPicker(vs.wb).innerText()) ?? '').includes('GPT-4.1 mini'), { what: 'the chosen model in the picker after a reload', timeoutMs: 90_000 });
     });
