@@ -26,41 +26,60 @@ import type {
 export const LM_VENDOR = 'switchboard';
 const DEFAULT_MAX_OUTPUT = 16_384;
 const TOKENS_PER_MESSAGE = 3;
+/** The model picker's group for Switchboard's models (VS Code reads it though it is not in the stable API). */
+const PICKER_CATEGORY = { label: 'Switchboard', order: 50 } as const;
 
 /** modelOptions VS Code callers may set that mean the same thing upstream. */
 const PASSED_OPTIONS = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'stop', 'frequency_penalty', 'presence_penalty', 'seed', 'reasoning_effort', 'parallel_tool_calls'] as const;
 
-function modelInfo(m: ModelInfo): LanguageModelChatInformation {
-  const price = `$${(m.pricing.input * 1e6).toFixed(2)} in / $${(m.pricing.output * 1e6).toFixed(2)} out per 1M tokens`;
+const perMillion = (usdPerToken: number) => `$${(usdPerToken * 1e6).toFixed(2)}`;
+const thousands = (tokens: number) => (tokens >= 1_000_000 ? `${+(tokens / 1_000_000).toFixed(2)}M` : `${Math.round(tokens / 1000)}K`);
+
+/** The picker row's short text: price and context window. */
+function priceDetail(m: ModelInfo): string {
+  return `${perMillion(m.pricing.input)} / ${perMillion(m.pricing.output)} per 1M · ${thousands(m.contextWindow)} context`;
+}
+
+/** Listed in the picker at once, grouped under Switchboard; exactly one model (`switchboard.model`) is the default. */
+function pickerFields(id: string, defaultModel: string) {
+  return { isUserSelectable: true, isDefault: id === defaultModel, category: PICKER_CATEGORY } as const;
+}
+
+function modelInfo(m: ModelInfo, defaultModel: string): LanguageModelChatInformation {
+  const detail = priceDetail(m);
   return {
     id: m.id,
     name: m.name ?? m.id,
     family: m.id,
     version: m.source,
-    tooltip: `${m.id} via Switchboard (${price}; fallbacks and usage tracking apply)`,
-    detail: 'Switchboard',
+    tooltip: `${m.id} via Switchboard: ${perMillion(m.pricing.input)} in / ${perMillion(m.pricing.output)} out per 1M tokens, ${m.contextWindow.toLocaleString('en-US')}-token context window. Fallbacks and usage tracking apply.`,
+    detail,
     maxInputTokens: m.contextWindow,
     maxOutputTokens: Math.min(DEFAULT_MAX_OUTPUT, m.contextWindow),
     capabilities: { toolCalling: m.supportsTools !== false, imageInput: m.supportsImages === true },
+    ...pickerFields(m.id, defaultModel),
   };
 }
 
-function smartSelectInfo(tierModels: (ModelInfo | undefined)[]): LanguageModelChatInformation {
+function smartSelectInfo(tierModels: (ModelInfo | undefined)[], defaultModel: string): LanguageModelChatInformation {
   const known = tierModels.filter((m): m is ModelInfo => !!m);
   const window = known.length ? Math.min(...known.map((m) => m.contextWindow)) : 128_000;
+  const prices = known.map((m) => m.pricing.input);
+  const range = prices.length ? `${perMillion(Math.min(...prices))}–${perMillion(Math.max(...prices))} in per 1M` : 'price of the chosen model';
   return {
     id: SMART_SELECT,
     name: 'Smart Select',
     family: SMART_SELECT,
     version: '1',
-    tooltip: 'Switchboard picks a model per prompt (fast, balanced, strong or reasoning tier) and falls back when one fails.',
-    detail: 'Switchboard',
+    tooltip: `Switchboard picks a model per prompt (fast, balanced, strong or reasoning tier) and falls back when one fails: ${range}, ${window.toLocaleString('en-US')}-token context window.`,
+    detail: `${range} · ${thousands(window)} context`,
     maxInputTokens: window,
     maxOutputTokens: Math.min(DEFAULT_MAX_OUTPUT, window),
     capabilities: {
       toolCalling: known.every((m) => m.supportsTools !== false),
       imageInput: known.length === tierModels.length && known.every((m) => m.supportsImages === true),
     },
+    ...pickerFields(SMART_SELECT, defaultModel),
   };
 }
 
@@ -79,17 +98,22 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
     this.changed.fire();
   }
 
+  /**
+   * Answers at once from the catalog as known now (built-in snapshot, plus the gateway's list once fetched in the
+   * background): VS Code asks lazily and lists only what the first answer holds. Models are listed without a key
+   * too; a request then fails with the no-key message naming Set API Key, and a non-silent ask prompts for it.
+   */
   async provideLanguageModelChatInformation(options: PrepareLanguageModelChatModelOptions, token: CancellationTokenLike): Promise<LanguageModelChatInformation[]> {
-    let ready = await this.deps.canSendWithoutPrompt();
-    // `silent` means the user must not be asked anything: without a key there are simply no models yet.
-    if (!ready && !options.silent) ready = await this.deps.promptForKey();
-    if (!ready || token.isCancellationRequested) return [];
+    if (!options.silent && !(await this.deps.canSendWithoutPrompt())) await this.deps.promptForKey();
+    if (token.isCancellationRequested) return [];
     const core = await this.deps.core();
     this.catalogSubscription ??= core.catalog.onDidChange(() => this.changed.fire());
     const models = await core.listModels();
     const tiers = core.config().smartSelect.tiers;
     const tierModels = [tiers.fast, tiers.balanced, tiers.strong, tiers.reasoning].map((id) => core.catalog.get(id));
-    return [smartSelectInfo(tierModels), ...models.map(modelInfo)];
+    const current = this.deps.currentModel();
+    const defaultModel = models.some((m) => m.id === current) ? current : SMART_SELECT;
+    return [smartSelectInfo(tierModels, defaultModel), ...models.map((m) => modelInfo(m, defaultModel))];
   }
 
   async provideLanguageModelChatResponse(
@@ -158,6 +182,9 @@ export function registerLmProviderWith(lm: LmNamespaceLike | undefined, provider
     return { dispose() {} };
   }
   const registration = lm.registerLanguageModelChatProvider(LM_VENDOR, provider);
+  // VS Code (1.117) asks a newly registered provider for its models only after a change event (or when it stored
+  // models of this vendor in an earlier session): announce ours now, or the picker offers none until a request.
+  provider.refresh();
   return {
     dispose() {
       registration.dispose();

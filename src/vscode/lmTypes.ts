@@ -1,7 +1,7 @@
 // Local declarations of VS Code's LanguageModelChatProvider API (stable in 1.104). The project builds against
 // @types/vscode 1.100, which lacks them, and must keep running on 1.100: nothing here exists at run time, and the
 // registration feature-detects `vscode.lm.registerLanguageModelChatProvider`.
-// Shapes follow microsoft/vscode src/vscode-dts/vscode.d.ts (1.104).
+// Shapes follow microsoft/vscode src/vscode-dts/vscode.d.ts (1.104) and vscode.proposed.chatProvider.d.ts (v4).
 import type { LmMessageLike, LmToolLike } from '../core/lmMessages';
 
 export interface CancellationTokenLike {
@@ -35,6 +35,13 @@ export interface LanguageModelChatInformation {
   readonly maxInputTokens: number;
   readonly maxOutputTokens: number;
   readonly capabilities: LanguageModelChatCapabilities;
+  // Read by VS Code 1.104+ though only in vscode.proposed.chatProvider.d.ts (not finalized):
+  /** Listed in the Chat view's model picker as soon as provided (1.117 lists nothing without it). */
+  readonly isUserSelectable?: boolean;
+  /** The picker's preselection; 1.104 loops on a request for the default model when no model has it. */
+  readonly isDefault?: boolean;
+  /** The picker's group (lower order = higher up). */
+  readonly category?: { readonly label: string; readonly order: number };
 }
 
 export interface PrepareLanguageModelChatModelOptions {

@@ -2,9 +2,9 @@
 // installed into it, a user settings.json written before start. Shared by the e2e harness and `npm run sandbox`.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { currentLane } from './lanes';
 import { spawnGroup, type GroupProcess } from './processes';
 import { GiveUp, waitFor } from './wait';
 
@@ -49,15 +49,22 @@ export interface CodeServerDirs {
   logsDir: string;
 }
 
-/** The installed code-server's entry.js; `scripts/install-code-server.sh` prints it and e2e.sh exports it. */
+/**
+ * The current lane's installed code-server: an entry.js (run on this Node) or a launcher (runs on its own Node).
+ * The lane's installer prints it and e2e.sh exports it as SWITCHBOARD_CODE_SERVER_ENTRY.
+ */
 export function codeServerEntry(): string {
-  const entry =
-    process.env.SWITCHBOARD_CODE_SERVER_ENTRY ??
-    path.join(os.homedir(), '.cache/switchboard/code-server/node_modules/code-server/out/node/entry.js');
+  const lane = currentLane();
+  const entry = process.env.SWITCHBOARD_CODE_SERVER_ENTRY ?? lane.defaultEntry;
   if (!existsSync(entry)) {
-    throw new Error(`code-server is not installed at ${entry}; run "bash scripts/install-code-server.sh" (or "npm run test:e2e", which runs it).`);
+    throw new Error(`code-server ${lane.codeServerVersion} is not installed at ${entry}; run "bash ${lane.installer}" (or "npm run test:e2e", which runs it).`);
   }
   return entry;
+}
+
+/** The command line that runs code-server from `entry` (see codeServerEntry). */
+function codeServerCommand(entry: string, args: string[]): { command: string; args: string[] } {
+  return entry.endsWith('.js') ? { command: process.execPath, args: [entry, ...args] } : { command: entry, args };
 }
 
 /** The packaged extension: `$SWITCHBOARD_VSIX`, else `switchboard-<version>.vsix` at the repo root. */
@@ -85,10 +92,15 @@ export function makeDirs(root: string): CodeServerDirs {
   return dirs;
 }
 
+/** code-server 4.104+ writes ~/.config and ~/.local/share unless XDG points elsewhere. */
+function throwAwayXdg(dirs: CodeServerDirs): Record<string, string> {
+  return { XDG_CONFIG_HOME: path.join(dirs.root, 'xdg-config'), XDG_DATA_HOME: path.join(dirs.root, 'xdg-data') };
+}
+
 export async function installExtension(options: { entry: string; dirs: CodeServerDirs; vsix: string }): Promise<void> {
   const { entry, dirs, vsix } = options;
-  const args = [entry, '--config', dirs.configFile, '--extensions-dir', dirs.extensionsDir, '--user-data-dir', dirs.userDataDir, '--install-extension', vsix];
-  const { stdout, stderr } = await run(process.execPath, args, { timeout: 180_000 });
+  const cmd = codeServerCommand(entry, ['--config', dirs.configFile, '--extensions-dir', dirs.extensionsDir, '--user-data-dir', dirs.userDataDir, '--install-extension', vsix]);
+  const { stdout, stderr } = await run(cmd.command, cmd.args, { timeout: 180_000, env: { ...process.env, ...throwAwayXdg(dirs) } });
   const out = stdout + stderr;
   if (!/successfully installed/i.test(out)) throw new Error(`Installing ${vsix} into code-server failed:\n${out}`);
 }
@@ -148,11 +160,10 @@ export interface RunningCodeServer {
 
 export async function startCodeServer(options: StartCodeServerOptions): Promise<RunningCodeServer> {
   const { entry, dirs, port } = options;
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...throwAwayXdg(dirs), ...options.env };
   // $PORT would override --bind-addr; the others would leak a developer's key into the throw-away instance.
   for (const k of ['PORT', 'PASSWORD', 'HASHED_PASSWORD', ...(options.unsetEnv ?? [])]) delete env[k];
   const args = [
-    entry,
     '--config', dirs.configFile,
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
@@ -164,7 +175,8 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
     '--disable-getting-started-override',
     dirs.workspace,
   ];
-  const proc = spawnGroup({ command: process.execPath, args, env, cwd: dirs.root, logFile: options.logFile });
+  const cmd = codeServerCommand(entry, args);
+  const proc = spawnGroup({ command: cmd.command, args: cmd.args, env, cwd: dirs.root, logFile: options.logFile });
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitFor(

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { PROMPT, answerCount, chatFrame, openChatView, readChatNow, waitForAnswer } from './chat';
 import { SAMPLE_FILE, SAMPLE_FUNCTION_LINES } from './code-server';
 import { startInstance, type Instance } from './harness';
+import { lanes } from './lanes';
 import { scaled, waitFor } from './wait';
 import type { Workbench } from './workbench';
 
@@ -35,7 +36,7 @@ async function askInChat(wb: Workbench, prompt: string): Promise<number> {
 
 const finished = (a: { state: string }) => a.state === 'done' || a.state === 'error' || a.state === 'stopped';
 
-describe('everyday experience in code-server', { timeout: scaled(600_000) }, () => {
+describe('everyday experience in code-server', { timeout: scaled(600_000), ...lanes('1.100') }, () => {
   let vs: Instance;
 
   before(async () => {

@@ -4,6 +4,8 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSim } from '../sim/server';
 import {
@@ -12,6 +14,7 @@ import {
   makeDirs,
   readSettings,
   readWorkspaceSettings,
+  REPO_ROOT,
   startCodeServer,
   vsixPath,
   writeSettings,
@@ -19,16 +22,21 @@ import {
   type CodeServerDirs,
   type RunningCodeServer,
 } from './code-server';
+import { currentLane } from './lanes';
 import { freePort } from './processes';
 import { scaled } from './wait';
 import { Workbench } from './workbench';
 
-export const ARTIFACTS = path.join(__dirname, 'artifacts');
+/** One folder per lane, so both lanes' screenshots and logs survive a run. */
+export const ARTIFACTS = path.join(__dirname, 'artifacts', currentLane().id);
+const LM_CALLER_DIR = path.join(__dirname, 'lm-caller');
 export const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'];
 /** The extension's id (`publisher.name`), whose storage folders the secrecy check scans. */
 export const EXTENSION_ID = 'switchboard-dev.switchboard';
 const KEY_ENV = ['SWITCHBOARD_API_KEY', 'OPENAI_API_KEY'];
+
+const run = promisify(execFile);
 
 type Sim = Awaited<ReturnType<typeof startSim>>;
 
@@ -43,6 +51,8 @@ export interface InstanceOptions {
   workspaceSettings?: Record<string, unknown>;
   /** Puts the key into code-server's environment as SWITCHBOARD_API_KEY (otherwise no key is set anywhere). */
   keyInEnv?: boolean;
+  /** Also installs the test-only extension test/e2e/lm-caller (another extension calling vscode.lm). */
+  withLmCaller?: boolean;
 }
 
 export interface SecrecyReport {
@@ -67,6 +77,8 @@ export interface Instance {
   writeWorkspaceSettings(patch: Record<string, unknown>): void;
   /** Files that must never hold the key: settings.json, every log, the extension's storage, code-server's output. */
   scanForSecret(secret: string): SecrecyReport;
+  /** Stops code-server and starts it again on the same dirs and port, then reloads the page. */
+  restartCodeServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,6 +87,18 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .map((f) => path.join(dir, f))
     .filter((f) => statSync(f).isFile());
+}
+
+/** Packages test/e2e/lm-caller into the artifacts folder (once per test process). */
+let lmCallerVsix: Promise<string> | undefined;
+function packageLmCaller(): Promise<string> {
+  lmCallerVsix ??= (async () => {
+    const out = path.join(ARTIFACTS, 'lm-caller.vsix');
+    const vsce = path.join(REPO_ROOT, 'node_modules/.bin/vsce');
+    await run(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], { cwd: LM_CALLER_DIR, timeout: 180_000 });
+    return out;
+  })();
+  return lmCallerVsix;
 }
 
 export async function startInstance(options: InstanceOptions): Promise<Instance> {
@@ -107,21 +131,24 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     const entry = codeServerEntry();
     const dirs = makeDirs(root);
     await installExtension({ entry, dirs, vsix: vsixPath() });
+    if (options.withLmCaller) await installExtension({ entry, dirs, vsix: await packageLmCaller() });
     writeSettings(dirs, { 'switchboard.gateway.baseUrl': sim.url, ...options.settings });
     if (options.workspaceSettings) writeWorkspaceSettings(dirs, options.workspaceSettings);
 
     const serverLog = artifact(`${options.name}-code-server.log`);
     writeFileSync(serverLog, '');
-    server = await startCodeServer({
-      entry,
-      dirs,
-      port: await freePort(),
-      env: options.keyInEnv ? { SWITCHBOARD_API_KEY: options.simKey } : {},
-      unsetEnv: options.keyInEnv ? ['OPENAI_API_KEY'] : KEY_ENV,
-      logFile: serverLog,
-    });
-    const codeServer = server;
-    cleanups.push(() => codeServer.process.stop());
+    const port = await freePort();
+    const launch = () =>
+      startCodeServer({
+        entry,
+        dirs,
+        port,
+        env: options.keyInEnv ? { SWITCHBOARD_API_KEY: options.simKey } : {},
+        unsetEnv: options.keyInEnv ? ['OPENAI_API_KEY'] : KEY_ENV,
+        logFile: serverLog,
+      });
+    server = await launch();
+    cleanups.push(() => server?.process.stop());
 
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: scaled(60_000) });
     const openBrowser = browser;
@@ -179,6 +206,12 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
         ].filter((f) => existsSync(f));
         const leaks = files.filter((f) => readFileSync(f).includes(secret));
         return { scanned: files, leaks };
+      },
+      async restartCodeServer() {
+        await server?.process.stop();
+        server = await launch();
+        await openPage.goto(`${server.url}?folder=${encodeURIComponent(dirs.workspace)}`, { timeout: scaled(120_000) });
+        await wb.ready();
       },
       close,
     };

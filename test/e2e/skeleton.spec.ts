@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readChatNow, waitForAnswer } from './chat';
 import { EXTENSION_ID, startInstance, type Instance } from './harness';
+import { lanes } from './lanes';
 import { scaled } from './wait';
 
 const KEY = 'sk-e2e-SECRET-1234567890';
 const QUESTION = 'Explain quantum computing in one sentence.';
 const MODEL = process.env.SWITCHBOARD_E2E_MODEL ?? 'sim/echo';
 
-describe('walking skeleton in code-server', { timeout: scaled(420_000) }, () => {
+describe('walking skeleton in code-server', { timeout: scaled(420_000), ...lanes('1.100') }, () => {
   let vs: Instance | undefined;
 
   before(async () => {

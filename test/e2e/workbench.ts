@@ -5,7 +5,8 @@ import { scaled, waitFor } from './wait';
 
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
-const QUICK_ROW = '.quick-input-widget .quick-input-list .monaco-list-row';
+// VS Code 1.117 renders the quick pick's rows in a tree beside a hidden list: only visible rows count.
+const QUICK_ROW = '.quick-input-widget .monaco-list-row:visible';
 
 export class Workbench {
   constructor(readonly page: Page) {}
@@ -50,14 +51,20 @@ export class Workbench {
   async runCommand(title: string): Promise<void> {
     await this.closeQuickInput();
     await this.focusWorkbench();
+    // Something opening at start-up (a walkthrough editor) can close the palette again: retry until it stays.
     await waitFor(
       async () => {
-        if (!(await this.quickInputVisible())) await this.page.keyboard.press('Control+Shift+P');
-        return this.page.locator(QUICK_INPUT_BOX).isVisible();
+        if (!(await this.quickInputVisible())) {
+          await this.focusWorkbench();
+          await this.page.keyboard.press('Control+Shift+P');
+        }
+        const box = this.page.locator(QUICK_INPUT_BOX);
+        if (!(await box.isVisible())) return false;
+        await box.fill(`>${title}`, { timeout: scaled(5_000) });
+        return true;
       },
-      { what: 'the command palette to open', timeoutMs: 20_000, intervalMs: 1_000 },
+      { what: 'the command palette to open', timeoutMs: 30_000, intervalMs: 1_000 },
     );
-    await this.page.locator(QUICK_INPUT_BOX).fill(`>${title}`);
     await this.pickQuickItem(title, { what: `the command "${title}" in the palette` });
   }
 
@@ -106,11 +113,13 @@ export class Workbench {
     await waitFor(
       async () => {
         if (!(await this.quickInputVisible())) await this.page.keyboard.press('Control+P');
-        return this.page.locator(QUICK_INPUT_BOX).isVisible();
+        const box = this.page.locator(QUICK_INPUT_BOX);
+        if (!(await box.isVisible())) return false;
+        await box.fill(name, { timeout: scaled(5_000) });
+        return true;
       },
-      { what: 'Quick Open to open', timeoutMs: 20_000, intervalMs: 1_000 },
+      { what: 'Quick Open to open', timeoutMs: 30_000, intervalMs: 1_000 },
     );
-    await this.page.locator(QUICK_INPUT_BOX).fill(name);
     await this.pickQuickItem(name, { what: `${name} in Quick Open` });
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: scaled(30_000) });
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: scaled(30_000) });

@@ -116,11 +116,13 @@ describe('registration', () => {
   test("with the API it registers under the 'switchboard' vendor and unregisters on dispose", () => {
     const calls: { vendor: string; provider: LanguageModelChatProvider }[] = [];
     let disposed = 0;
+    let changes = 0;
     const provider = new SwitchboardLmProvider(deps(), parts);
     const reg = registerLmProviderWith(
       {
         registerLanguageModelChatProvider: (vendor, p) => {
           calls.push({ vendor, provider: p });
+          p.onDidChangeLanguageModelChatInformation?.(() => changes++);
           return { dispose: () => disposed++ };
         },
       },
@@ -128,6 +130,7 @@ describe('registration', () => {
       () => undefined,
     );
     assert.deepEqual(calls.map((c) => c.vendor), [LM_VENDOR]);
+    assert.equal(changes, 1, 'announces its models right after registering, so VS Code asks for them at once');
     assert.equal(calls[0].provider, provider);
     reg.dispose();
     assert.equal(disposed, 1);
@@ -135,25 +138,51 @@ describe('registration', () => {
 });
 
 describe('model information', () => {
-  test('silent without a key: no models and no prompt', async () => {
+  test('silent without a key: the models are listed at once anyway, and nobody is asked', async () => {
     const d = deps({ canSendWithoutPrompt: async () => false });
     const models = await new SwitchboardLmProvider(d, parts).provideLanguageModelChatInformation({ silent: true }, new FakeToken());
-    assert.deepEqual(models, []);
+    assert.ok(models.length > 1);
     assert.equal(d.prompted, 0);
   });
 
-  test('not silent without a key: asks once; still nothing when the user declines', async () => {
+  test('not silent without a key: asks once, and lists the models whatever the answer', async () => {
     const d = deps({ canSendWithoutPrompt: async () => false });
-    assert.deepEqual(await new SwitchboardLmProvider(d, parts).provideLanguageModelChatInformation({ silent: false }, new FakeToken()), []);
+    const models = await new SwitchboardLmProvider(d, parts).provideLanguageModelChatInformation({ silent: false }, new FakeToken());
+    assert.ok(models.length > 1);
     assert.equal(d.prompted, 1);
   });
 
-  test('with a key: smart-select first, then the catalog, with tool calling declared', async () => {
+  test('smart-select first, then the catalog: selectable, grouped under Switchboard, tool calling declared', async () => {
     const models = await new SwitchboardLmProvider(deps(), parts).provideLanguageModelChatInformation({ silent: true }, new FakeToken());
     assert.equal(models[0].id, 'smart-select');
     assert.deepEqual(models.slice(1).map((m) => m.id), (await core.listModels()).map((m) => m.id));
-    assert.ok(models.every((m) => m.maxInputTokens > 0 && m.capabilities.toolCalling !== undefined));
+    assert.ok(models.every((m) => m.isUserSelectable === true), 'VS Code 1.117 lists a model in the picker only with isUserSelectable');
+    assert.ok(models.every((m) => m.category?.label === 'Switchboard'));
+    assert.ok(models.every((m) => m.capabilities.toolCalling !== undefined));
     assert.ok(models.some((m) => m.capabilities.toolCalling === true));
+  });
+
+  test('exactly one default: switchboard.model when listed, else smart-select', async () => {
+    const provider = (model: string) => new SwitchboardLmProvider(deps({ currentModel: () => model }), parts);
+    const defaults = async (model: string) =>
+      (await provider(model).provideLanguageModelChatInformation({ silent: true }, new FakeToken())).filter((m) => m.isDefault).map((m) => m.id);
+    assert.deepEqual(await defaults('smart-select'), ['smart-select']);
+    assert.deepEqual(await defaults('openai/gpt-4.1'), ['openai/gpt-4.1']);
+    assert.deepEqual(await defaults('no/such-model'), ['smart-select']);
+  });
+
+  test('context window and output limit from the catalog; price and window in detail and tooltip', async () => {
+    const models = await new SwitchboardLmProvider(deps(), parts).provideLanguageModelChatInformation({ silent: true }, new FakeToken());
+    const gpt = models.find((m) => m.id === 'openai/gpt-4.1');
+    const entry = core.catalog.get('openai/gpt-4.1');
+    assert.ok(gpt && entry);
+    assert.equal(gpt.maxInputTokens, entry.contextWindow);
+    assert.ok(gpt.maxOutputTokens > 0 && gpt.maxOutputTokens <= entry.contextWindow);
+    assert.equal(gpt.detail, '$2.00 / $8.00 per 1M · 1.05M context');
+    assert.match(gpt.tooltip ?? '', /\$2\.00 in \/ \$8\.00 out per 1M tokens, 1,047,576-token context window/);
+    const smart = models[0];
+    assert.ok(smart.maxInputTokens > 0 && smart.maxOutputTokens > 0);
+    assert.match(smart.detail ?? '', / · \d+K context$/);
   });
 });
 
