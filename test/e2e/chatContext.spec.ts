@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { PROMPT, chatFrame, readChatNow, waitForAnswer } from './chat';
 import { SAMPLE_FILE, SAMPLE_SOURCE } from './code-server';
 import { startInstance, type Instance } from './harness';
+import { lanes } from './lanes';
 import { scaled, waitFor } from './wait';
 
 const KEY = `sk-e2e-context-${randomBytes(8).toString('hex')}`;
@@ -18,7 +19,7 @@ const NEW_SOURCE = 'def fibonacci(n):\n    """Applied by Switchboard."""\n    re
 const QUESTION = `Make it recursive.\n\n\`\`\`python ${SAMPLE_FILE}\n${NEW_SOURCE}\`\`\``;
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
-describe('chat context and Apply to File (code-server)', { timeout: scaled(480_000) }, () => {
+describe('chat context and Apply to File (code-server)', { timeout: scaled(480_000), ...lanes('1.100') }, () => {
   let vs: Instance | undefined;
 
   before(async () => {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { openChatView, waitForAnswer } from './chat';
 import { startInstance, type Instance } from './harness';
+import { lanes } from './lanes';
 import { scaled, waitFor } from './wait';
 
 const KEY = `sk-e2e-reveal-${randomBytes(8).toString('hex')}`;
@@ -13,7 +14,7 @@ const KEY = `sk-e2e-reveal-${randomBytes(8).toString('hex')}`;
 const MODEL = 'sim/lorem?tokens=300&chunkMs=10';
 const QUESTION = 'hide then show then ask';
 
-describe('chat view hide → show → Ask Model', { timeout: scaled(420_000) }, () => {
+describe('chat view hide → show → Ask Model', { timeout: scaled(420_000), ...lanes('1.100') }, () => {
   let vs: Instance;
 
   before(async () => {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { PROMPT, answerCount, chatFrame, openChatView, waitForAnswer } from './chat';
 import { startInstance, type Instance } from './harness';
+import { lanes } from './lanes';
 import { scaled, waitFor } from './wait';
 import { startSim, type Sim } from '../sim/server';
 import { hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Tinyproxy } from '../unit/support/network';
@@ -14,7 +15,7 @@ import { hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Tinyproxy }
 const KEY = `sk-e2e-proxy-${randomBytes(8).toString('hex')}`;
 const LOGIN = { user: 'dave', password: `e2e-${randomBytes(6).toString('hex')}` };
 
-describe('the extension behind a proxy with a private CA', { skip: hasTinyproxy ? false : NO_TINYPROXY, timeout: scaled(480_000) }, () => {
+describe('the extension behind a proxy with a private CA', { timeout: scaled(480_000), ...(hasTinyproxy ? lanes('1.100') : { skip: NO_TINYPROXY }) }, () => {
   let vs: Instance | undefined;
   let sim: Sim | undefined;
   let proxy: Tinyproxy | undefined;
