@@ -31,11 +31,7 @@ interface LedgerLine {
   answeredBy: string;
 }
 
-// Not yet reliable (issue 10 is open): after the round's merges its set-up cannot find "Switchboard: Set API Key" in
-// 1.117's palette, and /explain, /model, /usage never passed in full. Run it with SWITCHBOARD_E2E_VSCODE_CHAT=1.
-const OPT_IN = process.env.SWITCHBOARD_E2E_VSCODE_CHAT === '1' ? {} : { skip: 'not yet reliable in CI (issue 10); SWITCHBOARD_E2E_VSCODE_CHAT=1 runs it' };
-
-describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { timeout: scaled(1_200_000), ...lanes('1.117'), ...OPT_IN }, () => {
+describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { timeout: scaled(1_200_000), ...lanes('1.117') }, () => {
   let vs: Instance;
 
   /** Sets switchboard.* in the workspace settings, which the running VS Code watches. */
@@ -77,10 +73,20 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       // participants (as 'Ask' did), and @switchboard is there.
       settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {}, 'chat.agent.enabled': false, 'lmCaller.toolModel': 'sim/tool', 'lmCaller.askModel': 'sim/echo' },
     });
-    await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
-    await vs.wb.runCommand('Switchboard: Set API Key');
-    await vs.page.locator('.quick-input-widget .quick-input-box input[type=password]').waitFor({ timeout: scaled(30_000) });
-    await vs.wb.typeIntoQuickInput(KEY);
+    const instance = vs;
+    await instance.step('set-key', async () => {
+      await instance.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+      // A first-run walkthrough can take the palette's focus while 1.117 starts: ask again until the key box shows.
+      await waitFor(
+        async () => {
+          await instance.wb.runCommand('Switchboard: Set API Key');
+          await instance.page.locator('.quick-input-widget .quick-input-box input[type=password]').waitFor({ timeout: scaled(15_000) });
+          return true;
+        },
+        { what: 'the Set API Key prompt', timeoutMs: 150_000, intervalMs: 1_000 },
+      );
+      await instance.wb.typeIntoQuickInput(KEY);
+    });
   });
   after(async () => {
     await vs?.close();
@@ -135,7 +141,8 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     await vs.step('model-usage', async () => {
       const model = await ask('@switchboard /model', (t) => t.includes('Current model'));
       assert.match(model, /Current model: sim\/echo/);
-      const usage = await ask('@switchboard /usage', (t) => t.includes('Today'));
+      // VS Code renders a chat answer progressively: wait for the table's row, not just its first line.
+      const usage = await ask('@switchboard /usage', (t) => t.includes('Today') && /sim\/echo/.test(t));
       assert.match(usage, /Today:.*answers?/);
       assert.match(usage, /sim\/echo/, 'the table lists the model used so far');
     });
