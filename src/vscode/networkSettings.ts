@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Config } from '../core/config';
-import { networkFromEnv, type NetworkConfig } from '../core/network';
+import { networkFromEnv, type NetworkConfig } from '../core/networkConfig';
 
 /**
  * The core's NetworkConfig from VS Code's `http.proxy`, `http.noProxy`, `http.proxyAuthorization`,

@@ -4,7 +4,7 @@ import { Emitter, type IDisposable } from '../core/lifecycle';
 import type { BudgetStatus, DoneEvent, ModelInfo, RoutingEvent } from '../core/types';
 import { showBudgetAlert } from './budgetAlerts';
 import type { RoutingLog } from './log';
-import type { NetworkConfig } from '../core/network';
+import type { NetworkConfig } from '../core/networkConfig';
 import { affectsNetwork, networkFromVscode } from './networkSettings';
 import type { KeyStore } from './secrets';
 import { selectLearningStore } from './selectCorrections';
