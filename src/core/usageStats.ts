@@ -32,14 +32,19 @@ export interface SpendTotals {
 
 /** What one model did on one local day (or, rolled up, in one month). Latencies are kept as histograms. */
 export interface ModelTotals {
+  /** Answers this model gave. */
   requests: number;
+  /** Of those, how many came after another model failed. */
   answeredAsFallback: number;
+  /** Attempts of this model that failed (error, timeout, broken stream, breaker open) so the request moved on. */
   failures: number;
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
   reasoningTokens: number;
+  /** Answers whose tokens were counted locally because the upstream sent no usage. */
   estimated: number;
+  /** Including billed attempts that did not answer (lost hedges, broken streams). */
   costUsd: number;
   /** The part of costUsd the upstream billed, and the part counted from estimated tokens (the rest is priced). */
   billedUsd: number;
@@ -212,31 +217,13 @@ export function spendOf(totals: UsageTotals, now: number): SpendTotals {
   return { todaySpentUsd, monthSpentUsd };
 }
 
-export interface ModelStats {
-  model: string;
-  /** Answers this model gave. */
-  requests: number;
-  /** Of those, how many came after another model failed. */
-  answeredAsFallback: number;
-  /** Attempts of this model that failed (error, timeout, broken stream, breaker open) so the request moved on. */
-  failures: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
-  /** Answers whose tokens were counted locally because the upstream sent no usage. */
-  estimated: number;
-  /** Including billed attempts that did not answer (lost hedges, broken streams). */
-  costUsd: number;
-  /** Of costUsd: what the upstream billed, and what was counted from estimated tokens; the rest is priced. */
-  billedUsd: number;
-  estimatedUsd: number;
-  /** Latency percentiles, to two significant digits (see `latencyBucket`). */
+/** One model's totals over a summary's window, latencies as percentiles (to two significant digits, see `latencyBucket`). */
+export type ModelStats = { model: string } & Omit<ModelTotals, 'firstTokenMs' | 'totalMs'> & {
   p50FirstTokenMs: number;
   p95FirstTokenMs: number;
   p50TotalMs: number;
   p95TotalMs: number;
-}
+};
 
 export interface DayModelStats {
   day: string;

@@ -10,8 +10,9 @@ import { parseConfig } from '../../src/core/config';
 import { createCore } from '../../src/core/createCore';
 import { Emitter } from '../../src/core/lifecycle';
 import type { ChatRequest, ChatRouter, ModelInfo, RouteYield, RoutingEvent } from '../../src/core/types';
-import { ChatController, type ChatEffects } from '../../src/vscode/chatController';
+import { ChatController } from '../../src/vscode/chatController';
 import type { HostMessage } from '../../src/protocol';
+import { fakeChatEffects } from './support/chatEffects';
 
 const FILE: ContextAttachment = { id: 'f1', kind: 'file', label: 'src/app.py', path: 'src/app.py', language: 'python', text: 'def add(a, b):\n    return a + b\n' };
 const info = (contextWindow: number, input = 1e-6): ModelInfo => ({ id: 'x/y', provider: 'x', pricing: { input, output: 0 }, contextWindow, tags: [], source: 'builtin' });
@@ -79,32 +80,17 @@ function harness(attachments: Partial<Record<ContextKind, ContextAttachment[]>>)
   };
   const gathered: (ContextKind | 'pick')[] = [];
   const previews: ChatRequest[] = [];
-  const fx: ChatEffects = {
+  const fx = fakeChatEffects({
     router: async () => router,
-    currentModel: () => 'sim/echo',
-    setModel: async () => {},
-    listModels: async () => [],
-    log: () => {},
-    onError: () => {},
-    copy: async () => {},
-    insert: async () => {},
-    newFile: async () => {},
-    openExternal: async () => {},
-    loadTurns: () => undefined,
-    saveTurns: async () => {},
-    loadAttachments: () => undefined,
-    saveAttachments: async () => {},
     gatherContext: async (kind) => {
       gathered.push(kind);
       return kind === 'pick' ? [] : (attachments[kind] ?? []);
     },
-    countTokens: async (t) => t.split(/\s+/).filter(Boolean).length,
     previewPrompt: async (req) => {
       previews.push(req);
       return { model: 'sim/echo', promptTokens: 42, window: 50, costUsd: 0.001, level: 'warn' };
     },
-    applyToFile: async () => {},
-  };
+  });
   const controller = new ChatController(fx);
   const posted: HostMessage[] = [];
   controller.attach((m) => posted.push(m));

@@ -1,11 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatSession } from '../../src/vscode/chatSession';
-import { ChatController, CONTINUE_PROMPT, restoreTurns, type ChatEffects } from '../../src/vscode/chatController';
+import { ChatController, CONTINUE_PROMPT, restoreTurns } from '../../src/vscode/chatController';
 import { Emitter } from '../../src/core/lifecycle';
 import { CancelledError, NoKeyError, StreamBrokenError, UnavailableError } from '../../src/core/errors';
 import type { AttemptEvent, ChatRequest, ChatRouter, DoneEvent, RouteOptions, RouteYield, RoutingEvent } from '../../src/core/types';
 import type { HostMessage, Turn } from '../../src/protocol';
+import { fakeChatEffects } from './support/chatEffects';
 
 const usage = { promptTokens: 4, completionTokens: 3, cachedTokens: 0, reasoningTokens: 0, estimated: false };
 
@@ -221,26 +222,17 @@ function harness(router: ChatRouter, stored?: unknown): Harness {
   const saved: Turn[][] = [];
   const opened: string[] = [];
   const model = { current: 'sim/echo' };
-  const fx: ChatEffects = {
+  const fx = fakeChatEffects({
     router: async () => router,
     currentModel: () => model.current,
     setModel: async (m) => { model.current = m; },
     listModels: async () => [{ id: 'sim/echo', provider: 'sim' }, { id: 'sim/lorem', provider: 'sim' }],
-    log: (l) => logs.push(l),
-    onError: (e) => errors.push(e),
-    copy: async () => {},
-    insert: async () => {},
-    newFile: async () => {},
+    log: (l) => void logs.push(l),
+    onError: (e) => void errors.push(e),
     openExternal: async (u) => { opened.push(u); },
     loadTurns: () => stored,
     saveTurns: async (t) => { saved.push(structuredClone(t)); },
-    loadAttachments: () => undefined,
-    saveAttachments: async () => {},
-    gatherContext: async () => [],
-    countTokens: async (t) => t.split(/\s+/).length,
-    previewPrompt: async (r) => ({ model: r.model, promptTokens: 0, window: 0, costUsd: 0, level: 'ok' }),
-    applyToFile: async () => {},
-  };
+  });
   const controller = new ChatController(fx);
   const web = new FakeWebview();
   controller.attach(web.post);

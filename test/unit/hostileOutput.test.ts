@@ -7,9 +7,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Turn } from '../../src/protocol';
-import { ChatController, type ChatEffects } from '../../src/vscode/chatController';
+import { ChatController } from '../../src/vscode/chatController';
 import { chromiumAvailable, openChatPage, CHROMIUM, type ChatPage } from './chatWebviewPage';
+import { fakeChatEffects } from './support/chatEffects';
 
 const skip = chromiumAvailable() ? false : `${CHROMIUM} is missing (apt-get install chromium); the hostile-output tests need it`;
 
@@ -25,27 +25,7 @@ const badge = { model: 'sim/echo', requested: 'sim/echo', promptTokens: 1, compl
 function hostWithFakes(): { controller: ChatController; opened: string[]; logs: string[] } {
   const opened: string[] = [];
   const logs: string[] = [];
-  const noop = async () => {};
-  const fx: ChatEffects = {
-    router: () => Promise.reject(new Error('no router in this test')),
-    currentModel: () => 'sim/echo',
-    setModel: noop,
-    listModels: async () => [],
-    log: (l) => logs.push(l),
-    onError: () => {},
-    copy: noop,
-    insert: noop,
-    newFile: noop,
-    openExternal: async (url) => void opened.push(url),
-    loadTurns: () => undefined,
-    saveTurns: async (_: Turn[]) => {},
-    loadAttachments: () => undefined,
-    saveAttachments: async () => {},
-    gatherContext: async () => [],
-    countTokens: async (t) => t.split(/\s+/).length,
-    previewPrompt: async (r) => ({ model: r.model, promptTokens: 0, window: 0, costUsd: 0, level: 'ok' }),
-    applyToFile: async () => {},
-  };
+  const fx = fakeChatEffects({ log: (l) => void logs.push(l), openExternal: async (url) => void opened.push(url) });
   return { controller: new ChatController(fx), opened, logs };
 }
 

@@ -1,10 +1,11 @@
 // The chat notices when the user re-asks what smart-select answered with another model (ChatController.reaskedWith).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatController, type ChatEffects } from '../../src/vscode/chatController';
+import { ChatController } from '../../src/vscode/chatController';
 import { Emitter } from '../../src/core/lifecycle';
 import type { ChatCompletionMessageParam, ChatRouter, RouteYield, RoutingEvent } from '../../src/core/types';
 import type { Turn } from '../../src/protocol';
+import { fakeChatEffects } from './support/chatEffects';
 
 const silentRouter: ChatRouter = {
   onEvent: new Emitter<RoutingEvent>().event,
@@ -17,27 +18,13 @@ const silentRouter: ChatRouter = {
 function harness(turns: Turn[]) {
   const model = { current: 'smart-select' };
   const reasks: { messages: ChatCompletionMessageParam[]; model: string }[] = [];
-  const fx: ChatEffects = {
+  const fx = fakeChatEffects({
     router: async () => silentRouter,
     currentModel: () => model.current,
     setModel: async (m) => { model.current = m; },
-    listModels: async () => [],
-    log: () => {},
-    onError: () => {},
-    copy: async () => {},
-    insert: async () => {},
-    newFile: async () => {},
-    openExternal: async () => {},
     loadTurns: () => turns,
-    saveTurns: async () => {},
-    loadAttachments: () => undefined,
-    saveAttachments: async () => {},
-    gatherContext: async () => [],
-    countTokens: async (t) => t.length,
-    previewPrompt: async (r) => ({ model: r.model, promptTokens: 0, window: 0, costUsd: 0, level: 'ok' }),
-    applyToFile: async () => {},
     reaskedWith: (messages, m) => void reasks.push({ messages, model: m }),
-  };
+  });
   return { controller: new ChatController(fx), reasks, model };
 }
 
