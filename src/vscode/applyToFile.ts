@@ -35,6 +35,10 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 
 async function pickTarget(): Promise<vscode.Uri | undefined> {
   const files = await vscode.workspace.findFiles('**/*', '**/{node_modules,.git,dist,out}/**', 2000);
+  if (files.length === 0) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Switchboard: Apply to File needs a file in an open folder. Open the folder, or use New File on the code block instead.'));
+    return undefined;
+  }
   const active = vscode.window.activeTextEditor?.document.uri;
   const items = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), uri, picked: uri.toString() === active?.toString() }));
   items.sort((a, b) => Number(b.picked) - Number(a.picked));
