@@ -3,13 +3,12 @@
 import { formatDoctorStep, runDoctor } from '../core/doctor';
 import type { NetworkConfig } from '../core/network';
 import type { ConfigError } from '../core/errors';
+import { GATEWAY_KEY_ENV, GATEWAY_SECRET, PROVIDER_SECRET_PREFIX, providerKeyEnv } from '../core/vocabulary';
 import { envKeys, type CliOptions } from './options';
+import { terminalJson, terminalSafe } from './terminalText';
 
 const keyVariable = (secretName: string) =>
-  secretName === 'switchboard.apiKey'
-    ? 'SWITCHBOARD_API_KEY'
-    : `SWITCHBOARD_PROVIDER_KEY_${secretName.slice('switchboard.providerKey.'.length).toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-
+  secretName === GATEWAY_SECRET ? GATEWAY_KEY_ENV[0] : providerKeyEnv(secretName.slice(PROVIDER_SECRET_PREFIX.length));
 
 export async function runDoctorCommand(opts: CliOptions, network: NetworkConfig, settingsProblems: readonly ConfigError[] = []): Promise<number> {
   const report = await runDoctor({
@@ -21,9 +20,10 @@ export async function runDoctorCommand(opts: CliOptions, network: NetworkConfig,
     howToSetKey: (ep) => `set ${keyVariable(ep.secretName)} in the environment`,
     chat: opts.chat,
     chatModel: opts.model,
-    onStep: opts.json ? undefined : (s) => process.stdout.write(formatDoctorStep(s) + '\n'),
+    // A step's detail can quote the upstream's answer: printed like everything else that came from outside.
+    onStep: opts.json ? undefined : (s) => process.stdout.write(terminalSafe(formatDoctorStep(s)) + '\n'),
   });
-  if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  if (opts.json) process.stdout.write(terminalJson(report) + '\n');
   else process.stdout.write(report.ok ? 'Every check passed.\n' : 'Some checks failed: see the → lines above.\n');
   return report.ok ? 0 : 1;
 }

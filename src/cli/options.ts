@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig, type Config } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { keyProblem } from '../core/keyValidity';
-import { keyFromEnv } from '../core/vocabulary';
+import { GATEWAY_KEY_ENV, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/vocabulary';
 
 export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
 
@@ -129,8 +129,8 @@ function readConfigFile(file: string): Record<string, unknown> {
  * cannot be sent in an HTTP header is refused up front, naming its variable (exit code 2).
  */
 export function envKeys(env: NodeJS.ProcessEnv): (secretName: string) => Promise<string | undefined> {
-  const gatewayVar = env.SWITCHBOARD_API_KEY ? 'SWITCHBOARD_API_KEY' : 'OPENAI_API_KEY';
-  for (const name of [gatewayVar, ...Object.keys(env).filter((n) => n.startsWith(PROVIDER_KEY_PREFIX))]) {
+  const gatewayVar = GATEWAY_KEY_ENV.find((name) => env[name]) ?? GATEWAY_KEY_ENV[0];
+  for (const name of [gatewayVar, ...Object.keys(env).filter((n) => n.startsWith(PROVIDER_KEY_ENV_PREFIX))]) {
     const value = env[name];
     const problem = value ? keyProblem(value) : undefined;
     if (problem) throw new ConfigError(name, `${name} ${problem}, so it cannot be sent in an HTTP header. Set it again with the key alone.`);
@@ -138,4 +138,3 @@ export function envKeys(env: NodeJS.ProcessEnv): (secretName: string) => Promise
   return async (secretName) => keyFromEnv(secretName, env);
 }
 
-const PROVIDER_KEY_PREFIX = 'SWITCHBOARD_PROVIDER_KEY_';

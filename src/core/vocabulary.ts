@@ -49,12 +49,12 @@ export function contextWindowOf(name: string, config: Pick<Config, 'aliases' | '
 // ---- keys -------------------------------------------------------------------------------------------------------
 
 export const GATEWAY_SECRET = 'switchboard.apiKey';
-const PROVIDER_SECRET_PREFIX = 'switchboard.providerKey.';
+export const PROVIDER_SECRET_PREFIX = 'switchboard.providerKey.';
 export const providerSecret = (name: string): string => PROVIDER_SECRET_PREFIX + name;
 
 /** Environment fallbacks for the gateway key, in order. */
 export const GATEWAY_KEY_ENV = ['SWITCHBOARD_API_KEY', 'OPENAI_API_KEY'] as const;
-const PROVIDER_KEY_ENV_PREFIX = 'SWITCHBOARD_PROVIDER_KEY_';
+export const PROVIDER_KEY_ENV_PREFIX = 'SWITCHBOARD_PROVIDER_KEY_';
 /** `deep-seek` → `SWITCHBOARD_PROVIDER_KEY_DEEP_SEEK`. */
 export const providerKeyEnv = (name: string): string => PROVIDER_KEY_ENV_PREFIX + name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
