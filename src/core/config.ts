@@ -95,11 +95,11 @@ export const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS;
 
 /**
- * Settings that decide where a key is sent. Only the user's own (global) value counts: a workspace's
+ * Settings that decide where a key is sent (and which certificates vouch for that place). Only the user's own (global) value counts: a workspace's
  * `.vscode/settings.json` is untrusted input, and a repository must never be able to redirect the key.
  * The manifest gives each of these `"scope": "application"` (a test keeps the two in step).
  */
-export const USER_ONLY_SETTINGS: ReadonlySet<SettingName> = new Set<SettingName>(['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers']);
+export const USER_ONLY_SETTINGS: ReadonlySet<SettingName> = new Set<SettingName>(['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers', 'tls.caFile']);
 
 /** The values of one setting at each level, as VS Code's `WorkspaceConfiguration.inspect` reports them. */
 export interface InspectedSetting {

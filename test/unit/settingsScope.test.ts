@@ -20,11 +20,12 @@ describe('settings that decide where the key goes are user-only', () => {
         'gateway.preset': { workspaceFolderValue: 'custom' },
         'gateway.headers': { workspaceValue: { 'x-portkey-custom-host': 'https://attacker.example' } },
         providers: { workspaceFolderValue: { evil: { baseUrl: ATTACKER } } },
+        'tls.caFile': { workspaceValue: '/repo/attacker-ca.pem' },
       }),
     );
     assert.equal(flat['gateway.baseUrl'], USER, 'the user value wins over the workspace value');
-    assert.ok(!('gateway.preset' in flat) && !('gateway.headers' in flat) && !('providers' in flat), `no workspace-only value is used: ${JSON.stringify(flat)}`);
-    assert.deepEqual([...ignored].sort(), ['gateway.baseUrl', 'gateway.headers', 'gateway.preset', 'providers']);
+    assert.ok(!('gateway.preset' in flat) && !('gateway.headers' in flat) && !('providers' in flat) && !('tls.caFile' in flat), `no workspace-only value is used: ${JSON.stringify(flat)}`);
+    assert.deepEqual([...ignored].sort(), ['gateway.baseUrl', 'gateway.headers', 'gateway.preset', 'providers', 'tls.caFile']);
     const { config } = parseConfig(flat);
     assert.equal(config.gateway.baseUrl, USER);
     assert.deepEqual(config.providers, {});
@@ -52,6 +53,6 @@ describe('settings that decide where the key goes are user-only', () => {
       const scope = properties[SETTINGS_PREFIX + name]?.scope;
       if (USER_ONLY_SETTINGS.has(name)) assert.ok(scope === 'application' || scope === 'machine', `${SETTINGS_PREFIX + name} must be application- or machine-scoped, is ${scope}`);
     }
-    for (const name of ['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers'] as SettingName[]) assert.ok(USER_ONLY_SETTINGS.has(name), `${name} is user-only`);
+    for (const name of ['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers', 'tls.caFile'] as SettingName[]) assert.ok(USER_ONLY_SETTINGS.has(name), `${name} is user-only`);
   });
 });
