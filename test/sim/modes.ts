@@ -195,10 +195,10 @@ const MODES: Record<string, Mode> = {
     if (name === undefined) throw new SimInputError('sim/tool needs `tools` in the request (or `?name=` naming one of them).', 'tools');
     if (!request.toolNames.includes(name))
       throw new SimInputError(`sim/tool was asked to call "${name}", but the request's tools are [${request.toolNames.join(', ')}].`, 'tools');
-    const q = JSON.stringify(lastUserText(request.messages));
-    const args = `{"q": ${q}}`;
+    const args = toolArguments(params, request.messages);
     // Streamed the way providers do it: the call header, then the arguments in several pieces.
-    const argPieces = ['{"q": ', q.slice(0, Math.ceil(q.length / 2)), q.slice(Math.ceil(q.length / 2)), '}'];
+    const third = Math.ceil(args.length / 3);
+    const argPieces = [args.slice(0, third), args.slice(third, 2 * third), args.slice(2 * third)].filter((piece) => piece !== '');
     return { kind: 'answer', content: { type: 'tool', callId, name, argPieces }, completionTokens: countWords(args), ...timing(params) };
   },
   context: (input) => {
@@ -246,4 +246,19 @@ export function planReply(ctx: PlanContext): Plan {
   if (mode === undefined)
     return errorPlan(404, `The model \`${base}\` does not exist. Simulator models: ${SIM_MODES.map((m) => `sim/${m}`).join(', ')}.`, { param: 'model' });
   return mode({ ...ctx, params });
+}
+
+/** `?args=<JSON object>` as given (re-serialised, so the pieces are valid JSON together), else `{"q": <last user message>}`. */
+function toolArguments(params: URLSearchParams, messages: SimRequest['messages']): string {
+  const given = params.get('args');
+  if (given === null) return `{"q": ${JSON.stringify(lastUserText(messages))}}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(given);
+  } catch {
+    throw new SimInputError(`sim/tool's args must be a JSON object, got ${JSON.stringify(given.slice(0, 80))}.`, 'model');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new SimInputError(`sim/tool's args must be a JSON object, got ${JSON.stringify(given.slice(0, 80))}.`, 'model');
+  return JSON.stringify(parsed);
 }

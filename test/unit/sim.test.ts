@@ -291,6 +291,21 @@ describe('provider simulator', () => {
     assert.match(((await missing.json()) as Json).error?.message ?? '', /nope/);
   });
 
+  test('sim/tool?args= calls the tool with the given JSON arguments, streamed in pieces; bad args are a 400 naming them', async () => {
+    const args = { command: "echo 'hi there'", description: 'say hi' };
+    const model = `sim/tool?name=Bash&args=${encodeURIComponent(JSON.stringify(args))}`;
+    const chunks = chunksOf(await readEvents(await post(sim, model, { stream: true, tools: ['Read', 'Bash'] })));
+    const calls = chunks.flatMap((c) => (c.choices[0]?.delta.tool_calls as Array<Record<string, unknown>> | undefined) ?? []);
+    assert.equal((calls[0].function as { name: string }).name, 'Bash');
+    const pieces = calls.map((c) => (c.function as { arguments: string }).arguments).filter((a) => a !== '');
+    assert.ok(pieces.length >= 2, `arguments came in ${pieces.length} pieces`);
+    assert.deepEqual(JSON.parse(pieces.join('')), args);
+
+    const bad = await post(sim, 'sim/tool?name=Bash&args=%5B1%5D', { tools: ['Bash'] });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as Json).error?.message ?? '', /args must be a JSON object/);
+  });
+
   test('sim/context refuses prompts over max tokens like OpenAI, else echoes', async () => {
     const over = await post(sim, 'sim/context?max=2', { stream: true });
     assert.equal(over.status, 400);
