@@ -24,11 +24,11 @@ import { openWalkthroughOnFirstRun } from './vscode/welcome';
 import { shouldWarmUp, warmUpAfterStartup } from './vscode/warmUp';
 
 export function activate(context: vscode.ExtensionContext): void {
-  let settings: SettingsSource | undefined;
-  const keys = new KeyStore(context.secrets, () => (settings ? effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl : ''));
+  // The settings warn through the log (later, asynchronously); the key store asks the settings where the key goes.
+  const settings = new SettingsSource((line) => log.warn(line));
+  const keys = new KeyStore(context.secrets, () => effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl);
   const log = new RoutingLog(() => keys.knownKeys());
   context.subscriptions.push(setUnexpectedErrorHandler((err) => log.error(`unexpected error (a bug; please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)));
-  settings = new SettingsSource((line) => log.warn(line));
   const services = new Services(context, settings, keys, log);
   const corrections = registerSelectCorrections(services, log);
   const chat = new ChatViewProvider(context, {
