@@ -3,7 +3,7 @@
 import type { AnswerError, AnswerState, Badge, Turn } from '../../src/protocol';
 import { chipElement } from './contextBar';
 import { StreamingMarkdown } from './streamingMarkdown';
-import { formatUsd } from '../../src/core/vocabulary';
+import { formatUsd } from '../../src/core/config/names';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; testid?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

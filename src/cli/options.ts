@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig, type Config } from '../core/config';
-import { ConfigError } from '../core/errors';
-import { keyProblem } from '../core/keyValidity';
-import { GATEWAY_KEY_ENV, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/vocabulary';
+import { parseConfig, type Config } from '../core/config/settings';
+import { ConfigError } from '../core/base/errors';
+import { keyProblem } from '../core/config/keyValidity';
+import { GATEWAY_KEY_ENV, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/config/names';
 
 export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
 

@@ -1,8 +1,8 @@
 // Glue for smart-select's learning from corrections: where it is stored (this workspace's state), what the chat
-// reports when the user re-asks with another model, and the reset command. The logic is in core/selectLearning.ts.
+// reports when the user re-asks with another model, and the reset command. The logic is in core/select/learning.ts.
 import * as vscode from 'vscode';
-import type { ChatCompletionMessageParam } from '../core/types';
-import type { LearningStore } from '../core/selectLearning';
+import type { ChatCompletionMessageParam } from '../core/base/types';
+import type { LearningStore } from '../core/select/learning';
 import type { RoutingLog } from './log';
 import type { Services } from './services';
 
