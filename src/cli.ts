@@ -7,7 +7,7 @@ import { terminalSafe } from './cli/terminalText';
 import { networkFromEnv, useNetwork } from './core/net/proxy';
 import { ConfigError, isSwitchboardError } from './core/base/errors';
 import { redact } from './core/base/redact';
-import { keysInEnv } from './core/config/names';
+import { keysInEnv } from './core/config/keys';
 
 async function main(): Promise<number> {
   const opts = parseCli(process.argv.slice(2), process.env);

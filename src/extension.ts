@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { setUnexpectedErrorHandler } from './core/base/lifecycle';
-import { isLoopbackUrl } from './core/config/names';
+import { isLoopbackUrl } from './core/base/loopback';
 import { effectiveGateway, GATEWAY_PRESETS, smartSelectMode } from './core/config/endpoints';
 import { registerAskModel } from './vscode/commands/askCommand';
 import type { FeatureDeps } from './vscode/featureDeps';

@@ -5,7 +5,8 @@ import { formatEvent } from '../core/routing/eventLog';
 import { redact } from '../core/base/redact';
 import type { AttemptEvent, RoutingEvent } from '../core/base/types';
 import { localTokenFrom } from './localToken';
-import { formatUsd, keysInEnv } from '../core/config/names';
+import { formatUsd } from '../core/base/format';
+import { keysInEnv } from '../core/config/keys';
 import { envKeys, type CliOptions } from './options';
 import { terminalJson, terminalSafe } from './terminalText';
 

@@ -3,7 +3,7 @@
 import { formatDoctorStep, runDoctor } from '../core/doctor/doctor';
 import type { NetworkConfig } from '../core/net/proxy';
 import type { ConfigError } from '../core/base/errors';
-import { GATEWAY_KEY_ENV, GATEWAY_SECRET, PROVIDER_SECRET_PREFIX, providerKeyEnv } from '../core/config/names';
+import { GATEWAY_KEY_ENV, GATEWAY_SECRET, PROVIDER_SECRET_PREFIX, providerKeyEnv } from '../core/config/keys';
 import { envKeys, type CliOptions } from './options';
 import { terminalJson, terminalSafe } from './terminalText';
 

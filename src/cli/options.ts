@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig, type Config } from '../core/config/settings';
 import { ConfigError } from '../core/base/errors';
 import { keyProblem } from '../core/config/keyValidity';
-import { GATEWAY_KEY_ENV, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/config/names';
+import { GATEWAY_KEY_ENV, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/config/keys';
 
 export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
 

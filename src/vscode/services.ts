@@ -7,7 +7,7 @@ import type { RoutingLog } from './log';
 import type { NetworkConfig } from '../core/net/proxyConfig';
 import { affectsNetwork, networkFromVscode } from './networkSettings';
 import type { KeyStore } from './keys/secrets';
-import { selectLearningStore } from './selectCorrections';
+import { selectLearningStore } from './selectLearningStore';
 import type { SettingsSource } from './settings';
 
 export interface ServicesState {

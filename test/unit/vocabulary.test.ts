@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatEvent } from '../../src/core/routing/eventLog';
-import { formatUsd, isLoopbackUrl, keyFromEnv, keysInEnv, providerSecret } from '../../src/core/config/names';
+import { formatUsd } from '../../src/core/base/format';
+import { isLoopbackUrl } from '../../src/core/base/loopback';
+import { keyFromEnv, keysInEnv, providerSecret } from '../../src/core/config/keys';
 
 test('one money format: $0.0345 reads the same in the log and everywhere formatUsd is used (the webviews import it too)', () => {
   assert.equal(formatUsd(0.0345), '$0.0345');

@@ -3,8 +3,9 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 export type { ChatCompletionChunk, ChatCompletionMessageParam };
-export type { CostSource } from '../catalog/billedCost';
-import type { CostSource } from '../catalog/billedCost';
+
+/** Where an answer's cost comes from: the upstream's bill, the catalog's prices, or locally estimated tokens. */
+export type CostSource = 'billed' | 'priced' | 'estimated';
 
 /** What a caller asks for. Fields other than model/messages pass through to the upstream untouched. */
 export type ChatRequest = Omit<ChatCompletionCreateParamsStreaming, 'stream' | 'model'> & {

@@ -2,9 +2,7 @@
 // amount charged to your account" and `usage.cost_details.upstream_inference_cost` what the upstream provider
 // charged (openrouter.ai/docs/use-cases/usage-accounting). When it is there it is the answer's cost; otherwise
 // the cost is priced from the catalog, or estimated when the tokens themselves were estimated.
-
-/** Where an answer's cost comes from. */
-export type CostSource = 'billed' | 'priced' | 'estimated';
+import type { CostSource } from '../base/types';
 
 export interface BilledCost {
   /** USD charged for the answer (`usage.cost`). */

@@ -6,7 +6,7 @@
 import { SETTINGS, urlProblem, type Config, type Preset, type SmartSelectMode } from './settings';
 import { ConfigError } from '../base/errors';
 import type { Endpoint } from '../base/types';
-import { GATEWAY_SECRET, providerSecret } from './names';
+import { GATEWAY_SECRET, providerSecret } from './keys';
 
 export interface PresetSpec {
   label: string;

@@ -1,12 +1,9 @@
-// The words every part of Switchboard shares, defined once: what a model name means (smart-select, aliases), where
-// keys live (secret names, environment variables), how money is written, what counts as this machine. No imports
-// beyond types, so the webviews bundle it too.
-import type { Config } from './settings';
+// What a model name means: smart-select, aliases (chains allowed, cycles stop), the ids behind a name and the context
+// window a prompt for it must fit. Defined once; every caller answers "which model is X?" here.
 import type { ModelInfo } from '../base/types';
+import type { Config } from './settings';
 
 export const SMART_SELECT = 'smart-select';
-
-// ---- model names ------------------------------------------------------------------------------------------------
 
 const MAX_ALIAS_HOPS = 8;
 /** Used when no model behind a name is in the catalog. */
@@ -44,62 +41,4 @@ export function contextWindowOf(name: string, config: Pick<Config, 'aliases' | '
     return w ? [w] : [];
   });
   return windows.length ? Math.min(...windows) : DEFAULT_CONTEXT_WINDOW;
-}
-
-// ---- keys -------------------------------------------------------------------------------------------------------
-
-export const GATEWAY_SECRET = 'switchboard.apiKey';
-export const PROVIDER_SECRET_PREFIX = 'switchboard.providerKey.';
-export const providerSecret = (name: string): string => PROVIDER_SECRET_PREFIX + name;
-
-/** Environment fallbacks for the gateway key, in order. */
-export const GATEWAY_KEY_ENV = ['SWITCHBOARD_API_KEY', 'OPENAI_API_KEY'] as const;
-export const PROVIDER_KEY_ENV_PREFIX = 'SWITCHBOARD_PROVIDER_KEY_';
-/** `deep-seek` → `SWITCHBOARD_PROVIDER_KEY_DEEP_SEEK`. */
-export const providerKeyEnv = (name: string): string => PROVIDER_KEY_ENV_PREFIX + name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-
-/** The key for a secret name from the environment, if any. */
-export function keyFromEnv(secretName: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (secretName === GATEWAY_SECRET) {
-    for (const name of GATEWAY_KEY_ENV) if (env[name]) return env[name];
-    return undefined;
-  }
-  if (!secretName.startsWith(PROVIDER_SECRET_PREFIX)) return undefined;
-  return env[providerKeyEnv(secretName.slice(PROVIDER_SECRET_PREFIX.length))] || undefined;
-}
-
-/** Every key value the environment holds (gateway and provider keys), for redaction. */
-export function keysInEnv(env: NodeJS.ProcessEnv): string[] {
-  return Object.entries(env)
-    .filter(([name, value]) => !!value && ((GATEWAY_KEY_ENV as readonly string[]).includes(name) || name.startsWith(PROVIDER_KEY_ENV_PREFIX)))
-    .map(([, value]) => value as string);
-}
-
-// ---- money ------------------------------------------------------------------------------------------------------
-
-const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
-const small = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
-
-/** Dollars to the cent from $1 up; below that, three significant digits so small costs never read as $0.00. */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0.00';
-  if (Math.abs(usd) >= 1) return `$${cents.format(usd)}`;
-  const text = small.format(usd);
-  return `$${(text.split('.')[1]?.length ?? 0) < 2 ? cents.format(usd) : text}`;
-}
-
-// ---- this machine -----------------------------------------------------------------------------------------------
-
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-
-/** `localhost`, 127.x.x.x or ::1 (with or without brackets). */
-export const isLoopbackHost = (hostname: string): boolean => LOOPBACK_HOST.test(hostname);
-
-/** An http(s) URL to this machine. */
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    return isLoopbackHost(new URL(url).hostname);
-  } catch {
-    return false;
-  }
 }

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { ConfigError } from '../base/errors';
 import { redact } from '../base/redact';
 import type { Tier } from '../base/types';
-import { isLoopbackHost } from './names';
+import { isLoopbackHost } from '../base/loopback';
 
 export const SETTINGS_PREFIX = 'switchboard.';
 export const PRESETS = ['select', 'openrouter', 'litellm', 'portkey', 'openai', 'ollama', 'custom'] as const;

@@ -6,7 +6,9 @@ import { GATEWAY_PRESETS, gatewayAutoModel, resolveTarget, splitModelId, type Ga
 import { BreakerLease } from './breakerLease';
 import { breakerKey, type HealthTracker } from './health';
 import type { BudgetStatus, Candidate, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from '../base/types';
-import { GATEWAY_SECRET, isLoopbackUrl, providerSecret, resolveAlias, SMART_SELECT } from '../config/names';
+import { GATEWAY_SECRET, providerSecret } from '../config/keys';
+import { isLoopbackUrl } from '../base/loopback';
+import { resolveAlias, SMART_SELECT } from '../config/names';
 
 export interface PlannedCandidate extends Candidate {
   upstreamModel: string;

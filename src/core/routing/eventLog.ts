@@ -1,4 +1,4 @@
-import { formatUsd } from '../config/names';
+import { formatUsd } from '../base/format';
 import type { RoutingEvent } from '../base/types';
 
 

@@ -1,9 +1,9 @@
 // Monthly budget: where spend stands against `switchboard.budget.monthlyUsd`, and when to tell the user.
 import type { Config } from '../config/settings';
 import type { BudgetStatus } from '../base/types';
-import type { UsageRecord } from './ledger';
+import type { UsageRecord } from './record';
 import { localMonth, spendTotals, type SpendTotals } from './stats';
-import { formatUsd } from '../config/names';
+import { formatUsd } from '../base/format';
 
 export const WARN_FRACTION = 0.8;
 

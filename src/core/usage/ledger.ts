@@ -1,88 +1,18 @@
-// The usage ledger: one JSON line per answered (or failed-but-billed) request, built from the router's events.
+// The usage ledger: one JSON line per answered (or failed-but-billed) request, built from the router's events
+// (records.ts; the line's schema is record.ts).
 // The JSONL file is the source of truth, append-only, shared by every Switchboard process on the machine (windows,
 // CLI, `serve`). Each append is one synchronous O_APPEND write of one complete line, so lines never interleave and a
-// crash can at worst tear the last line. In memory the ledger keeps only per-day totals (see usageRollup.ts) and the
+// crash can at worst tear the last line. In memory the ledger keeps only per-day totals (see rollup.ts) and the
 // byte offset they cover; before a budget decision it reads whatever other processes appended since.
 import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import * as z from 'zod/mini';
 import { Emitter, DisposableStore, type Event, type IDisposable } from '../base/lifecycle';
-import type { AttemptEvent, AttemptOutcome, RoutingEvent, Usage } from '../base/types';
+import type { RoutingEvent } from '../base/types';
+import { usageRecordSchema, type UsageRecord } from './record';
+import { RecordsFromEvents } from './records';
 import { firstDetailedDay, hashLine, readRollup, rollUpOldDays, writeRollup, type Rollup } from './rollup';
 import { addRecord, localDay, spendOf, summarizeTotals, type SpendTotals, type SummaryOptions, type UsageSummary } from './stats';
-
-const OUTCOMES = ['ok', 'error', 'timeout', 'skipped-breaker-open', 'cancelled', 'hedge-lost', 'broken-after-tokens'] as const satisfies readonly AttemptOutcome[];
-const TIERS = ['fast', 'balanced', 'strong', 'reasoning'] as const;
-
-/** The ledger line's schema, built on first read (not at extension load). */
-function buildSchemas() {
-  const count = z.int().check(z.minimum(0));
-  const nonNegative = z.number().check(z.minimum(0));
-  const usageSchema = z.object({
-    promptTokens: count,
-    completionTokens: count,
-    cachedTokens: count,
-    reasoningTokens: count,
-    estimated: z.boolean(),
-  });
-
-  /** An attempt of the request that did not produce the answer (failed, skipped, cancelled or lost a hedge race). */
-  const otherAttemptSchema = z.object({
-    model: z.string(),
-    endpoint: z.string(),
-    outcome: z.enum(OUTCOMES),
-    status: z.optional(z.int()),
-    errorCode: z.optional(z.string()),
-    msTotal: nonNegative,
-    usage: z.optional(usageSchema),
-    /** What this attempt cost on its own (a hedge that lost, a stream broken after tokens); not in `costUsd`. */
-    costUsd: z.optional(nonNegative),
-  });
-
-  const usageRecordSchema = z.object({
-    v: z.literal(1),
-    /** Epoch ms when the request finished. */
-    at: z.number(),
-    requestId: z.string(),
-    /** What the caller asked for (`smart-select`, an alias, a model id). */
-    requested: z.string(),
-    /** The candidate that answered (what Switchboard sent); for a failed request, the last model tried. */
-    answeredBy: z.string(),
-    /** The model that served, as the upstream named it (a routing gateway may answer with another). */
-    served: z.optional(z.string()),
-    /** Where costUsd comes from: the upstream's bill, the catalog's prices, or locally counted tokens. */
-    costSource: z.optional(z.enum(['billed', 'priced', 'estimated'])),
-    endpoint: z.string(),
-    attempts: count,
-    /** True when the answer came from a model other than the first candidate. */
-    fallback: z.boolean(),
-    otherAttempts: z.array(otherAttemptSchema),
-    /** Tokens of the answering attempt. Cached tokens are inside promptTokens, reasoning inside completionTokens. */
-    usage: usageSchema,
-    /** Cost of the answering attempt in USD. The request's full cost is `requestCostUsd(record)`. */
-    costUsd: nonNegative,
-    msToFirstToken: nonNegative,
-    msTotal: nonNegative,
-    tier: z.optional(z.enum(TIERS)),
-    /** Set when no candidate answered (the record exists because some attempt was billed). */
-    error: z.optional(z.string()),
-  });
-  return { usageRecordSchema, otherAttemptSchema };
-}
-
-let schemas: ReturnType<typeof buildSchemas> | undefined;
-export const usageRecordSchema = () => (schemas ??= buildSchemas()).usageRecordSchema;
-
-export type UsageRecord = z.infer<ReturnType<typeof buildSchemas>['usageRecordSchema']>;
-export type OtherAttempt = z.infer<ReturnType<typeof buildSchemas>['otherAttemptSchema']>;
-
-/** Everything the request cost: the answer plus attempts that were billed without answering. */
-export function requestCostUsd(r: UsageRecord): number {
-  let total = r.costUsd;
-  for (const a of r.otherAttempts) total += a.costUsd ?? 0;
-  return total;
-}
 
 export interface UsageFilter {
   /** Inclusive, epoch ms. */
@@ -98,15 +28,11 @@ export interface LedgerOptions {
   onWarning?: (message: string) => void;
 }
 
-/** Requests whose attempts are kept while waiting for their done/error event; beyond this the oldest are dropped. */
-const MAX_PENDING_REQUESTS = 1000;
 /** Records of this session kept for `records()`; older ones are only in the file (and the totals). */
 const MAX_SESSION_RECORDS = 10_000;
 /** The rollup is rewritten once this many ledger bytes are not yet in it (and on dispose). */
 const SAVE_ROLLUP_AFTER_BYTES = 256 * 1024;
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
-
-const ZERO_USAGE: Usage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: false };
 
 /** How far the in-memory totals have read the file: always just after a newline. */
 interface ReadPosition {
@@ -119,7 +45,7 @@ export class UsageLedger implements IDisposable {
   private readonly changed = new Emitter<UsageRecord>();
   /** Fires with each new record, this process's or one another process appended. */
   readonly onDidChange: Event<UsageRecord> = this.changed.event;
-  private readonly pending = new Map<string, AttemptEvent[]>();
+  private readonly fromEvents = new RecordsFromEvents({ now: () => this.now(), onRecord: (r) => void this.record(r) });
   private readonly subscriptions = new DisposableStore();
   private readonly session: UsageRecord[] = [];
   /** Lines this process appended and already counted, until the file is read past them. */
@@ -169,7 +95,7 @@ export class UsageLedger implements IDisposable {
 
   /** Records every answer (and billed failures) the router reports. */
   attach(onEvent: Event<RoutingEvent>): IDisposable {
-    return this.subscriptions.add(onEvent((e) => this.onEvent(e)));
+    return this.subscriptions.add(onEvent((e) => this.fromEvents.onEvent(e)));
   }
 
   /** Adds a record; it is counted at once and on disk once `flush()` resolves. Never rejects. */
@@ -250,7 +176,7 @@ export class UsageLedger implements IDisposable {
   dispose(): void {
     this.subscriptions.dispose();
     this.changed.dispose();
-    this.pending.clear();
+    this.fromEvents.clear();
     this.closeFile();
     if (!this.unreadable && this.position.size > this.savedSize) this.saveRollup();
   }
@@ -365,97 +291,10 @@ export class UsageLedger implements IDisposable {
     this.fd = undefined;
   }
 
-  private onEvent(e: RoutingEvent): void {
-    switch (e.type) {
-      case 'attempt': {
-        let list = this.pending.get(e.requestId);
-        if (!list) {
-          if (this.pending.size >= MAX_PENDING_REQUESTS) this.pending.delete(this.pending.keys().next().value as string);
-          list = [];
-          this.pending.set(e.requestId, list);
-        }
-        list.push(e);
-        return;
-      }
-      case 'done': {
-        const attempts = this.takePending(e.requestId);
-        // The answering attempt is the last `ok` one for the answering model; everything else is an "other" attempt.
-        const winner = findLastIndex(attempts, (a) => a.outcome === 'ok' && a.model === e.answeredBy);
-        void this.record({
-          v: 1,
-          at: e.at,
-          requestId: e.requestId,
-          requested: e.requested,
-          answeredBy: e.answeredBy,
-          ...(e.served !== e.answeredBy ? { served: e.served } : {}),
-          costSource: e.costSource,
-          endpoint: e.endpoint,
-          attempts: e.attempts,
-          fallback: e.fallback,
-          otherAttempts: attempts.filter((_, i) => i !== winner).map(toOtherAttempt),
-          usage: e.usage,
-          costUsd: e.costUsd,
-          msToFirstToken: e.msToFirstToken,
-          msTotal: e.msTotal,
-          ...(e.selection ? { tier: e.selection.tier } : {}),
-        });
-        return;
-      }
-      case 'error': {
-        const attempts = this.takePending(e.requestId);
-        // A request that failed still costs money when an attempt was billed (e.g. broken after tokens).
-        if (!attempts.some((a) => (a.costUsd ?? 0) > 0)) return;
-        const last = attempts[attempts.length - 1];
-        void this.record({
-          v: 1,
-          at: (this.opts.now ?? Date.now)(),
-          requestId: e.requestId,
-          requested: e.requested,
-          answeredBy: last.model,
-          endpoint: last.endpoint,
-          attempts: attempts.length,
-          fallback: attempts.length > 1,
-          otherAttempts: attempts.map(toOtherAttempt),
-          usage: ZERO_USAGE,
-          costUsd: 0,
-          msToFirstToken: 0,
-          msTotal: attempts.reduce((t, a) => Math.max(t, a.msTotal), 0),
-          error: e.code,
-        });
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  private takePending(requestId: string): AttemptEvent[] {
-    const list = this.pending.get(requestId) ?? [];
-    this.pending.delete(requestId);
-    return list;
-  }
 
   private warn(message: string): void {
     this.opts.onWarning?.(message);
   }
-}
-
-function toOtherAttempt(a: AttemptEvent): OtherAttempt {
-  return {
-    model: a.model,
-    endpoint: a.endpoint,
-    outcome: a.outcome,
-    ...(a.status !== undefined ? { status: a.status } : {}),
-    ...(a.errorCode !== undefined ? { errorCode: a.errorCode } : {}),
-    msTotal: a.msTotal,
-    ...(a.usage ? { usage: a.usage } : {}),
-    ...(a.costUsd ? { costUsd: a.costUsd } : {}),
-  };
-}
-
-function findLastIndex<T>(items: readonly T[], pred: (t: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (pred(items[i])) return i;
-  return -1;
 }
 
 /** Opens the ledger for appending, readable by the user only (an older, looser file is tightened). */

@@ -1,5 +1,5 @@
 // Pure aggregation of ledger records for the usage view, the status bar and the CLI. Days and months are local time.
-import { requestCostUsd, type UsageRecord } from './ledger';
+import { requestCostUsd, type UsageRecord } from './record';
 
 /** `YYYY-MM-DD` of `ms` in local time. */
 export function localDay(ms: number): string {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../../core/base/types';
 import type { SmartSelectMode } from '../../core/config/settings';
-import { formatUsd } from '../../core/config/names';
+import { formatUsd } from '../../core/base/format';
 
 const RECENT_KEY = 'switchboard.recentModels';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { PRESETS, urlProblem } from '../../core/config/settings';
 import { presetPickLabel } from '../../core/config/endpoints';
-import { GATEWAY_SECRET, providerSecret } from '../../core/config/names';
+import { GATEWAY_SECRET, providerSecret } from '../../core/config/keys';
 import { promptForKey, type KeyStore } from './secrets';
 import type { SettingsSource } from '../settings';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { keyProblem } from '../../core/config/keyValidity';
 import type { KeyLookup } from '../../core/base/types';
-import { GATEWAY_SECRET, keyFromEnv } from '../../core/config/names';
+import { GATEWAY_SECRET, keyFromEnv } from '../../core/config/keys';
 
 /**
  * The one key lives in SecretStorage; the environment is the fallback (SWITCHBOARD_API_KEY, then OPENAI_API_KEY).

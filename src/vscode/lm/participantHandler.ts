@@ -4,7 +4,8 @@
 import { consumeRoute } from '../../core/routing/consumeRoute';
 import { isSwitchboardError } from '../../core/base/errors';
 import { buildExplainPrompt, type ExplainInput } from '../../core/prompt/explainPrompt';
-import { formatUsd, resolveModel, SMART_SELECT } from '../../core/config/names';
+import { formatUsd } from '../../core/base/format';
+import { resolveModel, SMART_SELECT } from '../../core/config/names';
 import type { ChatCompletionMessageParam } from '../../core/base/types';
 import { fallbackText, selectionText } from '../chat/chatBadge';
 import type { FeatureDeps } from '../featureDeps';

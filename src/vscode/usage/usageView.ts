@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { BudgetStatus } from '../../core/base/types';
-import type { UsageLedger, UsageRecord } from '../../core/usage/ledger';
+import type { UsageLedger } from '../../core/usage/ledger';
+import type { UsageRecord } from '../../core/usage/record';
 import { toCsv, localDay } from '../../core/usage/stats';
 import { usageWebviewMessage, type UsageHostMessage } from '../../usageProtocol';
 import { webviewHtml } from '../webviewHtml';
