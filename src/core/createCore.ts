@@ -26,7 +26,7 @@ export interface CoreOptions {
   usageFile: string;
   onWarning?: (message: string) => void;
   now?: () => number;
-  /** Proxy and extra CAs for every request (process-wide); see network.ts. */
+  /** Proxy and extra CAs for every request (process-wide); see net/proxy.ts. */
   network?: NetworkConfig;
   /** Router tuning for tests and benchmarks (breaker thresholds, retry backoff); defaults otherwise. */
   routerTuning?: Pick<RouterOptions, 'breaker' | 'retryBaseMs'>;

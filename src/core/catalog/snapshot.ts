@@ -1,6 +1,6 @@
 // Built-in model snapshot: ids as OpenRouter-style gateways spell them, list prices in USD per million tokens
 // (converted to per token below), context windows, and capability tags. The gateway's /v1/models overrides these
-// when it answers. Must contain every model in config.ts DEFAULT_TIERS.
+// when it answers. Must contain every model in config/settings.ts DEFAULT_TIERS.
 import type { ModelInfo } from '../base/types';
 
 type Row = [id: string, name: string, inputPerM: number, outputPerM: number, cachedInputPerM: number | undefined, contextWindow: number, tags: string];

@@ -1,4 +1,4 @@
-// How requests leave this process: directly or through a forward proxy (a CONNECT tunnel, networkTunnel.ts), and
+// How requests leave this process: directly or through a forward proxy (a CONNECT tunnel, tunnel.ts), and
 // with which extra trusted CAs. The extension fills a NetworkConfig from VS Code's `http.*` settings, the CLI
 // from HTTPS_PROXY / HTTP_PROXY / NO_PROXY and NODE_EXTRA_CA_CERTS / `switchboard.tls.caFile`; the core never reads
 // either source itself. Agents are keep-alive and built once per config, so the streaming hot path reuses sockets.

@@ -1,5 +1,5 @@
 // What a NetworkConfig is and how it is read from the environment and CA files: plain data, no sockets, so the
-// extension can build one at start-up without loading the agents (network.ts) that only the core needs.
+// extension can build one at start-up without loading the agents (proxy.ts) that only the core needs.
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../base/errors';
 

@@ -1,4 +1,4 @@
-// OpenAI-compatible chat calls over node:http/https with the keep-alive (and proxy) agents of network.ts, and
+// OpenAI-compatible chat calls over node:http/https with the keep-alive (and proxy) agents of proxy.ts, and
 // eventsource-parser for SSE. One upstream request per ChatStream; the stream is an async iterator of
 // the SDK's ChatCompletionChunk type. Aborting (signal, `return()`, a timeout, an error) destroys the socket at once,
 // and every timer is cleared on every path.

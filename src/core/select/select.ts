@@ -1,7 +1,7 @@
 // smart-select: prompt features → tier → configured model, with reasons and a confidence. Offline and
-// deterministic: a weighted table of textual cues (English here, 14 more languages in selectLexicon.ts) plus
+// deterministic: a weighted table of textual cues (English here, 14 more languages in lexicon.ts) plus
 // structural features (length, code, traces, files, symbols, constraints, conversation depth, attached selection),
-// then a learned move up where the user corrected similar prompts (selectLearning.ts). Tiers are those of
+// then a learned move up where the user corrected similar prompts (learning.ts). Tiers are those of
 // DESIGN.md § "smart-select tiers".
 import type { Config } from '../config/settings';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './features';
@@ -73,7 +73,7 @@ const CUES: readonly Cue[] = [
   { tier: 'fast', weight: 2, re: /\bkeyboard shortcut\b|\bdefault port\b|\bby default\b|\bdefault (?:branch|value)\b|\bwhat (?:does|is) the -{1,2}\w+ flag\b|\bflag of\b/, reason: 'a quick lookup' },
 ];
 
-/** The same cues in the other languages (selectLexicon.ts), one matcher per cue. */
+/** The same cues in the other languages (lexicon.ts), one matcher per cue. */
 const LEXICON_CUES: readonly Cue[] = LEXICON.map((c) => {
   const terms = allTerms(c.terms);
   const re = c.openingWithin ? new RegExp(`^[\\s¡¿]*(?:${terms.join('|')})`) : termMatcher(terms);
