@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig, type Config } from '../core/config';
-import { ConfigError } from '../core/errors';
-import { keyProblem } from '../core/keyValidity';
-import { effectiveGateway } from '../core/endpoints';
-import { gatewayKeyVariables, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/vocabulary';
+import { parseConfig, type Config } from '../core/config/settings';
+import { ConfigError } from '../core/base/errors';
+import { keyProblem } from '../core/config/keyValidity';
+import { effectiveGateway } from '../core/config/endpoints';
+import { gatewayKeyVariables, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/config/keys';
 
 export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
 

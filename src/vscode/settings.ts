@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { effectiveSettings, parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config';
-import { Emitter, type IDisposable } from '../core/lifecycle';
+import { effectiveSettings, parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config/settings';
+import { Emitter, type IDisposable } from '../core/base/lifecycle';
 import { userOnlySettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceKeySettings';
 
 /**

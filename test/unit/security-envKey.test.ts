@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GATEWAY_SECRET, keyFromEnv } from '../../src/core/vocabulary';
+import { GATEWAY_SECRET, keyFromEnv } from '../../src/core/config/keys';
 import { shouldWarmUp } from '../../src/vscode/warmUp';
 import { startHostileUpstream, type HostileUpstream } from './support/hostileUpstream';
 

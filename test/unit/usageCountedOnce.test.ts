@@ -7,10 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from '../sim/server';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore } from '../../src/core/createCore';
-import { UsageLedger, type UsageRecord } from '../../src/core/usage';
-import { rollupFileFor } from '../../src/core/usageRollup';
+import { UsageLedger } from '../../src/core/usage/ledger';
+import type { UsageRecord } from '../../src/core/usage/record';
+import { rollupFileFor } from '../../src/core/usage/rollup';
 
 const NOW = Date.now();
 const rec = (i: number): UsageRecord => ({
