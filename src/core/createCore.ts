@@ -85,8 +85,25 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const countPromptTokens = (req: ChatRequest) => estimatePromptTokens(req.messages);
   // smart-select's choice (with what it learned from corrections), moved up a tier when the prompt cannot fit.
   const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) =>
-    fitSelection(selectModel({ messages: req.messages }, config, status ?? budget(), learning), { model: SMART_SELECT, messages: req.messages }, config, catalog, countPromptTokens);
-  const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, countPromptTokens, now });
+    fitSelection(
+      selectModel({ messages: req.messages }, config, status ?? budget(), learning),
+      { model: SMART_SELECT, messages: req.messages },
+      config,
+      catalog,
+      countPromptTokens,
+    );
+  const router = new Router({
+    ...opts.routerTuning,
+    config,
+    userSetBaseUrl,
+    keys: opts.keys,
+    catalog,
+    select,
+    budget,
+    estimateTokens: estimateTokensSoon,
+    countPromptTokens,
+    now,
+  });
   const ledgerSubscription = ledger.attach(router.onEvent);
 
   const refreshCatalog = async () => {
@@ -126,7 +143,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     maxPromptChars(model) {
       return Math.floor(contextWindowOf(model, config, catalog) * CHARS_PER_TOKEN * PROMPT_SHARE);
     },
-    openBreakers: () => router.breakers().filter((b) => b.state === 'open').map((b) => b.key),
+    openBreakers: () =>
+      router
+        .breakers()
+        .filter((b) => b.state === 'open')
+        .map((b) => b.key),
     updateConfig(next, nextUserSet) {
       const gatewayChanged = effectiveGateway(next, nextUserSet).baseUrl !== effectiveGateway(config, userSetBaseUrl).baseUrl;
       config = next;
