@@ -35,28 +35,24 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const services = new Services(context, settings, keys, log);
   const corrections = registerSelectCorrections(services, log);
-  const chat = new ChatViewProvider(context, {
-    reaskedWith: (messages, model) => corrections.reaskedWith(messages, model),
-    router: async () => (await services.core()).router,
-    currentModel: () => settings.config().model,
-    setModel: (model) => settings.setModel(model),
-    listModels: () => services.listModels(),
-    log: (line) => log.info(line),
-    onError: (err) => void showError(err, log),
-    countTokens: async (text) => (await services.core()).countTokens(text),
-    previewPrompt: async (req) => (await services.core()).previewPrompt(req),
-  });
-  const features: FeatureDeps = {
+  // The one set of dependencies every feature takes its part of (featureDeps.ts).
+  const deps: FeatureDeps = {
     core: () => services.core(),
     currentModel: () => settings.config().model,
     setModel: (model) => settings.setModel(model),
+    listModels: () => services.listModels(),
+    routing: () => ({ mode: smartSelectMode(settings.config()), gatewayAuto: GATEWAY_PRESETS[settings.config().gateway.preset].autoModel }),
+    setSmartSelectMode: (mode) => settings.update('smartSelect.mode', mode),
     log: (line) => log.info(line),
+    onError: (err) => void showError(err, log),
     canSendWithoutPrompt: async () => (await keys.hasGatewayKey()) || isLoopbackUrl(effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl),
     promptForKey: async () => {
       await vscode.commands.executeCommand('switchboard.setApiKey');
       return keys.hasGatewayKey();
     },
+    reaskedWith: (messages, model) => corrections.reaskedWith(messages, model),
   };
+  const chat = new ChatViewProvider(context, deps);
   const statusBar = new ModelStatusBar();
   statusBar.render(services.state());
 
@@ -71,19 +67,13 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
     registerAskModel(context, chat),
     registerExplain(chat, async () => (await services.core()).maxPromptChars(settings.config().model)),
-    registerSwitchModel(context, {
-      listModels: () => services.listModels(),
-      currentModel: () => settings.config().model,
-      setModel: (m) => settings.setModel(m),
-      routing: () => ({ mode: smartSelectMode(settings.config()), gatewayAuto: GATEWAY_PRESETS[settings.config().gateway.preset].autoModel }),
-      setSmartSelectMode: (mode) => settings.update('smartSelect.mode', mode),
-    }),
+    registerSwitchModel(context, deps),
     registerKeyCommands(keys, settings, () => services.keysChanged()),
     registerUsageCommand(context, services),
     registerDoctorCommand(settings, keys),
-    registerLmProvider(context, features),
-    registerParticipant(context, features),
-    registerGatewayCommands(context, features),
+    registerLmProvider(context, deps),
+    registerParticipant(context, deps),
+    registerGatewayCommands(context, deps),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
     vscode.commands.registerCommand('switchboard.addFileToChat', (uri?: unknown) => chat.addContext('file', uri instanceof vscode.Uri ? uri : undefined)),

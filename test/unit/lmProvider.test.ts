@@ -10,7 +10,7 @@ import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
 import { LM_ROLE, type LmMessageLike } from '../../src/core/prompt/lmMessages';
 import { estimateTokens } from '../../src/core/prompt/tokens';
-import type { FeatureDeps } from '../../src/vscode/featureDeps';
+import type { LmProviderDeps } from '../../src/vscode/lm/lmChatProvider';
 import { LM_VENDOR, registerLmProviderWith, SwitchboardLmProvider } from '../../src/vscode/lm/lmChatProvider';
 import type { CancellationTokenLike, LanguageModelChatInformation, LanguageModelChatProvider, LmPartFactory } from '../../src/vscode/lm/lmTypes';
 
@@ -65,7 +65,7 @@ class FakeToken implements CancellationTokenLike {
   }
 }
 
-function deps(over: Partial<FeatureDeps> = {}): FeatureDeps & { prompted: number; lines: string[] } {
+function deps(over: Partial<LmProviderDeps> = {}): LmProviderDeps & { prompted: number; lines: string[] } {
   const d = {
     prompted: 0,
     lines: [] as string[],

@@ -15,15 +15,13 @@ import { composeQuestion, mentionsIn, type ContextAttachment, type ContextKind }
 import type { PromptPreview } from '../../core/prompt/contextWindow';
 import type { ChatCompletionMessageParam, ChatRequest, ChatRouter } from '../../core/base/types';
 import { Emitter, type IDisposable } from '../../core/base/lifecycle';
+import type { FeatureDeps } from '../featureDeps';
 import { ChatSession, type TurnOutcome } from './chatSession';
 
-export interface ChatEffects {
+/** The controller's side effects: the extension's shared deps it uses, plus what only the chat view does. */
+export interface ChatEffects extends Pick<FeatureDeps, 'currentModel' | 'setModel' | 'log' | 'onError'>, Partial<Pick<FeatureDeps, 'reaskedWith'>> {
   router(): Promise<ChatRouter>;
-  currentModel(): string;
-  setModel(model: string): Promise<void>;
   listModels(): Promise<ModelOption[]>;
-  log(line: string): void;
-  onError(err: unknown): void;
   copy(text: string): Promise<void>;
   insert(text: string): Promise<void>;
   newFile(text: string, language: string | undefined): Promise<void>;
@@ -41,8 +39,6 @@ export interface ChatEffects {
   previewPrompt(req: ChatRequest): Promise<PromptPreview>;
   /** Shows the code block as a diff against the target file and applies it on the user's accept. */
   applyToFile(opts: { text: string; path?: string; attachedPaths: string[] }): Promise<void>;
-  /** The user re-asked what smart-select answered with `model` (same prompt again, or a model picked right after). */
-  reaskedWith?(messages: ChatCompletionMessageParam[], model: string): void;
 }
 
 export interface AskOptions {

@@ -2,26 +2,15 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { ContextAttachment, ContextKind } from '../../core/prompt/chatContext';
-import type { PromptPreview } from '../../core/prompt/contextWindow';
-import type { ChatRequest, ChatRouter } from '../../core/base/types';
 import type { HostMessage, Turn } from '../../protocol';
+import type { FeatureDeps } from '../featureDeps';
 import { ApplyToFile } from './applyToFile';
 import { ChatController, type ChatEffects } from './chatController';
 import { gatherContext } from './contextSources';
 import { trackTerminalOutputs } from './terminalOutputs';
 import { chatHtml } from '../webviewHtml';
 
-export interface ChatDeps {
-  router(): Promise<ChatRouter>;
-  currentModel(): string;
-  setModel(model: string): Promise<void>;
-  listModels(): Promise<{ id: string; provider: string; label?: string }[]>;
-  log(line: string): void;
-  onError(err: unknown): void;
-  countTokens(text: string): Promise<number>;
-  previewPrompt(req: ChatRequest): Promise<PromptPreview>;
-  reaskedWith?: ChatEffects['reaskedWith'];
-}
+export type ChatViewDeps = Pick<FeatureDeps, 'core' | 'currentModel' | 'setModel' | 'listModels' | 'log' | 'onError' | 'reaskedWith'>;
 
 const HISTORY_KEY = 'switchboard.chat.history';
 const ATTACHMENTS_KEY = 'switchboard.chat.attachments';
@@ -40,16 +29,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
-    private readonly deps: ChatDeps,
+    private readonly deps: ChatViewDeps,
   ) {
     const effects: ChatEffects = {
-      router: () => deps.router(),
+      router: async () => (await deps.core()).router,
       currentModel: () => deps.currentModel(),
       setModel: (m) => deps.setModel(m),
       listModels: () => deps.listModels(),
       log: (l) => deps.log(l),
       onError: (e) => deps.onError(e),
-      reaskedWith: deps.reaskedWith,
+      reaskedWith: (messages, model) => deps.reaskedWith(messages, model),
       copy: async (text) => {
         await vscode.env.clipboard.writeText(text);
       },
@@ -71,8 +60,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await ctx.workspaceState.update(ATTACHMENTS_KEY, byTurn);
       },
       gatherContext: (kind, uri) => gatherContext(kind, { terminals: this.terminals, ...(uri ? { uri: vscode.Uri.parse(uri, true) } : {}) }),
-      countTokens: (text) => deps.countTokens(text),
-      previewPrompt: (req) => deps.previewPrompt(req),
+      countTokens: async (text) => (await deps.core()).countTokens(text),
+      previewPrompt: async (req) => (await deps.core()).previewPrompt(req),
       applyToFile: (req) => this.applier.apply(req),
     };
     this.controller = new ChatController(effects);

@@ -1,5 +1,7 @@
+// Ask Model: a prompt box that remembers recent prompts; the answer streams into the chat view.
 import * as vscode from 'vscode';
 import type { ChatViewProvider } from '../chat/chatView';
+import { accepted } from '../quickPick';
 
 const RECENT_KEY = 'switchboard.recentPrompts';
 const MAX_RECENT = 20;
@@ -15,7 +17,7 @@ export function registerAskModel(ctx: vscode.ExtensionContext, chat: ChatViewPro
   });
 }
 
-function pickPrompt(ctx: vscode.ExtensionContext): Promise<string | undefined> {
+async function pickPrompt(ctx: vscode.ExtensionContext): Promise<string | undefined> {
   const recent = ctx.globalState.get<string[]>(RECENT_KEY, []);
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { prompt: string }>();
   qp.title = vscode.l10n.t('Switchboard: Ask Model');
@@ -33,17 +35,7 @@ function pickPrompt(ctx: vscode.ExtensionContext): Promise<string | undefined> {
     qp.items = v.trim() ? [{ label: v, description: vscode.l10n.t('Ask'), prompt: v, alwaysShow: true }, ...recentItems] : recentItems;
   };
   render();
-  return new Promise((resolve) => {
-    let result: string | undefined;
-    qp.onDidChangeValue(render);
-    qp.onDidAccept(() => {
-      result = qp.selectedItems[0]?.prompt ?? (qp.value.trim() || undefined);
-      qp.hide();
-    });
-    qp.onDidHide(() => {
-      qp.dispose();
-      resolve(result);
-    });
-    qp.show();
-  });
+  qp.onDidChangeValue(render);
+  const result = await accepted(qp);
+  return result && (result.item?.prompt ?? (result.value.trim() || undefined));
 }

@@ -1,17 +1,15 @@
+// Switch Model (the status bar's quick pick): smart-select, the gateway's own auto routing, recent models, then the
+// catalog by provider; a typed id that is not listed can be used as is.
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../../core/base/types';
 import type { SmartSelectMode } from '../../core/config/settings';
 import { formatUsd } from '../../core/base/format';
+import type { FeatureDeps, RoutingChoice } from '../featureDeps';
+import { accepted } from '../quickPick';
 
 const RECENT_KEY = 'switchboard.recentModels';
 
 type ModelItem = vscode.QuickPickItem & { model?: string; smartSelectMode?: SmartSelectMode };
-
-/** Who decides `smart-select` now, and the gateway's own auto-routing model when its preset has one. */
-export interface RoutingChoice {
-  mode: SmartSelectMode;
-  gatewayAuto?: { id: string; label: string };
-}
 
 const perMillion = (perToken: number) => formatUsd(perToken * 1e6);
 const windowLabel = (tokens: number) => (tokens >= 1e6 ? `${(tokens / 1e6).toFixed(tokens % 1e6 ? 1 : 0)}M` : `${Math.round(tokens / 1000)}k`);
@@ -63,13 +61,7 @@ export function modelItems(models: readonly ModelInfo[], current: string, recent
   return items;
 }
 
-export interface ModelPickerDeps {
-  listModels(): Promise<ModelInfo[]>;
-  currentModel(): string;
-  setModel(model: string): Promise<void>;
-  routing(): RoutingChoice;
-  setSmartSelectMode(mode: SmartSelectMode): Promise<void>;
-}
+export type ModelPickerDeps = Pick<FeatureDeps, 'listModels' | 'currentModel' | 'setModel' | 'routing' | 'setSmartSelectMode'>;
 
 /** Switch Model: a searchable quick pick; a typed id that is not in the list can be used as is. */
 export function registerSwitchModel(ctx: vscode.ExtensionContext, deps: ModelPickerDeps): vscode.Disposable {
@@ -79,7 +71,6 @@ export function registerSwitchModel(ctx: vscode.ExtensionContext, deps: ModelPic
     qp.placeholder = vscode.l10n.t('Search models, or type any provider/model id');
     qp.matchOnDescription = true;
     qp.busy = true;
-    qp.show();
     const recent = ctx.globalState.get<string[]>(RECENT_KEY, []);
     let base: ModelItem[] = modelItems([], deps.currentModel(), recent, deps.routing());
     qp.items = base;
@@ -99,21 +90,10 @@ export function registerSwitchModel(ctx: vscode.ExtensionContext, deps: ModelPic
           ? [...base, { label: typed, description: vscode.l10n.t('use this model id'), model: typed, alwaysShow: true }]
           : base;
     });
-    let mode: SmartSelectMode | undefined;
-    const chosen = await new Promise<string | undefined>((resolve) => {
-      let result: string | undefined;
-      qp.onDidAccept(() => {
-        result = qp.selectedItems[0]?.model;
-        mode = qp.selectedItems[0]?.smartSelectMode;
-        qp.hide();
-      });
-      qp.onDidHide(() => {
-        qp.dispose();
-        resolve(result);
-      });
-    });
+    const picked = (await accepted(qp))?.item;
+    const chosen = picked?.model;
     if (!chosen) return;
-    if (mode) await deps.setSmartSelectMode(mode);
+    if (picked.smartSelectMode) await deps.setSmartSelectMode(picked.smartSelectMode);
     await deps.setModel(chosen);
     await ctx.globalState.update(RECENT_KEY, [chosen, ...recent.filter((r) => r !== chosen)].slice(0, 10));
   });

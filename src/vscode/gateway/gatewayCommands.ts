@@ -12,7 +12,7 @@ const SNIPPETS: { label: string; make: (i: SnippetInput) => string }[] = [
   { label: 'Environment variables', make: envSnippet },
 ];
 
-export function registerGatewayCommands(_ctx: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
+export function registerGatewayCommands(_ctx: vscode.ExtensionContext, deps: Pick<FeatureDeps, 'core' | 'currentModel' | 'log'>): vscode.Disposable {
   let gateway: LocalGateway | undefined;
   let starting: Promise<LocalGateway> | undefined;
 

@@ -24,6 +24,8 @@ import type {
 } from './lmTypes';
 
 export const LM_VENDOR = 'switchboard';
+
+export type LmProviderDeps = Pick<FeatureDeps, 'core' | 'currentModel' | 'log' | 'canSendWithoutPrompt' | 'promptForKey'>;
 const DEFAULT_MAX_OUTPUT = 16_384;
 const TOKENS_PER_MESSAGE = 3;
 /** The model picker's group for Switchboard's models (VS Code reads it though it is not in the stable API). */
@@ -100,7 +102,7 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
   private catalogSubscription: DisposableLike | undefined;
 
   constructor(
-    private readonly deps: FeatureDeps,
+    private readonly deps: LmProviderDeps,
     private readonly parts: LmPartFactory,
   ) {}
 

@@ -1,8 +1,7 @@
 // Registers Switchboard as a language model provider in VS Code's chat (model picker, agent mode) where the API
 // exists (1.104+). The handlers live in lmChatProvider.ts; this file only binds them to the `vscode` module.
 import * as vscode from 'vscode';
-import type { FeatureDeps } from '../featureDeps';
-import { registerLmProviderWith, SwitchboardLmProvider } from './lmChatProvider';
+import { registerLmProviderWith, SwitchboardLmProvider, type LmProviderDeps } from './lmChatProvider';
 import type { LmNamespaceLike, LmPartFactory } from './lmTypes';
 
 const parts: LmPartFactory = {
@@ -10,7 +9,7 @@ const parts: LmPartFactory = {
   toolCall: (callId, name, input) => new vscode.LanguageModelToolCallPart(callId, name, input),
 };
 
-export function registerLmProvider(ctx: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
+export function registerLmProvider(ctx: vscode.ExtensionContext, deps: LmProviderDeps): vscode.Disposable {
   const provider = new SwitchboardLmProvider(deps, parts);
   const registration = registerLmProviderWith(vscode.lm as unknown as LmNamespaceLike, provider, deps.log);
   const settings = vscode.workspace.onDidChangeConfiguration((e) => {

@@ -1,8 +1,9 @@
 // Registers the @switchboard chat participant (VS Code 1.90+); the logic is in participantHandler.ts.
 import * as vscode from 'vscode';
 import type { ExplainInput } from '../../core/prompt/explainPrompt';
-import type { FeatureDeps } from '../featureDeps';
-import { PARTICIPANT_ID, ParticipantHandler } from './participantHandler';
+import { PARTICIPANT_ID, ParticipantHandler, type ParticipantEnv } from './participantHandler';
+
+type ParticipantEnvDeps = Omit<ParticipantEnv, 'activeSelection'>;
 
 const CONTEXT_LINES = 5;
 
@@ -24,7 +25,7 @@ function activeSelection(): Omit<ExplainInput, 'maxChars'> | undefined {
   };
 }
 
-export function registerParticipant(ctx: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
+export function registerParticipant(ctx: vscode.ExtensionContext, deps: ParticipantEnvDeps): vscode.Disposable {
   if (typeof vscode.chat?.createChatParticipant !== 'function') return new vscode.Disposable(() => undefined);
   const handler = new ParticipantHandler({ ...deps, activeSelection });
   const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, context, stream, token) =>
