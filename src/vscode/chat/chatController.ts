@@ -44,8 +44,20 @@ export interface ChatEffects extends Pick<FeatureDeps, 'currentModel' | 'setMode
 export interface AskOptions {
   model?: string;
   title?: string;
-  /** Context sent with the question (the chat's chips). */
-  attachments?: readonly SizedAttachment[];
+  /** The attachments waiting in the composer go with the question ('send', the default) or wait for the next one ('keep'). */
+  pending?: 'send' | 'keep';
+  /** Starts a new conversation first (as New Chat does), so the earlier questions and answers do not go with it. */
+  fresh?: boolean;
+}
+
+/** What a question asked now carries besides its own text (Ask Model and Explain Selection say it). */
+export interface NextQuestion {
+  /** The attachments waiting in the composer. */
+  attachments: ContextChip[];
+  /** Earlier answers whose questions and text go with it (the conversation it continues). */
+  earlierAnswers: number;
+  /** Their size in tokens: how much the prompt grows by continuing. */
+  historyTokens: number;
 }
 
 export interface SizedAttachment {
@@ -124,11 +136,10 @@ export class ChatController implements IDisposable {
       // These resolve when the answer is finished (the view does not wait on them; tests do).
       case 'ask': {
         for (const kind of mentionsIn(msg.prompt)) if (!this.pending.some((p) => p.attachment.kind === kind)) await this.addContext(kind);
-        const attachments = this.pending;
-        this.pending = [];
         this.draft = '';
+        const running = this.start(msg.prompt);
         void this.postContext();
-        await this.start(msg.prompt, { attachments }).outcome;
+        await running.outcome;
         return;
       }
       case 'addContext':
@@ -239,10 +250,25 @@ export class ChatController implements IDisposable {
     this.post({ type: 'context', chips, ...(meter ? { meter } : {}) });
   }
 
-  /** Asks a new question at the end of the transcript; a running answer is stopped first. */
+  /** What a question asked now would carry besides its text: the waiting attachments and the conversation so far. */
+  async nextQuestion(): Promise<NextQuestion> {
+    const history = this.historyMessages(this.turns.slice(-CONTEXT_TURNS));
+    const text = history.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+    return {
+      attachments: this.pending.map((p) => chipOf(p.attachment, p.tokens)),
+      earlierAnswers: history.length / 2,
+      historyTokens: text ? await this.fx.countTokens(text) : 0,
+    };
+  }
+
+  /**
+   * Asks a new question at the end of the transcript; a running answer is stopped first. Whatever asks (the
+   * composer, Ask Model, Continue) sends the attachments waiting in the composer unless told to keep them.
+   */
   start(prompt: string, opts: AskOptions = {}): RunningAnswer {
+    if (opts.fresh) this.forget();
     const id = this.nextId();
-    const attached = opts.attachments ?? [];
+    const attached = opts.pending === 'keep' ? [] : this.takePending();
     if (attached.length) this.attachments[id] = attached.map((p) => p.attachment);
     const chips = attached.map((p) => chipOf(p.attachment, p.tokens));
     const turn: Turn = {
@@ -263,19 +289,39 @@ export class ChatController implements IDisposable {
   }
 
   async clear(): Promise<void> {
-    this.running?.stop();
-    this.turns = [];
-    this.attachments = {};
+    this.forget();
     await this.fx.saveTurns(this.turns);
     await this.fx.saveAttachments(this.attachments);
     this.post(this.stateMessage());
   }
 
+  /** Stops a running answer and empties the transcript (the caller saves it). */
+  private forget(): void {
+    this.running?.stop();
+    this.turns = [];
+    this.attachments = {};
+  }
+
+  /** The attachments waiting in the composer, handed to the question that takes them; the composer shows none after. */
+  private takePending(): SizedAttachment[] {
+    const taken = this.pending;
+    if (!taken.length) return taken;
+    this.pending = [];
+    void this.postContext();
+    return taken;
+  }
+
+  /** Asks an earlier question again in place; attachments waiting in the composer join it. */
   private retry(id: string): RunningAnswer | undefined {
     const i = this.turns.findIndex((t) => t.id === id);
     if (i < 0 || this.running?.id === id) return undefined;
-    const turn: Turn = { ...this.turns[i], text: '', state: 'streaming', badge: undefined, error: undefined };
+    const joined = this.takePending();
+    if (joined.length) this.attachments[id] = [...(this.attachments[id] ?? []), ...joined.map((p) => p.attachment)];
+    const context = [...(this.turns[i].context ?? []), ...joined.map((p) => chipOf(p.attachment, p.tokens))];
+    const turn: Turn = { ...this.turns[i], ...(context.length ? { context } : {}), text: '', state: 'streaming', badge: undefined, error: undefined };
     this.turns[i] = turn;
+    // The question shows what joined it: the view re-renders the transcript with the new chips.
+    if (joined.length) this.post(this.stateMessage());
     return this.run(turn, this.turns.slice(Math.max(0, i - CONTEXT_TURNS), i));
   }
 

@@ -5,7 +5,7 @@ import type { ContextAttachment, ContextKind } from '../../core/prompt/chatConte
 import type { HostMessage, Turn } from '../../protocol';
 import type { FeatureDeps } from '../featureDeps';
 import { ApplyToFile } from './applyToFile';
-import { ChatController, type ChatEffects } from './chatController';
+import { ChatController, type AskOptions, type ChatEffects, type NextQuestion } from './chatController';
 import { gatherContext } from './contextSources';
 import { trackTerminalOutputs } from './terminalOutputs';
 import { chatHtml } from '../webviewHtml';
@@ -110,10 +110,18 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     });
   }
 
-  /** Reveal the view and ask; the answer streams into it. If the view cannot be shown, show progress in a notification with Cancel. */
-  async ask(prompt: string, opts?: { model?: string; title?: string }): Promise<void> {
+  /** What a question asked now would carry besides its text (Ask Model and Explain say it before asking). */
+  nextQuestion(): Promise<NextQuestion> {
+    return this.controller.nextQuestion();
+  }
+
+  /**
+   * Reveal the view and ask; the answer streams into it, with the attachments waiting in the composer unless
+   * `pending: 'keep'`. If the view cannot be shown, show progress in a notification with Cancel.
+   */
+  async ask(prompt: string, opts?: AskOptions): Promise<void> {
     const shown = await this.reveal();
-    const running = this.controller.start(prompt, { model: opts?.model, title: opts?.title });
+    const running = this.controller.start(prompt, { ...opts });
     if (shown) {
       await running.outcome;
       return;

@@ -1,6 +1,11 @@
+// Explain Selection: the selection (or the enclosing function) with a few lines around it, asked into the chat
+// view. It sends only the code: attachments waiting in the chat stay for the next question, and it says so; when it
+// continues a conversation (whose turns make the prompt grow) it says so and offers to ask again in a new chat.
 import * as vscode from 'vscode';
 import { buildExplainPrompt } from '../../core/prompt/explainPrompt';
+import type { NextQuestion } from '../chat/chatController';
 import type { ChatViewProvider } from '../chat/chatView';
+import { attachmentsText, conversationText } from '../chat/nextQuestionText';
 
 const AROUND = 5;
 const FUNCTION_KINDS = new Set([vscode.SymbolKind.Function, vscode.SymbolKind.Method, vscode.SymbolKind.Constructor, vscode.SymbolKind.Class]);
@@ -36,12 +41,29 @@ export function registerExplain(chat: ChatViewProvider, maxCodeChars: () => Prom
         vscode.l10n.t("The selection was trimmed by {0} characters to fit the model's context window.", built.trimmedChars),
       );
     }
-    await chat.ask(built.prompt, { title: built.title });
+    const next = await chat.nextQuestion();
+    const asked = chat.ask(built.prompt, { title: built.title, pending: 'keep' });
+    void sayWhatWentWith(next, () => chat.ask(built.prompt, { title: built.title, pending: 'keep', fresh: true }));
+    await asked;
   });
   const actions = vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new ExplainCodeActions(), {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
   });
   return vscode.Disposable.from(command, actions);
+}
+
+/** Tells the user what the explanation carried besides the code, and offers a fresh chat when it continued one. */
+async function sayWhatWentWith(next: NextQuestion, askFresh: () => Promise<void>): Promise<void> {
+  const files = attachmentsText(next);
+  const chat = conversationText(next);
+  if (!files && !chat) return;
+  const parts = [
+    chat ? vscode.l10n.t('Explain Selection {0}.', chat) : undefined,
+    files ? vscode.l10n.t('It sent only the code: {0} still wait in the chat for your next question.', files) : undefined,
+  ];
+  const fresh = vscode.l10n.t('Ask Again in a New Chat');
+  const choice = await vscode.window.showInformationMessage(parts.filter(Boolean).join(' '), ...(chat ? [fresh] : []));
+  if (choice === fresh) await askFresh();
 }
 
 async function enclosingRange(doc: vscode.TextDocument, pos: vscode.Position | undefined): Promise<vscode.Range> {
