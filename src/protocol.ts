@@ -32,6 +32,8 @@ function build() {
     fallbackNote: z.optional(z.string().check(z.maxLength(2000))),
     /** e.g. "smart-select → gpt-4o-mini (balanced)". */
     selection: z.optional(z.string().check(z.maxLength(500))),
+    /** Why smart-select chose that tier ("asks for a proof"), shown when the pointer rests on the selection. */
+    selectionReason: z.optional(z.string().check(z.maxLength(1000))),
   });
 
   const AnswerError = z.object({
@@ -73,7 +75,20 @@ function build() {
     error: z.optional(AnswerError),
   });
 
-  const ModelOption = z.object({ id: modelId, provider: z.string().check(z.maxLength(200)), label: z.optional(z.string().check(z.maxLength(300))) });
+  const SmartSelectMode = z.enum(['local', 'gateway']);
+  /** One entry of the model dropdown: `id` is what choosing it writes to switchboard.model, `label` its one name. */
+  const ModelOption = z.object({
+    id: modelId,
+    /** The group it is listed under ('' for smart-select and the gateway's auto routing, on top). */
+    provider: z.string().check(z.maxLength(200)),
+    label: z.optional(z.string().check(z.maxLength(300))),
+    /** The friendly name, or who decides; shown on hover. */
+    detail: z.optional(z.string().check(z.maxLength(300))),
+    /** Choosing it also sets switchboard.smartSelect.mode (Select Auto is `smart-select` decided by the gateway). */
+    smartSelectMode: z.optional(SmartSelectMode),
+    /** The entry in use now (smart-select and Select Auto share an id). */
+    current: z.optional(z.boolean()),
+  });
 
   // ── host → webview ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -114,7 +129,7 @@ function build() {
     z.object({ type: z.literal('continue'), id }),
     z.object({ type: z.literal('newChat') }),
     z.object({ type: z.literal('clear') }),
-    z.object({ type: z.literal('setModel'), model: modelId }),
+    z.object({ type: z.literal('setModel'), model: modelId, smartSelectMode: z.optional(SmartSelectMode) }),
     z.object({ type: z.literal('copy'), text }),
     z.object({ type: z.literal('insert'), text }),
     z.object({ type: z.literal('newFile'), text, language: z.optional(z.string().check(z.maxLength(50), z.regex(/^[\w+#.-]*$/))) }),

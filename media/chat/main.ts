@@ -101,17 +101,23 @@ function setBusy(id: string | undefined): void {
   send.hidden = id !== undefined;
 }
 
+/** An option's value: the model id, and the smart-select mode when choosing it sets one (two entries share `smart-select`). */
+const optionValue = (m: ModelOption) => (m.smartSelectMode ? `${m.id}#${m.smartSelectMode}` : m.id);
+
 function renderModels(): void {
   const list = models.some((m) => m.id === currentModel) ? models : [...models, { id: currentModel, provider: '' }];
+  // The host marks what is in use; an older list without marks falls back to the id.
+  const current = list.find((m) => m.current) ?? list.find((m) => m.id === currentModel);
   const byProvider = new Map<string, ModelOption[]>();
   for (const m of list) byProvider.set(m.provider, [...(byProvider.get(m.provider) ?? []), m]);
   const groups: (HTMLOptGroupElement | HTMLOptionElement)[] = [];
   for (const [provider, items] of byProvider) {
     const options = items.map((m) => {
       const o = document.createElement('option');
-      o.value = m.id;
+      o.value = optionValue(m);
       o.textContent = m.label ?? m.id;
-      o.selected = m.id === currentModel;
+      if (m.detail) o.title = m.detail;
+      o.selected = m === current;
       return o;
     });
     if (byProvider.size === 1 || !provider) groups.push(...options);
@@ -123,7 +129,7 @@ function renderModels(): void {
     }
   }
   picker.replaceChildren(...groups);
-  picker.value = currentModel;
+  picker.value = current ? optionValue(current) : currentModel;
 }
 
 /** Restored turns rendered at once (the ones at the bottom, in view); the others render as they scroll near. */
@@ -241,8 +247,10 @@ prompt.addEventListener('input', () => {
   draftTimer = setTimeout(() => post({ type: 'draft', prompt: prompt.value }), 300);
 });
 picker.addEventListener('change', () => {
-  currentModel = picker.value;
-  post({ type: 'setModel', model: picker.value });
+  const chosen = models.find((m) => optionValue(m) === picker.value);
+  currentModel = chosen?.id ?? picker.value;
+  for (const m of models) m.current = m === chosen;
+  post({ type: 'setModel', model: currentModel, ...(chosen?.smartSelectMode ? { smartSelectMode: chosen.smartSelectMode } : {}) });
 });
 
 document.addEventListener('click', (e) => {

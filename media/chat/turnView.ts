@@ -184,7 +184,11 @@ export class TurnView {
     const badge = el('div', { className: 'badge', testid: 'badge' });
     badge.append(el('span', { className: 'badge-main', text: badgeText(b) }));
     if (b.fallbackNote) badge.append(el('span', { className: 'badge-fallback', text: b.fallbackNote }));
-    if (b.selection) badge.append(el('span', { className: 'badge-selection', text: b.selection }));
+    if (b.selection) {
+      const selection = el('span', { className: 'badge-selection', testid: 'badge-selection', text: b.selection });
+      if (b.selectionReason) selection.title = `Why: ${b.selectionReason}`;
+      badge.append(selection);
+    }
     return badge;
   }
 }

@@ -221,6 +221,30 @@ describe('chat webview in Chromium', { skip }, () => {
     }
   });
 
+  test("smart-select's reason shows in a hover on the badge; the dropdown names models by id with the friendly name on hover", async () => {
+    await p.send({
+      type: 'state',
+      turns: [],
+      models: [
+        { id: 'smart-select', provider: '', label: 'smart-select', smartSelectMode: 'local' },
+        { id: 'smart-select', provider: '', label: 'Select Auto', smartSelectMode: 'gateway', current: true },
+        { id: 'sim/echo', provider: 'sim', label: 'sim/echo', detail: 'Simulator: echo' },
+      ],
+      currentModel: 'smart-select',
+    });
+    assert.equal(await p.page.inputValue('[data-testid=model-picker]'), 'smart-select#gateway', 'the entry in use is the one marked current');
+    assert.equal(await p.page.getAttribute('[data-testid=model-picker] option[value="sim/echo"]', 'title'), 'Simulator: echo');
+    await p.page.selectOption('[data-testid=model-picker]', 'smart-select#local');
+    assert.deepEqual((await p.posted()).at(-1), { type: 'setModel', model: 'smart-select', smartSelectMode: 'local' });
+    await p.send(
+      { type: 'start', id: 'why', prompt: 'prove it', model: 'smart-select' },
+      { type: 'delta', id: 'why', text: 'QED' },
+      { type: 'done', id: 'why', badge: { ...badge, selection: 'smart-select → o3 (reasoning)', selectionReason: 'asks for a proof' } },
+    );
+    const selection = p.page.locator('[data-testid=answer]').last().locator('[data-testid=badge-selection]');
+    assert.equal(await selection.getAttribute('title'), 'Why: asks for a proof');
+  });
+
   test('a malformed host message is rejected and reported, and the view keeps working', async () => {
     const before = (await p.posted()).length;
     await p.send({ type: 'delta', id: 42 }, { type: 'evil', html: '<img src=x onerror=alert(1)>' }, null);

@@ -187,13 +187,24 @@ describe('model information', () => {
     assert.ok(models.some((m) => m.capabilities.toolCalling === true));
   });
 
-  test('exactly one default: switchboard.model when listed, else smart-select', async () => {
+  test('exactly one default: switchboard.model, listed even before any list names it (so a reload preselects it)', async () => {
     const provider = (model: string) => new SwitchboardLmProvider(deps({ currentModel: () => model }), parts);
     const defaults = async (model: string) =>
       (await provider(model).provideLanguageModelChatInformation({ silent: true }, new FakeToken())).filter((m) => m.isDefault).map((m) => m.id);
     assert.deepEqual(await defaults('smart-select'), ['smart-select']);
     assert.deepEqual(await defaults('openai/gpt-4.1'), ['openai/gpt-4.1']);
-    assert.deepEqual(await defaults('no/such-model'), ['smart-select']);
+    assert.deepEqual(await defaults('sim/echo'), ['sim/echo'], 'a gateway model whose list has not arrived yet stays the default');
+  });
+
+  test('one name per model: the id, with the friendly name in the detail', async () => {
+    const models = await new SwitchboardLmProvider(deps(), parts).provideLanguageModelChatInformation({ silent: true }, new FakeToken());
+    assert.ok(
+      models.every((m) => m.name === m.id),
+      JSON.stringify(models.filter((m) => m.name !== m.id).map((m) => [m.id, m.name])),
+    );
+    const gpt = models.find((m) => m.id === 'openai/gpt-4.1');
+    const friendly = core.catalog.get('openai/gpt-4.1')?.name;
+    assert.ok(friendly && gpt?.detail?.startsWith(`${friendly} · `), gpt?.detail);
   });
 
   test('context window and output limit from the catalog; price and window in detail and tooltip', async () => {
@@ -203,7 +214,7 @@ describe('model information', () => {
     assert.ok(gpt && entry);
     assert.equal(gpt.maxInputTokens, entry.contextWindow);
     assert.ok(gpt.maxOutputTokens > 0 && gpt.maxOutputTokens <= entry.contextWindow);
-    assert.equal(gpt.detail, '$2.00 / $8.00 per 1M · 1.05M context');
+    assert.equal(gpt.detail, 'GPT-4.1 · $2.00 / $8.00 per 1M · 1.05M context');
     assert.match(gpt.tooltip ?? '', /\$2\.00 in \/ \$8\.00 out per 1M tokens, 1,047,576-token context window/);
     const smart = models[0];
     assert.ok(smart.maxInputTokens > 0 && smart.maxOutputTokens > 0);

@@ -40,7 +40,14 @@ export function selectionText(decision: DecisionEvent | undefined): string | und
   return `${decision.requested} → ${s.model} (${s.tier}${s.downgradedFrom ? `, downgraded from ${s.downgradedFrom} by the budget` : ''})`;
 }
 
+/** smart-select's reasons for its tier, as one line ("asks for a proof; long prompt"). */
+export function selectionReason(decision: DecisionEvent | undefined): string | undefined {
+  const reasons = decision?.selection?.reasons ?? [];
+  return reasons.length ? reasons.join('; ').slice(0, 1000) : undefined;
+}
+
 export function badgeFor(done: DoneEvent, attempts: readonly AttemptEvent[], decision?: DecisionEvent): Badge {
+  const reason = selectionReason(decision);
   return {
     model: done.served,
     requested: done.requested,
@@ -51,5 +58,6 @@ export function badgeFor(done: DoneEvent, attempts: readonly AttemptEvent[], dec
     costUsd: Math.max(0, done.costUsd),
     fallbackNote: fallbackText(done, attempts),
     selection: selectionText(decision),
+    ...(reason ? { selectionReason: reason } : {}),
   };
 }

@@ -16,12 +16,14 @@ import type { PromptPreview } from '../../core/prompt/contextWindow';
 import type { ChatCompletionMessageParam, ChatRequest, ChatRouter } from '../../core/base/types';
 import { Emitter, type IDisposable } from '../../core/base/lifecycle';
 import type { FeatureDeps } from '../featureDeps';
+import { modelChoices, type ListedModel } from '../modelChoices';
 import { ChatSession, type TurnOutcome } from './chatSession';
 
 /** The controller's side effects: the extension's shared deps it uses, plus what only the chat view does. */
-export interface ChatEffects extends Pick<FeatureDeps, 'currentModel' | 'setModel' | 'log' | 'onError'>, Partial<Pick<FeatureDeps, 'reaskedWith'>> {
+export interface ChatEffects
+  extends Pick<FeatureDeps, 'currentModel' | 'setModel' | 'routing' | 'setSmartSelectMode' | 'log' | 'onError'>, Partial<Pick<FeatureDeps, 'reaskedWith'>> {
   router(): Promise<ChatRouter>;
-  listModels(): Promise<ModelOption[]>;
+  listModels(): Promise<readonly ListedModel[]>;
   copy(text: string): Promise<void>;
   insert(text: string): Promise<void>;
   newFile(text: string, language: string | undefined): Promise<void>;
@@ -79,7 +81,7 @@ const CONTEXT_TURNS = 20;
 export class ChatController implements IDisposable {
   private turns: Turn[];
   private running: ChatSession | undefined;
-  private models: ModelOption[] = [];
+  private models: readonly ListedModel[] = [];
   private sink: ((msg: HostMessage) => void) | undefined;
   private seq = 0;
   /** Attachments waiting for the next question typed into the chat. */
@@ -172,6 +174,7 @@ export class ChatController implements IDisposable {
         return;
       case 'setModel':
         this.noteReask(this.turns.at(-1), msg.model);
+        if (msg.smartSelectMode) await this.fx.setSmartSelectMode(msg.smartSelectMode);
         await this.fx.setModel(msg.model);
         await this.postContext();
         this.postModels();
@@ -391,12 +394,16 @@ export class ChatController implements IDisposable {
     this.fx.reaskedWith?.([...this.historyMessages(context), { role: 'user', content: answered.prompt }], model);
   }
 
+  /** The dropdown's entries: the same choices, order and names as Switch Model's quick pick (modelChoices.ts). */
   private modelOptions(): ModelOption[] {
-    const current = this.fx.currentModel();
-    const list = this.models.length ? [...this.models] : [];
-    if (!list.some((m) => m.id === 'smart-select')) list.unshift({ id: 'smart-select', provider: 'switchboard', label: 'smart-select' });
-    if (!list.some((m) => m.id === current)) list.push({ id: current, provider: current.split('/')[0] ?? '' });
-    return list;
+    return modelChoices(this.models, this.fx.currentModel(), this.fx.routing()).map((c) => ({
+      id: c.model,
+      provider: c.group,
+      label: c.label,
+      ...(c.detail ? { detail: c.detail } : {}),
+      ...(c.smartSelectMode ? { smartSelectMode: c.smartSelectMode } : {}),
+      ...(c.current ? { current: true } : {}),
+    }));
   }
 
   private post(msg: HostMessage): void {

@@ -10,7 +10,10 @@ import { gatherContext } from './contextSources';
 import { trackTerminalOutputs } from './terminalOutputs';
 import { chatHtml } from '../webviewHtml';
 
-export type ChatViewDeps = Pick<FeatureDeps, 'core' | 'currentModel' | 'setModel' | 'listModels' | 'log' | 'onError' | 'reaskedWith'>;
+export type ChatViewDeps = Pick<
+  FeatureDeps,
+  'core' | 'currentModel' | 'setModel' | 'routing' | 'setSmartSelectMode' | 'listModels' | 'log' | 'onError' | 'reaskedWith'
+>;
 
 const HISTORY_KEY = 'switchboard.chat.history';
 const ATTACHMENTS_KEY = 'switchboard.chat.attachments';
@@ -24,6 +27,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view: vscode.WebviewView | undefined;
   private visibleWaiters: (() => void)[] = [];
   private readonly configListener: vscode.Disposable;
+  /** The dropdown follows the catalog: the gateway's models join it when their list arrives, without a reload. */
+  private catalogListener: { dispose(): void } | undefined;
   private readonly terminals = trackTerminalOutputs();
   private readonly applier = new ApplyToFile();
 
@@ -35,6 +40,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       router: async () => (await deps.core()).router,
       currentModel: () => deps.currentModel(),
       setModel: (m) => deps.setModel(m),
+      routing: () => deps.routing(),
+      setSmartSelectMode: (mode) => deps.setSmartSelectMode(mode),
       listModels: () => deps.listModels(),
       log: (l) => deps.log(l),
       onError: (e) => deps.onError(e),
@@ -65,9 +72,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       applyToFile: (req) => this.applier.apply(req),
     };
     this.controller = new ChatController(effects);
-    // The model can also change from the status bar or settings.json; keep the picker in step.
+    // The model (or who decides smart-select, or the gateway) can also change from the status bar or settings.json.
     this.configListener = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('switchboard.model')) this.controller.postModels();
+      if (e.affectsConfiguration('switchboard.model') || e.affectsConfiguration('switchboard.smartSelect') || e.affectsConfiguration('switchboard.gateway'))
+        this.controller.postModels();
     });
   }
 
@@ -101,6 +109,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     // no second `ready`: being visible is what counts. (A webview that does load sends `ready` and gets the full
     // state, including an answer already streaming.)
     const onVisibility = view.onDidChangeVisibility(() => this.visibilityChanged());
+    this.followCatalog();
     this.visibilityChanged();
     view.onDidDispose(() => {
       attached.dispose();
@@ -177,12 +186,21 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     });
   }
 
+  private followCatalog(): void {
+    if (this.catalogListener) return;
+    this.deps.core().then(
+      (core) => (this.catalogListener ??= core.catalog.onDidChange(() => void this.controller.refreshModels())),
+      () => undefined, // no core yet (e.g. an unwritable storage folder): the view's `ready` reports it
+    );
+  }
+
   private visibilityChanged(): void {
     if (this.view?.visible) for (const w of this.visibleWaiters.splice(0)) w();
   }
 
   dispose(): void {
     this.configListener.dispose();
+    this.catalogListener?.dispose();
     this.terminals.dispose();
     this.applier.dispose();
     this.controller.dispose();

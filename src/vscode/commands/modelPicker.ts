@@ -5,6 +5,7 @@ import type { ModelInfo } from '../../core/base/types';
 import type { SmartSelectMode } from '../../core/config/settings';
 import { formatUsd } from '../../core/base/format';
 import type { FeatureDeps, RoutingChoice } from '../featureDeps';
+import { modelChoices, type ModelChoice } from '../modelChoices';
 import { accepted } from '../quickPick';
 
 const RECENT_KEY = 'switchboard.recentModels';
@@ -18,45 +19,34 @@ function describe(m: ModelInfo): string {
   return `${perMillion(m.pricing.input)} in / ${perMillion(m.pricing.output)} out per 1M · ${windowLabel(m.contextWindow)} context`;
 }
 
-/** Builds the quick pick items: smart-select first, recent models next, then every model grouped by provider. */
+/** Builds the quick pick items: the routing choices first, recent models next, then every model grouped by provider. */
 export function modelItems(models: readonly ModelInfo[], current: string, recent: readonly string[], routing: RoutingChoice = { mode: 'local' }): ModelItem[] {
-  const byId = new Map(models.map((m) => [m.id, m]));
-  const mark = (id: string) => (id === current ? '$(check) ' : '');
-  const auto = routing.gatewayAuto;
-  // Switchboard's own smart-select and the gateway's auto-routing side by side, so the difference is visible.
-  const smartLocal = current === 'smart-select' && routing.mode === 'local';
-  const items: ModelItem[] = [
-    {
-      label: `${smartLocal ? '$(check) ' : ''}smart-select`,
-      description: vscode.l10n.t('Switchboard decides, explained'),
-      model: 'smart-select',
-      ...(auto ? { smartSelectMode: 'local' as const } : {}),
-    },
-  ];
-  if (auto) {
-    const chosen = auto.id === 'smart-select' ? current === 'smart-select' && routing.mode === 'gateway' : current === auto.id;
-    items.push({
-      label: `${chosen ? '$(check) ' : ''}${auto.label}`,
-      description: vscode.l10n.t('the gateway decides ({0})', auto.id),
-      model: auto.id,
-      ...(auto.id === 'smart-select' ? { smartSelectMode: 'gateway' as const } : {}),
-    });
-  }
+  const choices = modelChoices(models, current, routing);
+  const mark = (c: ModelChoice) => (c.current ? '$(check) ' : '');
+  const item = (c: ModelChoice, description?: string): ModelItem => ({
+    label: `${mark(c)}${c.label}`,
+    description,
+    detail: [c.detail, ...(c.info?.tags ?? [])].filter(Boolean).join(' · ') || undefined,
+    model: c.model,
+    ...(c.smartSelectMode ? { smartSelectMode: c.smartSelectMode } : {}),
+  });
+  const priced = (c: ModelChoice) => (c.info?.pricing && c.info.contextWindow !== undefined ? describe(c.info as ModelInfo) : undefined);
+  const items: ModelItem[] = choices.filter((c) => c.group === '').map((c) => item(c));
+  const byModel = new Map(choices.filter((c) => c.group !== '').map((c) => [c.model, c]));
   const recentIds = recent.filter((id) => id !== 'smart-select').slice(0, 5);
   if (recentIds.length) {
     items.push({ label: vscode.l10n.t('recent'), kind: vscode.QuickPickItemKind.Separator });
     for (const id of recentIds) {
-      const m = byId.get(id);
-      items.push({ label: `${mark(id)}${id}`, description: m ? describe(m) : undefined, model: id });
+      const c = byModel.get(id) ?? { model: id, label: id, group: '', current: id === current };
+      items.push({ ...item(c, priced(c)), detail: c.detail });
     }
   }
-  const providers = new Map<string, ModelInfo[]>();
-  for (const m of models) providers.set(m.provider, [...(providers.get(m.provider) ?? []), m]);
-  for (const [provider, list] of [...providers].sort(([a], [b]) => a.localeCompare(b))) {
-    items.push({ label: provider, kind: vscode.QuickPickItemKind.Separator });
-    for (const m of list.sort((a, b) => a.id.localeCompare(b.id))) {
-      items.push({ label: `${mark(m.id)}${m.id}`, description: describe(m), detail: m.tags.length ? m.tags.join(' · ') : undefined, model: m.id });
-    }
+  let group: string | undefined;
+  for (const c of choices) {
+    if (c.group === '') continue;
+    if (c.group !== group) items.push({ label: c.group, kind: vscode.QuickPickItemKind.Separator });
+    group = c.group;
+    items.push(item(c, priced(c)));
   }
   return items;
 }

@@ -58,11 +58,13 @@ function pickerFields(id: string, defaultModel: string) {
   return { isUserSelectable: true, isDefault: id === defaultModel, category: PICKER_CATEGORY } as const;
 }
 
+/** Named by its id, as in every Switchboard picker; the gateway's friendly name goes into the detail. */
 function modelInfo(m: ModelInfo, defaultModel: string): LanguageModelChatInformation {
-  const detail = priceDetail(m);
+  const friendly = m.name && m.name !== m.id ? `${m.name} · ` : '';
+  const detail = friendly + priceDetail(m);
   return {
     id: m.id,
-    name: m.name ?? m.id,
+    name: m.id,
     family: m.id,
     version: m.source,
     tooltip: `${m.id} via Switchboard: ${perMillion(m.pricing.input)} in / ${perMillion(m.pricing.output)} out per 1M tokens, ${m.contextWindow.toLocaleString('en-US')}-token context window. Fallbacks and usage tracking apply.`,
@@ -81,7 +83,7 @@ function smartSelectInfo(tierModels: (ModelInfo | undefined)[], defaultModel: st
   const range = prices.length ? `${perMillion(Math.min(...prices))}–${perMillion(Math.max(...prices))} in per 1M` : 'price of the chosen model';
   return {
     id: SMART_SELECT,
-    name: 'Smart Select',
+    name: SMART_SELECT,
     family: SMART_SELECT,
     version: '1',
     tooltip: `Switchboard picks a model per prompt (fast, balanced, strong or reasoning tier) and falls back when one fails: ${range}, ${window.toLocaleString('en-US')}-token context window.`,
@@ -94,6 +96,11 @@ function smartSelectInfo(tierModels: (ModelInfo | undefined)[], defaultModel: st
     },
     ...pickerFields(SMART_SELECT, defaultModel),
   };
+}
+
+/** A model no list names yet: unknown price, a common window; requests still go through the router. */
+function unlistedModel(id: string): ModelInfo {
+  return { id, provider: id.split('/')[0] ?? '', pricing: { input: 0, output: 0 }, contextWindow: 128_000, tags: [], source: 'builtin' };
 }
 
 export class SwitchboardLmProvider implements LanguageModelChatProvider, DisposableLike {
@@ -127,9 +134,11 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
     const models = await core.listModels();
     const tiers = core.config().smartSelect.tiers;
     const tierModels = [tiers.fast, tiers.balanced, tiers.strong, tiers.reasoning].map((id) => core.catalog.get(id));
+    // The model in `switchboard.model` is the picker's default, listed even before any list names it (the gateway's
+    // list not fetched yet, an id typed by hand), so a reload preselects it rather than smart-select.
     const current = this.deps.currentModel();
-    const defaultModel = models.some((m) => m.id === current) ? current : SMART_SELECT;
-    return [smartSelectInfo(tierModels, defaultModel), ...models.map((m) => modelInfo(m, defaultModel))];
+    const listed = current === SMART_SELECT || models.some((m) => m.id === current) ? models : [...models, unlistedModel(current)];
+    return [smartSelectInfo(tierModels, current), ...listed.map((m) => modelInfo(m, current))];
   }
 
   async provideLanguageModelChatResponse(

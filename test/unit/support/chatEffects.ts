@@ -7,6 +7,8 @@ export function fakeChatEffects(overrides: Partial<ChatEffects> = {}): ChatEffec
     router: () => Promise.reject(new Error('no router in this test')),
     currentModel: () => 'sim/echo',
     setModel: noop,
+    routing: () => ({ mode: 'local' }),
+    setSmartSelectMode: noop,
     listModels: async () => [],
     log: () => {},
     onError: () => {},
