@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig, PRESETS } from '../../src/core/config/settings';
-import { GATEWAY_PRESETS, assertSafeEndpoint, effectiveGateway, resolveTarget, splitModelId } from '../../src/core/config/endpoints';
+import { GATEWAY_PRESETS, assertSafeEndpoint, effectiveGateway, presetInUse, resolveTarget, splitModelId } from '../../src/core/config/endpoints';
 import { planCandidates, fallbackNames } from '../../src/core/routing/candidates';
 import { resolveAlias } from '../../src/core/config/names';
 import { Catalog } from '../../src/core/catalog/catalog';
@@ -161,5 +161,17 @@ describe('candidate planning', () => {
     const config = cfg({ 'gateway.preset': 'ollama' });
     const p = await planCandidates({ req: { model: 'llama3.1', messages: [] }, config, gateway: effectiveGateway(config), catalog, keys: keys({}) });
     assert.equal(p.candidates[0].missingKey, false);
+  });
+});
+
+describe('Choose Gateway marks what is really in use (issue 24 item 3)', () => {
+  test('a preset while its base URL is used; a base URL of the user’s own over a preset is Custom', () => {
+    const select = parseConfig({ 'gateway.preset': 'select' }).config;
+    assert.equal(presetInUse(select, false), 'select');
+    const overridden = parseConfig({ 'gateway.preset': 'select', 'gateway.baseUrl': 'http://127.0.0.1:4010/v1' }).config;
+    assert.equal(presetInUse(overridden, true), 'custom');
+    assert.equal(presetInUse(parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': 'http://127.0.0.1:4010/v1' }).config, true), 'custom');
+    const sameAsPreset = parseConfig({ 'gateway.preset': 'openrouter', 'gateway.baseUrl': 'https://openrouter.ai/api/v1/' }).config;
+    assert.equal(presetInUse(sameAsPreset, true), 'openrouter', 'the preset’s own URL typed by hand is still that preset');
   });
 });

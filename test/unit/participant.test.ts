@@ -108,6 +108,20 @@ describe('@switchboard answers', () => {
     assert.equal(core.ledger.records().at(-1)?.requested, 'smart-select');
   });
 
+  test("answers with the model picked in VS Code's Chat view when it is a Switchboard model, else with switchboard.model", async () => {
+    const { handler } = env({ model: 'smart-select' });
+    const picked = await handler.handle(
+      { prompt: 'picked in the chat', model: { vendor: 'switchboard', id: 'sim/echo' } },
+      noHistory,
+      new FakeStream(),
+      new FakeToken(),
+    );
+    assert.equal(picked.metadata?.requested, 'sim/echo');
+    assert.equal(core.ledger.records().at(-1)?.requested, 'sim/echo');
+    const other = await handler.handle({ prompt: 'another vendor', model: { vendor: 'copilot', id: 'gpt-4o' } }, noHistory, new FakeStream(), new FakeToken());
+    assert.equal(other.metadata?.requested, 'smart-select', "another vendor's model is not ours to call: the setting answers");
+  });
+
   test('a fallback shows as the footer badge', async () => {
     const { handler } = env({ model: 'sim/fail?status=503' });
     const stream = new FakeStream();

@@ -105,6 +105,17 @@ export function effectiveGateway(config: Config, userSetBaseUrl?: boolean): Gate
   };
 }
 
+/**
+ * The preset really in use: the chosen one while its base URL is the one requests go to; a base URL of the user's
+ * own (set over a preset) is Custom.
+ */
+export function presetInUse(config: Config, userSetBaseUrl?: boolean): Preset {
+  const preset = config.gateway.preset;
+  if (preset === 'custom') return preset;
+  const inUse = effectiveGateway(config, userSetBaseUrl).baseUrl;
+  return inUse === GATEWAY_PRESETS[preset].baseUrl.replace(/\/+$/, '') ? preset : 'custom';
+}
+
 /** How the Choose Gateway picker names a preset: its label and base URL, from the data above. */
 export function presetPickLabel(preset: Preset): string {
   const p = GATEWAY_PRESETS[preset];

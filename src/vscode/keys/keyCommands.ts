@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PRESETS, urlProblem } from '../../core/config/settings';
-import { presetPickLabel } from '../../core/config/endpoints';
+import { presetInUse, presetPickLabel } from '../../core/config/endpoints';
 import { GATEWAY_SECRET, providerSecret } from '../../core/config/keys';
 import { promptForKey, type KeyStore } from './secrets';
 import type { SettingsSource } from '../settings';
@@ -48,7 +48,7 @@ export function registerKeyCommands(keys: KeyStore, settings: SettingsSource, on
       onKeyChanged();
     }),
     vscode.commands.registerCommand('switchboard.choosePreset', async () => {
-      const current = settings.config().gateway.preset;
+      const current = presetInUse(settings.config(), settings.userSetBaseUrl());
       const pick = await vscode.window.showQuickPick(
         PRESETS.map((p) => ({ label: presetPickLabel(p), description: p === current ? vscode.l10n.t('current') : undefined, preset: p })),
         { title: vscode.l10n.t('Switchboard: choose your gateway') },

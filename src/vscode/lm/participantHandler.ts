@@ -10,6 +10,7 @@ import type { ChatCompletionMessageParam } from '../../core/base/types';
 import { fallbackText, selectionText } from '../chat/chatBadge';
 import type { FeatureDeps } from '../featureDeps';
 import { signalFromToken } from './cancellation';
+import { LM_VENDOR } from './lmChatProvider';
 import type { CancellationTokenLike } from './lmTypes';
 
 export const PARTICIPANT_ID = 'switchboard.participant';
@@ -19,6 +20,8 @@ export const FOOTER_MARK = '\n\n---\n';
 export interface ParticipantRequestLike {
   prompt: string;
   command?: string | undefined;
+  /** The model chosen in VS Code's picker (ChatRequest.model, 1.95+): ours when its vendor is Switchboard's. */
+  model?: { vendor: string; id: string } | undefined;
 }
 
 /** ChatRequestTurn (`prompt`) and ChatResponseTurn (`response` parts) as far as history needs them. */
@@ -80,6 +83,11 @@ export function historyMessages(history: readonly HistoryTurnLike[]): ChatComple
   return out;
 }
 
+/** VS Code's convention: a participant answers with the model picked in the Chat view when it is one of ours, else the setting's. */
+export function answeringModel(request: ParticipantRequestLike, setting: string): string {
+  return request.model?.vendor === LM_VENDOR && request.model.id ? request.model.id : setting;
+}
+
 export class ParticipantHandler {
   constructor(private readonly env: ParticipantEnv) {}
 
@@ -89,26 +97,26 @@ export class ParticipantHandler {
     stream: ResponseStreamLike,
     token: CancellationTokenLike,
   ): Promise<ParticipantResult> {
+    const model = answeringModel(request, this.env.currentModel());
     switch (request.command) {
       case 'model':
         return this.model(request.prompt.trim(), stream);
       case 'usage':
         return this.usage(stream);
       case 'explain':
-        return this.explain(context, stream, token);
+        return this.explain(context, stream, token, model);
       default:
         if (!request.prompt.trim()) {
           stream.markdown("Ask me anything, or use `/explain` (the editor selection), `/model` (show or switch the model) or `/usage` (today's spend).");
           return {};
         }
-        this.noteReask(context.history, request.prompt);
-        return this.answer([...historyMessages(context.history), { role: 'user', content: request.prompt }], stream, token, undefined);
+        this.noteReask(context.history, request.prompt, model);
+        return this.answer([...historyMessages(context.history), { role: 'user', content: request.prompt }], stream, token, undefined, model);
     }
   }
 
   /** The prompt smart-select answered last, asked again after `/model <other>`: smart-select may learn from it. */
-  private noteReask(history: readonly HistoryTurnLike[], prompt: string): void {
-    const model = this.env.currentModel();
+  private noteReask(history: readonly HistoryTurnLike[], prompt: string, model: string): void {
     if (model === 'smart-select') return;
     let i = history.length - 1;
     while (i >= 0 && !(history[i].participant === PARTICIPANT_ID && history[i].prompt !== undefined && !history[i].command)) i--;
@@ -169,16 +177,16 @@ export class ParticipantHandler {
     return { metadata: { command: 'usage' } };
   }
 
-  private async explain(context: ParticipantContextLike, stream: ResponseStreamLike, token: CancellationTokenLike): Promise<ParticipantResult> {
+  private async explain(context: ParticipantContextLike, stream: ResponseStreamLike, token: CancellationTokenLike, model: string): Promise<ParticipantResult> {
     const selection = this.env.activeSelection();
     if (!selection || !selection.code.trim()) {
       stream.markdown('Select some code in an editor first, then ask `@switchboard /explain`.');
       return { metadata: { command: 'explain' } };
     }
     const core = await this.env.core();
-    const prompt = buildExplainPrompt({ ...selection, maxChars: core.maxPromptChars(this.env.currentModel()) });
+    const prompt = buildExplainPrompt({ ...selection, maxChars: core.maxPromptChars(model) });
     if (prompt.trimmedChars) stream.markdown(`*The selection was trimmed by ${prompt.trimmedChars} characters to fit the model's context.*\n\n`);
-    return this.answer([...historyMessages(context.history), { role: 'user', content: prompt.prompt }], stream, token, 'explain');
+    return this.answer([...historyMessages(context.history), { role: 'user', content: prompt.prompt }], stream, token, 'explain', model);
   }
 
   private async answer(
@@ -186,9 +194,9 @@ export class ParticipantHandler {
     stream: ResponseStreamLike,
     token: CancellationTokenLike,
     command: string | undefined,
+    model: string,
   ): Promise<ParticipantResult> {
     const core = await this.env.core();
-    const model = this.env.currentModel();
     const cancel = signalFromToken(token);
     const r = await consumeRoute(
       core.router,
