@@ -2,6 +2,7 @@
 // smart-select and budget, and the usage ledger fed by the router's events.
 import { budgetStatus } from './usage/budget';
 import { Catalog } from './catalog/catalog';
+import { readModelList, writeModelList } from './catalog/modelListFile';
 import type { Config } from './config/settings';
 import { effectiveGateway } from './config/endpoints';
 import type { IDisposable } from './base/lifecycle';
@@ -32,6 +33,8 @@ export interface CoreOptions {
   routerTuning?: Pick<RouterOptions, 'breaker' | 'retryBaseMs'>;
   /** Where smart-select keeps what it learned from corrections (per workspace); without it, nothing is learned. */
   selectLearning?: LearningStore;
+  /** Where the gateway's last model list is kept between sessions (shown at once after a reload); none: not kept. */
+  modelListFile?: string;
 }
 
 export interface Core extends IDisposable {
@@ -106,10 +109,21 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
   const ledgerSubscription = ledger.attach(router.onEvent);
 
+  const listFile = opts.modelListFile;
+  if (listFile) {
+    const saved = readModelList(listFile, effectiveGateway(config, userSetBaseUrl).baseUrl);
+    if (saved) catalog.seed(saved.models, saved.fetchedAt);
+  }
   const refreshCatalog = async () => {
     const gateway = effectiveGateway(config, userSetBaseUrl);
     const key = await opts.keys(gateway.secretName);
     await catalog.refresh({ baseUrl: gateway.baseUrl, headers: gateway.headers, key });
+    if (!listFile || catalog.lastError !== undefined || catalog.fetchedAt === undefined) return;
+    try {
+      writeModelList(listFile, { baseUrl: gateway.baseUrl, fetchedAt: catalog.fetchedAt, models: [...catalog.gatewayList()] });
+    } catch (err) {
+      opts.onWarning?.(`Could not save the gateway's model list to ${listFile}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   };
   const refreshInBackground = () => void refreshCatalog().catch(() => undefined);
   refreshInBackground();

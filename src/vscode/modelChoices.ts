@@ -63,3 +63,12 @@ export function modelChoices(models: readonly ListedModel[], current: string, ro
   if (!choices.some((c) => c.current)) choices.push({ model: current, label: current, group: current.split('/')[0] ?? '', current: true });
   return choices;
 }
+
+/** "just now", "12 min ago", "3 h ago", "2 days ago": how old the gateway's list is (Switch Model's title). */
+export function ageText(ms: number): string {
+  const min = Math.floor(ms / 60_000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const hours = Math.floor(min / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+}

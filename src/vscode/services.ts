@@ -64,6 +64,7 @@ export class Services implements IDisposable {
       userSetBaseUrl: this.settings.userSetBaseUrl(),
       keys: this.keys.lookup,
       usageFile: `${storage}/usage.jsonl`,
+      modelListFile: `${storage}/models.json`,
       network: this.network(),
       onWarning: (m) => this.log.warn(m),
       selectLearning: selectLearningStore(this.ctx),

@@ -2,7 +2,7 @@
 // quick pick offers (smart-select, the gateway's own auto routing, the gateway's models), by id, friendly name as detail.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { modelChoices } from '../../src/vscode/modelChoices';
+import { ageText, modelChoices } from '../../src/vscode/modelChoices';
 import { ChatController } from '../../src/vscode/chat/chatController';
 import type { RoutingChoice } from '../../src/vscode/featureDeps';
 import type { HostMessage } from '../../src/protocol';
@@ -44,6 +44,10 @@ describe('modelChoices', () => {
       local.filter((c) => c.current).map((c) => [c.label, c.smartSelectMode]),
       [['smart-select', 'local']],
     );
+  });
+
+  test("the gateway list's age reads in the largest whole unit", () => {
+    assert.deepEqual([30_000, 12 * 60_000, 3 * 3_600_000, 50 * 3_600_000].map(ageText), ['just now', '12 min ago', '3 h ago', '2 days ago']);
   });
 
   test('the model in use is offered even when no list names it', () => {

@@ -43,6 +43,8 @@ export class Catalog {
   readonly onDidChange: Event<void> = this.changed.event;
   /** Message of the last failed refresh, for `models` output and the log. */
   lastError: string | undefined;
+  /** When the gateway's list in use was fetched (this session, or the saved list it was seeded with). */
+  fetchedAt: number | undefined;
 
   constructor(opts: CatalogOptions = {}) {
     this.builtin = [...(opts.builtin ?? BUILTIN_MODELS), ...(opts.extraModels ?? [])];
@@ -87,6 +89,7 @@ export class Catalog {
       .then((json) => {
         this.gatewayModels = modelsFromGateway(json);
         this.lastError = undefined;
+        this.fetchedAt = this.now();
         this.nextRefreshAt = this.now() + this.ttlMs;
         this.rebuild();
         this.changed.fire();
@@ -101,6 +104,21 @@ export class Catalog {
         this.inFlight = undefined;
       });
     return this.inFlight;
+  }
+
+  /** The gateway's own list as last fetched (what is saved for the next session). */
+  gatewayList(): readonly ModelInfo[] {
+    return this.gatewayModels;
+  }
+
+  /** Uses a list saved by an earlier session until the next refresh; it counts as fresh until its age passes the TTL. */
+  seed(models: readonly ModelInfo[], fetchedAt: number): void {
+    if (this.fetchedAt !== undefined) return; // a live answer already arrived
+    this.gatewayModels = [...models];
+    this.fetchedAt = fetchedAt;
+    this.nextRefreshAt = fetchedAt + this.ttlMs;
+    this.rebuild();
+    this.changed.fire();
   }
 
   /** Starts a refresh if the catalog is stale and none is running; never waits for it. */

@@ -5,7 +5,7 @@ import type { ModelInfo } from '../../core/base/types';
 import type { SmartSelectMode } from '../../core/config/settings';
 import { formatUsd } from '../../core/base/format';
 import type { FeatureDeps, RoutingChoice } from '../featureDeps';
-import { modelChoices, type ModelChoice } from '../modelChoices';
+import { ageText, modelChoices, type ModelChoice } from '../modelChoices';
 import { accepted } from '../quickPick';
 
 const RECENT_KEY = 'switchboard.recentModels';
@@ -51,7 +51,7 @@ export function modelItems(models: readonly ModelInfo[], current: string, recent
   return items;
 }
 
-export type ModelPickerDeps = Pick<FeatureDeps, 'listModels' | 'currentModel' | 'setModel' | 'routing' | 'setSmartSelectMode'>;
+export type ModelPickerDeps = Pick<FeatureDeps, 'core' | 'listModels' | 'currentModel' | 'setModel' | 'routing' | 'setSmartSelectMode'>;
 
 /** Switch Model: a searchable quick pick; a typed id that is not in the list can be used as is. */
 export function registerSwitchModel(ctx: vscode.ExtensionContext, deps: ModelPickerDeps): vscode.Disposable {
@@ -65,10 +65,12 @@ export function registerSwitchModel(ctx: vscode.ExtensionContext, deps: ModelPic
     let base: ModelItem[] = modelItems([], deps.currentModel(), recent, deps.routing());
     qp.items = base;
     deps.listModels().then(
-      (models) => {
+      async (models) => {
         base = modelItems(models, deps.currentModel(), recent, deps.routing());
         qp.items = base;
         qp.busy = false;
+        const fetchedAt = (await deps.core()).catalog.fetchedAt;
+        if (fetchedAt !== undefined) qp.title = vscode.l10n.t("Switchboard: Switch Model (the gateway's list from {0})", ageText(Date.now() - fetchedAt));
       },
       () => (qp.busy = false),
     );
