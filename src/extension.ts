@@ -70,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerSwitchModel(context, deps),
     registerKeyCommands(keys, settings, () => services.keysChanged()),
     registerUsageCommand(context, services),
-    registerDoctorCommand(settings, keys),
+    registerDoctorCommand(settings, keys, deps),
     registerLmProvider(context, deps),
     registerParticipant(context, deps),
     registerGatewayCommands(context, deps),

@@ -13,10 +13,17 @@ import { isStrongerChoice, SelectLearning, type LearningStore } from './select/l
 import { resolveAlias, SMART_SELECT } from './config/names';
 import { previewPrompt, type PromptPreview } from './prompt/contextWindow';
 import { fitSelection } from './routing/windowCheck';
+import { chainModels } from './routing/chain';
 import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './prompt/tokens';
 import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './base/types';
 import { UsageLedger } from './usage/ledger';
 import { contextWindowOf } from './config/names';
+
+/** An open circuit breaker: the model skipped until its cooldown, and the endpoint it is skipped at. */
+export interface OpenBreaker {
+  endpoint: string;
+  model: string;
+}
 
 export interface CoreOptions {
   config: Config;
@@ -58,8 +65,8 @@ export interface Core extends IDisposable {
   countTokens(text: string): number;
   /** How many characters of code a prompt to `model` may carry (a share of its context window). */
   maxPromptChars(model: string): number;
-  /** `endpoint|model` keys whose breaker is open now. */
-  openBreakers(): string[];
+  /** Breakers open now; with `onChainOf`, only those of models a request for that model may go to. */
+  openBreakers(onChainOf?: string): OpenBreaker[];
   updateConfig(config: Config, userSetBaseUrl?: boolean): void;
   /** A key was stored or deleted: refresh what depends on it (the catalog's /models call). */
   keysChanged(): void;
@@ -157,11 +164,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     maxPromptChars(model) {
       return Math.floor(contextWindowOf(model, config, catalog) * CHARS_PER_TOKEN * PROMPT_SHARE);
     },
-    openBreakers: () =>
-      router
-        .breakers()
-        .filter((b) => b.state === 'open')
-        .map((b) => b.key),
+    openBreakers(onChainOf) {
+      const chain = onChainOf === undefined ? undefined : chainModels(onChainOf, config);
+      return router.breakers().flatMap((b) => {
+        if (b.state !== 'open') return [];
+        const bar = b.key.indexOf('|');
+        const open = { endpoint: b.key.slice(0, bar), model: b.key.slice(bar + 1) };
+        return !chain || chain.has(open.model) ? [open] : [];
+      });
+    },
     updateConfig(next, nextUserSet) {
       const gatewayChanged = effectiveGateway(next, nextUserSet).baseUrl !== effectiveGateway(config, userSetBaseUrl).baseUrl;
       config = next;

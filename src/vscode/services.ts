@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Core } from '../core/createCore';
+import type { Core, OpenBreaker } from '../core/createCore';
 import { Emitter, type IDisposable } from '../core/base/lifecycle';
 import type { BudgetStatus, DoneEvent, ModelInfo, RoutingEvent } from '../core/base/types';
 import { showBudgetAlert } from './usage/budgetAlerts';
@@ -13,7 +13,8 @@ import type { SettingsSource } from './settings';
 export interface ServicesState {
   model: string;
   lastAnswer?: DoneEvent;
-  openBreakers: string[];
+  /** Open breakers on the current model's chain (another client's broken model is not the user's concern). */
+  openBreakers: OpenBreaker[];
   budget?: BudgetStatus;
 }
 
@@ -107,10 +108,11 @@ export class Services implements IDisposable {
   }
 
   state(): ServicesState {
+    const model = this.settings.config().model;
     return {
-      model: this.settings.config().model,
+      model,
       lastAnswer: this.lastAnswer,
-      openBreakers: this.loaded?.openBreakers() ?? [],
+      openBreakers: this.loaded?.openBreakers(model) ?? [],
       budget: this.loaded?.budget(),
     };
   }

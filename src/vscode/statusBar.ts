@@ -6,11 +6,14 @@ import { formatUsd } from '../core/base/format';
 export interface StatusBarState {
   model: string;
   lastAnswer?: Pick<DoneEvent, 'answeredBy' | 'served' | 'selection' | 'fallback' | 'requested'>;
-  openBreakers: string[];
+  openBreakers: { endpoint: string; model: string }[];
   budget?: BudgetStatus;
 }
 
 /** Shows the current model (and what smart-select chose last); warns while a breaker is open or spend is past 80 %. */
+/** A breaker by its model; the endpoint only when it is a direct provider rather than the gateway. */
+const breakerName = (b: { endpoint: string; model: string }) => `\`${b.model}\`${b.endpoint === 'gateway' ? '' : ` (at ${b.endpoint})`}`;
+
 export class ModelStatusBar implements IDisposable {
   private readonly item = vscode.window.createStatusBarItem('switchboard.model', vscode.StatusBarAlignment.Right, 100);
 
@@ -42,8 +45,7 @@ export class ModelStatusBar implements IDisposable {
         `Today ${formatUsd(b.todaySpentUsd)} · this month ${formatUsd(b.monthSpentUsd)}${b.limitUsd > 0 ? ` of ${formatUsd(b.limitUsd)} (${Math.round(b.fraction * 100)} %)` : ''}\n\n`,
       );
     }
-    if (state.openBreakers.length)
-      md.appendMarkdown(`$(warning) Circuit open (skipped until cooldown): ${state.openBreakers.map((b) => `\`${b}\``).join(', ')}\n\n`);
+    if (state.openBreakers.length) md.appendMarkdown(`$(warning) Circuit open (skipped until cooldown): ${state.openBreakers.map(breakerName).join(', ')}\n\n`);
     md.appendMarkdown(`Click to switch model`);
     this.item.tooltip = md;
   }

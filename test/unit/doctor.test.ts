@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSim, type Sim } from '../sim/server';
 import { runDoctor, type DoctorOptions, type DoctorReport } from '../../src/core/doctor/doctor';
+import { CHECK_PROMPT, userChatModel } from '../../src/core/doctor/userModel';
 import { parseConfig } from '../../src/core/config/settings';
 import { useNetwork, type NetworkConfig } from '../../src/core/net/proxy';
 import { freePort, hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Certs, type Tinyproxy } from './support/network';
@@ -140,5 +141,21 @@ describe('switchboard doctor (the real CLI)', () => {
     assert.match(bad.stdout, /FAIL gateway \(https:\/\/127\.0\.0\.1:\d+\) · TLS/);
     assert.match(bad.stdout, /→ .*switchboard\.tls\.caFile/);
     assert.doesNotMatch(bad.stdout, new RegExp(KEY));
+  });
+});
+
+describe('Check Connection tries the user’s model (issue 24 item 5)', () => {
+  test('the model set; an alias resolved; smart-select’s pick for the check prompt, or the gateway’s auto model', () => {
+    const asked: string[] = [];
+    const select = (input: { messages: { content?: unknown }[] }) => {
+      asked.push(String(input.messages[0]?.content));
+      return { tier: 'fast' as const, model: 'quick', confidence: 1, reasons: [] };
+    };
+    const cfg = (s: Record<string, unknown>) => parseConfig({ aliases: { quick: 'sim/echo' }, ...s }).config;
+    assert.equal(userChatModel(cfg({ model: 'sim/echo' }), select), 'sim/echo');
+    assert.equal(userChatModel(cfg({ model: 'quick' }), select), 'sim/echo');
+    assert.equal(userChatModel(cfg({ model: 'smart-select', 'smartSelect.mode': 'local' }), select), 'sim/echo');
+    assert.deepEqual(asked, [CHECK_PROMPT]);
+    assert.equal(userChatModel(cfg({ model: 'smart-select', 'gateway.preset': 'openrouter', 'smartSelect.mode': 'gateway' }), select), 'openrouter/auto');
   });
 });

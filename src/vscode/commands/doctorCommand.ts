@@ -4,9 +4,14 @@ import type { Endpoint } from '../../core/base/types';
 import { networkFromVscode } from '../networkSettings';
 import type { KeyStore } from '../keys/secrets';
 import type { SettingsSource } from '../settings';
+import type { FeatureDeps } from '../featureDeps';
+import { userChatModel } from '../../core/doctor/userModel';
 
-/** "Switchboard: Check Connection": the connection doctor, step by step, in an output channel. Never shows a key. */
-export function registerDoctorCommand(settings: SettingsSource, keys: KeyStore): vscode.Disposable {
+/**
+ * "Switchboard: Check Connection": the connection doctor, step by step, in an output channel, with a one-token chat
+ * to the user's own model (smart-select's pick when that is it). Never shows a key.
+ */
+export function registerDoctorCommand(settings: SettingsSource, keys: KeyStore, deps: Pick<FeatureDeps, 'core'>): vscode.Disposable {
   const channel = vscode.window.createOutputChannel(vscode.l10n.t('Switchboard: Connection'));
   const command = vscode.commands.registerCommand('switchboard.checkConnection', () =>
     vscode.window.withProgress(
@@ -18,6 +23,11 @@ export function registerDoctorCommand(settings: SettingsSource, keys: KeyStore):
         token.onCancellationRequested(() => ac.abort());
         const { formatDoctorStep, runDoctor } = await import('../../core/doctor/doctor');
         const config = settings.config();
+        const core = await deps.core().catch(() => undefined);
+        const chatModel = userChatModel(config, (input) =>
+          core ? core.select(input) : { tier: 'balanced', model: config.smartSelect.tiers.balanced, confidence: 0, reasons: [] },
+        );
+        channel.appendLine(vscode.l10n.t('Checking with your model {0}.', config.model === chatModel ? chatModel : `${config.model} → ${chatModel}`));
         let network;
         try {
           network = networkFromVscode(config);
@@ -33,6 +43,7 @@ export function registerDoctorCommand(settings: SettingsSource, keys: KeyStore):
           network,
           howToSetKey,
           chat: true,
+          chatModel,
           signal: ac.signal,
           onStep: (s) => channel.appendLine(formatDoctorStep(s)),
         });
