@@ -12,7 +12,7 @@ import { openWorld } from './world';
 export async function run(): Promise<void> {
   const world = await openWorld();
   try {
-    const mocha = new Mocha({ ui: 'bdd', color: true, timeout: 60_000 });
+    const mocha = new Mocha({ ui: 'bdd', color: true, timeout: 120_000 });
     mocha.suite.emit('pre-require', globalThis, 'test/vscode/suite', mocha);
     defineActivationTests();
     defineSettingsTests(world);

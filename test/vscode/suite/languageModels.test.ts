@@ -15,9 +15,8 @@ const SMART_SELECT = 'smart-select';
 
 export function defineLanguageModelTests(world: World): void {
   describe(`VS Code's chat (this is VS Code ${vscode.version})`, () => {
-    before(async function () {
+    before(async () => {
       if (!hasLmProviderApi()) return;
-      this.timeout(30_000);
       // The simulator answers only the key given with Set API Key.
       await runAnswering('switchboard.setApiKey', world.key);
     });
@@ -50,7 +49,6 @@ export function defineLanguageModelTests(world: World): void {
 
     it('1.104+: @switchboard answers in the Chat view through the router', async function () {
       if (!hasLmProviderApi()) this.skip();
-      this.timeout(120_000);
       const completed = world.sim.stats().completed;
       const prompt = `participant check ${randomBytes(4).toString('hex')}`;
       await vscode.commands.executeCommand('workbench.action.chat.open', { query: `@switchboard ${prompt}`, mode: 'ask' });
