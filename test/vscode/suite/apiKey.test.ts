@@ -37,6 +37,8 @@ export function defineApiKeyTests(world: World): void {
       } else {
         await waitFor(() => routingLogText(world).trim() !== '', { what: 'a line in the routing log' });
       }
+      const log = routingLogText(world);
+      assert.ok(log.trim() !== '' && !log.includes(world.key), 'the routing log has lines, and the key in none of them');
       const files = keyFreeFiles(world);
       assert.ok(files.length > 0, 'the profile has files to scan');
       assert.deepEqual(filesHolding(world.key, files), [], `of ${files.length} files, these hold the key`);
