@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { runTests, TestRunFailedError } from '@vscode/test-electron';
-import { GATEWAY_KEY_ENV, PROVIDER_KEY_ENV_PREFIX } from '../../src/core/vocabulary';
+import { GATEWAY_KEY_ENV, PROVIDER_KEY_ENV_PREFIX } from '../../src/core/config/keys';
 import { bundleSuite } from './bundle';
 import { SUITE_ENV } from './contract';
 import { makeProfile, type Profile } from './profile';
@@ -72,7 +72,10 @@ async function main(): Promise<number> {
       },
     });
   } catch (error) {
-    const why = error instanceof TestRunFailedError ? `the suite failed (VS Code exited with ${error.code ?? error.signal}; its output is above)` : `VS Code at ${source.executable} did not run (${String(error)})`;
+    const why =
+      error instanceof TestRunFailedError
+        ? `the suite failed (VS Code exited with ${error.code ?? error.signal}; its output is above)`
+        : `VS Code at ${source.executable} did not run (${String(error)})`;
     console.error(`test:vscode: ${why}; the profile with VS Code's logs is kept in ${profile.root}.`);
     return 1;
   }

@@ -44,7 +44,8 @@ export function workspaceSettings(manifest: Manifest): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(manifest.contributes.configuration.properties)) {
     const value = spec.default !== undefined ? spec.default : spec.enum?.[0];
-    if (value === undefined) throw new Error(`${name} has neither a default nor an enum: give it a default, or say in test/vscode/settingsPlan.ts what the workspace sets it to.`);
+    if (value === undefined)
+      throw new Error(`${name} has neither a default nor an enum: give it a default, or say in test/vscode/settingsPlan.ts what the workspace sets it to.`);
     settings[name] = value;
   }
   settings['switchboard.model'] = SUITE_MODEL;

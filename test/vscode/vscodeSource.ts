@@ -42,7 +42,9 @@ export async function resolveVsCode(options: { env: NodeJS.ProcessEnv; defaultCa
   if (local) {
     return existsSync(local)
       ? { executable: local }
-      : { stop: `test:vscode: ${EXECUTABLE_ENV} is ${local}, which does not exist; set it to the VS Code executable (e.g. /usr/share/code/code), or unset it to download VS Code.` };
+      : {
+          stop: `test:vscode: ${EXECUTABLE_ENV} is ${local}, which does not exist; set it to the VS Code executable (e.g. /usr/share/code/code), or unset it to download VS Code.`,
+        };
   }
   const version = env[VERSION_ENV] || 'stable';
   try {

@@ -16,7 +16,11 @@ export function defineActivationTests(): void {
       const contributed = manifest().contributes.commands.map((c) => c.command);
       assert.ok(contributed.length > 0, 'package.json contributes commands');
       const registered = new Set(await vscode.commands.getCommands(true));
-      assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed commands with no handler');
+      assert.deepEqual(
+        contributed.filter((c) => !registered.has(c)),
+        [],
+        'contributed commands with no handler',
+      );
     });
   });
 }

@@ -21,7 +21,11 @@ export function defineApiKeyTests(world: World): void {
       assert.deepEqual(filesHolding(world.key, [userSettingsFile(world), workspaceSettingsFile(world)]), [], 'settings files holding the key');
       const config = vscode.workspace.getConfiguration();
       const names = Object.keys(manifest().contributes.configuration.properties);
-      assert.deepEqual(names.filter((name) => JSON.stringify(config.get(name) ?? null).includes(world.key)), [], 'settings whose value holds the key');
+      assert.deepEqual(
+        names.filter((name) => JSON.stringify(config.get(name) ?? null).includes(world.key)),
+        [],
+        'settings whose value holds the key',
+      );
       if (hasLmProviderApi()) {
         // The simulator accepts no other key: an answer means the extension read back exactly this one.
         const parts = await ask(await switchboardModel(SUITE_MODEL), prompt);
@@ -32,8 +36,10 @@ export function defineApiKeyTests(world: World): void {
     it('writes the key to no log, global state, ledger, workspace storage or workspace file', async () => {
       if (hasLmProviderApi()) {
         // Wait until the answer above is logged and recorded, so the scan below reads what it wrote.
-        await waitFor(() => /\] done sim\/echo/.test(routingLogText(world)), { what: 'the routing log\'s line for the answer' });
-        await waitFor(() => existsSync(ledgerFile(world)) && readFileSync(ledgerFile(world), 'utf8').trim() !== '', { what: 'the usage ledger\'s record of the answer' });
+        await waitFor(() => /\] done sim\/echo/.test(routingLogText(world)), { what: "the routing log's line for the answer" });
+        await waitFor(() => existsSync(ledgerFile(world)) && readFileSync(ledgerFile(world), 'utf8').trim() !== '', {
+          what: "the usage ledger's record of the answer",
+        });
       } else {
         await waitFor(() => routingLogText(world).trim() !== '', { what: 'a line in the routing log' });
       }

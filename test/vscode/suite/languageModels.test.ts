@@ -27,16 +27,22 @@ export function defineLanguageModelTests(world: World): void {
       assert.deepEqual(await vscode.lm.selectChatModels({ vendor: lmVendor() }), []);
     });
 
-    it('1.104+: offers its models to vscode.lm under the manifest\'s vendor, smart-select among them', async function () {
+    it("1.104+: offers its models to vscode.lm under the manifest's vendor, smart-select among them", async function () {
       if (!hasLmProviderApi()) this.skip();
-      const models = await waitFor(async () => {
-        const listed = await vscode.lm.selectChatModels({ vendor: lmVendor() });
-        return listed.some((m) => m.id === SMART_SELECT) ? listed : undefined;
-      }, { what: `${SMART_SELECT} among vscode.lm's models of vendor ${lmVendor()}` });
-      assert.deepEqual(models.filter((m) => m.vendor !== lmVendor()), []);
+      const models = await waitFor(
+        async () => {
+          const listed = await vscode.lm.selectChatModels({ vendor: lmVendor() });
+          return listed.some((m) => m.id === SMART_SELECT) ? listed : undefined;
+        },
+        { what: `${SMART_SELECT} among vscode.lm's models of vendor ${lmVendor()}` },
+      );
+      assert.deepEqual(
+        models.filter((m) => m.vendor !== lmVendor()),
+        [],
+      );
     });
 
-    it('1.104+: a chat request through the provider streams the simulator\'s answer', async function () {
+    it("1.104+: a chat request through the provider streams the simulator's answer", async function () {
       if (!hasLmProviderApi()) this.skip();
       const model = await switchboardModel(SUITE_MODEL);
       const prompt = `stream these words back one by one ${randomBytes(4).toString('hex')}`;
@@ -52,7 +58,10 @@ export function defineLanguageModelTests(world: World): void {
       const completed = world.sim.stats().completed;
       const prompt = `participant check ${randomBytes(4).toString('hex')}`;
       await vscode.commands.executeCommand('workbench.action.chat.open', { query: `@switchboard ${prompt}`, mode: 'ask' });
-      await waitFor(() => world.sim.stats().completed > completed, { what: '@switchboard\'s request (sent with workbench.action.chat.open) answered by the simulator', timeoutMs: 90_000 });
+      await waitFor(() => world.sim.stats().completed > completed, {
+        what: "@switchboard's request (sent with workbench.action.chat.open) answered by the simulator",
+        timeoutMs: 90_000,
+      });
     });
   });
 }

@@ -12,10 +12,10 @@ import { manifest } from './vscodeApi';
 import type { World } from './world';
 
 export function defineSettingsTests(world: World): void {
-  describe('Settings: the manifest\'s defaults and scopes', () => {
+  describe("Settings: the manifest's defaults and scopes", () => {
     const settings = () => Object.entries(manifest().contributes.configuration.properties);
 
-    it('every contributed setting is known to VS Code with the manifest\'s default', () => {
+    it("every contributed setting is known to VS Code with the manifest's default", () => {
       const config = vscode.workspace.getConfiguration();
       const wrong = settings()
         .filter(([, spec]) => spec.default !== undefined)
@@ -24,14 +24,15 @@ export function defineSettingsTests(world: World): void {
       assert.deepEqual(wrong, [], 'settings whose default in VS Code differs from package.json');
     });
 
-    it('a workspace value counts only where the manifest\'s scope allows it', () => {
+    it("a workspace value counts only where the manifest's scope allows it", () => {
       const planned = workspaceSettings(manifest());
       const onDisk = JSON.parse(readFileSync(workspaceSettingsFile(world), 'utf8')) as Record<string, unknown>;
       assert.deepEqual(Object.keys(onDisk).sort(), Object.keys(planned).sort(), 'the workspace sets every contributed setting');
       const config = vscode.workspace.getConfiguration();
       for (const [name, spec] of settings()) {
         const workspaceValue = config.inspect(name)?.workspaceValue;
-        if (USER_ONLY_SCOPES.includes(spec.scope ?? 'window')) assert.equal(workspaceValue, undefined, `${name} (scope ${spec.scope}) must ignore the workspace's value`);
+        if (USER_ONLY_SCOPES.includes(spec.scope ?? 'window'))
+          assert.equal(workspaceValue, undefined, `${name} (scope ${spec.scope}) must ignore the workspace's value`);
         else assert.deepEqual(workspaceValue, planned[name], `${name} (scope ${spec.scope ?? 'window'}) takes the workspace's value`);
       }
     });

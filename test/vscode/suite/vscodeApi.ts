@@ -59,7 +59,10 @@ export async function runAnswering(command: string, answer: string | undefined):
 
 /** One of Switchboard's models, once VS Code lists it (the simulator's models join once its catalog is fetched). */
 export async function switchboardModel(id: string): Promise<vscode.LanguageModelChat> {
-  return waitFor(async () => (await vscode.lm.selectChatModels({ vendor: lmVendor(), id }))[0], { what: `Switchboard's model ${id} in vscode.lm.selectChatModels`, timeoutMs: 60_000 });
+  return waitFor(async () => (await vscode.lm.selectChatModels({ vendor: lmVendor(), id }))[0], {
+    what: `Switchboard's model ${id} in vscode.lm.selectChatModels`,
+    timeoutMs: 60_000,
+  });
 }
 
 /** Sends one user message and collects the streamed text parts. */
