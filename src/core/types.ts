@@ -5,6 +5,8 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatComp
 export type { ChatCompletionChunk, ChatCompletionMessageParam };
 export type { CostSource } from './billedCost';
 import type { CostSource } from './billedCost';
+import type { ClientId } from './clients';
+export type { ClientId } from './clients';
 
 /** What a caller asks for. Fields other than model/messages pass through to the upstream untouched. */
 export type ChatRequest = Omit<ChatCompletionCreateParamsStreaming, 'stream' | 'model'> & {
@@ -123,12 +125,15 @@ export interface DoneEvent {
   msToFirstToken: number;
   msTotal: number;
   selection?: SelectionDecision;
+  /** Who asked (RouteOptions.client). */
+  client?: ClientId;
 }
 
 export interface ErrorEvent {
   type: 'error';
   requestId: string;
   requested: string;
+  client?: ClientId;
   code: string;
   message: string;
   partialText?: string;
@@ -155,6 +160,10 @@ export interface RouteOptions {
   requestId?: string;
   /** Send `stream: false` upstream (for gateways that cannot stream); still yields chunks. */
   nonStreaming?: boolean;
+  /** Who asked: named in the done/error events, so the ledger can show spend per client. */
+  client?: ClientId;
+  /** The caller's notes for the routing log's decision (e.g. what a dialect translation dropped). */
+  notes?: readonly string[];
 }
 
 /** Looks up keys by secret name; the extension reads SecretStorage, the CLI reads the environment. */

@@ -67,6 +67,8 @@ function buildSchemas() {
     tier: z.optional(z.enum(TIERS)),
     /** Set when no candidate answered (the record exists because some attempt was billed). */
     error: z.optional(z.string()),
+    /** Who asked (a name from clients.ts; absent in records written before clients were named). */
+    client: z.optional(z.string()),
   });
   return { usageRecordSchema, otherAttemptSchema };
 }
@@ -398,6 +400,7 @@ export class UsageLedger implements IDisposable {
           msToFirstToken: e.msToFirstToken,
           msTotal: e.msTotal,
           ...(e.selection ? { tier: e.selection.tier } : {}),
+          ...(e.client ? { client: e.client } : {}),
         });
         return;
       }
@@ -421,6 +424,7 @@ export class UsageLedger implements IDisposable {
           msToFirstToken: 0,
           msTotal: attempts.reduce((t, a) => Math.max(t, a.msTotal), 0),
           error: e.code,
+          ...(e.client ? { client: e.client } : {}),
         });
         return;
       }

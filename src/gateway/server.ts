@@ -6,11 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { consumeRoute } from '../core/consumeRoute';
 import { SMART_SELECT } from '../core/vocabulary';
 import { ConfigError } from '../core/errors';
-import type { ChatRouter, ModelInfo } from '../core/types';
+import type { ChatRouter, ClientId, ModelInfo } from '../core/types';
 import { CompletionAggregator } from './aggregate';
 import { readBody, refuse } from './body';
 import { createGuard, newLocalToken } from './guard';
+import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
+import { handleResponses } from './responsesRoute';
 import { parseChat, type ParsedChat } from './validate';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */
@@ -90,8 +92,9 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
       if (!res.writableFinished) ac.abort();
     });
     try {
-      if (parsed.stream) await streamAnswer(parsed, res, ac.signal);
-      else await completeAnswer(parsed, res, ac.signal);
+      const client = clientOf('/v1/chat/completions', req.headers['user-agent']);
+      if (parsed.stream) await streamAnswer(parsed, res, ac.signal, client);
+      else await completeAnswer(parsed, res, ac.signal, client);
     } catch (err) {
       if (ac.signal.aborted) return;
       const e = httpErrorFrom(err);
@@ -102,9 +105,10 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     }
   }
 
-  async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
     const r = await consumeRoute(core.router, p.request, {
       signal,
+      client,
       onChunk: (y) => {
         const c = y.chunk;
         if (!p.includeUsage && c.usage && c.choices.length === 0) return;
@@ -119,10 +123,10 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     res.end('data: [DONE]\n\n');
   }
 
-  async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
     const acc = new CompletionAggregator();
     // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
-    const r = await consumeRoute(core.router, p.request, { signal, nonStreaming: true, onChunk: (y) => acc.add(y.chunk) });
+    const r = await consumeRoute(core.router, p.request, { signal, client, nonStreaming: true, onChunk: (y) => acc.add(y.chunk) });
     if (r.outcome === 'stopped') return;
     if (r.outcome !== 'done') throw r.error;
     sendJson(res, 200, acc.result(r.servedModel));
@@ -147,12 +151,15 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     if (route === '/v1/chat/completions') {
       if (req.method !== 'POST') return refuse(req, res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'POST' } });
       work = chat(req, res);
+    } else if (route === '/v1/responses') {
+      if (req.method !== 'POST') return refuse(req, res, openAIError(405, 'Use POST for /v1/responses.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'POST' } });
+      work = handleResponses(req, res, { router: core.router, maxBodyBytes: maxBody, ...(log ? { log } : {}) });
     } else if (route === '/v1/models') {
       if (req.method !== 'GET') return refuse(req, res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'GET' } });
       req.resume();
       work = models(res);
     } else {
-      return refuse(req, res, openAIError(404, `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions and GET /v1/models.`, 'invalid_request_error', 'unknown_url'), { bodyLimit: maxBody });
+      return refuse(req, res, openAIError(404, `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/responses and GET /v1/models.`, 'invalid_request_error', 'unknown_url'), { bodyLimit: maxBody });
     }
     work.catch((err: unknown) => {
       const e = httpErrorFrom(err);
