@@ -3,7 +3,7 @@
 import { parseTurn, parseWebviewMessage, safeExternalUrl, type ContextChip, type HostMessage, type Meter, type ModelOption, type Turn, type WebviewMessage } from '../protocol';
 import { composeQuestion, mentionsIn, type ContextAttachment, type ContextKind } from '../core/chatContext';
 import type { PromptPreview } from '../core/contextWindow';
-import type { ChatCompletionMessageParam, ChatRequest, ChatRouter } from '../core/types';
+import type { ChatCompletionMessageParam, ChatRequest, ChatRouter, ClientId } from '../core/types';
 import { Emitter, type IDisposable } from '../core/lifecycle';
 import { ChatSession, type TurnOutcome } from './chatSession';
 
@@ -40,6 +40,8 @@ export interface AskOptions {
   title?: string;
   /** Context sent with the question (the chat's chips). */
   attachments?: readonly SizedAttachment[];
+  /** Who asks, for the ledger (default: the chat view itself). */
+  client?: ClientId;
 }
 
 export interface SizedAttachment {
@@ -232,7 +234,7 @@ export class ChatController implements IDisposable {
     if (previous && samePrompt(previous.prompt, prompt)) this.noteReask(previous, turn.model);
     this.turns.push(turn);
     if (this.turns.length > MAX_TURNS) this.turns.splice(0, this.turns.length - MAX_TURNS);
-    return this.run(turn, history);
+    return this.run(turn, history, opts.client);
   }
 
   async clear(): Promise<void> {
@@ -262,7 +264,7 @@ export class ChatController implements IDisposable {
     return this.start(CONTINUE_PROMPT, { model, title: `Continue with ${model}` });
   }
 
-  private run(turn: Turn, context: readonly Turn[]): RunningAnswer {
+  private run(turn: Turn, context: readonly Turn[], client: ClientId = 'chat-view'): RunningAnswer {
     this.running?.stop();
     const session = new ChatSession({
       router: () => this.fx.router(),
@@ -272,6 +274,7 @@ export class ChatController implements IDisposable {
       title: turn.title,
       ...(turn.context ? { context: turn.context } : {}),
       post: (m) => this.post(m),
+      client,
     });
     this.running = session;
     void this.fx.saveTurns(this.turns);

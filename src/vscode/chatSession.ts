@@ -4,7 +4,7 @@
 import type { AnswerError, AnswerState, Badge, ContextChip, HostMessage } from '../protocol';
 import { reasoningOf } from '../core/chunks';
 import { consumeRoute, type RouteResult } from '../core/consumeRoute';
-import type { ChatRequest, ChatRouter } from '../core/types';
+import type { ChatRequest, ChatRouter, ClientId } from '../core/types';
 import { isSwitchboardError } from '../core/errors';
 import { badgeFor } from './chatBadge';
 import { redact } from '../core/redact';
@@ -24,6 +24,8 @@ export interface ChatSessionOptions {
   post(msg: HostMessage): void;
   /** Deltas arriving within this window are sent as one message; 0 sends every chunk. */
   flushMs?: number;
+  /** Who asks, for the ledger. */
+  client?: ClientId;
 }
 
 export interface TurnOutcome {
@@ -79,6 +81,7 @@ export class ChatSession {
       const r = await consumeRoute(built, request, {
         signal: this.abort.signal,
         requestId: id,
+        ...(this.opts.client ? { client: this.opts.client } : {}),
         onChunk: (c) => {
           const thinking = reasoningOf(c.chunk);
           if (thinking) this.think(thinking);

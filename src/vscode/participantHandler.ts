@@ -173,6 +173,7 @@ export class ParticipantHandler {
     const cancel = signalFromToken(token);
     const r = await consumeRoute(core.router, { model, messages }, {
       signal: cancel.signal,
+      client: 'participant',
       onDecision: (d) => {
         const sel = selectionText(d);
         if (sel) stream.progress(sel);
