@@ -98,6 +98,7 @@ describe('@switchboard answers', () => {
     assert.deepEqual(stream.progressed.map((p) => p.startsWith('smart-select → sim/echo')), [true]);
     assert.equal(result.metadata?.model, 'sim/echo');
     assert.equal(core.ledger.records().at(-1)?.requested, 'smart-select');
+    assert.equal(core.ledger.records().at(-1)?.client, 'participant');
   });
 
   test('a fallback shows as the footer badge', async () => {

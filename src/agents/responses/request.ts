@@ -94,8 +94,8 @@ export function fromResponsesBody(body: unknown): ResponsesRequest | RequestProb
   const input = inputMessages(body.input);
   if (!Array.isArray(input)) return input;
   const found = functionTools(body.tools);
-  if (!Array.isArray((found as Tools).tools)) return found as RequestProblem;
-  const { tools, notes } = found as Tools;
+  if ('message' in found) return found;
+  const { tools, notes } = found;
 
   const instructions = typeof body.instructions === 'string' ? body.instructions : null;
   const messages = instructions ? [{ role: 'system' as const, content: instructions }, ...input] : input;
