@@ -21,12 +21,14 @@ import { showError } from './vscode/showError';
 import { ModelStatusBar } from './vscode/statusBar';
 import { registerUsageCommand } from './vscode/usageCommand';
 import { openWalkthroughOnFirstRun } from './vscode/welcome';
+import { shouldWarmUp, warmUpAfterStartup } from './vscode/warmUp';
 
 export function activate(context: vscode.ExtensionContext): void {
-  const keys = new KeyStore(context.secrets);
+  // The settings warn through the log (later, asynchronously); the key store asks the settings where the key goes.
+  const settings = new SettingsSource((line) => log.warn(line));
+  const keys = new KeyStore(context.secrets, () => effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl);
   const log = new RoutingLog(() => keys.knownKeys());
   context.subscriptions.push(setUnexpectedErrorHandler((err) => log.error(`unexpected error (a bug; please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)));
-  const settings = new SettingsSource((line) => log.warn(line));
   const services = new Services(context, settings, keys, log);
   const corrections = registerSelectCorrections(services, log);
   const chat = new ChatViewProvider(context, {
@@ -85,17 +87,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('switchboard.manage', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false)),
   );
   void openWalkthroughOnFirstRun(context, keys);
-  warmUpAfterStartup(services, keys);
-}
-
-const WARM_UP_DELAY_MS = 3000;
-
-/** With a key set, build the core a little after start-up so the gateway's prices are known by the first answer. */
-function warmUpAfterStartup(services: Services, keys: KeyStore): void {
-  const timer = setTimeout(() => {
-    void keys.hasGatewayKey().then((has) => (has ? services.core() : undefined)).catch(() => undefined);
-  }, WARM_UP_DELAY_MS);
-  timer.unref?.();
+  warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));
 }
 
 export function deactivate(): void {}

@@ -16,7 +16,7 @@ export async function openCore(opts: CliOptions): Promise<Core> {
   const core = await createCore({
     config: opts.config,
     userSetBaseUrl: opts.userSetBaseUrl,
-    keys: envKeys(process.env),
+    keys: envKeys(process.env, opts),
     usageFile: opts.usageFile,
     onWarning: (m) => process.stderr.write(`switchboard: ${terminalSafe(m)}\n`),
   });

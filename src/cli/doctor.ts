@@ -3,19 +3,19 @@
 import { formatDoctorStep, runDoctor } from '../core/doctor';
 import type { NetworkConfig } from '../core/network';
 import type { ConfigError } from '../core/errors';
-import { GATEWAY_KEY_ENV, GATEWAY_SECRET, PROVIDER_SECRET_PREFIX, providerKeyEnv } from '../core/vocabulary';
+import { GATEWAY_SECRET, PROVIDER_SECRET_PREFIX, providerKeyEnv, SWITCHBOARD_KEY_ENV } from '../core/vocabulary';
 import { envKeys, type CliOptions } from './options';
 import { terminalJson, terminalSafe } from './terminalText';
 
 const keyVariable = (secretName: string) =>
-  secretName === GATEWAY_SECRET ? GATEWAY_KEY_ENV[0] : providerKeyEnv(secretName.slice(PROVIDER_SECRET_PREFIX.length));
+  secretName === GATEWAY_SECRET ? SWITCHBOARD_KEY_ENV : providerKeyEnv(secretName.slice(PROVIDER_SECRET_PREFIX.length));
 
 export async function runDoctorCommand(opts: CliOptions, network: NetworkConfig, settingsProblems: readonly ConfigError[] = []): Promise<number> {
   const report = await runDoctor({
     config: opts.config,
     userSetBaseUrl: opts.userSetBaseUrl,
     settingsProblems,
-    keys: envKeys(process.env),
+    keys: envKeys(process.env, opts),
     network,
     howToSetKey: (ep) => `set ${keyVariable(ep.secretName)} in the environment`,
     chat: opts.chat,

@@ -53,7 +53,7 @@ export class NoKeyError extends SwitchboardError {
   constructor(readonly endpoint: string, baseUrl?: string) {
     super(
       endpoint === 'gateway'
-        ? `No API key for the gateway${baseUrl ? ` ${baseUrl}` : ''}. Run "Switchboard: Set API Key", or set SWITCHBOARD_API_KEY (or OPENAI_API_KEY) in the environment.`
+        ? `No API key for the gateway${baseUrl ? ` ${baseUrl}` : ''}. Run "Switchboard: Set API Key", or set SWITCHBOARD_API_KEY in the environment (OPENAI_API_KEY is used only for https://api.openai.com).`
         : `No API key for provider "${endpoint}"${baseUrl ? ` (${baseUrl})` : ''}. Run "Switchboard: Set Provider Key".`,
     );
   }

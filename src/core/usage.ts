@@ -124,6 +124,9 @@ export class UsageLedger implements IDisposable {
   private readonly pending = new Map<string, AttemptEvent[]>();
   private readonly subscriptions = new DisposableStore();
   private readonly session: UsageRecord[] = [];
+  /** Counted records whose listeners have not been told yet (see `announce`). */
+  private readonly unannounced: UsageRecord[] = [];
+  private announcing = false;
   /** Lines this process appended and already counted, until the file is read past them. */
   private readonly ownLines = new Set<string>();
   private totals: Pick<Rollup, 'days' | 'months'>;
@@ -188,6 +191,7 @@ export class UsageLedger implements IDisposable {
         this.sync();
       }
     }
+    this.announce();
     return Promise.resolve();
   }
 
@@ -206,6 +210,7 @@ export class UsageLedger implements IDisposable {
       this.unreadable = true;
       this.warn(`Could not read the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. Usage from other Switchboard processes is no longer counted until restart.`);
     }
+    this.announce();
   }
 
   /** Today's and this month's spend by every process on the machine, after reading their latest appends. */
@@ -261,14 +266,29 @@ export class UsageLedger implements IDisposable {
     return (this.opts.now ?? Date.now)();
   }
 
-  /** Counts a record in the totals and the session list, and tells listeners. */
+  /** Counts a record in the totals and the session list; listeners hear of it from `announce`. */
   private count(r: UsageRecord): void {
     const day = localDay(r.at);
     if (day >= firstDetailedDay(this.now())) addRecord(this.totals.days, r, day);
     else addRecord(this.totals.months, r, day.slice(0, 7));
     this.session.push(r);
     if (this.session.length > MAX_SESSION_RECORDS) this.session.splice(0, this.session.length - MAX_SESSION_RECORDS);
-    this.changed.fire(r);
+    this.unannounced.push(r);
+  }
+
+  /**
+   * Tells listeners about counted records, only once the read position covers them (the end of `record` and
+   * `sync`), so a listener may call anything — `spend()`, `sync()`, even `record()` — and nothing is counted twice.
+   * A call from inside a listener leaves its records to the loop already running.
+   */
+  private announce(): void {
+    if (this.announcing) return;
+    this.announcing = true;
+    try {
+      for (let r = this.unannounced.shift(); r !== undefined; r = this.unannounced.shift()) this.changed.fire(r);
+    } finally {
+      this.announcing = false;
+    }
   }
 
   private advance(bytes: number, line: string): void {
@@ -406,8 +426,9 @@ export class UsageLedger implements IDisposable {
       }
       case 'error': {
         const attempts = this.takePending(e.requestId);
-        // A request that failed still costs money when an attempt was billed (e.g. broken after tokens).
-        if (!attempts.some((a) => (a.costUsd ?? 0) > 0)) return;
+        // A request that failed or was stopped still costs money when an attempt was billed or streamed tokens
+        // (estimated from the text shown, and marked by its error code).
+        if (!attempts.some((a) => (a.costUsd ?? 0) > 0 || (a.usage?.completionTokens ?? 0) > 0)) return;
         const last = attempts[attempts.length - 1];
         void this.record({
           v: 1,

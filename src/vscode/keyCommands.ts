@@ -21,7 +21,7 @@ export function registerKeyCommands(keys: KeyStore, settings: SettingsSource, on
       const fromEnv = await keys.hasGatewayKey();
       void vscode.window.showInformationMessage(
         fromEnv
-          ? vscode.l10n.t('Switchboard: stored API key deleted. SWITCHBOARD_API_KEY or OPENAI_API_KEY from the environment is still used.')
+          ? vscode.l10n.t('Switchboard: stored API key deleted. The key in the environment (SWITCHBOARD_API_KEY, or OPENAI_API_KEY for OpenAI\'s endpoint) is still used.')
           : vscode.l10n.t('Switchboard: API key deleted.'),
       );
     }),

@@ -4,17 +4,23 @@ import type { KeyLookup } from '../core/types';
 import { GATEWAY_SECRET, keyFromEnv } from '../core/vocabulary';
 
 /**
- * The one key lives in SecretStorage; the environment is the fallback (SWITCHBOARD_API_KEY, then OPENAI_API_KEY).
- * Every key handed out is remembered so the log can redact it wherever it might appear.
+ * The one key lives in SecretStorage; the environment is the fallback (SWITCHBOARD_API_KEY; OPENAI_API_KEY only while
+ * the gateway is OpenAI's own endpoint). Every key handed out is remembered so the log can redact it wherever it
+ * might appear.
  */
 export class KeyStore {
   private readonly seen = new Set<string>();
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    /** Where the gateway key would go now: decides whether OPENAI_API_KEY may be used. */
+    private readonly gatewayUrl: () => string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   readonly lookup: KeyLookup = async (secretName) => {
     const stored = await this.secrets.get(secretName);
-    const key = stored || keyFromEnv(secretName, this.env);
+    const key = stored || keyFromEnv(secretName, this.env, this.gatewayUrl());
     if (key) this.seen.add(key);
     return key || undefined;
   };
@@ -26,6 +32,11 @@ export class KeyStore {
 
   async hasGatewayKey(): Promise<boolean> {
     return (await this.lookup(GATEWAY_SECRET)) !== undefined;
+  }
+
+  /** A key the user stored in SecretStorage (not one found in the environment). */
+  async hasStoredGatewayKey(): Promise<boolean> {
+    return !!(await this.secrets.get(GATEWAY_SECRET));
   }
 
   async store(secretName: string, key: string): Promise<void> {

@@ -52,6 +52,12 @@ export class SettingsSource implements IDisposable {
     return vscode.workspace.getConfiguration('switchboard').inspect('gateway.baseUrl')?.globalValue !== undefined;
   }
 
+  /** True when the user chose where the key goes: set `gateway.baseUrl` or `gateway.preset` in their settings. */
+  userChoseGateway(): boolean {
+    const ws = vscode.workspace.getConfiguration('switchboard');
+    return this.userSetBaseUrl() || ws.inspect('gateway.preset')?.globalValue !== undefined;
+  }
+
   private async checkWorkspaceFiles(): Promise<void> {
     this.warnIgnored(await userOnlySettingsInWorkspaceFiles());
   }

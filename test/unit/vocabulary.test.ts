@@ -12,8 +12,8 @@ test('one money format: $0.0345 reads the same in the log and everywhere formatU
 
 test('provider keys come from SWITCHBOARD_PROVIDER_KEY_<NAME>, and redaction lists them with the gateway keys', () => {
   const env = { SWITCHBOARD_API_KEY: 'sk-a', OPENAI_API_KEY: 'sk-b', SWITCHBOARD_PROVIDER_KEY_DEEP_SEEK: 'sk-c', PATH: '/bin' };
-  assert.equal(keyFromEnv(providerSecret('deep-seek'), env), 'sk-c');
-  assert.equal(keyFromEnv('switchboard.apiKey', env), 'sk-a');
+  assert.equal(keyFromEnv(providerSecret('deep-seek'), env, 'https://api.select.ax/v1'), 'sk-c');
+  assert.equal(keyFromEnv('switchboard.apiKey', env, 'https://api.select.ax/v1'), 'sk-a');
   assert.deepEqual(keysInEnv(env).sort(), ['sk-a', 'sk-b', 'sk-c']);
 });
 
