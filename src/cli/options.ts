@@ -16,7 +16,7 @@ Usage:
   switchboard models [--json]                        the model catalog (built-in + the gateway's /models)
   switchboard serve [--port N] [--token-file FILE]   local OpenAI-compatible gateway on 127.0.0.1
   switchboard usage [--json]                         tokens, cost and fallbacks per model and per client
-  switchboard run -- COMMAND [ARGS…]                 run an agent (codex, claude, aider…) through a local gateway:
+  switchboard run [--port N] -- COMMAND [ARGS…]      run an agent (codex, claude, aider…) through a local gateway:
                                                      ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN, OPENAI_BASE_URL and
                                                      OPENAI_API_KEY point at it (the local token, never your key)
   switchboard doctor [--json] [--no-chat]            check the connection step by step (exit 0 only if all pass)

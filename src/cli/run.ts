@@ -1,4 +1,5 @@
-// `switchboard run -- COMMAND [ARGS…]`: a local gateway on a free port with a fresh token, COMMAND run with the four
+// `switchboard run [--port N] -- COMMAND [ARGS…]`: a local gateway (on a free port unless --port names one: a
+// config file such as Codex's can then name it) with a fresh token, COMMAND run with the four
 // agent variables pointing at it (and without any Switchboard key in its environment), its exit code or signal
 // passed on, and the gateway stopped when it exits. Signals sent to `switchboard run` are forwarded to COMMAND.
 import { spawn } from 'node:child_process';
@@ -15,7 +16,7 @@ export async function runWithGateway(opts: CliOptions, command: readonly string[
   if (command.length === 0) throw new ConfigError('run', 'run needs a command after "--", e.g. switchboard run -- codex, or switchboard run -- claude.');
   const core = await openCore(opts);
   const { startLocalGateway } = await import('../gateway/server');
-  const gw = await startLocalGateway({ core, port: 0 });
+  const gw = await startLocalGateway({ core, port: opts.port ?? 0 });
   const stop = async () => {
     await gw.close();
     await core.flush();
