@@ -1,6 +1,7 @@
 // Issue 20 item 5 as a user meets it: "Switchboard: Connect Terminal Agents" puts the four agent variables into new
 // integrated terminals (read back by running `node` in one), a request through the gateway with Codex's User-Agent
-// then shows under "Codex" in the usage view, and "Disconnect Terminal Agents" takes the variables away again.
+// then shows under "Codex" in the usage view, and "Disconnect Terminal Agents" (or stopping the gateway) takes the
+// variables away again.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -82,6 +83,18 @@ describe('Connect Terminal Agents in code-server', { timeout: scaled(600_000), .
       assert.equal(after.ANTHROPIC_AUTH_TOKEN, null);
       assert.equal(after.OPENAI_BASE_URL, null);
       assert.notEqual(after.OPENAI_API_KEY, connected.OPENAI_API_KEY);
+    });
+  });
+
+  test('Stop Local Gateway disconnects the terminal agents too (their token would point at nothing)', { timeout: STEP_TIMEOUT }, async () => {
+    await vs.step('stop-disconnects', async () => {
+      await vs.wb.runCommand('Switchboard: Connect Terminal Agents');
+      const again = await readTerminalEnv(vs, path.join(vs.dirs.workspace, 'agent-env-reconnected.json'));
+      assert.match(String(again.OPENAI_API_KEY), /^sb-local-/);
+      await vs.wb.runCommand('Switchboard: Stop Local Gateway');
+      const stopped = await readTerminalEnv(vs, path.join(vs.dirs.workspace, 'agent-env-stopped.json'));
+      assert.equal(stopped.OPENAI_BASE_URL, null);
+      assert.equal(stopped.ANTHROPIC_AUTH_TOKEN, null);
     });
   });
 });
