@@ -82,6 +82,21 @@ describe('switchboard run', { timeout: 3 * TIMEOUT_MS }, () => {
     await assert.rejects(fetch(`${seen.vars.OPENAI_BASE_URL}/models`));
   });
 
+  test('switchboard usage --json then shows the request under its client (a script without an SDK: curl/other)', async () => {
+    const usage = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--usage-file', join(dir, 'usage.jsonl'), 'usage', '--json'], { env: { PATH: process.env.PATH, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    usage.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => usage.kill('SIGKILL'), TIMEOUT_MS);
+    const code = await new Promise((resolve) => usage.on('exit', resolve));
+    clearTimeout(timer);
+    assert.equal(code, 0);
+    const summary = JSON.parse(out) as { byClient: { client: string; label: string; requests: number }[] };
+    assert.deepEqual(
+      summary.byClient.map((c) => [c.client, c.label, c.requests]),
+      [['other', 'curl/other', 1]],
+    );
+  });
+
   test('a signal sent to switchboard run reaches the command, whose exit code comes back', async () => {
     const waitForSignal = `process.on('SIGTERM', () => { console.log('got SIGTERM'); process.exit(5); }); console.log('ready'); setInterval(() => {}, 1000);`;
     const run = switchboardRun([process.execPath, '-e', waitForSignal]);
