@@ -1,12 +1,12 @@
-// Small answers of the local gateway's dialect routes: a JSON body, the headers of an event stream, and waiting for
-// a socket's back-pressure, so a route writes each chunk as it comes and never buffers a stream.
+// Writing answers, shared by every route of the local gateway: JSON bodies, event-stream headers, back-pressure.
 import type { ServerResponse } from 'node:http';
 
 export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 

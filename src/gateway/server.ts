@@ -13,6 +13,7 @@ import { createGuard, newLocalToken } from './guard';
 import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
 import { handleResponses } from './responsesRoute';
+import { drained, sendJson, SSE_HEADERS } from './respond';
 import { parseChat, type ParsedChat } from './validate';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */
@@ -42,31 +43,8 @@ export interface LocalGateway {
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
 function sendError(res: ServerResponse, e: HttpError): void {
   sendJson(res, e.status, e.body, e.headers);
-}
-
-/** Resolves when the socket can take more, or the client went away. */
-function drained(res: ServerResponse): Promise<void> {
-  if (res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 export async function startLocalGateway(opts: LocalGatewayOptions): Promise<LocalGateway> {

@@ -201,7 +201,9 @@ describe('POST /v1/responses when the budget blocks', () => {
         };
       },
     };
-    const blockedGw = await startLocalGateway({ core: { router, listModels: async () => [] }, port: 0 });
+    // A variable, not a literal: the gateway's core may ask for more (the settings) without this test changing.
+    const blockedCore = { router, listModels: async () => [], config: () => core.config() };
+    const blockedGw = await startLocalGateway({ core: blockedCore, port: 0 });
     try {
       const c = new OpenAI({ baseURL: blockedGw.url, apiKey: blockedGw.token, maxRetries: 0 });
       await assert.rejects(c.responses.create({ model: 'smart-select', input: 'x', stream: true }), (e: unknown) => e instanceof OpenAI.APIError && e.status === 402 && /budget/.test(e.message));
