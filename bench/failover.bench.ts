@@ -1,9 +1,9 @@
 // Issue 12: a gateway that takes the fallback chain with the request (OpenRouter's `models`) fails over without a
 // round trip back to Switchboard. Same simulator in OpenRouter's dialect, same ~20 ms network latency per reply,
 // same chain (a 503 then an answer), measured interleaved in one process: the gateway's list against the local chain.
-import { Catalog } from '../src/core/catalog';
-import { parseConfig } from '../src/core/config';
-import { Router } from '../src/core/router';
+import { Catalog } from '../src/core/catalog/catalog';
+import { parseConfig } from '../src/core/config/settings';
+import { Router } from '../src/core/routing/router';
 import { startSim } from '../test/sim/server';
 import type { BenchOptions } from './run';
 
@@ -13,7 +13,15 @@ const LATENCY_MS = 20;
 function router(preset: 'openrouter' | 'custom', url: string): Router {
   const { config } = parseConfig({ 'gateway.preset': preset, 'gateway.baseUrl': url, retries: 0, fallbacks: { 'sim/fail?status=503': ['sim/echo'] } });
   // The breaker stays shut: every run meets the failure, as a first request after an outage does.
-  return new Router({ config, userSetBaseUrl: true, keys: async () => KEY, catalog: new Catalog(), refreshCatalog: false, retryBaseMs: 1, breaker: { failureThreshold: 1_000_000 } });
+  return new Router({
+    config,
+    userSetBaseUrl: true,
+    keys: async () => KEY,
+    catalog: new Catalog(),
+    refreshCatalog: false,
+    retryBaseMs: 1,
+    breaker: { failureThreshold: 1_000_000 },
+  });
 }
 
 async function once(r: Router): Promise<number> {

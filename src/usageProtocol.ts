@@ -1,9 +1,9 @@
 // Typed messages between the usage webview and the extension host, imported by both sides. The webview only ever
 // receives aggregated numbers and model ids: no key, no prompt text, no request bodies.
 import * as z from 'zod/mini';
-import { CLIENT_IDS } from './core/clients';
-import type { BudgetStatus } from './core/types';
-import type { UsageSummary } from './core/usageStats';
+import { CLIENT_IDS } from './core/base/clients';
+import type { BudgetStatus } from './core/base/types';
+import type { UsageSummary } from './core/usage/stats';
 
 const num = z.number();
 
@@ -54,10 +54,7 @@ export const usageHostMessage = z.discriminatedUnion('type', [
 export type UsageHostMessage = z.infer<typeof usageHostMessage>;
 
 /** Webview → host. */
-export const usageWebviewMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('exportCsv') }),
-]);
+export const usageWebviewMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('ready') }), z.object({ type: z.literal('exportCsv') })]);
 export type UsageWebviewMessage = z.infer<typeof usageWebviewMessage>;
 
 // Compile-time checks that the wire shapes match the core types they carry.

@@ -1,8 +1,8 @@
 // The attachments waiting for the next question (chips with their size, each removable) and the context meter:
 // prompt + context tokens against the chosen model's window, with the prompt's estimated cost; amber from 80 %.
 import type { ContextChip, Meter } from '../../src/protocol';
-import { formatUsd } from '../../src/core/vocabulary';
-import { iconButton } from './turnView';
+import { formatUsd } from '../../src/core/base/format';
+import { iconButton } from './dom';
 
 const KIND_ICON: Record<ContextChip['kind'], string> = { file: 'file', selection: 'selection', editors: 'files', problems: 'warning', terminal: 'terminal' };
 
@@ -61,7 +61,7 @@ export class ContextBar {
     this.meter.dataset.level = meter?.level ?? 'ok';
     this.meter.textContent = meter ? meterText(meter) : '';
     if (meter?.level === 'over') this.meter.title = `Larger than ${meter.model}'s window: it will be skipped, or choose a model with a larger window.`;
-    else this.meter.title = meter?.level === 'warn' ? 'Over 80 % of the model\'s window.' : '';
+    else this.meter.title = meter?.level === 'warn' ? "Over 80 % of the model's window." : '';
     this.root.hidden = chips.length === 0 && meter === undefined;
   }
 }

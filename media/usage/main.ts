@@ -3,7 +3,7 @@
 // Everything shown comes from the host's `usage` message; DOM is built with textContent only.
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip, type ChartDataset } from 'chart.js';
 import { usageHostMessage, type UsageHostMessage, type UsageWebviewMessage } from '../../src/usageProtocol';
-import { formatUsd } from '../../src/core/vocabulary';
+import { formatUsd } from '../../src/core/base/format';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -27,7 +27,11 @@ const ms = (n: number) => `${integer.format(n)} ms`;
 
 // ---- DOM helpers ------------------------------------------------------------------------------------------------
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; testId?: string; title?: string } = {}, children: Node[] = []): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; text?: string; testId?: string; title?: string } = {},
+  children: Node[] = [],
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (props.className) node.className = props.className;
   if (props.text !== undefined) node.textContent = props.text;
@@ -39,7 +43,14 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: 
 
 // ---- theme colours ----------------------------------------------------------------------------------------------
 
-const PALETTE_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-yellow', '--vscode-charts-red'];
+const PALETTE_VARS = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-purple',
+  '--vscode-charts-yellow',
+  '--vscode-charts-red',
+];
 const FALLBACK_PALETTE = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#cca700', '#f14c4c'];
 
 function cssVar(name: string, fallback: string): string {
@@ -234,7 +245,11 @@ function clientRow(c: Summary['byClient'][number]): HTMLTableRowElement {
   row.append(
     name,
     el('td', { className: 'num', text: integer.format(c.requests) }),
-    el('td', { className: 'num', text: tokens(c.promptTokens + c.completionTokens), title: `${tokens(c.promptTokens)} prompt + ${tokens(c.completionTokens)} completion` }),
+    el('td', {
+      className: 'num',
+      text: tokens(c.promptTokens + c.completionTokens),
+      title: `${tokens(c.promptTokens)} prompt + ${tokens(c.completionTokens)} completion`,
+    }),
     el('td', { className: 'num', text: formatUsd(c.costUsd), title: `$${c.costUsd}` }),
   );
   return row;

@@ -1,9 +1,9 @@
 // `switchboard doctor [--json] [--no-chat]`: the connection doctor over the CLI's settings, keys and environment.
 // Exit 0 only when every step passes.
-import { formatDoctorStep, runDoctor } from '../core/doctor';
-import type { NetworkConfig } from '../core/network';
-import type { ConfigError } from '../core/errors';
-import { GATEWAY_SECRET, PROVIDER_SECRET_PREFIX, providerKeyEnv, SWITCHBOARD_KEY_ENV } from '../core/vocabulary';
+import { formatDoctorStep, runDoctor } from '../core/doctor/doctor';
+import type { NetworkConfig } from '../core/net/proxy';
+import type { ConfigError } from '../core/base/errors';
+import { GATEWAY_SECRET, PROVIDER_SECRET_PREFIX, providerKeyEnv, SWITCHBOARD_KEY_ENV } from '../core/config/keys';
 import { envKeys, type CliOptions } from './options';
 import { terminalJson, terminalSafe } from './terminalText';
 

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig, type Config } from '../core/config';
-import { ConfigError } from '../core/errors';
-import { keyProblem } from '../core/keyValidity';
-import { effectiveGateway } from '../core/endpoints';
-import { gatewayKeyVariables, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/vocabulary';
+import { parseConfig, type Config } from '../core/config/settings';
+import { ConfigError } from '../core/base/errors';
+import { keyProblem } from '../core/config/keyValidity';
+import { effectiveGateway } from '../core/config/endpoints';
+import { gatewayKeyVariables, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/config/keys';
 
 export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
 
@@ -99,7 +99,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('--port', `--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}.`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError('--port', `--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}.`);
   }
   const configDir = env.XDG_CONFIG_HOME || join(homedir(), '.config');
   return {

@@ -4,7 +4,7 @@
 // passed on, and the gateway stopped when it exits. Signals sent to `switchboard run` are forwarded to COMMAND.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { ConfigError } from '../core/errors';
+import { ConfigError } from '../core/base/errors';
 import { childEnv } from '../gateway/agentEnv';
 import { openCore } from './commands';
 import type { CliOptions } from './options';

@@ -1,21 +1,21 @@
 // The one composition of the core, shared by the extension, the CLI and the local gateway: catalog, router with
 // smart-select and budget, and the usage ledger fed by the router's events.
-import { budgetStatus } from './budget';
-import { Catalog } from './catalog';
-import type { Config } from './config';
-import { effectiveGateway } from './endpoints';
-import type { IDisposable } from './lifecycle';
-import { useNetwork, type NetworkConfig } from './network';
-import { Router, type RouterOptions } from './router';
-import { selectionKey, selectModel, type SelectInput } from './select';
-import { isStrongerChoice, SelectLearning, type LearningStore } from './selectLearning';
-import { resolveAlias, SMART_SELECT } from './vocabulary';
-import { previewPrompt, type PromptPreview } from './contextWindow';
-import { fitSelection } from './windowCheck';
-import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './tokens';
-import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
-import { UsageLedger } from './usage';
-import { contextWindowOf } from './vocabulary';
+import { budgetStatus } from './usage/budget';
+import { Catalog } from './catalog/catalog';
+import type { Config } from './config/settings';
+import { effectiveGateway } from './config/endpoints';
+import type { IDisposable } from './base/lifecycle';
+import { useNetwork, type NetworkConfig } from './net/proxy';
+import { Router, type RouterOptions } from './routing/router';
+import { selectionKey, selectModel, type SelectInput } from './select/select';
+import { isStrongerChoice, SelectLearning, type LearningStore } from './select/learning';
+import { resolveAlias, SMART_SELECT } from './config/names';
+import { previewPrompt, type PromptPreview } from './prompt/contextWindow';
+import { fitSelection } from './routing/windowCheck';
+import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './prompt/tokens';
+import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './base/types';
+import { UsageLedger } from './usage/ledger';
+import { contextWindowOf } from './config/names';
 
 export interface CoreOptions {
   config: Config;
@@ -26,7 +26,7 @@ export interface CoreOptions {
   usageFile: string;
   onWarning?: (message: string) => void;
   now?: () => number;
-  /** Proxy and extra CAs for every request (process-wide); see network.ts. */
+  /** Proxy and extra CAs for every request (process-wide); see net/proxy.ts. */
   network?: NetworkConfig;
   /** Router tuning for tests and benchmarks (breaker thresholds, retry backoff); defaults otherwise. */
   routerTuning?: Pick<RouterOptions, 'breaker' | 'retryBaseMs'>;
@@ -85,8 +85,25 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const countPromptTokens = (req: ChatRequest) => estimatePromptTokens(req.messages);
   // smart-select's choice (with what it learned from corrections), moved up a tier when the prompt cannot fit.
   const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) =>
-    fitSelection(selectModel({ messages: req.messages }, config, status ?? budget(), learning), { model: SMART_SELECT, messages: req.messages }, config, catalog, countPromptTokens);
-  const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, countPromptTokens, now });
+    fitSelection(
+      selectModel({ messages: req.messages }, config, status ?? budget(), learning),
+      { model: SMART_SELECT, messages: req.messages },
+      config,
+      catalog,
+      countPromptTokens,
+    );
+  const router = new Router({
+    ...opts.routerTuning,
+    config,
+    userSetBaseUrl,
+    keys: opts.keys,
+    catalog,
+    select,
+    budget,
+    estimateTokens: estimateTokensSoon,
+    countPromptTokens,
+    now,
+  });
   const ledgerSubscription = ledger.attach(router.onEvent);
 
   const refreshCatalog = async () => {
@@ -126,7 +143,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     maxPromptChars(model) {
       return Math.floor(contextWindowOf(model, config, catalog) * CHARS_PER_TOKEN * PROMPT_SHARE);
     },
-    openBreakers: () => router.breakers().filter((b) => b.state === 'open').map((b) => b.key),
+    openBreakers: () =>
+      router
+        .breakers()
+        .filter((b) => b.state === 'open')
+        .map((b) => b.key),
     updateConfig(next, nextUserSet) {
       const gatewayChanged = effectiveGateway(next, nextUserSet).baseUrl !== effectiveGateway(config, userSetBaseUrl).baseUrl;
       config = next;

@@ -1,7 +1,8 @@
 // The environment that points terminal agents (Claude Code, Codex, Aider, opencode, any OpenAI or Anthropic SDK) at
 // the local gateway: four variables holding its URL and the local token, never the provider key. Used by
 // `switchboard run` and by VS Code's "Connect Terminal Agents".
-import { PROVIDER_KEY_ENV_PREFIX, SMART_SELECT } from '../core/vocabulary';
+import { PROVIDER_KEY_ENV_PREFIX } from '../core/config/keys';
+import { SMART_SELECT } from '../core/config/names';
 
 export interface AgentGateway {
   /** `http://127.0.0.1:PORT/v1` */

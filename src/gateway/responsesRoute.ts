@@ -6,9 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ResponseBuilder, sseEvent } from '../agents/responses/events';
 import { fromResponsesBody, type ResponsesRequest } from '../agents/responses/request';
 import type { StreamEvent } from '../agents/responses/wire';
-import { consumeRoute, type RouteResult } from '../core/consumeRoute';
-import type { ClientId } from '../core/clients';
-import type { ChatRouter } from '../core/types';
+import { consumeRoute, type RouteResult } from '../core/routing/consumeRoute';
+import type { ClientId } from '../core/base/clients';
+import type { ChatRouter } from '../core/base/types';
 import { readBody, refuse } from './body';
 import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError } from './openaiErrors';
@@ -39,7 +39,12 @@ export async function handleResponses(req: IncomingMessage, res: ServerResponse,
       refuse(
         req,
         res,
-        openAIError(413, `The request body is larger than the local gateway's limit of ${Math.round(ctx.maxBodyBytes / 1024 / 1024)} MB.`, 'invalid_request_error', 'request_too_large'),
+        openAIError(
+          413,
+          `The request body is larger than the local gateway's limit of ${Math.round(ctx.maxBodyBytes / 1024 / 1024)} MB.`,
+          'invalid_request_error',
+          'request_too_large',
+        ),
         { bodyLimit: ctx.maxBodyBytes },
       );
     return;
@@ -55,7 +60,9 @@ export async function handleResponses(req: IncomingMessage, res: ServerResponse,
     if (!res.writableFinished) ac.abort();
   });
   const builder = new ResponseBuilder({ model: parsed.model, echo: parsed.echo });
-  const run = parsed.stream ? stream(builder, res, ac.signal, { chat, client, notes: parsed.notes }, ctx) : complete(builder, ac.signal, { chat, client, notes: parsed.notes }, ctx);
+  const run = parsed.stream
+    ? stream(builder, res, ac.signal, { chat, client, notes: parsed.notes }, ctx)
+    : complete(builder, ac.signal, { chat, client, notes: parsed.notes }, ctx);
   const r = await run;
   if (r.outcome === 'stopped') {
     if (!res.writableEnded) res.end();
@@ -72,7 +79,12 @@ export async function handleResponses(req: IncomingMessage, res: ServerResponse,
   ctx.log?.(`local gateway: /v1/responses ${chat.model} → HTTP ${e.status} ${e.body.error.message}`);
   if (!res.headersSent) return sendJson(res, e.status, e.body, e.headers);
   // Mid-stream: the Responses API's own way of ending a stream that failed after it began.
-  res.end(builder.fail({ code: e.body.error.code ?? e.body.error.type, message: e.body.error.message }).map(sseEvent).join(''));
+  res.end(
+    builder
+      .fail({ code: e.body.error.code ?? e.body.error.type, message: e.body.error.message })
+      .map(sseEvent)
+      .join(''),
+  );
 }
 
 interface Routed {

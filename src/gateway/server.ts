@@ -3,10 +3,10 @@
 // Fields the caller sends (tools, tool_choice, response_format, …) pass through to the upstream untouched.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { consumeRoute } from '../core/consumeRoute';
-import { SMART_SELECT } from '../core/vocabulary';
-import { ConfigError } from '../core/errors';
-import type { ChatRouter, ClientId, ModelInfo } from '../core/types';
+import { consumeRoute } from '../core/routing/consumeRoute';
+import { SMART_SELECT } from '../core/config/names';
+import { ConfigError } from '../core/base/errors';
+import type { ChatRouter, ClientId, ModelInfo } from '../core/base/types';
 import { CompletionAggregator } from './aggregate';
 import { readBody, refuse } from './body';
 import { createGuard, newLocalToken } from './guard';
@@ -57,9 +57,19 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     const body = await readBody(req, maxBody);
     if (!body.ok) {
       if (body.reason === 'too-large')
-        refuse(req, res, openAIError(413, `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`, 'invalid_request_error', 'request_too_large'), {
-          bodyLimit: maxBody,
-        });
+        refuse(
+          req,
+          res,
+          openAIError(
+            413,
+            `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`,
+            'invalid_request_error',
+            'request_too_large',
+          ),
+          {
+            bodyLimit: maxBody,
+          },
+        );
       return;
     }
     const parsed = parseChat(body.text);
@@ -127,17 +137,39 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     const route = q >= 0 ? path.slice(0, q) : path;
     let work: Promise<void> | void;
     if (route === '/v1/chat/completions') {
-      if (req.method !== 'POST') return refuse(req, res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'POST' } });
+      if (req.method !== 'POST')
+        return refuse(req, res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), {
+          bodyLimit: maxBody,
+          headers: { allow: 'POST' },
+        });
       work = chat(req, res);
     } else if (route === '/v1/responses') {
-      if (req.method !== 'POST') return refuse(req, res, openAIError(405, 'Use POST for /v1/responses.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'POST' } });
+      if (req.method !== 'POST')
+        return refuse(req, res, openAIError(405, 'Use POST for /v1/responses.', 'invalid_request_error', 'method_not_allowed'), {
+          bodyLimit: maxBody,
+          headers: { allow: 'POST' },
+        });
       work = handleResponses(req, res, { router: core.router, maxBodyBytes: maxBody, ...(log ? { log } : {}) });
     } else if (route === '/v1/models') {
-      if (req.method !== 'GET') return refuse(req, res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'GET' } });
+      if (req.method !== 'GET')
+        return refuse(req, res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), {
+          bodyLimit: maxBody,
+          headers: { allow: 'GET' },
+        });
       req.resume();
       work = models(res);
     } else {
-      return refuse(req, res, openAIError(404, `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/responses and GET /v1/models.`, 'invalid_request_error', 'unknown_url'), { bodyLimit: maxBody });
+      return refuse(
+        req,
+        res,
+        openAIError(
+          404,
+          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/responses and GET /v1/models.`,
+          'invalid_request_error',
+          'unknown_url',
+        ),
+        { bodyLimit: maxBody },
+      );
     }
     work.catch((err: unknown) => {
       const e = httpErrorFrom(err);
@@ -151,7 +183,10 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     const onError = (e: NodeJS.ErrnoException) => {
       reject(
         e.code === 'EADDRINUSE'
-          ? new ConfigError('switchboard.localGateway.port', `Port ${opts.port} on 127.0.0.1 is already in use. Choose another in "switchboard.localGateway.port" (0 = any free port).`)
+          ? new ConfigError(
+              'switchboard.localGateway.port',
+              `Port ${opts.port} on 127.0.0.1 is already in use. Choose another in "switchboard.localGateway.port" (0 = any free port).`,
+            )
           : e,
       );
     };

@@ -1,8 +1,8 @@
 // A chat request body as the local gateway accepts it. Anything the core relies on (model, messages and their
 // contents) is checked here, so bad input is a 400 naming the field, in OpenAI's words, never a 500. Other fields
 // pass through to the upstream untouched.
-import { SMART_SELECT } from '../core/vocabulary';
-import type { ChatRequest } from '../core/types';
+import { SMART_SELECT } from '../core/config/names';
+import type { ChatRequest } from '../core/base/types';
 import { MAX_MODEL_ID_LENGTH } from '../protocol';
 import { openAIError, type HttpError } from './openaiErrors';
 
@@ -27,9 +27,14 @@ function wrongType(param: string, expected: string, got: unknown): HttpError {
 }
 
 function modelProblem(model: unknown): HttpError | undefined {
-  if (typeof model !== 'string' || !model.trim()) return invalid(`"model" is required: "${SMART_SELECT}" or a model id from GET /v1/models.`, 'missing_model', 'model');
+  if (typeof model !== 'string' || !model.trim())
+    return invalid(`"model" is required: "${SMART_SELECT}" or a model id from GET /v1/models.`, 'missing_model', 'model');
   if (model.length > MAX_MODEL_ID_LENGTH)
-    return invalid(`Invalid 'model': a model id has at most ${MAX_MODEL_ID_LENGTH} characters, this one has ${model.length}.`, 'string_above_max_length', 'model');
+    return invalid(
+      `Invalid 'model': a model id has at most ${MAX_MODEL_ID_LENGTH} characters, this one has ${model.length}.`,
+      'string_above_max_length',
+      'model',
+    );
   return undefined;
 }
 
@@ -61,7 +66,8 @@ export function parseChat(text: string): ParsedChat | HttpError {
   const { stream, ...rest } = body as Record<string, unknown> & { stream?: unknown; stream_options?: { include_usage?: unknown } | null };
   const badModel = modelProblem(rest.model);
   if (badModel) return badModel;
-  if (!Array.isArray(rest.messages) || rest.messages.length === 0) return invalid('"messages" must be a non-empty array of chat messages.', 'invalid_messages', 'messages');
+  if (!Array.isArray(rest.messages) || rest.messages.length === 0)
+    return invalid('"messages" must be a non-empty array of chat messages.', 'invalid_messages', 'messages');
   for (let i = 0; i < rest.messages.length; i++) {
     const bad = messageProblem(rest.messages[i], i);
     if (bad) return bad;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Config } from '../core/config';
-import { networkFromEnv, type NetworkConfig } from '../core/networkConfig';
+import type { Config } from '../core/config/settings';
+import { networkFromEnv, type NetworkConfig } from '../core/net/proxyConfig';
 
 /**
  * The core's NetworkConfig from VS Code's `http.proxy`, `http.noProxy`, `http.proxyAuthorization`,
@@ -24,4 +24,6 @@ export function networkFromVscode(config: Config): NetworkConfig {
 
 /** Fires when a setting that shapes the network changed. */
 export const affectsNetwork = (e: vscode.ConfigurationChangeEvent): boolean =>
-  ['http.proxy', 'http.noProxy', 'http.proxyAuthorization', 'http.proxyStrictSSL', 'http.proxySupport', 'switchboard.tls.caFile'].some((s) => e.affectsConfiguration(s));
+  ['http.proxy', 'http.noProxy', 'http.proxyAuthorization', 'http.proxyStrictSSL', 'http.proxySupport', 'switchboard.tls.caFile'].some((s) =>
+    e.affectsConfiguration(s),
+  );

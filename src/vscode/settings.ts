@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { effectiveSettings, parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config';
-import { Emitter, type IDisposable } from '../core/lifecycle';
+import { effectiveSettings, parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config/settings';
+import { Emitter, type IDisposable } from '../core/base/lifecycle';
 import { userOnlySettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceKeySettings';
 
 /**
@@ -88,7 +88,11 @@ export class SettingsSource implements IDisposable {
     const i = ws.inspect(name);
     const target = USER_ONLY_SETTINGS.has(name as SettingName)
       ? vscode.ConfigurationTarget.Global
-      : i?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      : i?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : i?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
     await ws.update(name, value, target);
     this.cached = undefined;
   }
@@ -98,4 +102,3 @@ export class SettingsSource implements IDisposable {
     this.changed.dispose();
   }
 }
-

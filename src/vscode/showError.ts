@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { hasErrorCode, isSwitchboardError } from '../core/errors';
+import { hasErrorCode, isSwitchboardError } from '../core/base/errors';
 
 /** Shows an error the user can act on: every message says what to do and offers the command that does it. */
 export async function showError(err: unknown, log: { error(line: string): void }): Promise<void> {
@@ -26,7 +26,8 @@ export async function showError(err: unknown, log: { error(line: string): void }
     case 'config': {
       const open = vscode.l10n.t('Open Setting');
       const choice = await vscode.window.showWarningMessage(err.message, open);
-      if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', (hasErrorCode(err, 'config') ? err.setting : undefined) ?? 'switchboard');
+      if (choice)
+        await vscode.commands.executeCommand('workbench.action.openSettings', (hasErrorCode(err, 'config') ? err.setting : undefined) ?? 'switchboard');
       return;
     }
     case 'budget': {

@@ -1,6 +1,6 @@
 // The start-up warm-up: builds the core a little after start-up so the gateway's prices are known by the first answer.
 // It sends the key to the gateway (its /models), so it waits until the user has chosen where the key goes.
-import type { KeyStore } from './secrets';
+import type { KeyStore } from './keys/secrets';
 import type { SettingsSource } from './settings';
 
 const WARM_UP_DELAY_MS = 3000;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SETTINGS_PREFIX, USER_ONLY_SETTINGS, type SettingName } from '../core/config';
+import { SETTINGS_PREFIX, USER_ONLY_SETTINGS, type SettingName } from '../core/config/settings';
 
 /**
  * The user-only settings (where the key is sent) that this workspace's own settings files try to set. VS Code drops
@@ -25,7 +25,9 @@ export async function userOnlySettingsInWorkspaceFiles(): Promise<SettingName[]>
 
 /** Fires when any workspace folder's `.vscode/settings.json` changes (a `git pull` can change it). */
 export function watchWorkspaceSettingsFiles(onChange: () => void): vscode.Disposable {
-  const watchers = (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '.vscode/settings.json')));
+  const watchers = (vscode.workspace.workspaceFolders ?? []).map((f) =>
+    vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '.vscode/settings.json')),
+  );
   const subscriptions = watchers.flatMap((w) => [w.onDidCreate(onChange), w.onDidChange(onChange)]);
   return vscode.Disposable.from(...subscriptions, ...watchers);
 }

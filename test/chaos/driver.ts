@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import { StreamBrokenError } from '../../src/core/errors';
-import { estimateTokens } from '../../src/core/tokens';
-import { httpAgent, httpsAgent } from '../../src/core/transport';
-import type { AttemptEvent, RoutingEvent } from '../../src/core/types';
+import { StreamBrokenError } from '../../src/core/base/errors';
+import { estimateTokens } from '../../src/core/prompt/tokens';
+import { httpAgent, httpsAgent } from '../../src/core/net/transport';
+import type { AttemptEvent, RoutingEvent } from '../../src/core/base/types';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 import { startSim, type Sim, type SimStats } from '../sim/server';
 
@@ -152,7 +152,7 @@ function gatewayAsk(gw: LocalGateway): Ask {
 export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
   const before = countResources();
   const unhandledRejections: string[] = [];
-  const onUnhandled = (reason: unknown) => unhandledRejections.push(reason instanceof Error ? reason.stack ?? reason.message : String(reason));
+  const onUnhandled = (reason: unknown) => unhandledRejections.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
   process.on('unhandledRejection', onUnhandled);
 
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-chaos-'));
@@ -212,7 +212,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
         if (!prompt.startsWith(first.text)) wrongText++;
         const cont = continuePrompt(i);
         routes++;
-        result = await ask(FALLBACK, [{ role: 'user', content: prompt }, { role: 'assistant', content: first.text }, { role: 'user', content: cont }], `chaos-${i}-cont`);
+        result = await ask(
+          FALLBACK,
+          [
+            { role: 'user', content: prompt },
+            { role: 'assistant', content: first.text },
+            { role: 'user', content: cont },
+          ],
+          `chaos-${i}-cont`,
+        );
         expected = cont;
       }
       if (result.error) {

@@ -35,7 +35,10 @@ describe('Connect Terminal Agents in code-server', { timeout: scaled(600_000), .
 
   before(async () => {
     vs = await startInstance({ name: 'agents', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {} } });
-    await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+    await vs.wb
+      .statusBarItem('sim/echo')
+      .first()
+      .waitFor({ timeout: scaled(120_000) });
   });
   after(async () => {
     await vs?.close();
@@ -60,7 +63,11 @@ describe('Connect Terminal Agents in code-server', { timeout: scaled(600_000), .
       assert.ok(connected.OPENAI_BASE_URL, 'connected first');
       const answer = await fetch(`${connected.OPENAI_BASE_URL}/responses`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${connected.OPENAI_API_KEY}`, 'content-type': 'application/json', 'user-agent': 'codex_exec/0.169.0 (Debian 12.0.0; x86_64)' },
+        headers: {
+          authorization: `Bearer ${connected.OPENAI_API_KEY}`,
+          'content-type': 'application/json',
+          'user-agent': 'codex_exec/0.169.0 (Debian 12.0.0; x86_64)',
+        },
         body: JSON.stringify({ model: 'sim/echo', input: 'hello from codex in the terminal', store: false }),
       });
       assert.equal(answer.status, 200, await answer.clone().text());

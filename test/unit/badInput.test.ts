@@ -5,12 +5,12 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { ServerResponse } from 'node:http';
-import { parseConfig, SETTINGS, type Config } from '../../src/core/config';
-import { Catalog } from '../../src/core/catalog';
-import { ConnectionError, SwitchboardError } from '../../src/core/errors';
-import { Router } from '../../src/core/router';
-import { openChatStream } from '../../src/core/transport';
-import type { RoutingEvent } from '../../src/core/types';
+import { parseConfig, SETTINGS, type Config } from '../../src/core/config/settings';
+import { Catalog } from '../../src/core/catalog/catalog';
+import { ConnectionError, SwitchboardError } from '../../src/core/base/errors';
+import { Router } from '../../src/core/routing/router';
+import { openChatStream } from '../../src/core/net/transport';
+import type { RoutingEvent } from '../../src/core/base/types';
 import { startSim, type Sim } from '../sim/server';
 import { SSE_HEAD, sendAnswer, sseChunk, sseUsage, startHostileUpstream, type HostileUpstream, type SeenRequest } from './support/hostileUpstream';
 
@@ -307,7 +307,13 @@ describe('unreachable endpoints fail fast with a ConnectionError that says what 
   }
 
   async function firstError(baseUrl: string): Promise<unknown> {
-    const s = openChatStream({ endpoint: { id: 'gateway', baseUrl, headers: {}, secretName: 'switchboard.apiKey' }, key: KEY, upstreamModel: 'm', body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, timeouts: { connectMs: 10_000 } });
+    const s = openChatStream({
+      endpoint: { id: 'gateway', baseUrl, headers: {}, secretName: 'switchboard.apiKey' },
+      key: KEY,
+      upstreamModel: 'm',
+      body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+      timeouts: { connectMs: 10_000 },
+    });
     try {
       for await (const c of s) void c;
       return undefined;
@@ -331,6 +337,9 @@ describe('unreachable endpoints fail fast with a ConnectionError that says what 
   test('a DNS failure (.invalid host)', { timeout: 20_000 }, async () => {
     const e = await firstError('https://switchboard-test.invalid/v1');
     assert.ok(e instanceof ConnectionError, String(e));
-    assert.match(e.message, /the host name of switchboard-test\.invalid could not be resolved \(DNS (ENOTFOUND|EAI_AGAIN)\)\. Check the base URL for typos and your network/);
+    assert.match(
+      e.message,
+      /the host name of switchboard-test\.invalid could not be resolved \(DNS (ENOTFOUND|EAI_AGAIN)\)\. Check the base URL for typos and your network/,
+    );
   });
 });

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientLabel } from '../../src/core/clients';
-import { UsageLedger, type UsageRecord } from '../../src/core/usage';
-import { summarizeUsage, toCsv } from '../../src/core/usageStats';
+import { clientLabel } from '../../src/core/base/clients';
+import { UsageLedger } from '../../src/core/usage/ledger';
+import type { UsageRecord } from '../../src/core/usage/record';
+import { summarizeUsage, toCsv } from '../../src/core/usage/stats';
 import { clientOf } from '../../src/gateway/clientName';
 
 describe('clientOf (route + User-Agent → client name)', () => {
@@ -37,8 +38,20 @@ const USAGE = { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasonin
 
 function rec(extra: Partial<UsageRecord>): UsageRecord {
   return {
-    v: 1, at: Date.now() - 60_000, requestId: 'r', requested: 'smart-select', answeredBy: 'm1', endpoint: 'gateway', attempts: 1,
-    fallback: false, otherAttempts: [], usage: USAGE, costUsd: 0.01, msToFirstToken: 10, msTotal: 20, ...extra,
+    v: 1,
+    at: Date.now() - 60_000,
+    requestId: 'r',
+    requested: 'smart-select',
+    answeredBy: 'm1',
+    endpoint: 'gateway',
+    attempts: 1,
+    fallback: false,
+    otherAttempts: [],
+    usage: USAGE,
+    costUsd: 0.01,
+    msToFirstToken: 10,
+    msTotal: 20,
+    ...extra,
   };
 }
 
@@ -75,7 +88,9 @@ describe('spend per client', () => {
       s.byClient.map((c) => c.client),
       ['unknown'],
     );
-    const csv = toCsv([rec({ client: 'codex' }), rec({})]).trim().split('\r\n');
+    const csv = toCsv([rec({ client: 'codex' }), rec({})])
+      .trim()
+      .split('\r\n');
     assert.ok(csv[0].endsWith(',client'));
     assert.ok(csv[1].endsWith(',codex'));
     assert.ok(csv[2].endsWith(',unknown'));

@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import type { DecisionEvent } from '../../src/core/types';
+import type { DecisionEvent } from '../../src/core/base/types';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 
 const CODEX = join(process.cwd(), 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
@@ -66,14 +66,26 @@ function codexHome(name: string, provider: { model: string; baseUrl: string; env
   return { home, codexHome: codexHomeDir };
 }
 
-const codexArgs = (prompt: string, extra: string[] = []) => [CODEX, 'exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', ...extra, prompt];
+const codexArgs = (prompt: string, extra: string[] = []) => [
+  CODEX,
+  'exec',
+  '--skip-git-repo-check',
+  '--dangerously-bypass-approvals-and-sandbox',
+  ...extra,
+  prompt,
+];
 
 before(async () => {
   sim = await startSim({ key: SIM_KEY });
   dir = mkdtempSync(join(tmpdir(), 'sb-codex-'));
   const { config, problems } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0, 'timeouts.firstTokenMs': 10_000 });
   assert.deepEqual(problems, []);
-  core = await createCore({ config, userSetBaseUrl: true, keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined), usageFile: join(dir, 'usage.jsonl') });
+  core = await createCore({
+    config,
+    userSetBaseUrl: true,
+    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
+    usageFile: join(dir, 'usage.jsonl'),
+  });
   core.router.onEvent((e) => {
     if (e.type === 'decision') decisions.push(e);
   });
@@ -96,7 +108,12 @@ describe('the real Codex CLI through /v1/responses', { timeout: 4 * RUN_TIMEOUT_
     const model = `sim/tool?name=exec_command&args=${encodeURIComponent(args)}`;
     const { home, codexHome: ch } = codexHome('tool', { model, baseUrl: gw.url, envKey: 'SB_LOCAL_TOKEN' });
     const before = core.ledger.records().length;
-    const ran = await run(process.execPath, codexArgs('run the command'), { PATH: process.env.PATH, HOME: home, CODEX_HOME: ch, SB_LOCAL_TOKEN: gw.token }, work);
+    const ran = await run(
+      process.execPath,
+      codexArgs('run the command'),
+      { PATH: process.env.PATH, HOME: home, CODEX_HOME: ch, SB_LOCAL_TOKEN: gw.token },
+      work,
+    );
     assert.equal(ran.code, 0, ran.output.slice(-2000));
     assert.equal(readFileSync(proof, 'utf8').trim(), 'ran-by-codex');
     // The second request carried the tool's output, which sim/tool echoes as the final answer.
@@ -143,7 +160,10 @@ describe('the real Codex CLI through /v1/responses', { timeout: 4 * RUN_TIMEOUT_
     assert.equal(ran.code, 0, ran.output.slice(-2000));
     assert.ok(existsSync(proof), `Codex did not run the command:\n${ran.output.slice(-2000)}`);
     assert.deepEqual(JSON.parse(readFileSync(proof, 'utf8')), { sb: [], key: false });
-    const lines = readFileSync(usage, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { client?: string });
+    const lines = readFileSync(usage, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { client?: string });
     assert.ok(lines.length >= 2);
     assert.ok(lines.every((l) => l.client === 'codex'));
   });

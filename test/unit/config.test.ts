@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_TIERS, defaultConfig, parseConfig, urlProblem } from '../../src/core/config';
-import { ConfigError } from '../../src/core/errors';
+import { DEFAULT_TIERS, defaultConfig, parseConfig, urlProblem } from '../../src/core/config/settings';
+import { ConfigError } from '../../src/core/base/errors';
 
 describe('parseConfig', () => {
   test('defaults match the settings contract', () => {
@@ -53,7 +53,9 @@ describe('parseConfig', () => {
       assert.equal(p.setting, `switchboard.${name}`);
       assert.match(p.message, new RegExp(`"switchboard\\.${name.replace('.', '\\.')}"`));
       // A value with credentials is shown redacted (see the next test); every other value is shown as given.
-      const shown = JSON.stringify(value).replace(/\/\/[^@]*@/, '//‹redacted›@').slice(0, 20);
+      const shown = JSON.stringify(value)
+        .replace(/\/\/[^@]*@/, '//‹redacted›@')
+        .slice(0, 20);
       assert.ok(p.message.includes(shown), p.message);
       assert.match(p.message, allowed);
       assert.deepEqual(config, defaultConfig());

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import { BudgetError } from '../../src/core/errors';
-import type { DecisionEvent, RouteYield } from '../../src/core/types';
+import { BudgetError } from '../../src/core/base/errors';
+import type { DecisionEvent, RouteYield } from '../../src/core/base/types';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 
 const SIM_KEY = 'sk-sim-upstream-secret';
@@ -33,7 +33,12 @@ before(async () => {
     'smartSelect.tiers': { fast: 'sim/echo', balanced: 'sim/echo', strong: 'sim/echo', reasoning: 'sim/echo' },
   });
   assert.deepEqual(problems, []);
-  core = await createCore({ config, userSetBaseUrl: true, keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined), usageFile: join(dir, 'usage.jsonl') });
+  core = await createCore({
+    config,
+    userSetBaseUrl: true,
+    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
+    usageFile: join(dir, 'usage.jsonl'),
+  });
   core.router.onEvent((e) => {
     if (e.type === 'decision') decisions.push(e);
   });
@@ -60,7 +65,13 @@ async function events(params: Parameters<OpenAI['responses']['create']>[0]): Pro
   return out;
 }
 
-const LOOKUP = { type: 'function' as const, name: 'lookup', description: 'Looks a thing up.', strict: false, parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'number' } } } };
+const LOOKUP = {
+  type: 'function' as const,
+  name: 'lookup',
+  description: 'Looks a thing up.',
+  strict: false,
+  parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'number' } } },
+};
 
 describe('POST /v1/responses through the openai SDK', () => {
   test('a string input answers without streaming, with usage, and the ledger names the OpenAI SDK', async () => {
@@ -77,7 +88,11 @@ describe('POST /v1/responses through the openai SDK', () => {
   });
 
   test('a streamed answer sends every event with its sequence number, in OpenAI order, and ends with usage', async () => {
-    const list = await events({ model: 'sim/echo', instructions: 'be brief', input: [{ role: 'user', content: [{ type: 'input_text', text: 'one two three four' }] }] });
+    const list = await events({
+      model: 'sim/echo',
+      instructions: 'be brief',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'one two three four' }] }],
+    });
     assert.deepEqual(
       list.map((e) => e.type),
       [
@@ -206,7 +221,10 @@ describe('POST /v1/responses when the budget blocks', () => {
     const blockedGw = await startLocalGateway({ core: blockedCore, port: 0 });
     try {
       const c = new OpenAI({ baseURL: blockedGw.url, apiKey: blockedGw.token, maxRetries: 0 });
-      await assert.rejects(c.responses.create({ model: 'smart-select', input: 'x', stream: true }), (e: unknown) => e instanceof OpenAI.APIError && e.status === 402 && /budget/.test(e.message));
+      await assert.rejects(
+        c.responses.create({ model: 'smart-select', input: 'x', stream: true }),
+        (e: unknown) => e instanceof OpenAI.APIError && e.status === 402 && /budget/.test(e.message),
+      );
     } finally {
       await blockedGw.close();
     }

@@ -25,8 +25,21 @@ describe('Responses request → chat request', () => {
       model: 'gpt-5-codex',
       instructions: 'You are terse.',
       input: [
-        { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'dev ' }, { type: 'input_text', text: 'rules' }] },
-        { role: 'user', content: [{ type: 'input_text', text: 'look' }, { type: 'input_image', image_url: 'data:image/png;base64,AAAA', detail: 'low' }] },
+        {
+          type: 'message',
+          role: 'developer',
+          content: [
+            { type: 'input_text', text: 'dev ' },
+            { type: 'input_text', text: 'rules' },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'look' },
+            { type: 'input_image', image_url: 'data:image/png;base64,AAAA', detail: 'low' },
+          ],
+        },
         { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'calling two tools' }] },
         { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'opaque' },
         { type: 'function_call', call_id: 'c1', name: 'a', arguments: '{}' },
@@ -38,7 +51,13 @@ describe('Responses request → chat request', () => {
     assert.deepEqual(r.chat.messages, [
       { role: 'system', content: 'You are terse.' },
       { role: 'system', content: 'dev rules' },
-      { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'look' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } },
+        ],
+      },
       {
         role: 'assistant',
         content: 'calling two tools',
@@ -57,7 +76,11 @@ describe('Responses request → chat request', () => {
     const r = ok({
       model: 'm',
       input: 'hi',
-      tools: [{ type: 'function', name: 'f', parameters: { type: 'object', properties: {} }, strict: true }, { type: 'web_search' }, { type: 'file_search', vector_store_ids: [] }],
+      tools: [
+        { type: 'function', name: 'f', parameters: { type: 'object', properties: {} }, strict: true },
+        { type: 'web_search' },
+        { type: 'file_search', vector_store_ids: [] },
+      ],
       tool_choice: { type: 'function', name: 'f' },
       parallel_tool_calls: false,
       reasoning: { effort: 'high', summary: 'auto' },
@@ -109,7 +132,10 @@ describe('Responses request → chat request', () => {
   });
 });
 
-const chunk = (delta: ChatCompletionChunk.Choice.Delta & { reasoning_content?: string }, finish: ChatCompletionChunk.Choice['finish_reason'] = null): ChatCompletionChunk => ({
+const chunk = (
+  delta: ChatCompletionChunk.Choice.Delta & { reasoning_content?: string },
+  finish: ChatCompletionChunk.Choice['finish_reason'] = null,
+): ChatCompletionChunk => ({
   id: 'c',
   object: 'chat.completion.chunk',
   created: 0,
@@ -155,7 +181,13 @@ describe('chunks → Responses events', () => {
     const last = events[events.length - 1];
     assert.equal(last.type, 'response.completed');
     assert.equal(b.response.model, 'served-model');
-    assert.deepEqual(b.response.usage, { input_tokens: 7, input_tokens_details: { cached_tokens: 2 }, output_tokens: 3, output_tokens_details: { reasoning_tokens: 1 }, total_tokens: 10 });
+    assert.deepEqual(b.response.usage, {
+      input_tokens: 7,
+      input_tokens_details: { cached_tokens: 2 },
+      output_tokens: 3,
+      output_tokens_details: { reasoning_tokens: 1 },
+      total_tokens: 10,
+    });
     assert.equal(sseEvent(last).split('\n')[0], 'event: response.completed');
   });
 

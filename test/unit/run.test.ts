@@ -34,7 +34,14 @@ interface Running {
 
 function switchboardRun(child: string[], env: NodeJS.ProcessEnv = {}): Running {
   const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--config', cfg, '--usage-file', join(dir, 'usage.jsonl'), 'run', '--', ...child], {
-    env: { PATH: process.env.PATH, HOME: dir, SWITCHBOARD_API_KEY: KEY, SWITCHBOARD_PROVIDER_KEY_DEEPSEEK: 'sk-provider-key', SWITCHBOARD_LOCAL_TOKEN: 'x'.repeat(40), ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      SWITCHBOARD_API_KEY: KEY,
+      SWITCHBOARD_PROVIDER_KEY_DEEPSEEK: 'sk-provider-key',
+      SWITCHBOARD_LOCAL_TOKEN: 'x'.repeat(40),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -83,7 +90,10 @@ describe('switchboard run', { timeout: 3 * TIMEOUT_MS }, () => {
   });
 
   test('switchboard usage --json then shows the request under its client (a script without an SDK: curl/other)', async () => {
-    const usage = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--usage-file', join(dir, 'usage.jsonl'), 'usage', '--json'], { env: { PATH: process.env.PATH, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const usage = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--usage-file', join(dir, 'usage.jsonl'), 'usage', '--json'], {
+      env: { PATH: process.env.PATH, HOME: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     usage.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => usage.kill('SIGKILL'), TIMEOUT_MS);

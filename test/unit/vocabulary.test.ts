@@ -1,12 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatEvent } from '../../src/core/eventLog';
-import { formatUsd, isLoopbackUrl, keyFromEnv, keysInEnv, providerSecret } from '../../src/core/vocabulary';
+import { formatEvent } from '../../src/core/routing/eventLog';
+import { formatUsd } from '../../src/core/base/format';
+import { isLoopbackUrl } from '../../src/core/base/loopback';
+import { keyFromEnv, keysInEnv, providerSecret } from '../../src/core/config/keys';
 
 test('one money format: $0.0345 reads the same in the log and everywhere formatUsd is used (the webviews import it too)', () => {
   assert.equal(formatUsd(0.0345), '$0.0345');
   const usage = { promptTokens: 1, completionTokens: 2, cachedTokens: 0, reasoningTokens: 0, estimated: false };
-  const line = formatEvent({ type: 'done', requestId: 'r', at: 0, requested: 'm', answeredBy: 'm', served: 'm', costSource: 'priced', endpoint: 'gateway', attempts: 1, fallback: false, usage, costUsd: 0.0345, msToFirstToken: 1, msTotal: 2 });
+  const line = formatEvent({
+    type: 'done',
+    requestId: 'r',
+    at: 0,
+    requested: 'm',
+    answeredBy: 'm',
+    served: 'm',
+    costSource: 'priced',
+    endpoint: 'gateway',
+    attempts: 1,
+    fallback: false,
+    usage,
+    costUsd: 0.0345,
+    msToFirstToken: 1,
+    msTotal: 2,
+  });
   assert.match(line, /\$0\.0345,/);
 });
 
@@ -23,7 +40,7 @@ test('one loopback check: localhost, 127/8 and ::1 over http or https; nothing e
 });
 
 test('a throwing listener never stops the others, and its error reaches the onUnexpectedError hook', async () => {
-  const { Emitter, setUnexpectedErrorHandler } = await import('../../src/core/lifecycle');
+  const { Emitter, setUnexpectedErrorHandler } = await import('../../src/core/base/lifecycle');
   const seen: unknown[] = [];
   const hook = setUnexpectedErrorHandler((e) => seen.push(e));
   try {

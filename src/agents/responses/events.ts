@@ -6,8 +6,8 @@
 // uses the same builder and returns `response`.
 import { randomBytes } from 'node:crypto';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { reasoningOf } from '../../core/chunks';
-import type { Usage } from '../../core/types';
+import { reasoningOf } from '../../core/base/chunks';
+import type { Usage } from '../../core/base/types';
 import type { EchoedRequest, FunctionCallItem, MessageItem, OutputItem, ReasoningItem, ResponseUsageWire, ResponseWire, StreamEvent } from './wire';
 
 export interface ResponseBuilderOptions {

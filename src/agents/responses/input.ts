@@ -21,7 +21,12 @@ function stringField(item: Item, field: string, at: string): string | RequestPro
 /** Text and image parts of a message; `output_text` / `refusal` (an assistant's earlier answer) count as text. */
 function contentParts(content: unknown, at: string): ChatCompletionContentPart[] | string | RequestProblem {
   if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return problem(`Invalid type for '${at}.content': expected a string or an array of content parts, but got ${typeName(content)}.`, `${at}.content`, 'invalid_type');
+  if (!Array.isArray(content))
+    return problem(
+      `Invalid type for '${at}.content': expected a string or an array of content parts, but got ${typeName(content)}.`,
+      `${at}.content`,
+      'invalid_type',
+    );
   const parts: ChatCompletionContentPart[] = [];
   for (let j = 0; j < content.length; j++) {
     const part: unknown = content[j];
@@ -43,19 +48,28 @@ function contentParts(content: unknown, at: string): ChatCompletionContentPart[]
       }
       case 'input_image': {
         if (typeof part.image_url !== 'string')
-          return problem(`'${where}' needs an "image_url" (a URL or a data: URL); images by file_id need OpenAI's file storage, which the local gateway does not have.`, `${where}.image_url`, 'invalid_value');
+          return problem(
+            `'${where}' needs an "image_url" (a URL or a data: URL); images by file_id need OpenAI's file storage, which the local gateway does not have.`,
+            `${where}.image_url`,
+            'invalid_value',
+          );
         const detail = part.detail === 'low' || part.detail === 'high' || part.detail === 'auto' ? part.detail : undefined;
         parts.push({ type: 'image_url', image_url: { url: part.image_url, ...(detail ? { detail } : {}) } });
         break;
       }
       default:
-        return problem(`'${where}' has type ${JSON.stringify(String(part.type)).slice(0, 60)}; the local gateway takes input_text, output_text, refusal and input_image parts.`, `${where}.type`, 'invalid_value');
+        return problem(
+          `'${where}' has type ${JSON.stringify(String(part.type)).slice(0, 60)}; the local gateway takes input_text, output_text, refusal and input_image parts.`,
+          `${where}.type`,
+          'invalid_value',
+        );
     }
   }
   return parts;
 }
 
-const onlyText = (parts: ChatCompletionContentPart[]): string | undefined => (parts.every((p) => p.type === 'text') ? parts.map((p) => (p.type === 'text' ? p.text : '')).join('') : undefined);
+const onlyText = (parts: ChatCompletionContentPart[]): string | undefined =>
+  parts.every((p) => p.type === 'text') ? parts.map((p) => (p.type === 'text' ? p.text : '')).join('') : undefined;
 
 function messageFrom(item: Item, at: string): ChatCompletionMessageParam | RequestProblem {
   const parts = contentParts(item.content, at);
@@ -66,13 +80,19 @@ function messageFrom(item: Item, at: string): ChatCompletionMessageParam | Reque
       return { role: 'user', content: parts };
     case 'system':
     case 'developer':
-      if (text === undefined) return problem(`'${at}' is a ${item.role} message with an image; only user messages may carry images.`, `${at}.content`, 'invalid_value');
+      if (text === undefined)
+        return problem(`'${at}' is a ${item.role} message with an image; only user messages may carry images.`, `${at}.content`, 'invalid_value');
       return { role: 'system', content: text };
     case 'assistant':
-      if (text === undefined) return problem(`'${at}' is an assistant message with an image; only user messages may carry images.`, `${at}.content`, 'invalid_value');
+      if (text === undefined)
+        return problem(`'${at}' is an assistant message with an image; only user messages may carry images.`, `${at}.content`, 'invalid_value');
       return { role: 'assistant', content: text };
     default:
-      return problem(`'${at}.role' must be "user", "assistant", "system" or "developer", got ${JSON.stringify(String(item.role)).slice(0, 40)}.`, `${at}.role`, 'invalid_value');
+      return problem(
+        `'${at}.role' must be "user", "assistant", "system" or "developer", got ${JSON.stringify(String(item.role)).slice(0, 40)}.`,
+        `${at}.role`,
+        'invalid_value',
+      );
   }
 }
 
@@ -96,7 +116,8 @@ function assistantFor(messages: ChatCompletionMessageParam[]): ChatCompletionAss
 
 export function inputMessages(input: unknown): ChatCompletionMessageParam[] | RequestProblem {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
-  if (!Array.isArray(input)) return problem(`Invalid type for 'input': expected a string or an array of input items, but got ${typeName(input)}.`, 'input', 'invalid_type');
+  if (!Array.isArray(input))
+    return problem(`Invalid type for 'input': expected a string or an array of input items, but got ${typeName(input)}.`, 'input', 'invalid_type');
   const messages: ChatCompletionMessageParam[] = [];
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i];

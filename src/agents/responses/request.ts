@@ -4,7 +4,7 @@
 // are dropped, each with a note for the routing log. Fields the translation does not use (`include`,
 // `prompt_cache_key`, `text`, `client_metadata`, `store: false`, future ones) are ignored.
 import type { ChatCompletionFunctionTool, ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
-import type { ChatRequest } from '../../core/types';
+import type { ChatRequest } from '../../core/base/types';
 import { inputMessages } from './input';
 import { isObject, problem, typeName, type RequestProblem } from './problem';
 import type { EchoedRequest } from './wire';
@@ -27,9 +27,15 @@ const STATELESS = 'The local gateway keeps no responses: send the whole conversa
 function statefulProblem(body: Record<string, unknown>): RequestProblem | undefined {
   if (body.previous_response_id !== undefined && body.previous_response_id !== null)
     return problem(`"previous_response_id" is not supported. ${STATELESS}`, 'previous_response_id', 'unsupported_parameter');
-  if (body.conversation !== undefined && body.conversation !== null) return problem(`"conversation" is not supported. ${STATELESS}`, 'conversation', 'unsupported_parameter');
+  if (body.conversation !== undefined && body.conversation !== null)
+    return problem(`"conversation" is not supported. ${STATELESS}`, 'conversation', 'unsupported_parameter');
   if (body.store === true) return problem(`"store": true is not supported. ${STATELESS}`, 'store', 'unsupported_parameter');
-  if (body.background === true) return problem(`"background": true is not supported (it needs a stored response). Stream the answer instead ("stream": true).`, 'background', 'unsupported_parameter');
+  if (body.background === true)
+    return problem(
+      `"background": true is not supported (it needs a stored response). Stream the answer instead ("stream": true).`,
+      'background',
+      'unsupported_parameter',
+    );
   return undefined;
 }
 
@@ -51,7 +57,8 @@ function functionTools(raw: unknown): Tools | RequestProblem {
       dropped.push(label.slice(0, 80));
       continue;
     }
-    if (typeof t.name !== 'string' || !t.name) return problem(`'tools[${i}].name' is required for a function tool.`, `tools[${i}].name`, 'missing_required_parameter');
+    if (typeof t.name !== 'string' || !t.name)
+      return problem(`'tools[${i}].name' is required for a function tool.`, `tools[${i}].name`, 'missing_required_parameter');
     const parameters = isObject(t.parameters) ? t.parameters : { type: 'object', properties: {} };
     tools.push({
       type: 'function',
@@ -64,7 +71,9 @@ function functionTools(raw: unknown): Tools | RequestProblem {
     });
   }
   const notes = dropped.length
-    ? [`Responses: tools other than functions (hosted tools, namespaces) need OpenAI's servers and were dropped: ${dropped.join(', ')}. The model sees only the function tools.`]
+    ? [
+        `Responses: tools other than functions (hosted tools, namespaces) need OpenAI's servers and were dropped: ${dropped.join(', ')}. The model sees only the function tools.`,
+      ]
     : [];
   return { tools, notes };
 }
@@ -87,8 +96,10 @@ export function fromResponsesBody(body: unknown): ResponsesRequest | RequestProb
   const stateful = statefulProblem(body);
   if (stateful) return stateful;
   const model = body.model;
-  if (typeof model !== 'string' || !model.trim()) return problem('"model" is required: "smart-select" or a model id from GET /v1/models.', 'model', 'missing_required_parameter');
-  if (model.length > MAX_MODEL_LENGTH) return problem(`Invalid 'model': a model id has at most ${MAX_MODEL_LENGTH} characters, this one has ${model.length}.`, 'model', 'string_above_max_length');
+  if (typeof model !== 'string' || !model.trim())
+    return problem('"model" is required: "smart-select" or a model id from GET /v1/models.', 'model', 'missing_required_parameter');
+  if (model.length > MAX_MODEL_LENGTH)
+    return problem(`Invalid 'model': a model id has at most ${MAX_MODEL_LENGTH} characters, this one has ${model.length}.`, 'model', 'string_above_max_length');
   if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== 'string')
     return problem(`Invalid type for 'instructions': expected a string, but got ${typeName(body.instructions)}.`, 'instructions', 'invalid_type');
   const input = inputMessages(body.input);

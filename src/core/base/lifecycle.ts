@@ -1,0 +1,108 @@
+// Small versions of VS Code's Disposable / DisposableStore / Emitter so src/core stays free of `vscode`
+// while its objects can be pushed straight into `context.subscriptions`.
+
+export interface IDisposable {
+  dispose(): void;
+}
+
+export function toDisposable(fn: () => void): IDisposable {
+  let done = false;
+  return {
+    dispose: () => {
+      if (!done) {
+        done = true;
+        fn();
+      }
+    },
+  };
+}
+
+export class DisposableStore implements IDisposable {
+  private readonly items = new Set<IDisposable>();
+  private disposed = false;
+
+  add<T extends IDisposable>(item: T): T {
+    if (this.disposed) item.dispose();
+    else this.items.add(item);
+    return item;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const item of this.items) {
+      try {
+        item.dispose();
+      } catch {
+        /* one failing disposable must not stop the rest */
+      }
+    }
+    this.items.clear();
+  }
+}
+
+export abstract class Disposable implements IDisposable {
+  protected readonly store = new DisposableStore();
+  protected _register<T extends IDisposable>(item: T): T {
+    return this.store.add(item);
+  }
+  dispose(): void {
+    this.store.dispose();
+  }
+}
+
+export type Event<T> = (listener: (e: T) => void) => IDisposable;
+
+// Shared through a global symbol: the core is bundled twice (dist/extension.js and dist/core.js), and a handler set
+// in one bundle must see errors of emitters made in the other.
+const HANDLER = Symbol.for('switchboard.onUnexpectedError');
+type Handler = (err: unknown) => void;
+const holder = globalThis as { [HANDLER]?: Handler };
+
+/** Where errors nobody else can report go, e.g. a throwing event listener (as VS Code's `onUnexpectedError`). */
+export function setUnexpectedErrorHandler(handler: Handler): IDisposable {
+  holder[HANDLER] = handler;
+  return toDisposable(() => {
+    if (holder[HANDLER] === handler) delete holder[HANDLER];
+  });
+}
+
+export function onUnexpectedError(err: unknown): void {
+  const handler = holder[HANDLER];
+  try {
+    if (handler) handler(err);
+    else console.error('switchboard: unexpected error in an event listener:', err);
+  } catch {
+    // the reporter itself failed: nothing is left to tell
+  }
+}
+
+export class Emitter<T> implements IDisposable {
+  private listeners = new Set<(e: T) => void>();
+
+  /** A listener that throws never stops the others; its error goes to `onListenerError` (default: onUnexpectedError). */
+  constructor(private readonly onListenerError: (err: unknown) => void = onUnexpectedError) {}
+
+  readonly event: Event<T> = (listener) => {
+    this.listeners.add(listener);
+    return toDisposable(() => this.listeners.delete(listener));
+  };
+
+  fire(e: T): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+  }
+
+  get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
