@@ -11,7 +11,7 @@ import type { ClientId } from '../core/base/clients';
 import type { ChatRouter } from '../core/base/types';
 import { readBody, refuse } from './body';
 import { clientOf } from './clientName';
-import { httpErrorFrom, openAIError } from './openaiErrors';
+import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
 import { drained, sendJson, SSE_HEADERS } from './respond';
 
 export interface ResponsesRouteContext {
@@ -20,7 +20,7 @@ export interface ResponsesRouteContext {
   log?: (line: string) => void;
 }
 
-function parse(text: string): ResponsesRequest | ReturnType<typeof openAIError> {
+function parse(text: string): ResponsesRequest | HttpError {
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -200,6 +200,21 @@ describe('POST /v1/responses through the openai SDK', () => {
     assert.equal(r.output_text, 'ignored fields');
   });
 
+  test('a body over the limit is a 413 and GET is a 405, in OpenAI shape, and neither reaches the upstream', async () => {
+    const headers = { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json' };
+    const big = await fetch(`${gw.url}/responses`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'sim/echo', input: 'x'.repeat(5 * 1024 * 1024) }),
+    });
+    assert.equal(big.status, 413);
+    assert.equal(((await big.json()) as { error: { code: string } }).error.code, 'request_too_large');
+    const get = await fetch(`${gw.url}/responses`, { headers });
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+    assert.equal(sim.stats().requests, 0);
+  });
+
   test('a wrong local token is a 401 and reaches no upstream', async () => {
     await assert.rejects(client('sb-local-wrong').responses.create({ model: 'sim/echo', input: 'x' }), (e: unknown) => e instanceof OpenAI.AuthenticationError);
     assert.equal(sim.stats().requests, 0);
