@@ -4,7 +4,7 @@
 // ends: reasoning (DeepSeek's `reasoning_content`, OpenRouter's `reasoning`) as a reasoning item with a summary,
 // text as a message item with one output_text part, each tool call as a function_call item. A non-streamed request
 // uses the same builder and returns `response`.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { reasoningOf } from '../../core/base/chunks';
 import type { Usage } from '../../core/base/types';
@@ -31,7 +31,8 @@ type Open =
   | { kind: 'reasoning'; item: ReasoningItem; index: number }
   | { kind: 'call'; item: FunctionCallItem; index: number };
 
-const randomId = (prefix: string): string => `${prefix}_${randomBytes(16).toString('hex')}`;
+// randomUUID draws from a cached pool: no syscall per id on the first-text path (randomBytes makes one).
+const randomId = (prefix: string): string => `${prefix}_${randomUUID().replace(/-/g, '')}`;
 
 export function usageWire(u: Usage): ResponseUsageWire {
   return {
