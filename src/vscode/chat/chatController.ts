@@ -13,7 +13,7 @@ import {
 } from '../../protocol';
 import { composeQuestion, mentionsIn, type ContextAttachment, type ContextKind } from '../../core/prompt/chatContext';
 import type { PromptPreview } from '../../core/prompt/contextWindow';
-import type { ChatCompletionMessageParam, ChatRequest, ChatRouter } from '../../core/base/types';
+import type { ChatCompletionMessageParam, ChatRequest, ChatRouter, ClientId } from '../../core/base/types';
 import { Emitter, type IDisposable } from '../../core/base/lifecycle';
 import type { FeatureDeps } from '../featureDeps';
 import { modelChoices, type ListedModel } from '../modelChoices';
@@ -50,6 +50,8 @@ export interface AskOptions {
   pending?: 'send' | 'keep';
   /** Starts a new conversation first (as New Chat does), so the earlier questions and answers do not go with it. */
   fresh?: boolean;
+  /** Who asks, for the ledger (default: the chat view itself). */
+  client?: ClientId;
 }
 
 /** What a question asked now carries besides its own text (Ask Model and Explain Selection say it). */
@@ -288,7 +290,7 @@ export class ChatController implements IDisposable {
     if (previous && samePrompt(previous.prompt, prompt)) this.noteReask(previous, turn.model);
     this.turns.push(turn);
     if (this.turns.length > MAX_TURNS) this.turns.splice(0, this.turns.length - MAX_TURNS);
-    return this.run(turn, history);
+    return this.run(turn, history, opts.client);
   }
 
   async clear(): Promise<void> {
@@ -338,7 +340,7 @@ export class ChatController implements IDisposable {
     return this.start(CONTINUE_PROMPT, { model, title: `Continue with ${model}` });
   }
 
-  private run(turn: Turn, context: readonly Turn[]): RunningAnswer {
+  private run(turn: Turn, context: readonly Turn[], client: ClientId = 'chat-view'): RunningAnswer {
     this.running?.stop();
     const session = new ChatSession({
       router: () => this.fx.router(),
@@ -351,6 +353,7 @@ export class ChatController implements IDisposable {
       title: turn.title,
       ...(turn.context ? { context: turn.context } : {}),
       post: (m) => this.post(m),
+      client,
     });
     this.running = session;
     void this.fx.saveTurns(this.turns);

@@ -130,7 +130,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
    */
   async ask(prompt: string, opts?: AskOptions): Promise<void> {
     const shown = await this.reveal();
-    const running = this.controller.start(prompt, { ...opts });
+    // Ask Model and Explain come here; the chat view's own questions go straight to the controller.
+    const running = this.controller.start(prompt, { ...opts, client: 'ask' });
     if (shown) {
       await running.outcome;
       return;
