@@ -1,6 +1,8 @@
-// Issue 24 on the surfaces, as a user sees them in VS Code 1.100 (code-server 4.100.3, the simulator as gateway):
-// N answers are counted once in the usage view, the status bar tooltip and the ledger file; Add File to Chat, then
-// Ask Model sends the file and the question shows its chip.
+// Issue 24 on the surfaces, as a user sees them in VS Code 1.100 (code-server 4.100.3, the simulator as gateway behind
+// the OpenRouter preset with a base URL of the user's own): N answers are counted once in the usage view, the status
+// bar tooltip and the ledger file; Add File to Chat, then Ask Model sends the file and the question shows its chip;
+// both model pickers offer the same models under one name, the gateway's auto routing included, and Choose Gateway
+// marks Custom; Check Connection tries the user's model; the status bar warns only about the current model's chain.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -47,8 +49,8 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
   }
 
   /** The status bar item's hover, as VS Code shows it when the pointer rests on it. */
-  async function statusTooltip(): Promise<string> {
-    const item = vs.wb.statusBarItem('sim/echo').first();
+  async function statusTooltip(model = 'sim/echo'): Promise<string> {
+    const item = vs.wb.statusBarItem(model).first();
     return waitFor(
       async () => {
         await vs.page.mouse.move(0, 0);
@@ -62,7 +64,12 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
   }
 
   before(async () => {
-    vs = await startInstance({ name: 'surfaces', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {} } });
+    vs = await startInstance({
+      name: 'surfaces',
+      simKey: KEY,
+      keyInEnv: true,
+      settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {}, 'switchboard.gateway.preset': 'openrouter' },
+    });
     await vs.wb
       .statusBarItem('sim/echo')
       .first()
@@ -136,6 +143,132 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
       const frame = await chatFrame(wb);
       await frame.locator('[data-testid=turn-context] [data-testid=context-chip]', { hasText: SAMPLE_FILE }).last().waitFor();
       assert.equal(await frame.locator('[data-testid=context-chips] [data-testid=context-chip]').count(), 0, 'the chip went with the question');
+    });
+  });
+
+  test("both pickers offer the gateway's models and auto routing under one name; Choose Gateway marks Custom", { timeout: STEP_TIMEOUT }, async () => {
+    await vs.step('pickers', async () => {
+      const { wb } = vs;
+      await openChatView(wb);
+      type Option = { value: string; text: string; title: string; selected: boolean };
+      const options = await waitFor(
+        async () => {
+          const frame = await chatFrame(wb);
+          const list = await frame.locator('[data-testid=model-picker] option').evaluateAll((els) =>
+            els.map((e) => ({
+              value: (e as HTMLOptionElement).value,
+              text: e.textContent ?? '',
+              title: (e as HTMLOptionElement).title,
+              selected: (e as HTMLOptionElement).selected,
+            })),
+          );
+          return list.some((o: Option) => o.value === 'sim/lorem') ? list : undefined;
+        },
+        { what: "the gateway's models in the chat view's dropdown" },
+      );
+      const byValue = new Map(options.map((o: Option) => [o.value, o]));
+      assert.equal(byValue.get('openrouter/auto')?.text, 'OpenRouter Auto', "the gateway's auto routing is offered");
+      assert.deepEqual(
+        [byValue.get('sim/lorem')?.text, byValue.get('sim/lorem')?.title],
+        ['sim/lorem', 'Simulator: lorem'],
+        'named by id, the friendly name on hover',
+      );
+      assert.equal(
+        options
+          .filter((o: Option) => o.selected)
+          .map((o: Option) => o.value)
+          .join(),
+        'sim/echo',
+      );
+
+      await (await chatFrame(wb)).locator('[data-testid=model-picker]').selectOption('openrouter/auto');
+      await waitFor(() => vs.readSettings()['switchboard.model'] === 'openrouter/auto', { what: 'switchboard.model = openrouter/auto in settings.json' });
+      await wb
+        .statusBarItem('openrouter/auto')
+        .first()
+        .waitFor({ timeout: scaled(30_000) });
+      await (await chatFrame(wb)).locator('[data-testid=model-picker]').selectOption('sim/echo');
+      await wb
+        .statusBarItem('sim/echo')
+        .first()
+        .waitFor({ timeout: scaled(30_000) });
+
+      await wb.closeQuickInput();
+      await wb.statusBarItem('sim/echo').first().click();
+      const rows = wb.page.locator('.quick-input-widget .monaco-list-row:visible');
+      await wb.typeIntoQuickInput('sim/', { submit: false });
+      const labels = await waitFor(async () => ((await wb.quickItemLabels()).includes('sim/lorem') ? wb.quickItemLabels() : undefined), {
+        what: "the gateway's models in Switch Model",
+      });
+      assert.ok(!labels.some((l) => l.startsWith('Simulator')), `one name per model in Switch Model: ${labels.join(', ')}`);
+      assert.ok(
+        (await rows.allTextContents()).some((t) => t.includes('sim/lorem') && t.includes('Simulator: lorem')),
+        'the friendly name is the detail',
+      );
+      await wb.typeIntoQuickInput('auto', { submit: false });
+      await wb.pickQuickItem(/OpenRouter Auto/, { what: 'OpenRouter Auto in Switch Model' });
+      await waitFor(() => vs.readSettings()['switchboard.model'] === 'openrouter/auto', { what: 'Switch Model to write openrouter/auto' });
+      await (await chatFrame(wb)).locator('[data-testid=model-picker]').selectOption('sim/echo');
+      await wb
+        .statusBarItem('sim/echo')
+        .first()
+        .waitFor({ timeout: scaled(30_000) });
+
+      await wb.runCommand('Switchboard: Choose Gateway');
+      const current = await waitFor(async () => (await rows.allTextContents()).filter((t) => /current/.test(t)), { what: 'the Choose Gateway rows' });
+      assert.equal(current.length, 1, current.join(' | '));
+      assert.match(current[0], /^Custom/, 'a base URL of the user’s own over the OpenRouter preset is Custom');
+      await wb.closeQuickInput();
+
+      const saved = path.join(vs.dirs.userDataDir, 'User', 'globalStorage', EXTENSION_ID, 'models.json');
+      const list = JSON.parse(readFileSync(saved, 'utf8')) as { fetchedAt: number; data: { id: string }[] };
+      assert.ok(list.fetchedAt > 0 && list.data.some((m) => m.id === 'sim/lorem'), "the gateway's list is kept with its age");
+      assert.ok(!readFileSync(saved, 'utf8').includes(KEY));
+    });
+  });
+
+  test('Check Connection tries the user’s model; the status bar warns only about breakers on its chain, by model', { timeout: STEP_TIMEOUT }, async () => {
+    await vs.step('connection-and-breakers', async () => {
+      const { wb } = vs;
+      await wb.runCommand('Switchboard: Check Connection');
+      // The Output panel's editor; the panel's other editors (the debug console's input) are empty.
+      const panelLines = wb.page.locator('.part.panel .monaco-editor .view-lines');
+      const text = await waitFor(
+        async () => {
+          // Monaco renders spaces as no-break spaces.
+          const t = (await panelLines.allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+          return /Every check passed|Some checks failed/.test(t) ? t : undefined;
+        },
+        { what: 'the Check Connection output', timeoutMs: 90_000 },
+      );
+      assert.match(text, /Checking with your model sim\/echo/);
+      assert.match(text, /sim\/echo answered/, text);
+      assert.match(text, /Every check passed/, text);
+
+      const failing = 'sim/fail?status=503';
+      vs.writeWorkspaceSettings({ 'switchboard.model': failing });
+      await wb
+        .statusBarItem('sim/fail')
+        .first()
+        .waitFor({ timeout: scaled(30_000) });
+      await askInChat('Break the circuit.').catch(() => undefined);
+      await wb
+        .statusBarItem('sim/fail')
+        .first()
+        .locator('.codicon-warning')
+        .waitFor({ timeout: scaled(30_000) });
+      const tooltip = await waitFor(
+        async () => {
+          const t = await statusTooltip('sim/fail');
+          return t.includes('Circuit open') ? t : undefined;
+        },
+        { what: 'the open circuit in the tooltip' },
+      );
+      assert.ok(tooltip.includes(failing) && !tooltip.includes('gateway|'), `the tooltip names the model: ${JSON.stringify(tooltip)}`);
+      vs.writeWorkspaceSettings({ 'switchboard.model': 'sim/echo' });
+      const echo = wb.statusBarItem('sim/echo').first();
+      await echo.waitFor({ timeout: scaled(30_000) });
+      assert.equal(await echo.locator('.codicon-warning').count(), 0, "sim/fail's open breaker is not on sim/echo's chain: no amber");
     });
   });
 });

@@ -114,7 +114,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       const rows = await waitFor(
         async () => {
           const texts = await openModelPicker(vs.wb);
-          if (texts.some((t) => t.includes('GPT-4.1')) && texts.some((t) => t.includes('Smart Select'))) return texts;
+          if (texts.some((t) => t.includes('openai/gpt-4.1')) && texts.some((t) => t.includes('smart-select'))) return texts;
           await vs.page.keyboard.press('Escape');
           return undefined;
         },
@@ -122,10 +122,11 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       );
       await vs.page.keyboard.press('Escape');
       const all = rows.join('\n');
-      assert.match(all, /Smart Select/, 'smart-select is offered');
-      assert.match(all, /GPT-4\.1\n\$2\.00 \/ \$8\.00 per 1M · 1\.05M context/, 'a built-in catalog model is offered with its price and context window');
+      assert.match(all, /smart-select/, 'smart-select is offered');
+      // One name per model in every picker: the id, with the friendly name in the detail.
+      assert.match(all, /openai\/gpt-4\.1\nGPT-4\.1 · \$2\.00 \/ \$8\.00 per 1M · 1\.05M context/, 'a catalog model by its id, with its price and window');
       // A built-in catalog model: listed at once after a reload too (the gateway's own models join once fetched).
-      await chooseModel(vs.wb, 'gpt-4.1 mini', 'GPT-4.1 mini');
+      await chooseModel(vs.wb, 'gpt-4.1-mini', 'openai/gpt-4.1-mini');
     });
     await vs.step('picker-after-reload', async () => {
       await vs.wb.reloadWindow();
@@ -134,10 +135,20 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
         .first()
         .waitFor({ timeout: scaled(120_000) });
       await openVsChat(vs.wb);
-      await waitFor(async () => ((await modelPicker(vs.wb).innerText()) ?? '').includes('GPT-4.1 mini'), {
+      await waitFor(async () => ((await modelPicker(vs.wb).innerText()) ?? '').includes('openai/gpt-4.1-mini'), {
         what: 'the chosen model in the picker after a reload',
         timeoutMs: 90_000,
       });
+    });
+    await vs.step('participant-uses-picked-model', async () => {
+      // VS Code's convention: @switchboard answers with the model picked in the Chat view when it is one of ours.
+      const answer = await ask('@switchboard which model answers?', (t) => t.includes('answered by'));
+      assert.match(
+        answer,
+        /answered by openai\/gpt-4\.1-mini/,
+        `the picked model answers, not switchboard.model (sim/echo): ${JSON.stringify(answer.slice(-200))}`,
+      );
+      await chooseModel(vs.wb, 'sim/echo', 'sim/echo');
     });
   });
 
@@ -185,6 +196,8 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
   test("the Chat view's stop button closes the upstream connection within 1 s", { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('stop', async () => {
       await use({ 'switchboard.model': 'sim/lorem?tokens=3000&chunkMs=20' });
+      // The setting's model is listed in the picker (as its default) even though no list names it: pick it.
+      await chooseModel(vs.wb, 'chunkMs', 'sim/lorem?tokens=3000&chunkMs=20');
       const abortedBefore = vs.sim.stats().aborted;
       await askVsChat(vs.wb, '@switchboard tell me a very long story');
       await waitFor(async () => (await lastVsResponse(vs.wb)).split(/\s+/).length > 20, { what: 'the lorem answer to start streaming' });
@@ -201,6 +214,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
   test('VS Code Chat and vscode.lm requests land in the one usage ledger and budget; onExceed block blocks both', { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('ledger-budget', async () => {
       await use({ 'switchboard.model': 'sim/echo' });
+      await chooseModel(vs.wb, 'sim/echo', 'sim/echo');
       const before = ledger().length;
       await ask('@switchboard count me in the ledger', (t) => t.includes('answered by'));
       const viaLm = await runCaller('LM Caller: Ask');
