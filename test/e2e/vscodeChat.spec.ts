@@ -10,7 +10,7 @@ import { SAMPLE_FILE, SAMPLE_FUNCTION_LINES } from './code-server';
 import { EXTENSION_ID, startInstance, type Instance } from './harness';
 import { lanes } from './lanes';
 import { scaled, waitFor } from './wait';
-import { askVsChat, chooseModel, modelPicker, openModelPicker, openVsChat, lastVsResponse, stopButton, waitForVsResponse } from './vscodeChat';
+import { askVsChat, chooseModel, modelPicker, openVsChat, lastVsResponse, stopButton, waitForVsResponse } from './vscodeChat';
 
 const KEY = `sk-e2e-vscode-chat-${randomBytes(8).toString('hex')}`;
 const STEP_TIMEOUT = scaled(180_000);
@@ -111,20 +111,43 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
   test("the model picker lists Switchboard's models at once, smart-select among them, and a choice sticks", { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('picker', async () => {
       await openVsChat(vs.wb);
-      const rows = await waitFor(
-        async () => {
-          const texts = await openModelPicker(vs.wb);
-          if (texts.some((t) => t.includes('openai/gpt-4.1')) && texts.some((t) => t.includes('smart-select'))) return texts;
-          await vs.page.keyboard.press('Escape');
-          return undefined;
-        },
-        { what: "Switchboard's models in the Chat view's model picker", timeoutMs: 60_000, intervalMs: 2_000 },
+      // The picker lists many models (virtualised rows): look each up through its search box.
+      const rowsFor = async (filter: string): Promise<string[]> => {
+        await modelPicker(vs.wb).click();
+        const rows = vs.page.locator('.context-view .monaco-list-row');
+        await rows.first().waitFor({ timeout: scaled(30_000) });
+        await vs.page.keyboard.type(filter);
+        await rows
+          .filter({ hasText: filter })
+          .first()
+          .waitFor({ timeout: scaled(10_000) });
+        const texts = await rows.evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText.trim()));
+        // The first Escape clears the search box; the picker closes on a later one.
+        await waitFor(
+          async () => {
+            await vs.page.keyboard.press('Escape');
+            return (await rows.count()) === 0;
+          },
+          { what: 'the model picker to close', timeoutMs: 10_000, intervalMs: 300 },
+        );
+        return texts;
+      };
+      const gpt = await waitFor(() => rowsFor('openai/gpt-4.1'), {
+        what: "Switchboard's models in the Chat view's model picker",
+        timeoutMs: 60_000,
+        intervalMs: 2_000,
+      });
+      const smart = await rowsFor('smart-select');
+      assert.ok(
+        smart.some((t) => t.includes('smart-select')),
+        `smart-select is offered: ${smart.join(' | ')}`,
       );
-      await vs.page.keyboard.press('Escape');
-      const all = rows.join('\n');
-      assert.match(all, /smart-select/, 'smart-select is offered');
       // One name per model in every picker: the id, with the friendly name in the detail.
-      assert.match(all, /openai\/gpt-4\.1\nGPT-4\.1 · \$2\.00 \/ \$8\.00 per 1M · 1\.05M context/, 'a catalog model by its id, with its price and window');
+      assert.match(
+        gpt.join('\n'),
+        /openai\/gpt-4\.1\nGPT-4\.1 · \$2\.00 \/ \$8\.00 per 1M · 1\.05M context/,
+        'a catalog model by its id, with its price and window',
+      );
       // A built-in catalog model: listed at once after a reload too (the gateway's own models join once fetched).
       await chooseModel(vs.wb, 'gpt-4.1-mini', 'openai/gpt-4.1-mini');
     });
@@ -177,6 +200,8 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       // VS Code renders a chat answer progressively: wait for the table's row, not just its first line.
       const usage = await ask('@switchboard /usage', (t) => t.includes('Today') && /sim\/echo/.test(t));
       assert.match(usage, /Today:.*answers?/);
+      // Counted once (issue 24 item 1): /usage's answers are the ledger's lines, not twice as many.
+      assert.equal(Number(/over (\d+) answers?/.exec(usage)?.[1]), ledger().length, `/usage counts each ledger line once: ${usage.split('\n')[0]}`);
       assert.match(usage, /sim\/echo/, 'the table lists the model used so far');
     });
   });

@@ -78,17 +78,6 @@ export function modelPicker(wb: Workbench): Locator {
 
 const PICKER_ROW = '.context-view .monaco-list-row';
 
-/** Opens the model picker, expands "Other Models" when present, and returns every row's text. */
-export async function openModelPicker(wb: Workbench): Promise<string[]> {
-  await modelPicker(wb).click();
-  const rows = wb.page.locator(PICKER_ROW);
-  await rows.first().waitFor({ timeout: scaled(30_000) });
-  const more = wb.page.locator(PICKER_ROW, { hasText: 'Other Models' }).first();
-  // The picker's pointer block swallows real clicks on section rows; a dispatched click expands it.
-  if ((await more.count()) > 0 && (await more.getAttribute('aria-expanded')) === 'false') await more.dispatchEvent('click');
-  return rows.evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText.trim()));
-}
-
 /** Chooses a model in the picker by typing `filter` into its search box and taking the row showing `name`. */
 export async function chooseModel(wb: Workbench, filter: string, name: string): Promise<void> {
   await modelPicker(wb).click();
