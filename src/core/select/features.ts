@@ -150,7 +150,6 @@ const CONSTRAINT_RE =
 const CONSTRAINT_I18N = termMatcher(allTerms(CONSTRAINT_TERMS));
 const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})|(?:R\$|€|£)\s?\d`, 'gi');
 /** Han characters and kana: no spaces between words, so length is counted in characters. */
-const HAN_KANA_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
 const CHARS_PER_HAN_WORD = 1.7;
 /** Python/JS/Java/Rust/Go traces, compiler errors and timestamped log lines. */
 const TRACE_LINE_RE =
@@ -175,21 +174,66 @@ function splitTraces(prose: string): { prose: string; traceLines: number; traceL
   return { prose: traceLines ? kept.join('\n') : prose, traceLines, traceLower: trace.toLowerCase() };
 }
 
-/** Word-sized units: whitespace-separated tokens that carry a letter or digit, plus Han/kana runs by characters. */
+const isSpace = (c: number) =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
+const isHanKana = (c: number) => (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * Word-sized units: whitespace-separated tokens that carry a letter or digit, plus Han/kana runs by characters
+ * (a Han or kana character also ends a token). One pass over the characters.
+ */
 function lengthInWords(prose: string): number {
-  HAN_KANA_RE.lastIndex = 0;
   let han = 0;
-  while (HAN_KANA_RE.exec(prose)) han++;
   let tokens = 0;
-  for (const t of (han ? prose.replace(HAN_KANA_RE, ' ') : prose).split(/\s+/)) if (/[\p{L}\p{N}]/u.test(t)) tokens++;
+  let counted = false;
+  for (let i = 0; i < prose.length; i++) {
+    const c = prose.charCodeAt(i);
+    if (isHanKana(c)) {
+      han++;
+      counted = false;
+    } else if (isSpace(c)) counted = false;
+    else if (!counted) {
+      const letter =
+        (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
+          ? true
+          : c >= 0xaa && LETTER_OR_DIGIT.test(c >= 0xd800 && c <= 0xdbff ? prose.slice(i, i + 2) : prose[i]);
+      if (letter) {
+        tokens++;
+        counted = true;
+      }
+    }
+  }
   return tokens + Math.round(han / CHARS_PER_HAN_WORD);
 }
 
-function countMatches(re: RegExp, s: string): number {
+function countMatches(re: RegExp, s: string, limit = Infinity): number {
   re.lastIndex = 0;
   let n = 0;
-  while (re.exec(s)) n++;
+  while (n < limit && re.exec(s)) n++;
   return n;
+}
+
+const HAS_DIGIT = /\d/;
+const LIST_ITEM_RE = /^\s*(?:[-*•]|\d+[.)])\s+\S/gm;
+const OWNERSHIP_RE = /\b(?:we|our|us|we're|we've)\b/gi;
+const LARGE_CODE_RE = /\b\d{3,}[- ]lines?\b|\b\d+k(?:[- ]lines?| loc)\b|\blegacy\b/i;
+const LEGACY_RE = /\blegacy\b/i;
+const URL_START = /^(?:https?:|www\.)/i;
+
+function collectPaths(re: RegExp, prose: string, into: Set<string>): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(prose); m; m = re.exec(prose)) if (!URL_START.test(m[1])) into.add(m[1].toLowerCase());
 }
 
 function distinctCaptures(res: RegExp[], s: string): number {
@@ -261,13 +305,13 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
   const { prose: fullProse, traceLines, traceLower } = splitTraces(withTraces);
   const prose = capForScan(fullProse);
   const fileNames = new Set<string>();
-  for (const re of [FILE_RE, DIR_RE]) {
-    re.lastIndex = 0;
-    for (let m = re.exec(prose); m; m = re.exec(prose)) if (!/^(?:https?:|www\.)/i.test(m[1])) fileNames.add(m[1].toLowerCase());
-  }
-  const stated = statedCounts(prose);
+  // Each scan below runs only when the character it cannot match without is there.
+  if (prose.includes('.')) collectPaths(FILE_RE, prose, fileNames);
+  if (prose.includes('/')) collectPaths(DIR_RE, prose, fileNames);
+  const digits = HAS_DIGIT.test(prose);
+  const stated = digits ? statedCounts(prose) : { files: 0, services: 0 };
   const words = lengthInWords(prose);
-  const listItems = countMatches(/^\s*(?:[-*•]|\d+[.)])\s+\S/gm, prose);
+  const listItems = countMatches(LIST_ITEM_RE, prose);
   return {
     prose,
     proseLower: askOnly(prose).replace(QUOTED_RE, '$1$2…$4').toLowerCase(),
@@ -280,7 +324,7 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
     statedFileCount: stated.files,
     statedServiceCount: stated.services,
     symbols: distinctCaptures(SYMBOL_RES, prose),
-    numbers: countMatches(NUMBER_RE, prose),
+    numbers: digits ? countMatches(NUMBER_RE, prose) : 0,
     constraints: countMatches(CONSTRAINT_RE, prose) + CONSTRAINT_I18N.count(prose.toLowerCase()),
     listItems,
     enumeratedItems: maxEnumerated(prose),
@@ -288,15 +332,15 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
     conversationChars,
     selectionChars: Math.max(0, input.selectionChars ?? 0),
     hasImage,
-    quantities: countMatches(QUANTITY_RE, prose) + countMatches(QUANTITY_I18N_RE, prose),
-    ownership: countMatches(/\b(?:we|our|us|we're|we've)\b/gi, prose),
-    largeCodeMentioned: /\b\d{3,}[- ]lines?\b|\b\d+k(?:[- ]lines?| loc)\b|\blegacy\b/i.test(prose),
+    quantities: digits ? countMatches(QUANTITY_RE, prose) + countMatches(QUANTITY_I18N_RE, prose) : 0,
+    ownership: countMatches(OWNERSHIP_RE, prose),
+    largeCodeMentioned: (digits ? LARGE_CODE_RE : LEGACY_RE).test(prose),
     codeConcurrency: CONCURRENCY_CODE_RE.test(code),
     traceLines,
     traceLower,
     queryPlan: QUERY_PLAN_RE.test(code),
     hasMath: MATH_RE.test(prose),
     asksQuestion: /[?？؟]/.test(prose),
-    quotesText: countMatches(QUOTED_RE, prose) > 0,
+    quotesText: countMatches(QUOTED_RE, prose, 1) > 0,
   };
 }

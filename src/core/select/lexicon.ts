@@ -1012,7 +1012,7 @@ export const QUANTITY_UNITS: readonly string[] = [
 ];
 
 /** Scripts whose terms match anywhere (no spaces between words, or clitics attached): Arabic, kana, Han, Hangul. */
-const MATCHES_INSIDE_WORDS = /^[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+export const MATCHES_INSIDE_WORDS = /^[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 
 export interface TermMatcher {

@@ -5,9 +5,8 @@
 // learningKeys.ts). Tiers: fast, balanced, strong, reasoning, cheapest first.
 import type { Config } from '../config/settings';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './features';
-import { allTerms, LEXICON, termMatcher } from './lexicon';
-import { ENGLISH_CUES, englishMatcher } from './english';
-import { cueText, type CountedCueId, type CueId, type Evidence, type KeyedCueId, type TextCueId } from './cues';
+import { CUE_ROWS, findCues } from './findCues';
+import { cueText, type CountedCueId, type CueId, type Evidence, type KeyedCueId } from './cues';
 import { learnedTier, type LearnedCorrections } from './learning';
 import { similarityKeys, type SimilarityKeys } from './learningKeys';
 import type { BudgetStatus, SelectionDecision, Tier } from '../base/types';
@@ -15,39 +14,6 @@ import type { BudgetStatus, SelectionDecision, Tier } from '../base/types';
 export type { SelectInput } from './features';
 
 export const TIERS: readonly Tier[] = ['fast', 'balanced', 'strong', 'reasoning'];
-
-/** A cue's matcher, ready to run: adds `weight` to `tier` when `re` finds it. */
-interface Matcher {
-  cue: TextCueId;
-  tier: Tier;
-  weight: number;
-  re: Pick<RegExp, 'test'>;
-  reason: string;
-  /** Marks cues after which a wrong answer is worthless: such reasoning requests are not downgraded by the budget. */
-  critical?: boolean;
-  /** Counts only when the whole prompt is at most this many characters (greetings, thanks). */
-  maxChars?: number;
-  /** Also read pasted logs and traces (what a log says, e.g. OOMKilled). */
-  inLogs?: boolean;
-}
-
-/** The English cues (english.ts), then the same cues in the other languages (lexicon.ts), one matcher per cue. */
-const MATCHERS: readonly Matcher[] = [
-  ...ENGLISH_CUES.map((c) => ({
-    cue: c.cue,
-    tier: c.tier,
-    weight: c.weight,
-    re: englishMatcher(c),
-    reason: cueText(c.cue),
-    critical: c.critical,
-    inLogs: c.inLogs,
-  })),
-  ...LEXICON.map((c) => {
-    const terms = allTerms(c.terms);
-    const re = c.openingWithin ? new RegExp(`^[\\s¡¿]*(?:${terms.join('|')})`) : termMatcher(terms);
-    return { cue: c.cue, tier: c.tier, weight: c.weight, re, reason: cueText(c.cue), critical: c.critical, maxChars: c.openingWithin };
-  }),
-];
 
 /** Cues from earlier turns still say what the conversation is about, at this fraction of their weight. */
 const HISTORY_WEIGHT = 0.4;
@@ -125,13 +91,15 @@ function cueEvidence(f: PromptFeatures): { ev: Evidence[]; critical: boolean } {
   const ev: Evidence[] = [];
   let critical = false;
   const promptChars = f.prose.trim().length;
-  const trimmed = f.proseLower.trim();
-  for (const m of MATCHERS) {
+  const { found, earlier } = findCues({ prose: f.proseLower, traces: f.traceLower, history: f.historyLower });
+  for (let i = 0; i < CUE_ROWS.length; i++) {
+    if (!found[i] && !earlier[i]) continue;
+    const m = CUE_ROWS[i];
     if (m.maxChars !== undefined && promptChars > m.maxChars) continue;
-    if (m.re.test(m.tier === 'fast' ? trimmed : f.proseLower) || (m.inLogs && f.traceLower && m.re.test(f.traceLower))) {
+    if (found[i]) {
       ev.push({ tier: m.tier, weight: m.weight, cue: m.cue, reason: m.reason });
       if (m.critical) critical = true;
-    } else if (m.tier !== 'fast' && f.historyLower && m.re.test(f.historyLower)) {
+    } else {
       ev.push({ tier: m.tier, weight: m.weight * HISTORY_WEIGHT, cue: m.cue, reason: `earlier in the conversation: ${m.reason}`, earlier: true });
     }
   }
