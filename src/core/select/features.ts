@@ -124,8 +124,13 @@ function splitCode(text: string): { prose: string; blocks: CodeBlock[]; code: st
   return { prose, blocks, code };
 }
 
-const FILE_EXT =
-  'tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|kts|c|h|cpp|hpp|cc|cs|rb|php|swift|scala|sql|json|ya?ml|toml|md|html|css|scss|sh|tf|proto|gradle|xml|vue|svelte|lock|env|ini|cfg|conf';
+const oneOf = (terms: readonly string[]) => terms.join('|');
+
+const FILE_EXTENSIONS = [
+  ...['tsx?', 'jsx?', 'mjs', 'cjs', 'py', 'go', 'rs', 'java', 'kt', 'kts', 'c', 'h', 'cpp', 'hpp', 'cc', 'cs', 'rb', 'php', 'swift', 'scala', 'sql'],
+  ...['json', 'ya?ml', 'toml', 'md', 'html', 'css', 'scss', 'sh', 'tf', 'proto', 'gradle', 'xml', 'vue', 'svelte', 'lock', 'env', 'ini', 'cfg', 'conf'],
+];
+const FILE_EXT = oneOf(FILE_EXTENSIONS);
 const FILE_RE = new RegExp(String.raw`(?:^|[\s\`'"(,])((?:[\w.-]+/)*[\w-]+\.(?:${FILE_EXT}))(?=$|[\s\`'"),.:;!?])`, 'gi');
 /** `orders/`, `src/plugins/` — a directory named in prose. Excludes URLs and fractions like 1/2. */
 const DIR_RE = /(?:^|[\s`'"(,])((?:[a-z_][\w.-]*\/)+)(?=$|[\s`'"),.:;!?])/gi;
@@ -137,23 +142,50 @@ const SYMBOL_RES = [
   /\b([a-z]+[A-Z][A-Za-z0-9]*)\b/g, // camelCase
   /\b([a-z]+_[a-z0-9_]+)\b/g, // snake_case
 ];
-const QUANTITY_RE =
-  /(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:hours?|hrs?|minutes?|days?|weeks?|months?|years?|meters?|metres?|km|miles?|mph|kg|grams?|liters?|litres?|people|persons|guests|workers|balls?|coins?|cents?|cards?|dice|pm|am)\b))/gi;
-const CONCURRENCY_CODE_RE =
-  /\b(?:mutex|Mutex|RWMutex|Lock|lock\(|synchronized|Thread|thread::spawn|tokio::spawn|go func|goroutine|create_task|asyncio\.gather|Promise\.all|Atomic\w*|atomic\.|std::thread|ConcurrentHashMap|ThreadPool\w*|Semaphore|chan\b|mpsc)\b/;
+const UNITS = [
+  ...['hours?', 'hrs?', 'minutes?', 'days?', 'weeks?', 'months?', 'years?', 'meters?', 'metres?', 'km', 'miles?', 'mph', 'kg', 'grams?', 'liters?', 'litres?'],
+  ...['people', 'persons', 'guests', 'workers', 'balls?', 'coins?', 'cents?', 'cards?', 'dice', 'pm', 'am'],
+];
+const QUANTITY_RE = new RegExp(String.raw`(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:${oneOf(UNITS)})\b))`, 'gi');
+const CONCURRENCY_IN_CODE = [
+  ...['mutex', 'Mutex', 'RWMutex', 'Lock', 'lock\\(', 'synchronized', 'Thread', 'thread::spawn', 'tokio::spawn', 'go func', 'goroutine', 'create_task'],
+  ...['asyncio\\.gather', 'Promise\\.all', 'Atomic\\w*', 'atomic\\.', 'std::thread', 'ConcurrentHashMap', 'ThreadPool\\w*', 'Semaphore', 'chan\\b', 'mpsc'],
+];
+const CONCURRENCY_CODE_RE = new RegExp(String.raw`\b(?:${oneOf(CONCURRENCY_IN_CODE)})\b`);
 /** A quoted passage of some length; the quotes must sit at word edges so apostrophes ("can't") do not pair up. */
 const QUOTED_RE = /(^|[\s:(：])(['"“‘«「„])([^\n]{12,400}?)(['"”’»」“])(?=$|[\s.,;:!?)。？])/g;
 const NUMBER_RE = /(?:^|[^\w.])\$?\d[\d,]*(?:\.\d+)?/g;
-const CONSTRAINT_RE =
-  /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
+const CONSTRAINT_WORDS = [
+  ...['must(?: not)?', 'at least', 'at most', 'no more than', 'no fewer than', 'exactly', 'never', 'nobody', 'no two', 'none of', 'may not', 'cannot'],
+  ...["can't", 'only if', 'unless', 'at most', 'within', 'every', 'each', 'avoid', 'forbidden', 'not allowed', 'required?', 'constraints?'],
+];
+const CONSTRAINT_RE = new RegExp(String.raw`\b(?:${oneOf(CONSTRAINT_WORDS)})\b`, 'gi');
 
 const CONSTRAINT_I18N = termMatcher(allTerms(CONSTRAINT_TERMS));
 const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})|(?:R\$|€|£)\s?\d`, 'gi');
 /** Han characters and kana: no spaces between words, so length is counted in characters. */
 const CHARS_PER_HAN_WORD = 1.7;
 /** Python/JS/Java/Rust/Go traces, compiler errors and timestamped log lines. */
-const TRACE_LINE_RE =
-  /^(?:\s+at [\w$.<>]+ ?\(|\s+File "[^"]+", line \d+|Traceback \(most recent|Exception in thread|\s*-->\s+\S+:\d+:\d+|error\[E\d+\]|\w+(?:Error|Exception)\b.*:|\s+\S+\.(?:go|rs|py|java|js|ts):\d+|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d|panic:|WARNING: DATA RACE|={10,}|goroutine \d+ \[|exit status \d|\t\S|[\w.$*()]+\(.*\)\s*$|\S+ {2,}\S+ {2,}\S+)/gm;
+const TRACE_LINE_SHAPES = [
+  String.raw`\s+at [\w$.<>]+ ?\(`, // JS/Java frames
+  String.raw`\s+File "[^"]+", line \d+`, // Python frames
+  String.raw`Traceback \(most recent`,
+  'Exception in thread',
+  String.raw`\s*-->\s+\S+:\d+:\d+`, // rustc
+  String.raw`error\[E\d+\]`,
+  String.raw`\w+(?:Error|Exception)\b.*:`,
+  String.raw`\s+\S+\.(?:go|rs|py|java|js|ts):\d+`,
+  String.raw`\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d`, // timestamps
+  'panic:',
+  'WARNING: DATA RACE',
+  '={10,}',
+  String.raw`goroutine \d+ \[`,
+  String.raw`exit status \d`,
+  String.raw`\t\S`,
+  String.raw`[\w.$*()]+\(.*\)\s*$`, // a call on its own line
+  String.raw`\S+ {2,}\S+ {2,}\S+`, // columns (kubectl, ps)
+];
+const TRACE_LINE_RE = new RegExp(`^(?:${oneOf(TRACE_LINE_SHAPES)})`, 'gm');
 const MATH_RE = /[∈∑∫√≤≥≠∞∀∃²³]|\b[a-z]\^\d|\b[a-z]\([a-z]\)\s*=/;
 
 const QUERY_PLAN_RE = /\b(?:Seq Scan|Index Scan|Execution Time|Hash Join|Nested Loop|Rows Removed by Filter)\b/;
