@@ -290,8 +290,20 @@ function statedCounts(s: string): { files: number; services: number } {
 }
 
 /** "Summarize these notes: …" — what follows the colon is material to work on, not the ask, so its cues do not count. */
-const MATERIAL_ASK =
-  /^\s*(?:please\s+)?(?:summari[sz]e|tl;?dr|rewrite|rephrase|reword|shorten|translate|proofread|make this|fix the (?:typo|grammar|spelling)|capitali[sz]e)\b[^:\n]{0,80}:/i;
+const MATERIAL_VERBS = [
+  'summari[sz]e',
+  'tl;?dr',
+  'rewrite',
+  'rephrase',
+  'reword',
+  'shorten',
+  'translate',
+  'proofread',
+  'make this',
+  'fix the (?:typo|grammar|spelling)',
+  'capitali[sz]e',
+];
+const MATERIAL_ASK = new RegExp(String.raw`^\s*(?:please\s+)?(?:${oneOf(MATERIAL_VERBS)})\b[^:\n]{0,80}:`, 'i');
 
 function askOnly(prose: string): string {
   const m = MATERIAL_ASK.exec(prose);
