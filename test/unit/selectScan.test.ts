@@ -82,6 +82,9 @@ describe('smart-select cue scan', () => {
     assert.deepEqual(matchPrefixes('a.{0,5}b'), ['a'], 'an optional unknown ends the prefix');
     assert.deepEqual(matchPrefixes('r?ea')?.sort(), ['ea', 'rea']);
     assert.deepEqual(matchPrefixes('ab+c'), ['ab']);
+    assert.deepEqual(matchPrefixes('kaç (?:farklı )?şekilde'), ['kaç'], 'a literal start is read without parsing');
+    assert.deepEqual(matchPrefixes('ab?c'), ['a'], 'a quantifier makes the last literal optional');
+    assert.deepEqual(matchPrefixes('ab|cd')?.sort(), ['ab', 'cd'], 'a top-level alternation is parsed');
     assert.deepEqual(matchPrefixes('[ωθ]\\(')?.sort(), ['θ(', 'ω(']);
     assert.equal(matchPrefixes('^\\s*hi'), undefined);
     assert.equal(matchPrefixes('(?:a|b)?'), undefined);

@@ -31,8 +31,8 @@ for (const c of ENGLISH_CUES) {
   const cue = rows.length;
   rows.push({ cue: c.cue, tier: c.tier, weight: c.weight, reason: cueText(c.cue), critical: c.critical, inLogs: c.inLogs ? englishMatcher(c) : undefined });
   const terms = c.tier === 'fast' ? fastTerms : otherTerms;
-  for (const w of c.words ?? []) terms.push({ cue, source: `(?:${w})\\b`, start: 'asciiWord' });
-  for (const s of c.starts ?? []) terms.push({ cue, source: `(?:${s})`, start: 'asciiWord' });
+  for (const w of c.words ?? []) terms.push({ cue, source: `(?:${w})\\b`, lead: w, start: 'asciiWord' });
+  for (const s of c.starts ?? []) terms.push({ cue, source: `(?:${s})`, lead: s, start: 'asciiWord' });
   // A pattern carries its own anchors and boundaries, which a sticky regex checks at the position it is tried.
   for (const p of c.patterns ?? []) terms.push({ cue, source: p, start: 'anywhere' });
 }

@@ -116,6 +116,29 @@ class Parser {
   }
 }
 
+/** Characters with a meaning in a regex source; any other character matches itself. */
+const META = new Set(['\\', '[', ']', '(', ')', '{', '}', '?', '*', '+', '|', '.', '^', '$']);
+const QUANTIFIER = new Set(['?', '*', '{']);
+
+/**
+ * The common case, read without parsing: a source that starts with literal characters and has no top-level
+ * alternation. Returns its first `k` literal characters (fewer when a quantifier makes the last one optional).
+ */
+function literalStart(source: string, k: number): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return undefined;
+  }
+  let n = 0;
+  while (n < k && n < source.length && !META.has(source[n])) n++;
+  if (n < source.length && QUANTIFIER.has(source[n])) n--;
+  return n > 0 ? source.slice(0, n) : undefined;
+}
+
 class TooMany extends Error {}
 
 function add(out: Set<string>, p: string): void {
@@ -147,6 +170,8 @@ function prefixesOf(seq: readonly Atom[], k: number): Set<string> {
  * when its first character cannot be known (then the fragment must be run as a whole).
  */
 export function matchPrefixes(source: string, maxLength = 3): string[] | undefined {
+  const literal = literalStart(source, maxLength);
+  if (literal) return [literal];
   const parser = new Parser(source);
   const seq = [{ kind: 'group', alts: parser.alternatives(), min: 1, max: 1 } as Atom];
   for (let k = maxLength; k >= 1; k--) {
