@@ -136,11 +136,16 @@ const FILE_RE = new RegExp(String.raw`(?:^|[\s\`'"(,])((?:[\w.-]+/)*[\w-]+\.(?:$
 const DIR_RE = /(?:^|[\s`'"(,])((?:[a-z_][\w.-]*\/)+)(?=$|[\s`'"),.:;!?])/gi;
 const STATED_COUNT_RE =
   /\b(\d+)\s+(?:\w+\s)?(files|modules|packages|services|microservices|repos|repositories|components|frontends|backends|collections|tables)\b/gi;
-const SYMBOL_RES = [
-  /`([A-Za-z_$][\w$.]*(?:\(\))?)`/g, // `getUser`
-  /\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\((?:[^()]{0,40})\)/g, // foo(x), obj.method()
-  /\b([a-z]+[A-Z][A-Za-z0-9]*)\b/g, // camelCase
-  /\b([a-z]+_[a-z0-9_]+)\b/g, // snake_case
+/** A shape of code identifier, and the character it cannot match without (its scan is skipped when absent). */
+interface SymbolShape {
+  re: RegExp;
+  needs?: string;
+}
+const SYMBOL_RES: readonly SymbolShape[] = [
+  { re: /`([A-Za-z_$][\w$.]*(?:\(\))?)`/g, needs: '`' }, // `getUser`
+  { re: /\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\((?:[^()]{0,40})\)/g, needs: '(' }, // foo(x), obj.method()
+  { re: /\b([a-z]+[A-Z][A-Za-z0-9]*)\b/g }, // camelCase
+  { re: /\b([a-z]+_[a-z0-9_]+)\b/g, needs: '_' }, // snake_case
 ];
 const UNITS = [
   ...['hours?', 'hrs?', 'minutes?', 'days?', 'weeks?', 'months?', 'years?', 'meters?', 'metres?', 'km', 'miles?', 'mph', 'kg', 'grams?', 'liters?', 'litres?'],
@@ -268,9 +273,10 @@ function collectPaths(re: RegExp, prose: string, into: Set<string>): void {
   for (let m = re.exec(prose); m; m = re.exec(prose)) if (!URL_START.test(m[1])) into.add(m[1].toLowerCase());
 }
 
-function distinctCaptures(res: RegExp[], s: string): number {
+function distinctCaptures(res: readonly SymbolShape[], s: string): number {
   const seen = new Set<string>();
-  for (const re of res) {
+  for (const { re, needs } of res) {
+    if (needs && !s.includes(needs)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(s); m; m = re.exec(s)) seen.add(m[1]);
   }
@@ -311,6 +317,8 @@ function askOnly(prose: string): string {
 }
 
 function maxEnumerated(prose: string): number {
+  const firstComma = prose.indexOf(',');
+  if (firstComma < 0 || prose.indexOf(',', firstComma + 1) < 0) return 0; // a sentence needs two commas to count
   let most = 0;
   for (const sentence of prose.split(/[.?!\n]+(?:\s|$)/)) {
     const commas = countMatches(/,/g, sentence);
