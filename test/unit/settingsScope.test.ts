@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type * as z from 'zod/mini';
 import {
   effectiveSettings,
   parseConfig,
@@ -55,17 +56,53 @@ describe('settings that decide where the key goes are user-only', () => {
   });
 
   test('the manifest gives exactly the user-only settings "scope": "application"', () => {
-    const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
-      contributes: { configuration: { properties: Record<string, { scope?: string }> } | { properties: Record<string, { scope?: string }> }[] };
-    };
-    const sections = ([] as { properties: Record<string, { scope?: string }> }[]).concat(manifest.contributes.configuration);
-    const properties = Object.assign({}, ...sections.map((s) => s.properties)) as Record<string, { scope?: string }>;
     for (const name of Object.keys(SETTINGS) as SettingName[]) {
-      const scope = properties[SETTINGS_PREFIX + name]?.scope;
+      const scope = manifestSettings()[SETTINGS_PREFIX + name]?.scope;
       if (USER_ONLY_SETTINGS.has(name))
         assert.ok(scope === 'application' || scope === 'machine', `${SETTINGS_PREFIX + name} must be application- or machine-scoped, is ${scope}`);
     }
     for (const name of ['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers', 'tls.caFile'] as SettingName[])
       assert.ok(USER_ONLY_SETTINGS.has(name), `${name} is user-only`);
   });
+});
+
+interface ManifestSetting {
+  scope?: string;
+  default?: unknown;
+  enum?: unknown[];
+}
+
+function manifestSettings(): Record<string, ManifestSetting> {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, ManifestSetting> } | { properties: Record<string, ManifestSetting> }[] };
+  };
+  const sections = ([] as { properties: Record<string, ManifestSetting> }[]).concat(manifest.contributes.configuration);
+  return Object.assign({}, ...sections.map((s) => s.properties)) as Record<string, ManifestSetting>;
+}
+
+/** The values a schema allows when it is an enum (optional or not), as zod's definition lists them. */
+function enumOf(schema: z.ZodMiniType): unknown[] | undefined {
+  const def = schema._zod.def;
+  if (def.type === 'optional') return enumOf((def as { innerType: z.ZodMiniType } & typeof def).innerType);
+  if (def.type === 'enum') return Object.values((def as { entries: Record<string, unknown> } & typeof def).entries);
+  return undefined;
+}
+
+describe('package.json declares the settings as the SETTINGS table does (issue 22 item 3)', () => {
+  const manifest = manifestSettings();
+  const table = Object.keys(SETTINGS).map((name) => SETTINGS_PREFIX + name);
+
+  test('every setting is in both, and only there', () => {
+    assert.deepEqual(Object.keys(manifest).sort(), [...table].sort());
+  });
+
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    test(`${SETTINGS_PREFIX + name}: same default, enum and scope`, () => {
+      const spec = SETTINGS[name];
+      const entry = manifest[SETTINGS_PREFIX + name] ?? {};
+      assert.deepEqual(entry.default, spec.default, 'default');
+      assert.deepEqual(entry.enum, enumOf(spec.schema()), 'enum');
+      assert.equal(entry.scope ?? 'window', spec.scope ?? 'window', 'scope');
+    });
+  }
 });

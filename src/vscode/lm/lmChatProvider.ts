@@ -6,7 +6,7 @@ import { SMART_SELECT } from '../../core/config/names';
 import { lmMessageText, toOpenAIMessages, toOpenAIToolChoice, toOpenAITools, ToolCallAccumulator } from '../../core/prompt/lmMessages';
 import { Emitter } from '../../core/base/lifecycle';
 import { estimateTokens } from '../../core/prompt/tokens';
-import type { ChatRequest, ModelInfo } from '../../core/base/types';
+import { TIERS, type ChatRequest, type ModelInfo } from '../../core/base/types';
 import { signalFromToken } from './cancellation';
 import type { FeatureDeps } from '../featureDeps';
 import type {
@@ -124,7 +124,7 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
     this.catalogSubscription ??= core.catalog.onDidChange(() => this.changed.fire());
     const models = await core.listModels();
     const tiers = core.config().smartSelect.tiers;
-    const tierModels = [tiers.fast, tiers.balanced, tiers.strong, tiers.reasoning].map((id) => core.catalog.get(id));
+    const tierModels = TIERS.map((tier) => core.catalog.get(tiers[tier]));
     const current = this.deps.currentModel();
     const defaultModel = models.some((m) => m.id === current) ? current : SMART_SELECT;
     return [smartSelectInfo(tierModels, defaultModel), ...models.map((m) => modelInfo(m, defaultModel))];
