@@ -49,7 +49,26 @@ const baseUrl = () =>
     }),
   );
 const ms = (max: number) => () => z.int().check(z.minimum(0), z.maximum(max));
-const modelId = () => z.string().check(z.trim(), z.minLength(1, 'must be a non-empty model id'));
+/**
+ * The characters a model id may have: letters, digits, `. _ : / @ + -`, and `? & = % ,` for the simulator's
+ * parameters (`sim/lorem?tokens=5`). Never quotes, `$`, backticks, spaces, `;`, `|`, backslashes or newlines: a workspace
+ * can set `switchboard.model`, and the id ends up in snippets, logs and requests.
+ */
+export const MODEL_ID = /^[A-Za-z0-9._:/@+?&=%,-]+$/;
+export const MAX_MODEL_ID = 300;
+const MODEL_ID_CHARACTERS = 'a model id has only letters, digits, commas and . _ : / @ + - ? & = %';
+const modelId = () =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'must be a non-empty model id'),
+      z.maxLength(MAX_MODEL_ID, `a model id has at most ${MAX_MODEL_ID} characters`),
+      z.regex(MODEL_ID, MODEL_ID_CHARACTERS),
+    );
+/** A fallbacks key: a model id, or `*` for every model without its own chain. */
+const fallbackKey = () =>
+  z.string().check(z.refine((k) => k === '*' || (k.length <= MAX_MODEL_ID && MODEL_ID.test(k)), `a key is "*" or a model id; ${MODEL_ID_CHARACTERS}`));
 const TIMEOUT = 'an integer number of milliseconds from 0 (off) to 600000';
 const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
 
@@ -109,7 +128,7 @@ export const SETTINGS = {
     allowed: 'a non-empty model id: "smart-select", an alias, "provider/model" or a bare id',
   }),
   fallbacks: setting({
-    schema: () => z.record(z.string(), z.array(modelId())),
+    schema: () => z.record(fallbackKey(), z.array(modelId())),
     default: {},
     allowed: 'an object of model → array of model ids, e.g. {"*": ["openai/gpt-4.1-mini"]}',
   }),
@@ -246,7 +265,9 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
     } else {
       const issue = result.error.issues[0];
       const where = issue.path.length ? ` (at ${issue.path.join('.')})` : '';
-      const specific = /^Invalid/.test(issue.message) ? '' : `${issue.message}; `;
+      // A record's bad key is reported as "Invalid key in record" around the key schema's own message.
+      const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+      const specific = /^Invalid/.test(message) ? '' : `${message}; `;
       problems.push(
         new ConfigError(
           SETTINGS_PREFIX + key,
