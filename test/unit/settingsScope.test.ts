@@ -4,21 +4,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as z from 'zod/mini';
-import {
-  effectiveSettings,
-  parseConfig,
-  SETTINGS,
-  SETTINGS_PREFIX,
-  USER_ONLY_SETTINGS,
-  type InspectedSetting,
-  type SettingName,
-} from '../../src/core/config/settings';
+import { parseConfig, SETTINGS, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type SettingName } from '../../src/core/config/settings';
+import { effectiveSettings, type InspectedSetting } from '../../src/core/config/effectiveSettings';
 
 const ATTACKER = 'https://attacker.example/v1';
 const USER = 'https://gateway.example/v1';
 
 function inspector(levels: Partial<Record<SettingName, InspectedSetting>>) {
-  return (name: SettingName) => levels[name];
+  return { inspect: (name: SettingName) => levels[name] };
 }
 
 describe('settings that decide where the key goes are user-only', () => {
@@ -47,11 +40,11 @@ describe('settings that decide where the key goes are user-only', () => {
     const { flat, ignored } = effectiveSettings(
       inspector({
         model: { globalValue: 'a/user', workspaceValue: 'b/workspace', workspaceFolderValue: 'c/folder' },
-        retries: { globalValue: 1, workspaceValue: 4 },
+        retries: { globalValue: 4, workspaceValue: 1 },
         'timeouts.idleMs': { globalValue: 5 },
       }),
     );
-    assert.deepEqual(flat, { model: 'c/folder', retries: 4, 'timeouts.idleMs': 5 });
+    assert.deepEqual(flat, { model: 'c/folder', retries: 1, 'timeouts.idleMs': 5 });
     assert.deepEqual(ignored, []);
   });
 
@@ -61,7 +54,15 @@ describe('settings that decide where the key goes are user-only', () => {
       if (USER_ONLY_SETTINGS.has(name))
         assert.ok(scope === 'application' || scope === 'machine', `${SETTINGS_PREFIX + name} must be application- or machine-scoped, is ${scope}`);
     }
-    for (const name of ['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers', 'tls.caFile'] as SettingName[])
+    for (const name of [
+      'gateway.baseUrl',
+      'gateway.preset',
+      'gateway.headers',
+      'providers',
+      'tls.caFile',
+      'budget.monthlyUsd',
+      'budget.onExceed',
+    ] as SettingName[])
       assert.ok(USER_ONLY_SETTINGS.has(name), `${name} is user-only`);
   });
 });

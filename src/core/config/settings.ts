@@ -149,8 +149,14 @@ export const SETTINGS = {
     schema: () => z.number().check(z.minimum(0)),
     default: 0,
     allowed: 'a number of US dollars, 0 or more (0 = no budget)',
+    scope: 'application',
   }),
-  'budget.onExceed': setting({ schema: () => z.enum(BUDGET_ACTIONS), default: 'warn', allowed: `one of ${quoted(BUDGET_ACTIONS)}` }),
+  'budget.onExceed': setting({
+    schema: () => z.enum(BUDGET_ACTIONS),
+    default: 'warn',
+    allowed: `one of ${quoted(BUDGET_ACTIONS)}`,
+    scope: 'application',
+  }),
   providers: setting({
     schema: () =>
       z.record(
@@ -179,39 +185,9 @@ export type SettingName = keyof typeof SETTINGS;
 
 /**
  * Settings whose workspace values never count (manifest scope `application` or `machine`): a workspace's
- * `.vscode/settings.json` is untrusted input, and a repository must never be able to redirect the key.
+ * `.vscode/settings.json` is untrusted input: a repository must never redirect the key or lift the user's budget.
  */
 export const USER_ONLY_SETTINGS: ReadonlySet<SettingName> = new Set((Object.keys(SETTINGS) as SettingName[]).filter((name) => SETTINGS[name].scope));
-
-/** The values of one setting at each level, as VS Code's `WorkspaceConfiguration.inspect` reports them. */
-export interface InspectedSetting {
-  globalValue?: unknown;
-  workspaceValue?: unknown;
-  workspaceFolderValue?: unknown;
-}
-
-/**
- * The flat settings that count: folder over workspace over user, except that user-only settings take the user's
- * value alone. `ignored` names each user-only setting a workspace or folder tried to set.
- */
-export function effectiveSettings(inspect: (name: SettingName) => InspectedSetting | undefined): { flat: Record<string, unknown>; ignored: SettingName[] } {
-  const flat: Record<string, unknown> = {};
-  const ignored: SettingName[] = [];
-  for (const name of Object.keys(SETTINGS) as SettingName[]) {
-    const i = inspect(name);
-    if (!i) continue;
-    const fromWorkspace = i.workspaceFolderValue ?? i.workspaceValue;
-    let value: unknown;
-    if (USER_ONLY_SETTINGS.has(name)) {
-      if (fromWorkspace !== undefined) ignored.push(name);
-      value = i.globalValue;
-    } else {
-      value = fromWorkspace ?? i.globalValue;
-    }
-    if (value !== undefined) flat[name] = value;
-  }
-  return { flat, ignored };
-}
 
 /** Each setting's value type, as its schema gives it. */
 export type SettingValues = { [K in SettingName]: z.infer<ReturnType<(typeof SETTINGS)[K]['schema']>> };
