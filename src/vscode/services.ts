@@ -1,3 +1,4 @@
+// The extension's services: the core built on first use, kept in step with settings, and disposed with the extension.
 import * as vscode from 'vscode';
 import type { Core } from '../core/createCore';
 import { DisposableStore, Emitter, LazyDisposable, type IDisposable } from '../core/base/lifecycle';

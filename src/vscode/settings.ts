@@ -1,3 +1,5 @@
+// The `switchboard.*` settings in VS Code: read through effectiveSettings into a Config, re-read on change, and each
+// problem or ignored workspace value shown once.
 import * as vscode from 'vscode';
 import { parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config/settings';
 import { effectiveSettings, whyIgnored } from '../core/config/effectiveSettings';

@@ -1,3 +1,5 @@
+// Redaction: every known key, and anything shaped like a key or bearer token, is masked before text reaches a log,
+// an error, a webview, a URL or the ledger.
 const KEY_SHAPES = /\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}|\bBearer\s+[A-Za-z0-9._~+/-]{8,}=*/g;
 const REDACTED = '‹redacted›';
 /** A piece of a known key this long, left at an edge of a text someone cut, is treated as a leak. */

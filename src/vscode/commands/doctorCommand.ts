@@ -1,3 +1,4 @@
+// The "Switchboard: Check Connection" command: runs the connection doctor and prints each step to an output channel.
 import * as vscode from 'vscode';
 import { parseConfig } from '../../core/config/settings';
 import { effectiveSettings } from '../../core/config/effectiveSettings';

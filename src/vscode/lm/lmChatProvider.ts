@@ -63,7 +63,9 @@ function modelInfo(m: ModelInfo, defaultModel: string): LanguageModelChatInforma
     name: m.name ?? m.id,
     family: m.id,
     version: m.source,
-    tooltip: `${m.id} via Switchboard: ${perMillion(m.pricing.input)} in / ${perMillion(m.pricing.output)} out per 1M tokens, ${m.contextWindow.toLocaleString('en-US')}-token context window. Fallbacks and usage tracking apply.`,
+    tooltip:
+      `${m.id} via Switchboard: ${perMillion(m.pricing.input)} in / ${perMillion(m.pricing.output)} out per 1M tokens, ` +
+      `${m.contextWindow.toLocaleString('en-US')}-token context window. Fallbacks and usage tracking apply.`,
     detail,
     maxInputTokens: m.contextWindow,
     maxOutputTokens: Math.min(DEFAULT_MAX_OUTPUT, m.contextWindow),
@@ -82,7 +84,9 @@ function smartSelectInfo(tierModels: (ModelInfo | undefined)[], defaultModel: st
     name: 'Smart Select',
     family: SMART_SELECT,
     version: '1',
-    tooltip: `Switchboard picks a model per prompt (fast, balanced, strong or reasoning tier) and falls back when one fails: ${range}, ${window.toLocaleString('en-US')}-token context window.`,
+    tooltip:
+      `Switchboard picks a model per prompt (fast, balanced, strong or reasoning tier) and falls back when one fails: ` +
+      `${range}, ${window.toLocaleString('en-US')}-token context window.`,
     detail: `${range} · ${thousands(window)} context`,
     maxInputTokens: window,
     maxOutputTokens: Math.min(DEFAULT_MAX_OUTPUT, window),
