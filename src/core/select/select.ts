@@ -2,7 +2,7 @@
 // deterministic: a weighted table of textual cues (english.ts, 14 more languages in lexicon.ts; each a stable id of
 // cues.ts) plus structural features (length, code, traces, files, symbols, constraints, conversation depth,
 // attached selection), then a learned move up where the user corrected similar prompts (learning.ts,
-// learningKeys.ts). Tiers: fast, balanced, strong, reasoning, cheapest first.
+// learningKeys.ts). Tiers are those of docs/architecture.md § "smart-select tiers".
 import type { Config } from '../config/settings';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './features';
 import { CUE_ROWS, findCues } from './findCues';
