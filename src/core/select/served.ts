@@ -4,9 +4,8 @@
 import type { Config } from '../config/settings';
 import { resolveAlias, SMART_SELECT } from '../config/names';
 import { GATEWAY_PRESETS, splitModelId } from '../config/endpoints';
-import type { ModelInfo, SelectionDecision, Tier } from '../base/types';
+import { TIERS, type ModelInfo, type SelectionDecision, type Tier } from '../base/types';
 
-const TIER_ORDER: readonly Tier[] = ['fast', 'balanced', 'strong', 'reasoning'];
 /** USD per million tokens added before comparing prices, so free and near-free models compare sensibly. */
 const PRICE_FLOOR_PER_M = 0.01;
 /** Distance charged for an unknown context window (a factor of 4 either way). */
@@ -46,7 +45,7 @@ function closest(served: readonly ModelInfo[], want: ModelInfo | undefined, tier
   const byId = [...served].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (!want) {
     const byPrice = byId.sort((a, b) => a.pricing.input + a.pricing.output - (b.pricing.input + b.pricing.output));
-    return byPrice[Math.round((TIER_ORDER.indexOf(tier) / (TIER_ORDER.length - 1)) * (byPrice.length - 1))];
+    return byPrice[Math.round((TIERS.indexOf(tier) / (TIERS.length - 1)) * (byPrice.length - 1))];
   }
   let best = byId[0];
   let bestDistance = distance(want, best);
@@ -65,7 +64,7 @@ export function servedTiers(config: Config, catalog: ServedCatalog): ServedTiers
   const listed = all?.filter((m) => !AUTO_ROUTERS.has(m.id));
   if (!all || !listed?.length) return { tiers, substitutions };
   const servedIds = new Set(all.map((m) => m.id));
-  for (const tier of TIER_ORDER) {
+  for (const tier of TIERS) {
     const configured = resolveAlias(tiers[tier], config.aliases);
     const info = catalog.get(configured);
     const owner = splitModelId(configured).provider ?? info?.provider;
