@@ -36,6 +36,8 @@ export interface ChatEffects {
   /** Persisted attachments of past questions, by turn id (their text never goes to the webview). */
   loadAttachments(): unknown;
   saveAttachments(byTurn: Record<string, ContextAttachment[]>): Promise<void>;
+  /** Removes the stored transcript and attachments (Clear Chat History). */
+  removeStored(): Promise<void>;
   /** Reads what the user asked to attach; `pick` lets them choose; `uri` names a file (Add File to Chat). Refusals
    * (binary, too large) are shown by it. */
   gatherContext(kind: ContextKind | 'pick', uri?: string): Promise<ContextAttachment[]>;
@@ -276,6 +278,18 @@ export class ChatController implements IDisposable {
     await this.saveTurns();
     await this.fx.saveAttachments(this.attachments);
     this.post(this.stateMessage());
+  }
+
+  /** Clear Chat History: New Chat, and the attachments waiting for a question, and what is stored is removed. */
+  async clearHistory(): Promise<void> {
+    this.running?.stop();
+    this.turns = [];
+    this.attachments = {};
+    this.pending = [];
+    this.draft = '';
+    await this.fx.removeStored();
+    this.post(this.stateMessage());
+    await this.postContext();
   }
 
   private retry(id: string): RunningAnswer | undefined {
