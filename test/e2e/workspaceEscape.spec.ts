@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PROMPT, chatFrame, waitForAnswer } from './chat';
+import { PROMPT, chatFrame, openChatView, waitForAnswer } from './chat';
 import { startInstance, type Instance } from './harness';
 import { lanes } from './lanes';
 import { scaled } from './wait';
@@ -48,7 +48,7 @@ describe('symbolic links out of the workspace (code-server)', { timeout: scaled(
     assert.ok(vs, 'the instance started');
     const { wb } = vs;
     await vs.step('apply-refused', async () => {
-      const frame = await chatFrame(wb);
+      const frame = await openChatView(wb);
       await frame.locator(PROMPT).fill(QUESTION);
       await frame.locator('[data-testid=send]').click();
       const answer = await waitForAnswer(wb, { index: 0, until: (a) => a.state !== 'streaming' && a.state !== '', what: 'the answer to finish' });
