@@ -1,6 +1,7 @@
 // The chat's state and behaviour without vscode: the transcript (one workspace's history), the running request,
 // and what each webview message does. ChatViewProvider supplies the vscode side effects; tests supply fakes.
 import {
+  LIMITS,
   parseTurn,
   parseWebviewMessage,
   safeExternalUrl,
@@ -18,6 +19,7 @@ import { Emitter, type IDisposable } from '../../core/base/lifecycle';
 import type { FeatureDeps } from '../featureDeps';
 import { modelChoices, type ListedModel } from '../modelChoices';
 import { ChatSession, type TurnOutcome } from './chatSession';
+import { fitHostMessage, fitTurn, MORE_CHIP_ID } from './fitHostMessage';
 
 /** The controller's side effects: the extension's shared deps it uses, plus what only the chat view does. */
 export interface ChatEffects
@@ -34,6 +36,8 @@ export interface ChatEffects
   /** Persisted attachments of past questions, by turn id (their text never goes to the webview). */
   loadAttachments(): unknown;
   saveAttachments(byTurn: Record<string, ContextAttachment[]>): Promise<void>;
+  /** Removes the stored transcript and attachments (Clear Chat History). */
+  removeStored(): Promise<void>;
   /** Reads what the user asked to attach; `pick` lets them choose; `uri` names a file (Add File to Chat). Refusals
    * (binary, too large) are shown by it. */
   gatherContext(kind: ContextKind | 'pick', uri?: string): Promise<ContextAttachment[]>;
@@ -150,7 +154,8 @@ export class ChatController implements IDisposable {
         await this.addContext(msg.kind);
         return;
       case 'removeContext':
-        this.pending = this.pending.filter((p) => p.attachment.id !== msg.id);
+        // The "+N more" chip stands for every attachment past the ones shown: removing it removes those.
+        this.pending = msg.id === MORE_CHIP_ID ? this.pending.slice(0, LIMITS.chips - 1) : this.pending.filter((p) => p.attachment.id !== msg.id);
         await this.postContext();
         return;
       case 'draft':
@@ -295,9 +300,19 @@ export class ChatController implements IDisposable {
 
   async clear(): Promise<void> {
     this.forget();
-    await this.fx.saveTurns(this.turns);
+    await this.saveTurns();
     await this.fx.saveAttachments(this.attachments);
     this.post(this.stateMessage());
+  }
+
+  /** Clear Chat History: New Chat, and the attachments waiting for a question, and what is stored is removed. */
+  async clearHistory(): Promise<void> {
+    this.forget();
+    this.pending = [];
+    this.draft = '';
+    await this.fx.removeStored();
+    this.post(this.stateMessage());
+    await this.postContext();
   }
 
   /** Stops a running answer and empties the transcript (the caller saves it). */
@@ -356,7 +371,7 @@ export class ChatController implements IDisposable {
       client,
     });
     this.running = session;
-    void this.fx.saveTurns(this.turns);
+    void this.saveTurns();
     void this.fx.saveAttachments(this.attachments);
     const outcome = (async (): Promise<TurnOutcome> => {
       const result = await session.run();
@@ -371,7 +386,7 @@ export class ChatController implements IDisposable {
           error: result.error,
           ...(result.reasoning ? { reasoning: result.reasoning } : {}),
         };
-      await this.fx.saveTurns(this.turns);
+      await this.saveTurns();
       if (result.cause !== undefined) this.fx.onError(result.cause);
       return result;
     })();
@@ -409,9 +424,17 @@ export class ChatController implements IDisposable {
     }));
   }
 
+  /** Every message to the webview passes here, fitted to the protocol's limits so the webview never refuses one. */
   private post(msg: HostMessage): void {
-    this.posted.fire(msg);
-    this.sink?.(msg);
+    for (const fitted of fitHostMessage(msg)) {
+      this.posted.fire(fitted);
+      this.sink?.(fitted);
+    }
+  }
+
+  /** The transcript is stored as the protocol reads it back (restoreTurns drops a turn it cannot parse). */
+  private saveTurns(): Promise<void> {
+    return this.fx.saveTurns(this.turns.map(fitTurn));
   }
 
   private nextId(): string {
