@@ -205,7 +205,8 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
         (await rows.allTextContents()).some((t) => t.includes('sim/lorem') && t.includes('Simulator: lorem')),
         'the friendly name is the detail',
       );
-      await wb.typeIntoQuickInput('auto', { submit: false });
+      // A label with a space: no "use this model id" row joins (and reorders) the list while it is clicked.
+      await wb.typeIntoQuickInput('OpenRouter Auto', { submit: false });
       await wb.pickQuickItem(/OpenRouter Auto/, { what: 'OpenRouter Auto in Switch Model' });
       await waitFor(() => vs.readSettings()['switchboard.model'] === 'openrouter/auto', { what: 'Switch Model to write openrouter/auto' });
       await (await chatFrame(wb)).locator('[data-testid=model-picker]').selectOption('sim/echo');
