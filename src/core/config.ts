@@ -88,6 +88,8 @@ export const SETTINGS = {
     default: {} as Record<string, { baseUrl: string; headers?: Record<string, string> }>,
   },
   'localGateway.port': { schema: () => z.int().check(z.minimum(0), z.maximum(65535)), default: 0 },
+  /** An agent's model name (or a glob of them) → a model id, an alias, `smart-select` or a tier name; unmatched: smart-select. */
+  'agents.models': { schema: () => z.record(z.string().check(z.minLength(1, 'must be a non-empty model name or glob')), modelId()), default: {} as Record<string, string> },
   /** A PEM file of extra trusted CA certificates (a company CA, a TLS-inspecting proxy); '' = none. */
   'tls.caFile': { schema: () => z.string(), default: '' },
 } as const;
@@ -151,6 +153,7 @@ const ALLOWED: Record<SettingName, string> = {
   'budget.onExceed': 'one of "warn", "downgrade", "block"',
   providers: 'an object of provider name → {"baseUrl": "https://...", "headers"?: {...}}',
   'localGateway.port': 'an integer port from 0 (any free port) to 65535',
+  'agents.models': 'an object of agent model name or glob → model id or tier, e.g. {"claude-haiku-*": "fast", "claude-opus-*": "smart-select"}',
   'tls.caFile': 'the path of a PEM file of CA certificates, e.g. "/etc/ssl/certs/company-ca.pem"',
 };
 type Values = { [K in SettingName]: z.infer<ReturnType<(typeof SETTINGS)[K]['schema']>> };
@@ -175,6 +178,8 @@ export interface Config {
   budget: { monthlyUsd: number; onExceed: 'warn' | 'downgrade' | 'block' };
   providers: Record<string, { baseUrl: string; headers?: Record<string, string> }>;
   localGateway: { port: number };
+  /** `models`: agent model name or glob → model id, alias, `smart-select` or tier (see src/agents/agentModel.ts). */
+  agents: { models: Record<string, string> };
   tls: { caFile: string };
 }
 
@@ -246,6 +251,7 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
     budget: { monthlyUsd: v('budget.monthlyUsd') as number, onExceed: v('budget.onExceed') as Config['budget']['onExceed'] },
     providers: v('providers') as Config['providers'],
     localGateway: { port: v('localGateway.port') as number },
+    agents: { models: v('agents.models') as Record<string, string> },
     tls: { caFile: v('tls.caFile') as string },
   };
   return { config, problems };

@@ -13,7 +13,7 @@ import { resolveAlias, SMART_SELECT } from './vocabulary';
 import { previewPrompt, type PromptPreview } from './contextWindow';
 import { fitSelection } from './windowCheck';
 import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './tokens';
-import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
+import type { AgentTraits, BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
 import { UsageLedger } from './usage';
 import { contextWindowOf } from './vocabulary';
 
@@ -84,8 +84,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const learning = opts.selectLearning ? new SelectLearning(opts.selectLearning) : undefined;
   const countPromptTokens = (req: ChatRequest) => estimatePromptTokens(req.messages);
   // smart-select's choice (with what it learned from corrections), moved up a tier when the prompt cannot fit.
-  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) =>
-    fitSelection(selectModel({ messages: req.messages }, config, status ?? budget(), learning), { model: SMART_SELECT, messages: req.messages }, config, catalog, countPromptTokens);
+  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus, agent?: AgentTraits) => {
+    const tools = 'tools' in req && Array.isArray(req.tools) ? req.tools.length : 0;
+    const input: SelectInput = agent ? { messages: req.messages, agent, tools } : { messages: req.messages };
+    return fitSelection(selectModel(input, config, status ?? budget(), learning), { model: SMART_SELECT, messages: req.messages }, config, catalog, countPromptTokens);
+  };
   const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, countPromptTokens, now });
   const ledgerSubscription = ledger.attach(router.onEvent);
 

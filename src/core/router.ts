@@ -20,6 +20,7 @@ import { RouteRun, type AnswerFigures } from './routeRun';
 import { pricingModel } from './servedModel';
 import { checkWindows } from './windowCheck';
 import type {
+  AgentTraits,
   BudgetStatus,
   ChatRequest,
   ChatRouter,
@@ -38,7 +39,7 @@ export interface RouterOptions {
   keys: KeyLookup;
   catalog: Catalog;
   /** smart-select; without it `smart-select` means `config.smartSelect.tiers.balanced`. */
-  select?: (req: ChatRequest, budget?: BudgetStatus) => SelectionDecision;
+  select?: (req: ChatRequest, budget?: BudgetStatus, agent?: AgentTraits) => SelectionDecision;
   budget?: () => BudgetStatus;
   /** Wall clock (epoch ms) for breakers and event timestamps; injectable for tests. */
   now?: () => number;
@@ -130,7 +131,7 @@ export class Router implements ChatRouter, IDisposable {
       const budget = this.admitBudget();
       // Serialised before any breaker is asked: a request that cannot be sent is a clear error that costs no endpoint.
       const encode = chatBodyEncoder(req, opts.nonStreaming);
-      const planned = await planCandidates({ req, config, gateway: this.gateway, catalog: this.opts.catalog, keys: this.opts.keys, select: this.opts.select, budget });
+      const planned = await planCandidates({ req, config, gateway: this.gateway, catalog: this.opts.catalog, keys: this.opts.keys, select: this.opts.select, budget, agent: opts.agent });
       if (cancelled()) throw new CancelledError();
       this.refreshCatalogIfStale(planned);
       // Candidates whose window cannot hold the prompt are never asked.
@@ -138,7 +139,7 @@ export class Router implements ChatRouter, IDisposable {
       const plan = withGatewayFallbacks(fitting.plan, config);
       const windowNotes = fitting.notes;
       const cursor = new CandidateCursor(plan, this.health);
-      const decision = this.decision(requestId, requested, plan, cursor, budget, windowNotes);
+      const decision = this.decision(requestId, requested, plan, cursor, budget, [...(opts.notes ?? []), ...windowNotes]);
       this.emitter.fire(decision);
       yield decision;
 

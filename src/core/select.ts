@@ -4,6 +4,7 @@
 // then a learned move up where the user corrected similar prompts (selectLearning.ts). Tiers are those of
 // DESIGN.md § "smart-select tiers".
 import type { Config } from './config';
+import { agentTier } from './selectAgent';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './selectFeatures';
 import { allTerms, LEXICON, QUICK_FACT, termMatcher } from './selectLexicon';
 import { hashKey, learnedTier, type LearnedCorrections } from './selectLearning';
@@ -268,11 +269,12 @@ export function selectionKey(input: SelectInput): string {
  * then apply the budget, then map the tier to the configured model.
  */
 export function selectModel(input: SelectInput, config: Config, budget?: BudgetStatus, learned?: LearnedCorrections): SelectionDecision {
+  const byShape = agentTier(input);
   const f = extractFeatures(input);
-  const s = score(f);
+  const s = byShape ? { ...score(f), tier: byShape.tier, reasons: [byShape.reason], confidence: 1, critical: false } : score(f);
   let tier = s.tier;
   const reasons = [...s.reasons];
-  if (learned) {
+  if (learned && !byShape) {
     const up = learnedTier(tier, learned.correctionsFor(similarityKey(f, s)));
     if (up.reason) {
       tier = up.tier;

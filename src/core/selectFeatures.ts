@@ -2,12 +2,16 @@
 // scans over the text, so a decision costs microseconds even for long prompts.
 import { contentText } from './messages';
 import { allTerms, CONSTRAINT_TERMS, QUANTITY_UNITS, termMatcher } from './selectLexicon';
-import type { ChatCompletionMessageParam } from './types';
+import type { AgentTraits, ChatCompletionMessageParam } from './types';
 
 export interface SelectInput {
   messages: ChatCompletionMessageParam[];
   /** characters of an attached editor selection, if any */
   selectionChars?: number;
+  /** Set for an agent's request (see selectAgent.ts). */
+  agent?: AgentTraits;
+  /** Number of tools the request offers the model. */
+  tools?: number;
 }
 
 export interface CodeBlock {

@@ -155,6 +155,18 @@ export interface RouteOptions {
   requestId?: string;
   /** Send `stream: false` upstream (for gateways that cannot stream); still yields chunks. */
   nonStreaming?: boolean;
+  /** Set for a request that came in an agent's dialect (Anthropic Messages, OpenAI Responses): smart-select reads it. */
+  agent?: AgentTraits;
+  /** Lines for the decision's notes (e.g. how `switchboard.agents.models` mapped the agent's model name). */
+  notes?: readonly string[];
+}
+
+/** What an agent's request says about itself beyond its messages and tools. */
+export interface AgentTraits {
+  /** The dialect it came in: `anthropic`, `responses`. */
+  dialect: string;
+  /** The agent asks the model to think before answering (Anthropic `thinking: enabled`, a Responses reasoning effort). */
+  thinking?: { budgetTokens?: number; effort?: string };
 }
 
 /** Looks up keys by secret name; the extension reads SecretStorage, the CLI reads the environment. */

@@ -12,11 +12,18 @@ import { readBody, refuse } from './body';
 import { createGuard, newLocalToken } from './guard';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
 import { parseChat, type ParsedChat } from './validate';
+import { messagesRoute, sendAnthropicError } from './messagesRoute';
+import { anthropicError } from '../agents/anthropic/errors';
+import { resolveAgentModel } from '../agents/agentModel';
+import type { Config } from '../core/config';
+import { drained, sendJson, SSE_HEADERS } from './respond';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */
 export interface GatewayCore {
   readonly router: Pick<ChatRouter, 'route'>;
   listModels(): Promise<ModelInfo[]>;
+  /** The settings now (switchboard.agents.models maps agents' model names). */
+  config(): Config;
 }
 
 export interface LocalGatewayOptions {
@@ -28,6 +35,8 @@ export interface LocalGatewayOptions {
   /** Largest accepted request body. */
   maxBodyBytes?: number;
   log?: (line: string) => void;
+  /** Anthropic Messages streams: when the first ping goes out while the first token is awaited (messagesRoute.ts). */
+  pingAfterMs?: number;
 }
 
 export interface LocalGateway {
@@ -40,31 +49,8 @@ export interface LocalGateway {
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
 function sendError(res: ServerResponse, e: HttpError): void {
   sendJson(res, e.status, e.body, e.headers);
-}
-
-/** Resolves when the socket can take more, or the client went away. */
-function drained(res: ServerResponse): Promise<void> {
-  if (res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 export async function startLocalGateway(opts: LocalGatewayOptions): Promise<LocalGateway> {
@@ -72,6 +58,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { core, log } = opts;
   let guard = createGuard({ port: opts.port ?? 0, token });
+  const anthropic = messagesRoute({ core, maxBodyBytes: maxBody, log, ...(opts.pingAfterMs !== undefined ? { pingAfterMs: opts.pingAfterMs } : {}) });
 
   async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req, maxBody);
@@ -84,6 +71,12 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     }
     const parsed = parseChat(body.text);
     if ('status' in parsed) return sendError(res, parsed);
+    // Agents on Chat Completions (Aider, opencode…): only names a rule in switchboard.agents.models matches are mapped.
+    const mapped = resolveAgentModel(parsed.request.model, core.config(), { unmatched: 'as-is' });
+    if (mapped.note) {
+      parsed.request.model = mapped.model;
+      parsed.notes = [mapped.note];
+    }
     const ac = new AbortController();
     // The client went away before the answer ended: abort the upstream request.
     res.on('close', () => {
@@ -105,6 +98,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const r = await consumeRoute(core.router, p.request, {
       signal,
+      ...(p.notes ? { notes: p.notes } : {}),
       onChunk: (y) => {
         const c = y.chunk;
         if (!p.includeUsage && c.usage && c.choices.length === 0) return;
@@ -122,7 +116,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const acc = new CompletionAggregator();
     // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
-    const r = await consumeRoute(core.router, p.request, { signal, nonStreaming: true, onChunk: (y) => acc.add(y.chunk) });
+    const r = await consumeRoute(core.router, p.request, { signal, nonStreaming: true, ...(p.notes ? { notes: p.notes } : {}), onChunk: (y) => acc.add(y.chunk) });
     if (r.outcome === 'stopped') return;
     if (r.outcome !== 'done') throw r.error;
     sendJson(res, 200, acc.result(r.servedModel));
@@ -138,13 +132,24 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   }
 
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
-    const denied = guard.check(req.headers);
-    if (denied) return refuse(req, res, denied, { bodyLimit: maxBody });
     const path = req.url ?? '/';
     const q = path.indexOf('?');
     const route = q >= 0 ? path.slice(0, q) : path;
+    // Anthropic's clients get every answer in Anthropic's shape, refusals included.
+    const isMessages = route === '/v1/messages' || route === '/v1/messages/count_tokens';
+    // `HEAD /` is Claude Code's reachability probe: answered without the token (it says nothing), never to a web page.
+    const probe = route === '/' && (req.method === 'HEAD' || req.method === 'GET');
+    const denied = guard.check(req.headers, probe ? { token: false } : undefined);
+    if (denied) return refuse(req, res, isMessages ? anthropicError(denied.status, denied.body.error.message) : denied, { bodyLimit: maxBody });
     let work: Promise<void> | void;
-    if (route === '/v1/chat/completions') {
+    if (probe) {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end(req.method === 'GET' ? 'Switchboard local gateway\n' : undefined);
+    } else if (isMessages) {
+      if (req.method !== 'POST') return refuse(req, res, anthropicError(405, `Use POST for ${route}.`), { bodyLimit: maxBody, headers: { allow: 'POST' } });
+      work = route === '/v1/messages' ? anthropic.messages(req, res) : anthropic.countTokens(req, res);
+    } else if (route === '/v1/chat/completions') {
       if (req.method !== 'POST') return refuse(req, res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'POST' } });
       work = chat(req, res);
     } else if (route === '/v1/models') {
@@ -152,13 +157,14 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
       req.resume();
       work = models(res);
     } else {
-      return refuse(req, res, openAIError(404, `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions and GET /v1/models.`, 'invalid_request_error', 'unknown_url'), { bodyLimit: maxBody });
+      return refuse(req, res, openAIError(404, `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models.`, 'invalid_request_error', 'unknown_url'), { bodyLimit: maxBody });
     }
     work.catch((err: unknown) => {
       const e = httpErrorFrom(err);
       log?.(`local gateway: ${req.method} ${route} failed: ${e.body.error.message}`);
-      if (!res.headersSent) sendError(res, e);
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      else if (isMessages) sendAnthropicError(res, anthropicError(e.status, e.body.error.message));
+      else sendError(res, e);
     });
   });
 
