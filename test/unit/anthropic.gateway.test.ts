@@ -277,7 +277,7 @@ describe('errors in Anthropic shape and statuses', () => {
 
   test('bad input → 400 invalid_request_error naming the field', async () => {
     await expectError(client().messages.create({ model: 'sim/echo', max_tokens: 5, messages: 'nope' as unknown as [] }), 400, 'invalid_request_error', /^messages: expected an array/);
-    await expectError(client().messages.create({ model: 'sim/echo', max_tokens: 5, messages: [{ role: 'system' as 'user', content: 'x' }] }), 400, 'invalid_request_error', /messages\.0\.role/);
+    await expectError(client().messages.create({ model: 'sim/echo', max_tokens: 5, messages: [{ role: 'robot' as 'user', content: 'x' }] }), 400, 'invalid_request_error', /messages\.0\.role/);
     const notJson = await post('/v1/messages', '{not json');
     assert.equal(notJson.status, 400);
     assert.deepEqual(JSON.parse(notJson.text), { type: 'error', error: { type: 'invalid_request_error', message: 'The request body is not valid JSON.' } });

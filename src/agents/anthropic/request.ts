@@ -163,7 +163,13 @@ function chatMessages(messages: unknown, system: string | undefined, requireOne:
     const at = `messages.${i}`;
     if (!isObject(m)) wrongType(at, 'an object with "role" and "content"', m);
     const { role, content } = m as Json;
-    if (role !== 'user' && role !== 'assistant') invalid(`${at}.role: expected "user" or "assistant", but got ${JSON.stringify(role)?.slice(0, 40)}.`);
+    if (role === 'system') {
+      // Mid-conversation instructions (Claude Code sends them): a system message where they stand.
+      const text = typeof content === 'string' ? content : Array.isArray(content) ? textOfBlocks(content, `${at}.content`) : wrongType(`${at}.content`, 'a string or an array of text blocks', content);
+      if (text) out.push({ role: 'system', content: text });
+      continue;
+    }
+    if (role !== 'user' && role !== 'assistant') invalid(`${at}.role: expected "user", "assistant" or "system", but got ${JSON.stringify(role)?.slice(0, 40)}.`);
     if (typeof content === 'string') {
       out.push(role === 'user' ? { role: 'user', content } : { role: 'assistant', content });
       continue;
