@@ -252,6 +252,21 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
   });
 });
 
+describe('switchboard.agents.models on /v1/chat/completions', () => {
+  test('a name the setting lists is mapped (noted in the decision); other names go as they are', async () => {
+    const ask = async (model: string) => {
+      const r = await post('/v1/chat/completions', JSON.stringify({ model, messages: [{ role: 'user', content: 'one two three' }] }), { authorization: `Bearer ${gw.token}` });
+      assert.equal(r.status, 200, r.text);
+      return (JSON.parse(r.text) as { choices: { message: { content: string } }[] }).choices[0].message.content;
+    };
+    assert.equal((await ask('claude-lorem')).trim().split(/\s+/).length, 7);
+    assert.equal(proxy.seen[0].body.model, 'sim/lorem?tokens=7');
+    assert.match(lastDecision()?.notes.join('\n') ?? '', /agent model claude-lorem → sim\/lorem\?tokens=7/);
+    assert.equal(await ask('sim/echo'), 'one two three');
+    assert.deepEqual(lastDecision()?.notes, []);
+  });
+});
+
 describe('errors in Anthropic shape and statuses', () => {
   const expectError = async (p: Promise<unknown>, status: number, type: string, message?: RegExp) => {
     await assert.rejects(p, (e: unknown) => {
