@@ -28,7 +28,7 @@ const tokenizerAsSibling = {
 
 // The extension's dynamic imports of the core, the connection doctor and the local gateway load dist/core.js (src/coreBundle.ts) instead of
 // inlining them, so activation compiles only what it runs.
-const LAZY_CORE = /^\.\.\/(core\/createCore|core\/doctor|gateway\/server)$/;
+const LAZY_CORE = /^(?:\.\.\/)+(core\/createCore|core\/doctor\/doctor|gateway\/server)$/;
 const coreAsSibling = {
   name: 'core-as-sibling',
   setup(b) {

@@ -1,9 +1,9 @@
 // Issue 12: a gateway that takes the fallback chain with the request (OpenRouter's `models`) fails over without a
 // round trip back to Switchboard. Same simulator in OpenRouter's dialect, same ~20 ms network latency per reply,
 // same chain (a 503 then an answer), measured interleaved in one process: the gateway's list against the local chain.
-import { Catalog } from '../src/core/catalog';
-import { parseConfig } from '../src/core/config';
-import { Router } from '../src/core/router';
+import { Catalog } from '../src/core/catalog/catalog';
+import { parseConfig } from '../src/core/config/settings';
+import { Router } from '../src/core/routing/router';
 import { startSim } from '../test/sim/server';
 import type { BenchOptions } from './run';
 

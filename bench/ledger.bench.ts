@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parseConfig } from '../src/core/config';
+import { parseConfig } from '../src/core/config/settings';
 import { createCore } from '../src/core/createCore';
-import { UsageLedger, type UsageRecord } from '../src/core/usage';
+import { UsageLedger } from '../src/core/usage/ledger';
+import { type UsageRecord } from '../src/core/usage/record';
 import type { BenchOptions } from './run';
 
 const ROOT = join(__dirname, '..');

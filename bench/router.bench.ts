@@ -1,10 +1,10 @@
 // Router overhead against the bare `openai` SDK, interleaved in one run against the same in-process simulator:
 // added time-to-first-token, streaming throughput, failover cost beyond the failed attempt, time on an open breaker.
 import OpenAI from 'openai';
-import { Catalog } from '../src/core/catalog';
-import { parseConfig } from '../src/core/config';
-import { Router } from '../src/core/router';
-import type { ChatRequest } from '../src/core/types';
+import { Catalog } from '../src/core/catalog/catalog';
+import { parseConfig } from '../src/core/config/settings';
+import { Router } from '../src/core/routing/router';
+import type { ChatRequest } from '../src/core/base/types';
 import { startSim } from '../test/sim/server';
 import type { BenchOptions } from './run';
 

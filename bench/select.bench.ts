@@ -6,13 +6,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import type { BenchOptions } from './run';
-import { TIERS, selectModel, type SelectInput } from '../src/core/select';
+import { TIERS, selectModel, type SelectInput } from '../src/core/select/select';
 import { selectModel as selectModelV1 } from './baseline/selectV1';
-import { defaultConfig, DEFAULT_TIERS } from '../src/core/config';
-import { BUILTIN_MODELS } from '../src/core/catalogSnapshot';
-import { costOf } from '../src/core/cost';
-import { estimateTokens } from '../src/core/tokens';
-import type { Tier } from '../src/core/types';
+import { defaultConfig, DEFAULT_TIERS } from '../src/core/config/settings';
+import { BUILTIN_MODELS } from '../src/core/catalog/snapshot';
+import { costOf } from '../src/core/catalog/cost';
+import { estimateTokens } from '../src/core/prompt/tokens';
+import type { Tier } from '../src/core/base/types';
 
 interface Labeled {
   prompt: string;

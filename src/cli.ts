@@ -4,10 +4,10 @@ import { runAsk, runModels, runSelect, runServe, runUsage } from './cli/commands
 import { runDoctorCommand } from './cli/doctor';
 import { parseCli, USAGE } from './cli/options';
 import { terminalSafe } from './cli/terminalText';
-import { networkFromEnv, useNetwork } from './core/network';
-import { ConfigError, isSwitchboardError } from './core/errors';
-import { redact } from './core/redact';
-import { keysInEnv } from './core/vocabulary';
+import { networkFromEnv, useNetwork } from './core/net/proxy';
+import { ConfigError, isSwitchboardError } from './core/base/errors';
+import { redact } from './core/base/redact';
+import { keysInEnv } from './core/config/keys';
 
 async function main(): Promise<number> {
   const opts = parseCli(process.argv.slice(2), process.env);

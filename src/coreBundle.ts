@@ -3,4 +3,4 @@
 // imported directly; esbuild.js maps the extension's dynamic imports of them to this bundle.
 export { createCore } from './core/createCore';
 export { startLocalGateway } from './gateway/server';
-export { formatDoctorStep, runDoctor } from './core/doctor';
+export { formatDoctorStep, runDoctor } from './core/doctor/doctor';

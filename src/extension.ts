@@ -1,32 +1,34 @@
 import * as vscode from 'vscode';
-import { setUnexpectedErrorHandler } from './core/lifecycle';
-import { isLoopbackUrl } from './core/vocabulary';
-import { effectiveGateway, GATEWAY_PRESETS, smartSelectMode } from './core/endpoints';
-import { registerAskModel } from './vscode/askCommand';
+import { setUnexpectedErrorHandler } from './core/base/lifecycle';
+import { isLoopbackUrl } from './core/base/loopback';
+import { effectiveGateway, GATEWAY_PRESETS, smartSelectMode } from './core/config/endpoints';
+import { registerAskModel } from './vscode/commands/askCommand';
 import type { FeatureDeps } from './vscode/featureDeps';
-import { registerGatewayCommands } from './vscode/gatewayCommands';
-import { registerLmProvider } from './vscode/lmProvider';
-import { registerParticipant } from './vscode/participant';
-import { ChatViewProvider } from './vscode/chatView';
-import { registerDoctorCommand } from './vscode/doctorCommand';
-import { registerExplain } from './vscode/explainCommand';
-import { registerKeyCommands } from './vscode/keyCommands';
+import { registerGatewayCommands } from './vscode/gateway/gatewayCommands';
+import { registerLmProvider } from './vscode/lm/lmProvider';
+import { registerParticipant } from './vscode/lm/participant';
+import { ChatViewProvider } from './vscode/chat/chatView';
+import { registerDoctorCommand } from './vscode/commands/doctorCommand';
+import { registerExplain } from './vscode/commands/explainCommand';
+import { registerKeyCommands } from './vscode/keys/keyCommands';
 import { RoutingLog } from './vscode/log';
-import { registerSwitchModel } from './vscode/modelPicker';
-import { KeyStore } from './vscode/secrets';
+import { registerSwitchModel } from './vscode/commands/modelPicker';
+import { KeyStore } from './vscode/keys/secrets';
 import { Services } from './vscode/services';
 import { registerSelectCorrections } from './vscode/selectCorrections';
 import { SettingsSource } from './vscode/settings';
 import { showError } from './vscode/showError';
 import { ModelStatusBar } from './vscode/statusBar';
-import { registerUsageCommand } from './vscode/usageCommand';
+import { registerUsageCommand } from './vscode/usage/usageCommand';
 import { openWalkthroughOnFirstRun } from './vscode/welcome';
+import { shouldWarmUp, warmUpAfterStartup } from './vscode/warmUp';
 
 export function activate(context: vscode.ExtensionContext): void {
-  const keys = new KeyStore(context.secrets);
+  // The settings warn through the log (later, asynchronously); the key store asks the settings where the key goes.
+  const settings = new SettingsSource((line) => log.warn(line));
+  const keys = new KeyStore(context.secrets, () => effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl);
   const log = new RoutingLog(() => keys.knownKeys());
   context.subscriptions.push(setUnexpectedErrorHandler((err) => log.error(`unexpected error (a bug; please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)));
-  const settings = new SettingsSource((line) => log.warn(line));
   const services = new Services(context, settings, keys, log);
   const corrections = registerSelectCorrections(services, log);
   const chat = new ChatViewProvider(context, {
@@ -85,17 +87,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('switchboard.manage', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false)),
   );
   void openWalkthroughOnFirstRun(context, keys);
-  warmUpAfterStartup(services, keys);
-}
-
-const WARM_UP_DELAY_MS = 3000;
-
-/** With a key set, build the core a little after start-up so the gateway's prices are known by the first answer. */
-function warmUpAfterStartup(services: Services, keys: KeyStore): void {
-  const timer = setTimeout(() => {
-    void keys.hasGatewayKey().then((has) => (has ? services.core() : undefined)).catch(() => undefined);
-  }, WARM_UP_DELAY_MS);
-  timer.unref?.();
+  warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));
 }
 
 export function deactivate(): void {}

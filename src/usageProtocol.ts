@@ -1,8 +1,8 @@
 // Typed messages between the usage webview and the extension host, imported by both sides. The webview only ever
 // receives aggregated numbers and model ids: no key, no prompt text, no request bodies.
 import * as z from 'zod/mini';
-import type { BudgetStatus } from './core/types';
-import type { UsageSummary } from './core/usageStats';
+import type { BudgetStatus } from './core/base/types';
+import type { UsageSummary } from './core/usage/stats';
 
 const num = z.number();
 

@@ -2,8 +2,8 @@
 // bench/select.bench.ts. Not used by the extension.
 // Cheap, deterministic features of a chat request for smart-select. No tokenizer, no model: a handful of linear
 // scans over the text, so a decision costs microseconds even for long prompts.
-import { contentText } from '../../src/core/messages';
-import type { ChatCompletionMessageParam } from '../../src/core/types';
+import { contentText } from '../../src/core/prompt/messages';
+import type { ChatCompletionMessageParam } from '../../src/core/base/types';
 
 export interface SelectInput {
   messages: ChatCompletionMessageParam[];

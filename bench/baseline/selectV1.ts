@@ -3,9 +3,9 @@
 // smart-select: prompt features → tier → configured model, with reasons and a confidence. Offline and
 // deterministic: a weighted table of textual cues plus structural features (length, code, files, symbols,
 // constraints, conversation depth, attached selection). Tiers are those of DESIGN.md § "smart-select tiers".
-import type { Config } from '../../src/core/config';
+import type { Config } from '../../src/core/config/settings';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './selectFeaturesV1';
-import type { BudgetStatus, SelectionDecision, Tier } from '../../src/core/types';
+import type { BudgetStatus, SelectionDecision, Tier } from '../../src/core/base/types';
 
 export type { SelectInput } from './selectFeaturesV1';
 

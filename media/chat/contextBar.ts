@@ -1,8 +1,8 @@
 // The attachments waiting for the next question (chips with their size, each removable) and the context meter:
 // prompt + context tokens against the chosen model's window, with the prompt's estimated cost; amber from 80 %.
 import type { ContextChip, Meter } from '../../src/protocol';
-import { formatUsd } from '../../src/core/vocabulary';
-import { iconButton } from './turnView';
+import { formatUsd } from '../../src/core/base/format';
+import { iconButton } from './dom';
 
 const KIND_ICON: Record<ContextChip['kind'], string> = { file: 'file', selection: 'selection', editors: 'files', problems: 'warning', terminal: 'terminal' };
 

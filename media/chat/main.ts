@@ -4,7 +4,8 @@
 import './zodSetup';
 import { parseHostMessage, parseModelOption, parseTurn, type HostMessage, type ModelOption, type Turn, type WebviewMessage } from '../../src/protocol';
 import { ContextBar } from './contextBar';
-import { TurnView, iconButton, type TurnViewOptions } from './turnView';
+import { iconButton } from './dom';
+import { TurnView, type TurnViewOptions } from './turnView';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -2,29 +2,9 @@
 // StreamingMarkdown (sanitised). The data-testid/data-state hooks are a contract with the e2e tests.
 import type { AnswerError, AnswerState, Badge, Turn } from '../../src/protocol';
 import { chipElement } from './contextBar';
+import { el, iconButton } from './dom';
 import { StreamingMarkdown } from './streamingMarkdown';
-import { formatUsd } from '../../src/core/vocabulary';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; testid?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.className) e.className = props.className;
-  if (props.testid) e.dataset.testid = props.testid;
-  if (props.text !== undefined) e.textContent = props.text;
-  return e;
-}
-
-export function iconButton(opts: { action: string; icon: string; label: string; text?: string; testid?: string }): HTMLButtonElement {
-  const b = el('button', { className: opts.text ? 'text-button' : 'icon-button', testid: opts.testid });
-  b.type = 'button';
-  b.dataset.action = opts.action;
-  b.title = opts.label;
-  b.setAttribute('aria-label', opts.label);
-  const icon = el('span', { className: `codicon codicon-${opts.icon}` });
-  icon.setAttribute('aria-hidden', 'true');
-  b.append(icon);
-  if (opts.text) b.append(el('span', { text: opts.text }));
-  return b;
-}
+import { formatUsd } from '../../src/core/base/format';
 
 export function badgeText(b: Badge): string {
   const tokens = `${b.promptTokens} → ${b.completionTokens} tokens${b.estimated ? ' (estimated)' : ''}`;

@@ -2,7 +2,7 @@
 // Everything shown comes from the host's `usage` message; DOM is built with textContent only.
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip, type ChartDataset } from 'chart.js';
 import { usageHostMessage, type UsageHostMessage, type UsageWebviewMessage } from '../../src/usageProtocol';
-import { formatUsd } from '../../src/core/vocabulary';
+import { formatUsd } from '../../src/core/base/format';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 

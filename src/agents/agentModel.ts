@@ -2,9 +2,9 @@
 // `claude-haiku-4-5`; Codex `gpt-5-codex`); `switchboard.agents.models` maps those names (or globs of them) to a
 // model id, an alias, `smart-select` or a tier. Every dialect of the local gateway asks here, so one setting routes
 // every agent. The note says what happened, for the routing log.
-import type { Config } from '../core/config';
-import type { Tier } from '../core/types';
-import { SMART_SELECT } from '../core/vocabulary';
+import type { Config } from '../core/config/settings';
+import type { Tier } from '../core/base/types';
+import { SMART_SELECT } from '../core/config/names';
 
 export interface AgentModel {
   /** What the router is asked for: a model id, an alias or `smart-select`. */

@@ -1,11 +1,12 @@
 import { createCore, type Core } from '../core/createCore';
-import { consumeRoute, type RouteResult } from '../core/consumeRoute';
-import { CancelledError, ConfigError, isSwitchboardError } from '../core/errors';
-import { formatEvent } from '../core/eventLog';
-import { redact } from '../core/redact';
-import type { AttemptEvent, RoutingEvent } from '../core/types';
+import { consumeRoute, type RouteResult } from '../core/routing/consumeRoute';
+import { CancelledError, ConfigError, isSwitchboardError } from '../core/base/errors';
+import { formatEvent } from '../core/routing/eventLog';
+import { redact } from '../core/base/redact';
+import type { AttemptEvent, RoutingEvent } from '../core/base/types';
 import { localTokenFrom } from './localToken';
-import { formatUsd, keysInEnv } from '../core/vocabulary';
+import { formatUsd } from '../core/base/format';
+import { keysInEnv } from '../core/config/keys';
 import { envKeys, type CliOptions } from './options';
 import { terminalJson, terminalSafe } from './terminalText';
 
@@ -16,7 +17,7 @@ async function openCore(opts: CliOptions): Promise<Core> {
   const core = await createCore({
     config: opts.config,
     userSetBaseUrl: opts.userSetBaseUrl,
-    keys: envKeys(process.env),
+    keys: envKeys(process.env, opts),
     usageFile: opts.usageFile,
     onWarning: (m) => process.stderr.write(`switchboard: ${terminalSafe(m)}\n`),
   });
@@ -71,7 +72,7 @@ const toJsonAttempt = (a: Pick<AttemptEvent, 'model' | 'outcome' | 'msTotal' | '
 
 export async function runSelect(opts: CliOptions): Promise<number> {
   const prompt = requireText(opts, 'select');
-  const { selectModel } = await import('../core/select');
+  const { selectModel } = await import('../core/select/select');
   const decision = selectModel({ messages: [{ role: 'user', content: prompt }] }, opts.config);
   if (opts.json) process.stdout.write(terminalJson({ tier: decision.tier, model: decision.model, reasons: decision.reasons, confidence: decision.confidence }) + '\n');
   else process.stdout.write(terminalSafe(`${decision.tier} → ${decision.model}\n${decision.reasons.map((r) => `  - ${r}`).join('\n')}\n`));
@@ -96,7 +97,7 @@ export async function runModels(opts: CliOptions): Promise<number> {
 
 export async function runUsage(opts: CliOptions): Promise<number> {
   // Only the ledger: no core, so no catalog refresh keeps the process waiting on the network.
-  const { UsageLedger } = await import('../core/usage');
+  const { UsageLedger } = await import('../core/usage/ledger');
   const ledger = await UsageLedger.open(opts.usageFile, { onWarning: (m) => process.stderr.write(`switchboard: ${m}\n`) });
   try {
     const summary = ledger.summary({ now: Date.now() });
@@ -118,7 +119,7 @@ export async function runServe(opts: CliOptions): Promise<number> {
   const token = localTokenFrom({ flag: opts.token, file: opts.tokenFile, env: process.env, warn: (m) => process.stderr.write(`switchboard: ${m}\n`) });
   const core = await openCore(opts);
   // A server loads the tokenizer up front, so no request waits for it when an upstream sends no usage.
-  const { estimateTokens } = await import('../core/tokens');
+  const { estimateTokens } = await import('../core/prompt/tokens');
   estimateTokens('warm up');
   const { startLocalGateway } = await import('../gateway/server');
   const gw = await startLocalGateway({ core, port: opts.port ?? opts.config.localGateway.port, token });

@@ -1,21 +1,21 @@
 // `switchboard doctor [--json] [--no-chat]`: the connection doctor over the CLI's settings, keys and environment.
 // Exit 0 only when every step passes.
-import { formatDoctorStep, runDoctor } from '../core/doctor';
-import type { NetworkConfig } from '../core/network';
-import type { ConfigError } from '../core/errors';
-import { GATEWAY_KEY_ENV, GATEWAY_SECRET, PROVIDER_SECRET_PREFIX, providerKeyEnv } from '../core/vocabulary';
+import { formatDoctorStep, runDoctor } from '../core/doctor/doctor';
+import type { NetworkConfig } from '../core/net/proxy';
+import type { ConfigError } from '../core/base/errors';
+import { GATEWAY_SECRET, PROVIDER_SECRET_PREFIX, providerKeyEnv, SWITCHBOARD_KEY_ENV } from '../core/config/keys';
 import { envKeys, type CliOptions } from './options';
 import { terminalJson, terminalSafe } from './terminalText';
 
 const keyVariable = (secretName: string) =>
-  secretName === GATEWAY_SECRET ? GATEWAY_KEY_ENV[0] : providerKeyEnv(secretName.slice(PROVIDER_SECRET_PREFIX.length));
+  secretName === GATEWAY_SECRET ? SWITCHBOARD_KEY_ENV : providerKeyEnv(secretName.slice(PROVIDER_SECRET_PREFIX.length));
 
 export async function runDoctorCommand(opts: CliOptions, network: NetworkConfig, settingsProblems: readonly ConfigError[] = []): Promise<number> {
   const report = await runDoctor({
     config: opts.config,
     userSetBaseUrl: opts.userSetBaseUrl,
     settingsProblems,
-    keys: envKeys(process.env),
+    keys: envKeys(process.env, opts),
     network,
     howToSetKey: (ep) => `set ${keyVariable(ep.secretName)} in the environment`,
     chat: opts.chat,

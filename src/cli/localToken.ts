@@ -2,8 +2,8 @@
 // in `ps`, so it comes from SWITCHBOARD_LOCAL_TOKEN or a file only its owner can read; `--token` remains for tests
 // and warns. Without any of them the gateway makes a random one and `serve` prints it.
 import { readFileSync, statSync } from 'node:fs';
-import { ConfigError } from '../core/errors';
-import { keyProblem } from '../core/keyValidity';
+import { ConfigError } from '../core/base/errors';
+import { keyProblem } from '../core/config/keyValidity';
 
 export const MIN_LOCAL_TOKEN_LENGTH = 32;
 export const LOCAL_TOKEN_ENV = 'SWITCHBOARD_LOCAL_TOKEN';

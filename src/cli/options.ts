@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig, type Config } from '../core/config';
-import { ConfigError } from '../core/errors';
-import { keyProblem } from '../core/keyValidity';
-import { GATEWAY_KEY_ENV, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/vocabulary';
+import { parseConfig, type Config } from '../core/config/settings';
+import { ConfigError } from '../core/base/errors';
+import { keyProblem } from '../core/config/keyValidity';
+import { effectiveGateway } from '../core/config/endpoints';
+import { gatewayKeyVariables, keyFromEnv, PROVIDER_KEY_ENV_PREFIX } from '../core/config/keys';
 
 export const USAGE = `switchboard — one key, one OpenAI-compatible endpoint, every model
 
@@ -23,7 +24,8 @@ Options:
   --usage-file FILE    usage ledger (default: ~/.config/switchboard/usage.jsonl)
   --verbose            print every routing decision and attempt to stderr
 
-Key: SWITCHBOARD_API_KEY, then OPENAI_API_KEY. Direct providers: SWITCHBOARD_PROVIDER_KEY_<NAME>.
+Key: SWITCHBOARD_API_KEY (OPENAI_API_KEY only when the gateway is https://api.openai.com, so it never goes to
+a third party). Direct providers: SWITCHBOARD_PROVIDER_KEY_<NAME>.
 Local token for serve (32+ characters): --token-file FILE (mode 600) or SWITCHBOARD_LOCAL_TOKEN; otherwise
 a random one is printed to stderr.
 Network: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case; http://user:password@host:port for a proxy login);
@@ -125,16 +127,18 @@ function readConfigFile(file: string): Record<string, unknown> {
 }
 
 /**
- * Keys from the environment: the one key, and SWITCHBOARD_PROVIDER_KEY_<NAME> for direct providers. A key that
- * cannot be sent in an HTTP header is refused up front, naming its variable (exit code 2).
+ * Keys from the environment: the one key, and SWITCHBOARD_PROVIDER_KEY_<NAME> for direct providers. The gateway key
+ * depends on where it goes (OPENAI_API_KEY only to OpenAI's own endpoint). A key that cannot be sent in an HTTP
+ * header is refused up front, naming its variable (exit code 2).
  */
-export function envKeys(env: NodeJS.ProcessEnv): (secretName: string) => Promise<string | undefined> {
-  const gatewayVar = GATEWAY_KEY_ENV.find((name) => env[name]) ?? GATEWAY_KEY_ENV[0];
+export function envKeys(env: NodeJS.ProcessEnv, opts: Pick<CliOptions, 'config' | 'userSetBaseUrl'>): (secretName: string) => Promise<string | undefined> {
+  const gatewayUrl = effectiveGateway(opts.config, opts.userSetBaseUrl).baseUrl;
+  const gatewayVars = gatewayKeyVariables(gatewayUrl);
+  const gatewayVar = gatewayVars.find((name) => env[name]) ?? gatewayVars[0];
   for (const name of [gatewayVar, ...Object.keys(env).filter((n) => n.startsWith(PROVIDER_KEY_ENV_PREFIX))]) {
     const value = env[name];
     const problem = value ? keyProblem(value) : undefined;
     if (problem) throw new ConfigError(name, `${name} ${problem}, so it cannot be sent in an HTTP header. Set it again with the key alone.`);
   }
-  return async (secretName) => keyFromEnv(secretName, env);
+  return async (secretName) => keyFromEnv(secretName, env, gatewayUrl);
 }
-

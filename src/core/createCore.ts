@@ -1,21 +1,21 @@
 // The one composition of the core, shared by the extension, the CLI and the local gateway: catalog, router with
 // smart-select and budget, and the usage ledger fed by the router's events.
-import { budgetStatus } from './budget';
-import { Catalog } from './catalog';
-import type { Config } from './config';
-import { effectiveGateway } from './endpoints';
-import type { IDisposable } from './lifecycle';
-import { useNetwork, type NetworkConfig } from './network';
-import { Router, type RouterOptions } from './router';
-import { selectionKey, selectModel, type SelectInput } from './select';
-import { isStrongerChoice, SelectLearning, type LearningStore } from './selectLearning';
-import { resolveAlias, SMART_SELECT } from './vocabulary';
-import { previewPrompt, type PromptPreview } from './contextWindow';
-import { fitSelection } from './windowCheck';
-import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './tokens';
-import type { AgentTraits, BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './types';
-import { UsageLedger } from './usage';
-import { contextWindowOf } from './vocabulary';
+import { budgetStatus } from './usage/budget';
+import { Catalog } from './catalog/catalog';
+import type { Config } from './config/settings';
+import { effectiveGateway } from './config/endpoints';
+import type { IDisposable } from './base/lifecycle';
+import { useNetwork, type NetworkConfig } from './net/proxy';
+import { Router, type RouterOptions } from './routing/router';
+import { selectionKey, selectModel, type SelectInput } from './select/select';
+import { isStrongerChoice, SelectLearning, type LearningStore } from './select/learning';
+import { resolveAlias, SMART_SELECT } from './config/names';
+import { previewPrompt, type PromptPreview } from './prompt/contextWindow';
+import { fitSelection } from './routing/windowCheck';
+import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './prompt/tokens';
+import type { AgentTraits, BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './base/types';
+import { UsageLedger } from './usage/ledger';
+import { contextWindowOf } from './config/names';
 
 export interface CoreOptions {
   config: Config;
@@ -26,7 +26,7 @@ export interface CoreOptions {
   usageFile: string;
   onWarning?: (message: string) => void;
   now?: () => number;
-  /** Proxy and extra CAs for every request (process-wide); see network.ts. */
+  /** Proxy and extra CAs for every request (process-wide); see net/proxy.ts. */
   network?: NetworkConfig;
   /** Router tuning for tests and benchmarks (breaker thresholds, retry backoff); defaults otherwise. */
   routerTuning?: Pick<RouterOptions, 'breaker' | 'retryBaseMs'>;

@@ -1,7 +1,7 @@
 // Stream chunks → one `chat.completion`, for clients that asked with `stream: false`. Tool-call deltas are joined
 // by their index, as OpenAI's own accumulators do.
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
-import { mergeToolCallDeltas, type ToolCallParts } from '../core/chunks';
+import { mergeToolCallDeltas, type ToolCallParts } from '../core/base/chunks';
 
 interface ChoiceAcc {
   content: string | null;

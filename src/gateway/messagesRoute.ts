@@ -12,9 +12,9 @@ import { AnthropicAnswer, MessageCollector, messageId, type AnthropicEvent } fro
 import { countInputTokens } from '../agents/anthropic/countTokens';
 import { anthropicError, anthropicErrorFrom, type AnthropicHttpError } from '../agents/anthropic/errors';
 import { parseCountTokensRequest, parseMessagesRequest, type MessagesRequest } from '../agents/anthropic/request';
-import type { Config } from '../core/config';
-import { consumeRoute } from '../core/consumeRoute';
-import type { ChatRouter } from '../core/types';
+import type { Config } from '../core/config/settings';
+import { consumeRoute } from '../core/routing/consumeRoute';
+import type { ChatRouter } from '../core/base/types';
 import { readBody, refuse } from './body';
 import { drained, sendJson, SSE_HEADERS } from './respond';
 

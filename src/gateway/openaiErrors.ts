@@ -1,6 +1,6 @@
 // Errors in OpenAI's JSON shape (`{"error": {message, type, param, code}}`), so any OpenAI client shows them as it
 // would show OpenAI's own. One table maps the core's error codes to HTTP statuses.
-import { hasErrorCode, isSwitchboardError, type ErrorCode } from '../core/errors';
+import { hasErrorCode, isSwitchboardError, type ErrorCode } from '../core/base/errors';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };

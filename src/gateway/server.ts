@@ -3,10 +3,10 @@
 // Fields the caller sends (tools, tool_choice, response_format, …) pass through to the upstream untouched.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { consumeRoute } from '../core/consumeRoute';
-import { SMART_SELECT } from '../core/vocabulary';
-import { ConfigError } from '../core/errors';
-import type { ChatRouter, ModelInfo } from '../core/types';
+import { consumeRoute } from '../core/routing/consumeRoute';
+import { SMART_SELECT } from '../core/config/names';
+import { ConfigError } from '../core/base/errors';
+import type { ChatRouter, ModelInfo } from '../core/base/types';
 import { CompletionAggregator } from './aggregate';
 import { readBody, refuse } from './body';
 import { createGuard, newLocalToken } from './guard';
@@ -15,7 +15,7 @@ import { parseChat, type ParsedChat } from './validate';
 import { messagesRoute, sendAnthropicError } from './messagesRoute';
 import { anthropicError } from '../agents/anthropic/errors';
 import { resolveAgentModel } from '../agents/agentModel';
-import type { Config } from '../core/config';
+import type { Config } from '../core/config/settings';
 import { drained, sendJson, SSE_HEADERS } from './respond';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */

@@ -1,5 +1,5 @@
 // Copy-paste snippets for calling the local gateway with the official OpenAI SDKs.
-import { SMART_SELECT } from '../core/vocabulary';
+import { SMART_SELECT } from '../core/config/names';
 
 export interface SnippetInput {
   /** `http://127.0.0.1:PORT/v1` */

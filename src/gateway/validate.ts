@@ -1,8 +1,8 @@
 // A chat request body as the local gateway accepts it. Anything the core relies on (model, messages and their
 // contents) is checked here, so bad input is a 400 naming the field, in OpenAI's words, never a 500. Other fields
 // pass through to the upstream untouched.
-import { SMART_SELECT } from '../core/vocabulary';
-import type { ChatRequest } from '../core/types';
+import { SMART_SELECT } from '../core/config/names';
+import type { ChatRequest } from '../core/base/types';
 import { MAX_MODEL_ID_LENGTH } from '../protocol';
 import { openAIError, type HttpError } from './openaiErrors';
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { formatEvent } from '../core/eventLog';
-import type { Event, IDisposable } from '../core/lifecycle';
-import { redact } from '../core/redact';
-import type { RoutingEvent } from '../core/types';
+import { formatEvent } from '../core/routing/eventLog';
+import type { Event, IDisposable } from '../core/base/lifecycle';
+import { redact } from '../core/base/redact';
+import type { RoutingEvent } from '../core/base/types';
 
 /** The "Switchboard" routing log: one line per attempt and decision, every line redacted. */
 export class RoutingLog implements IDisposable {

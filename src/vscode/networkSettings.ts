@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Config } from '../core/config';
-import { networkFromEnv, type NetworkConfig } from '../core/networkConfig';
+import type { Config } from '../core/config/settings';
+import { networkFromEnv, type NetworkConfig } from '../core/net/proxyConfig';
 
 /**
  * The core's NetworkConfig from VS Code's `http.proxy`, `http.noProxy`, `http.proxyAuthorization`,

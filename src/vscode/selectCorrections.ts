@@ -1,16 +1,9 @@
-// Glue for smart-select's learning from corrections: where it is stored (this workspace's state), what the chat
-// reports when the user re-asks with another model, and the reset command. The logic is in core/selectLearning.ts.
+// Glue for smart-select's learning from corrections: what the chat reports when the user re-asks with another model,
+// and the reset command (where the learning is stored: selectLearningStore.ts). The logic is in core/select/learning.ts.
 import * as vscode from 'vscode';
-import type { ChatCompletionMessageParam } from '../core/types';
-import type { LearningStore } from '../core/selectLearning';
+import type { ChatCompletionMessageParam } from '../core/base/types';
 import type { RoutingLog } from './log';
 import type { Services } from './services';
-
-const STATE_KEY = 'switchboard.smartSelect.learning';
-
-export function selectLearningStore(ctx: vscode.ExtensionContext): LearningStore {
-  return { load: () => ctx.workspaceState.get<unknown>(STATE_KEY), save: (state) => ctx.workspaceState.update(STATE_KEY, state) };
-}
 
 export interface SelectCorrections extends vscode.Disposable {
   /** The chat saw the user re-ask a smart-select answer with `model`. */

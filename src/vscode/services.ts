@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { Core } from '../core/createCore';
-import { Emitter, type IDisposable } from '../core/lifecycle';
-import type { BudgetStatus, DoneEvent, ModelInfo, RoutingEvent } from '../core/types';
-import { showBudgetAlert } from './budgetAlerts';
+import { Emitter, type IDisposable } from '../core/base/lifecycle';
+import type { BudgetStatus, DoneEvent, ModelInfo, RoutingEvent } from '../core/base/types';
+import { showBudgetAlert } from './usage/budgetAlerts';
 import type { RoutingLog } from './log';
-import type { NetworkConfig } from '../core/networkConfig';
+import type { NetworkConfig } from '../core/net/proxyConfig';
 import { affectsNetwork, networkFromVscode } from './networkSettings';
-import type { KeyStore } from './secrets';
-import { selectLearningStore } from './selectCorrections';
+import type { KeyStore } from './keys/secrets';
+import { selectLearningStore } from './selectLearningStore';
 import type { SettingsSource } from './settings';
 
 export interface ServicesState {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { effectiveSettings, parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config';
-import { Emitter, type IDisposable } from '../core/lifecycle';
+import { effectiveSettings, parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config/settings';
+import { Emitter, type IDisposable } from '../core/base/lifecycle';
 import { userOnlySettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceKeySettings';
 
 /**
@@ -50,6 +50,12 @@ export class SettingsSource implements IDisposable {
   /** True when the user set `gateway.baseUrl` themselves (a preset then does not override it). */
   userSetBaseUrl(): boolean {
     return vscode.workspace.getConfiguration('switchboard').inspect('gateway.baseUrl')?.globalValue !== undefined;
+  }
+
+  /** True when the user chose where the key goes: set `gateway.baseUrl` or `gateway.preset` in their settings. */
+  userChoseGateway(): boolean {
+    const ws = vscode.workspace.getConfiguration('switchboard');
+    return this.userSetBaseUrl() || ws.inspect('gateway.preset')?.globalValue !== undefined;
   }
 
   private async checkWorkspaceFiles(): Promise<void> {

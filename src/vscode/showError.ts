@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { hasErrorCode, isSwitchboardError } from '../core/errors';
+import { hasErrorCode, isSwitchboardError } from '../core/base/errors';
 
 /** Shows an error the user can act on: every message says what to do and offers the command that does it. */
 export async function showError(err: unknown, log: { error(line: string): void }): Promise<void> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { IDisposable } from '../core/lifecycle';
-import type { BudgetStatus, DoneEvent } from '../core/types';
-import { formatUsd } from '../core/vocabulary';
+import type { IDisposable } from '../core/base/lifecycle';
+import type { BudgetStatus, DoneEvent } from '../core/base/types';
+import { formatUsd } from '../core/base/format';
 
 export interface StatusBarState {
   model: string;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { KeyStore } from './secrets';
+import type { KeyStore } from './keys/secrets';
 
 const WELCOMED = 'switchboard.welcomed';
 

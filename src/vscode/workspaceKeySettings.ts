@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SETTINGS_PREFIX, USER_ONLY_SETTINGS, type SettingName } from '../core/config';
+import { SETTINGS_PREFIX, USER_ONLY_SETTINGS, type SettingName } from '../core/config/settings';
 
 /**
  * The user-only settings (where the key is sent) that this workspace's own settings files try to set. VS Code drops

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import { StreamBrokenError } from '../../src/core/errors';
-import { estimateTokens } from '../../src/core/tokens';
-import { httpAgent, httpsAgent } from '../../src/core/transport';
-import type { AttemptEvent, RoutingEvent } from '../../src/core/types';
+import { StreamBrokenError } from '../../src/core/base/errors';
+import { estimateTokens } from '../../src/core/prompt/tokens';
+import { httpAgent, httpsAgent } from '../../src/core/net/transport';
+import type { AttemptEvent, RoutingEvent } from '../../src/core/base/types';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 import { startSim, type Sim, type SimStats } from '../sim/server';
 

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { startSim, type Sim } from '../sim/server';
 import { startRecordingProxy, type RecordingProxy } from './support/recordingProxy';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import { Catalog } from '../../src/core/catalog';
-import { Router } from '../../src/core/router';
-import type { BudgetStatus, DecisionEvent, RoutingEvent } from '../../src/core/types';
+import { Catalog } from '../../src/core/catalog/catalog';
+import { Router } from '../../src/core/routing/router';
+import type { BudgetStatus, DecisionEvent, RoutingEvent } from '../../src/core/base/types';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 
 const SIM_KEY = 'sk-sim-upstream-secret';

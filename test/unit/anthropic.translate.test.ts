@@ -7,10 +7,10 @@ import { resolveAgentModel } from '../../src/agents/agentModel';
 import { AnthropicAnswer, MessageCollector, type AnthropicEvent } from '../../src/agents/anthropic/answer';
 import { anthropicErrorFrom } from '../../src/agents/anthropic/errors';
 import { MAX_FORWARDED_MAX_TOKENS, parseMessagesRequest, type MessagesRequest } from '../../src/agents/anthropic/request';
-import { parseConfig } from '../../src/core/config';
-import { AllCandidatesFailedError, BudgetError, NoKeyError, RateLimitedError } from '../../src/core/errors';
-import { selectModel } from '../../src/core/select';
-import { SMALL_AGENT_REQUEST_CHARS } from '../../src/core/selectAgent';
+import { parseConfig } from '../../src/core/config/settings';
+import { AllCandidatesFailedError, BudgetError, NoKeyError, RateLimitedError } from '../../src/core/base/errors';
+import { selectModel } from '../../src/core/select/select';
+import { SMALL_AGENT_REQUEST_CHARS } from '../../src/core/select/agent';
 
 function parse(body: Record<string, unknown>): MessagesRequest {
   const r = parseMessagesRequest(JSON.stringify({ model: 'claude-x', max_tokens: 100, ...body }));

@@ -5,12 +5,12 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { ServerResponse } from 'node:http';
-import { parseConfig, SETTINGS, type Config } from '../../src/core/config';
-import { Catalog } from '../../src/core/catalog';
-import { ConnectionError, SwitchboardError } from '../../src/core/errors';
-import { Router } from '../../src/core/router';
-import { openChatStream } from '../../src/core/transport';
-import type { RoutingEvent } from '../../src/core/types';
+import { parseConfig, SETTINGS, type Config } from '../../src/core/config/settings';
+import { Catalog } from '../../src/core/catalog/catalog';
+import { ConnectionError, SwitchboardError } from '../../src/core/base/errors';
+import { Router } from '../../src/core/routing/router';
+import { openChatStream } from '../../src/core/net/transport';
+import type { RoutingEvent } from '../../src/core/base/types';
 import { startSim, type Sim } from '../sim/server';
 import { SSE_HEAD, sendAnswer, sseChunk, sseUsage, startHostileUpstream, type HostileUpstream, type SeenRequest } from './support/hostileUpstream';
 

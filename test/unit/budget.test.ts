@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { budgetBlockedMessage, budgetStatus, nextBudgetAlert, type BudgetAlertState } from '../../src/core/budget';
-import { formatUsd } from '../../src/core/vocabulary';
-import type { UsageRecord } from '../../src/core/usage';
-import type { BudgetStatus } from '../../src/core/types';
+import { budgetBlockedMessage, budgetStatus, nextBudgetAlert, type BudgetAlertState } from '../../src/core/usage/budget';
+import { formatUsd } from '../../src/core/base/format';
+import type { UsageRecord } from '../../src/core/usage/record';
+import type { BudgetStatus } from '../../src/core/base/types';
 
 const NOW = new Date(2026, 10, 15, 12).getTime();
 const totals = (monthSpentUsd: number) => ({ monthSpentUsd, todaySpentUsd: 0 });

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Catalog, modelsFromGateway, type CatalogSource } from '../../src/core/catalog';
-import { BUILTIN_MODELS } from '../../src/core/catalogSnapshot';
-import { DEFAULT_TIERS } from '../../src/core/config';
+import { Catalog, modelsFromGateway, type CatalogSource } from '../../src/core/catalog/catalog';
+import { BUILTIN_MODELS } from '../../src/core/catalog/snapshot';
+import { DEFAULT_TIERS } from '../../src/core/config/settings';
 import { startSim } from '../sim/server';
 
 const openRouterList = {

@@ -1,10 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatSession } from '../../src/vscode/chatSession';
-import { ChatController, CONTINUE_PROMPT, restoreTurns } from '../../src/vscode/chatController';
-import { Emitter } from '../../src/core/lifecycle';
-import { CancelledError, NoKeyError, StreamBrokenError, UnavailableError } from '../../src/core/errors';
-import type { AttemptEvent, ChatRequest, ChatRouter, DoneEvent, RouteOptions, RouteYield, RoutingEvent } from '../../src/core/types';
+import { ChatSession } from '../../src/vscode/chat/chatSession';
+import { ChatController, CONTINUE_PROMPT, restoreTurns } from '../../src/vscode/chat/chatController';
+import { Emitter } from '../../src/core/base/lifecycle';
+import { CancelledError, NoKeyError, StreamBrokenError, UnavailableError } from '../../src/core/base/errors';
+import type { AttemptEvent, ChatRequest, ChatRouter, DoneEvent, RouteOptions, RouteYield, RoutingEvent } from '../../src/core/base/types';
 import type { HostMessage, Turn } from '../../src/protocol';
 import { fakeChatEffects } from './support/chatEffects';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_TIERS, defaultConfig, parseConfig, urlProblem } from '../../src/core/config';
-import { ConfigError } from '../../src/core/errors';
+import { DEFAULT_TIERS, defaultConfig, parseConfig, urlProblem } from '../../src/core/config/settings';
+import { ConfigError } from '../../src/core/base/errors';
 
 describe('parseConfig', () => {
   test('defaults match the settings contract', () => {

@@ -1,10 +1,10 @@
 // The one consumer of a route: exactly one outcome per request, whatever the router does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { consumeRoute } from '../../src/core/consumeRoute';
-import { keyProblem } from '../../src/core/keyValidity';
-import { CancelledError, NoKeyError, StreamBrokenError, UnavailableError } from '../../src/core/errors';
-import type { ChatRequest, DoneEvent, RouteOptions, RouteYield } from '../../src/core/types';
+import { consumeRoute } from '../../src/core/routing/consumeRoute';
+import { keyProblem } from '../../src/core/config/keyValidity';
+import { CancelledError, NoKeyError, StreamBrokenError, UnavailableError } from '../../src/core/base/errors';
+import type { ChatRequest, DoneEvent, RouteOptions, RouteYield } from '../../src/core/base/types';
 
 const usage = { promptTokens: 1, completionTokens: 2, cachedTokens: 0, reasoningTokens: 0, estimated: false };
 const done: DoneEvent = { type: 'done', requestId: 'r', at: 0, requested: 'a', answeredBy: 'b', served: 'b', costSource: 'priced', endpoint: 'gateway', attempts: 2, fallback: true, usage, costUsd: 0.0345, msToFirstToken: 1, msTotal: 2 };

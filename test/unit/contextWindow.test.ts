@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import { buildExplainPrompt } from '../../src/core/explainPrompt';
-import { resolveModel } from '../../src/core/vocabulary';
+import { buildExplainPrompt } from '../../src/core/prompt/explainPrompt';
+import { resolveModel } from '../../src/core/config/names';
 
 let dir: string;
 let core: Core;

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { costOf } from '../../src/core/cost';
-import type { Usage } from '../../src/core/types';
+import { costOf } from '../../src/core/catalog/cost';
+import type { Usage } from '../../src/core/base/types';
 
 const EPS = 1e-9;
 const usage = (u: Partial<Usage>): Usage => ({ promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: false, ...u });

@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { startSim, type Sim } from '../sim/server';
-import { Catalog } from '../../src/core/catalog';
-import { parseConfig } from '../../src/core/config';
+import { Catalog } from '../../src/core/catalog/catalog';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import { Router } from '../../src/core/router';
-import type { AttemptEvent, ChatRequest, DoneEvent, ModelInfo, RouteYield } from '../../src/core/types';
+import { Router } from '../../src/core/routing/router';
+import type { AttemptEvent, ChatRequest, DoneEvent, ModelInfo, RouteYield } from '../../src/core/base/types';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 
 const KEY = 'sk-dialects-routing-secret';

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSim, type Sim } from '../sim/server';
-import { runDoctor, type DoctorOptions, type DoctorReport } from '../../src/core/doctor';
-import { parseConfig } from '../../src/core/config';
-import { useNetwork, type NetworkConfig } from '../../src/core/network';
+import { runDoctor, type DoctorOptions, type DoctorReport } from '../../src/core/doctor/doctor';
+import { parseConfig } from '../../src/core/config/settings';
+import { useNetwork, type NetworkConfig } from '../../src/core/net/proxy';
 import { freePort, hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Certs, type Tinyproxy } from './support/network';
 
 const KEY = 'sk-doctor-secret-key';

@@ -1,12 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig, PRESETS } from '../../src/core/config';
-import { GATEWAY_PRESETS, assertSafeEndpoint, effectiveGateway, resolveTarget, splitModelId } from '../../src/core/endpoints';
-import { planCandidates, fallbackNames } from '../../src/core/candidates';
-import { resolveAlias } from '../../src/core/vocabulary';
-import { Catalog } from '../../src/core/catalog';
-import { ConfigError } from '../../src/core/errors';
-import type { KeyLookup } from '../../src/core/types';
+import { parseConfig, PRESETS } from '../../src/core/config/settings';
+import { GATEWAY_PRESETS, assertSafeEndpoint, effectiveGateway, resolveTarget, splitModelId } from '../../src/core/config/endpoints';
+import { planCandidates, fallbackNames } from '../../src/core/routing/candidates';
+import { resolveAlias } from '../../src/core/config/names';
+import { Catalog } from '../../src/core/catalog/catalog';
+import { ConfigError } from '../../src/core/base/errors';
+import type { KeyLookup } from '../../src/core/base/types';
 
 const cfg = (flat: Record<string, unknown>) => {
   const { config, problems } = parseConfig(flat);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CancelledError, errorFromStatus, hasErrorCode, isSwitchboardError, StreamBrokenError, UnavailableError } from '../../src/core/errors';
+import { CancelledError, errorFromStatus, hasErrorCode, isSwitchboardError, StreamBrokenError, UnavailableError } from '../../src/core/base/errors';
 
 describe('error identity across bundles', () => {
   test('an error from another copy of the classes (dist/core.js) is still recognised by its brand and code', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatEvent } from '../../src/core/eventLog';
-import { redact } from '../../src/core/redact';
+import { formatEvent } from '../../src/core/routing/eventLog';
+import { redact } from '../../src/core/base/redact';
 
 describe('routing log lines', () => {
   test('an attempt line names the model, endpoint, outcome, status and timings', () => {

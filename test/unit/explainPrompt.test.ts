@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildExplainPrompt, type ExplainInput } from '../../src/core/explainPrompt';
+import { buildExplainPrompt, type ExplainInput } from '../../src/core/prompt/explainPrompt';
 
 const base: ExplainInput = {
   code: 'def add(a, b):\n    return a + b',

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HealthTracker, breakerKey } from '../../src/core/health';
-import type { BreakerEvent } from '../../src/core/types';
+import { HealthTracker, breakerKey } from '../../src/core/routing/health';
+import type { BreakerEvent } from '../../src/core/base/types';
 
 function setup(threshold = 3, cooldownMs = 1000) {
   let now = 10_000;

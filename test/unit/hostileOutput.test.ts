@@ -7,7 +7,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChatController } from '../../src/vscode/chatController';
+import { ChatController } from '../../src/vscode/chat/chatController';
 import { chromiumAvailable, openChatPage, CHROMIUM, type ChatPage } from './chatWebviewPage';
 import { fakeChatEffects } from './support/chatEffects';
 

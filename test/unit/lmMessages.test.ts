@@ -1,7 +1,7 @@
 // VS Code language-model parts ⇄ OpenAI messages, tools and tool calls (no vscode needed: parts are shapes).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LM_ROLE, lmMessageText, toOpenAIMessages, toOpenAIToolChoice, toOpenAITools, ToolCallAccumulator, type LmMessageLike } from '../../src/core/lmMessages';
+import { LM_ROLE, lmMessageText, toOpenAIMessages, toOpenAIToolChoice, toOpenAITools, ToolCallAccumulator, type LmMessageLike } from '../../src/core/prompt/lmMessages';
 
 const text = (value: string) => ({ value });
 const call = (callId: string, name: string, input: object) => ({ callId, name, input });

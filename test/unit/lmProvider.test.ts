@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import { LM_ROLE, type LmMessageLike } from '../../src/core/lmMessages';
-import { estimateTokens } from '../../src/core/tokens';
+import { LM_ROLE, type LmMessageLike } from '../../src/core/prompt/lmMessages';
+import { estimateTokens } from '../../src/core/prompt/tokens';
 import type { FeatureDeps } from '../../src/vscode/featureDeps';
-import { LM_VENDOR, registerLmProviderWith, SwitchboardLmProvider } from '../../src/vscode/lmChatProvider';
-import type { CancellationTokenLike, LanguageModelChatInformation, LanguageModelChatProvider, LmPartFactory } from '../../src/vscode/lmTypes';
+import { LM_VENDOR, registerLmProviderWith, SwitchboardLmProvider } from '../../src/vscode/lm/lmChatProvider';
+import type { CancellationTokenLike, LanguageModelChatInformation, LanguageModelChatProvider, LmPartFactory } from '../../src/vscode/lm/lmTypes';
 
 const SIM_KEY = 'sk-sim-lm';
 let sim: Sim;

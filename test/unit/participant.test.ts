@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import type { ExplainInput } from '../../src/core/explainPrompt';
-import type { CancellationTokenLike } from '../../src/vscode/lmTypes';
-import { FOOTER_MARK, historyMessages, PARTICIPANT_ID, ParticipantHandler, type ParticipantEnv } from '../../src/vscode/participantHandler';
+import type { ExplainInput } from '../../src/core/prompt/explainPrompt';
+import type { CancellationTokenLike } from '../../src/vscode/lm/lmTypes';
+import { FOOTER_MARK, historyMessages, PARTICIPANT_ID, ParticipantHandler, type ParticipantEnv } from '../../src/vscode/lm/participantHandler';
 
 const SIM_KEY = 'sk-sim-participant';
 let sim: Sim;

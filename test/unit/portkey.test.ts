@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server';
 import { startPortkey, type PortkeyProcess } from '../support/portkey';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import { effectiveGateway, resolveTarget } from '../../src/core/endpoints';
-import type { AttemptEvent, DoneEvent, RouteYield } from '../../src/core/types';
+import { effectiveGateway, resolveTarget } from '../../src/core/config/endpoints';
+import type { AttemptEvent, DoneEvent, RouteYield } from '../../src/core/base/types';
 
 const SIM_KEY = 'sk-sim-behind-portkey';
 let sim: Sim;

@@ -2,10 +2,10 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSim, type Sim } from '../sim/server';
-import { openChatStream, getJson } from '../../src/core/transport';
-import { bypassesProxy, networkFromEnv, useNetwork, type NetworkConfig } from '../../src/core/network';
-import { hasErrorCode } from '../../src/core/errors';
-import type { Endpoint } from '../../src/core/types';
+import { openChatStream, getJson } from '../../src/core/net/transport';
+import { bypassesProxy, networkFromEnv, useNetwork, type NetworkConfig } from '../../src/core/net/proxy';
+import { hasErrorCode } from '../../src/core/base/errors';
+import type { Endpoint } from '../../src/core/base/types';
 import { freePort, hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Certs, type Tinyproxy } from './support/network';
 
 const KEY = 'sk-proxy-test-secret';

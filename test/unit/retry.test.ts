@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { attachShouldRetry, backoffMs, decideRetry, parseRetryAfter, shouldRetryHeaderOf } from '../../src/core/retry';
-import { BadRequestError, CancelledError, ContextLengthError, RateLimitedError, TimeoutError, UnavailableError } from '../../src/core/errors';
+import { attachShouldRetry, backoffMs, decideRetry, parseRetryAfter, shouldRetryHeaderOf } from '../../src/core/net/retry';
+import { BadRequestError, CancelledError, ContextLengthError, RateLimitedError, TimeoutError, UnavailableError } from '../../src/core/base/errors';
 
 const ctx = { endpoint: 'gateway', model: 'm' };
 const unavailable = () => new UnavailableError({ ...ctx, status: 503 }, 'down');

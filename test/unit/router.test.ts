@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSim, type Sim } from '../sim/server';
-import { Router, type RouterOptions } from '../../src/core/router';
-import { Catalog } from '../../src/core/catalog';
-import { parseConfig } from '../../src/core/config';
-import { AllCandidatesFailedError, BudgetError, CancelledError, NoKeyError, StreamBrokenError } from '../../src/core/errors';
-import type { AttemptEvent, BudgetStatus, ChatRequest, DoneEvent, ModelInfo, RouteYield, RoutingEvent } from '../../src/core/types';
+import { Router, type RouterOptions } from '../../src/core/routing/router';
+import { Catalog } from '../../src/core/catalog/catalog';
+import { parseConfig } from '../../src/core/config/settings';
+import { AllCandidatesFailedError, BudgetError, CancelledError, NoKeyError, StreamBrokenError } from '../../src/core/base/errors';
+import type { AttemptEvent, BudgetStatus, ChatRequest, DoneEvent, ModelInfo, RouteYield, RoutingEvent } from '../../src/core/base/types';
 
 const KEY = 'sk-router-secret';
 let sim: Sim;

@@ -12,9 +12,9 @@ import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
 import { localTokenFrom, MIN_LOCAL_TOKEN_LENGTH } from '../../src/cli/localToken';
 import { terminalJson, terminalSafe } from '../../src/cli/terminalText';
-import { parseConfig, urlProblem } from '../../src/core/config';
-import { ConfigError } from '../../src/core/errors';
-import { keyProblem } from '../../src/core/keyValidity';
+import { parseConfig, urlProblem } from '../../src/core/config/settings';
+import { ConfigError } from '../../src/core/base/errors';
+import { keyProblem } from '../../src/core/config/keyValidity';
 import { SSE_HEAD, sendJsonError, sseChunk, sseUsage, startHostileUpstream, type HostileUpstream, type SeenRequest } from './support/hostileUpstream';
 
 const KEY = 'sk-security-cli-0123456789abcdef';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
 import { createGuard } from '../../src/gateway/guard';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';

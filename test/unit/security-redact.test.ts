@@ -3,8 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { redact, redactAndCut } from '../../src/core/redact';
-import { errorMessageFromBody, openChatStream } from '../../src/core/transport';
+import { redact, redactAndCut } from '../../src/core/base/redact';
+import { errorMessageFromBody, openChatStream } from '../../src/core/net/transport';
 import { startHostileUpstream, type HostileUpstream } from './support/hostileUpstream';
 
 /** Shapeless: only the known-key redaction can catch it. */

@@ -4,9 +4,9 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { MalformedResponseError, UnavailableError } from '../../src/core/errors';
-import { MAX_SSE_EVENT_CHARS } from '../../src/core/sse';
-import { getJson, MAX_UPSTREAM_BODY_BYTES, openChatStream } from '../../src/core/transport';
+import { MalformedResponseError, UnavailableError } from '../../src/core/base/errors';
+import { MAX_SSE_EVENT_CHARS } from '../../src/core/net/sse';
+import { getJson, MAX_UPSTREAM_BODY_BYTES, openChatStream } from '../../src/core/net/transport';
 import { startHostileUpstream, type HostileUpstream } from './support/hostileUpstream';
 
 const KEY = 'sk-limits-canary-0123456789';

@@ -2,9 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { budgetDowngradeActive, classify, selectModel, type SelectInput } from '../../src/core/select';
-import { DEFAULT_TIERS, defaultConfig, parseConfig, type Config } from '../../src/core/config';
-import type { BudgetStatus, Tier } from '../../src/core/types';
+import { budgetDowngradeActive, classify, selectModel, type SelectInput } from '../../src/core/select/select';
+import { DEFAULT_TIERS, defaultConfig, parseConfig, type Config } from '../../src/core/config/settings';
+import type { BudgetStatus, Tier } from '../../src/core/base/types';
 
 interface Labeled {
   prompt: string;

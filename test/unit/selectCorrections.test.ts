@@ -1,9 +1,9 @@
 // The chat notices when the user re-asks what smart-select answered with another model (ChatController.reaskedWith).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatController } from '../../src/vscode/chatController';
-import { Emitter } from '../../src/core/lifecycle';
-import type { ChatCompletionMessageParam, ChatRouter, RouteYield, RoutingEvent } from '../../src/core/types';
+import { ChatController } from '../../src/vscode/chat/chatController';
+import { Emitter } from '../../src/core/base/lifecycle';
+import type { ChatCompletionMessageParam, ChatRouter, RouteYield, RoutingEvent } from '../../src/core/base/types';
 import type { Turn } from '../../src/protocol';
 import { fakeChatEffects } from './support/chatEffects';
 
@@ -68,9 +68,9 @@ describe('@switchboard: /model, then the same prompt', () => {
   test('counts a correction when the prompt smart-select answered last is asked again with a stronger model', async () => {
     const [{ startSim }, { parseConfig }, { createCore }, { ParticipantHandler, PARTICIPANT_ID }, { mkdtempSync, rmSync }, { tmpdir }, { join }] = await Promise.all([
       import('../sim/server'),
-      import('../../src/core/config'),
+      import('../../src/core/config/settings'),
       import('../../src/core/createCore'),
-      import('../../src/vscode/participantHandler'),
+      import('../../src/vscode/lm/participantHandler'),
       import('node:fs'),
       import('node:os'),
       import('node:path'),

@@ -4,10 +4,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classify, type SelectInput } from '../../src/core/select';
-import { extractFeatures } from '../../src/core/selectFeatures';
-import { LEXICON, LEXICON_LANGS } from '../../src/core/selectLexicon';
-import type { Tier } from '../../src/core/types';
+import { classify, type SelectInput } from '../../src/core/select/select';
+import { extractFeatures } from '../../src/core/select/features';
+import { LEXICON, LEXICON_LANGS } from '../../src/core/select/lexicon';
+import type { Tier } from '../../src/core/base/types';
 
 interface Labeled {
   lang: string;

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectionKey, selectModel, type SelectInput } from '../../src/core/select';
-import { CORRECTIONS_TO_MOVE_UP, isStrongerChoice, learnedTier, SelectLearning, type LearningState, type LearningStore } from '../../src/core/selectLearning';
-import { parseConfig } from '../../src/core/config';
+import { selectionKey, selectModel, type SelectInput } from '../../src/core/select/select';
+import { CORRECTIONS_TO_MOVE_UP, isStrongerChoice, learnedTier, SelectLearning, type LearningState, type LearningStore } from '../../src/core/select/learning';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore } from '../../src/core/createCore';
-import type { ModelInfo } from '../../src/core/types';
+import type { ModelInfo } from '../../src/core/base/types';
 
 const ask = (prompt: string): SelectInput => ({ messages: [{ role: 'user', content: prompt }] });
 const tiers = { fast: 'acme/small', balanced: 'acme/medium', strong: 'acme/large', reasoning: 'acme/think' };

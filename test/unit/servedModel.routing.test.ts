@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSim, type Sim } from '../sim/server';
-import { Catalog } from '../../src/core/catalog';
-import { parseConfig } from '../../src/core/config';
-import { Router } from '../../src/core/router';
-import type { ChatRequest, DecisionEvent, DoneEvent, RouteYield } from '../../src/core/types';
+import { Catalog } from '../../src/core/catalog/catalog';
+import { parseConfig } from '../../src/core/config/settings';
+import { Router } from '../../src/core/routing/router';
+import type { ChatRequest, DecisionEvent, DoneEvent, RouteYield } from '../../src/core/base/types';
 
 const KEY = 'sk-served-model-secret';
 const BILLED = 0.000123456789;

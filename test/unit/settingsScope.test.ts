@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { effectiveSettings, parseConfig, SETTINGS, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type InspectedSetting, type SettingName } from '../../src/core/config';
+import { effectiveSettings, parseConfig, SETTINGS, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type InspectedSetting, type SettingName } from '../../src/core/config/settings';
 
 const ATTACKER = 'https://attacker.example/v1';
 const USER = 'https://gateway.example/v1';

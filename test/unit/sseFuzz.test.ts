@@ -1,14 +1,14 @@
-// Fuzzing the stream parser (src/core/sse.ts) and the transport above it with fast-check, each property under a
+// Fuzzing the stream parser (src/core/net/sse.ts) and the transport above it with fast-check, each property under a
 // time bound: arbitrary input never throws out of the parser, never hands a malformed chunk on, and valid streams
 // come out identical however the bytes are split and whatever line endings they use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { chunkShapeProblem } from '../../src/core/chunks';
-import { SwitchboardError } from '../../src/core/errors';
-import { createChunkParser } from '../../src/core/sse';
-import { openChatStream } from '../../src/core/transport';
+import { chunkShapeProblem } from '../../src/core/base/chunks';
+import { SwitchboardError } from '../../src/core/base/errors';
+import { createChunkParser } from '../../src/core/net/sse';
+import { openChatStream } from '../../src/core/net/transport';
 import { SSE_HEAD, startHostileUpstream } from './support/hostileUpstream';
 
 interface Seen {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateTokens, estimatePromptTokens, tokenizerLoaded } from '../../src/core/tokens';
+import { estimateTokens, estimatePromptTokens, tokenizerLoaded } from '../../src/core/prompt/tokens';
 
 test('the tokenizer is loaded on first use, not on import', () => {
   assert.equal(tokenizerLoaded(), false);

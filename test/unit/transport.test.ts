@@ -2,7 +2,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { startSim, type Sim } from '../sim/server';
-import { openChatStream, errorMessageFromBody, type ChatStreamRequest } from '../../src/core/transport';
+import { openChatStream, errorMessageFromBody, type ChatStreamRequest } from '../../src/core/net/transport';
 import {
   AuthError,
   CancelledError,
@@ -12,8 +12,8 @@ import {
   RateLimitedError,
   TimeoutError,
   UnavailableError,
-} from '../../src/core/errors';
-import type { Endpoint } from '../../src/core/types';
+} from '../../src/core/base/errors';
+import type { Endpoint } from '../../src/core/base/types';
 
 const KEY = 'sk-transport-secret';
 let sim: Sim;

@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageLedger, requestCostUsd, type UsageRecord } from '../../src/core/usage';
-import { Emitter } from '../../src/core/lifecycle';
-import type { AttemptEvent, DoneEvent, RoutingEvent, Usage } from '../../src/core/types';
+import { UsageLedger } from '../../src/core/usage/ledger';
+import { requestCostUsd, type UsageRecord } from '../../src/core/usage/record';
+import { Emitter } from '../../src/core/base/lifecycle';
+import type { AttemptEvent, DoneEvent, RoutingEvent, Usage } from '../../src/core/base/types';
 import { startSim, type Sim } from '../sim/server';
-import { Router } from '../../src/core/router';
-import { Catalog } from '../../src/core/catalog';
-import { parseConfig } from '../../src/core/config';
-import { costOf } from '../../src/core/cost';
+import { Router } from '../../src/core/routing/router';
+import { Catalog } from '../../src/core/catalog/catalog';
+import { parseConfig } from '../../src/core/config/settings';
+import { costOf } from '../../src/core/catalog/cost';
 
 const USAGE: Usage = { promptTokens: 120, completionTokens: 40, cachedTokens: 100, reasoningTokens: 10, estimated: false };
 

@@ -8,10 +8,11 @@ import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
-import { UsageLedger, requestCostUsd, type UsageRecord } from '../../src/core/usage';
-import { firstDetailedDay, rollupFileFor } from '../../src/core/usageRollup';
+import { UsageLedger } from '../../src/core/usage/ledger';
+import { requestCostUsd, type UsageRecord } from '../../src/core/usage/record';
+import { firstDetailedDay, rollupFileFor } from '../../src/core/usage/rollup';
 
 const AN_HOUR_AGO = Date.now() - 3_600_000;
 const rec = (i: number, extra: Partial<UsageRecord> = {}): UsageRecord => ({

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { percentile, summarizeUsage, spendTotals, toCsv, localDay } from '../../src/core/usageStats';
-import type { UsageRecord } from '../../src/core/usage';
+import { percentile, summarizeUsage, spendTotals, toCsv, localDay } from '../../src/core/usage/stats';
+import type { UsageRecord } from '../../src/core/usage/record';
 
 const at = (month: number, day: number, hour: number, minute = 0) => new Date(2026, month - 1, day, hour, minute).getTime();
 

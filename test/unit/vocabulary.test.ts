@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatEvent } from '../../src/core/eventLog';
-import { formatUsd, isLoopbackUrl, keyFromEnv, keysInEnv, providerSecret } from '../../src/core/vocabulary';
+import { formatEvent } from '../../src/core/routing/eventLog';
+import { formatUsd } from '../../src/core/base/format';
+import { isLoopbackUrl } from '../../src/core/base/loopback';
+import { keyFromEnv, keysInEnv, providerSecret } from '../../src/core/config/keys';
 
 test('one money format: $0.0345 reads the same in the log and everywhere formatUsd is used (the webviews import it too)', () => {
   assert.equal(formatUsd(0.0345), '$0.0345');
@@ -12,8 +14,8 @@ test('one money format: $0.0345 reads the same in the log and everywhere formatU
 
 test('provider keys come from SWITCHBOARD_PROVIDER_KEY_<NAME>, and redaction lists them with the gateway keys', () => {
   const env = { SWITCHBOARD_API_KEY: 'sk-a', OPENAI_API_KEY: 'sk-b', SWITCHBOARD_PROVIDER_KEY_DEEP_SEEK: 'sk-c', PATH: '/bin' };
-  assert.equal(keyFromEnv(providerSecret('deep-seek'), env), 'sk-c');
-  assert.equal(keyFromEnv('switchboard.apiKey', env), 'sk-a');
+  assert.equal(keyFromEnv(providerSecret('deep-seek'), env, 'https://api.select.ax/v1'), 'sk-c');
+  assert.equal(keyFromEnv('switchboard.apiKey', env, 'https://api.select.ax/v1'), 'sk-a');
   assert.deepEqual(keysInEnv(env).sort(), ['sk-a', 'sk-b', 'sk-c']);
 });
 
@@ -23,7 +25,7 @@ test('one loopback check: localhost, 127/8 and ::1 over http or https; nothing e
 });
 
 test('a throwing listener never stops the others, and its error reaches the onUnexpectedError hook', async () => {
-  const { Emitter, setUnexpectedErrorHandler } = await import('../../src/core/lifecycle');
+  const { Emitter, setUnexpectedErrorHandler } = await import('../../src/core/base/lifecycle');
   const seen: unknown[] = [];
   const hook = setUnexpectedErrorHandler((e) => seen.push(e));
   try {

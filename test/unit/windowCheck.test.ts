@@ -2,12 +2,12 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSim, type Sim } from '../sim/server';
-import { Router } from '../../src/core/router';
-import { Catalog } from '../../src/core/catalog';
-import { parseConfig } from '../../src/core/config';
-import { hasErrorCode } from '../../src/core/errors';
-import { fitSelection, tokensIfNearAWindow } from '../../src/core/windowCheck';
-import type { ChatRequest, DecisionEvent, ModelInfo, RouteYield } from '../../src/core/types';
+import { Router } from '../../src/core/routing/router';
+import { Catalog } from '../../src/core/catalog/catalog';
+import { parseConfig } from '../../src/core/config/settings';
+import { hasErrorCode } from '../../src/core/base/errors';
+import { fitSelection, tokensIfNearAWindow } from '../../src/core/routing/windowCheck';
+import type { ChatRequest, DecisionEvent, ModelInfo, RouteYield } from '../../src/core/base/types';
 import { httpErrorFrom } from '../../src/gateway/openaiErrors';
 
 const KEY = 'sk-window-check';

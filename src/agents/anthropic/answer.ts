@@ -5,8 +5,8 @@
 // events folded into one message (MessageCollector). Pure: no I/O.
 import { randomBytes } from 'node:crypto';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { reasoningOf } from '../../core/chunks';
-import type { Usage } from '../../core/types';
+import { reasoningOf } from '../../core/base/chunks';
+import type { Usage } from '../../core/base/types';
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 

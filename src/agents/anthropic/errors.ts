@@ -1,6 +1,6 @@
 // Errors in Anthropic's shape (`{"type": "error", "error": {type, message}}`) and statuses, so Claude Code and the
 // Anthropic SDKs show and retry them as they would Anthropic's own. Messages come from the one error tree.
-import { hasErrorCode, isSwitchboardError, type AttemptSummary, type ErrorCode } from '../../core/errors';
+import { hasErrorCode, isSwitchboardError, type AttemptSummary, type ErrorCode } from '../../core/base/errors';
 
 export interface AnthropicErrorBody {
   type: 'error';

@@ -11,7 +11,7 @@ import type {
   ChatCompletionTool,
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
-import type { AgentTraits, ChatRequest } from '../../core/types';
+import type { AgentTraits, ChatRequest } from '../../core/base/types';
 import { anthropicError, type AnthropicHttpError } from './errors';
 
 export interface MessagesRequest {

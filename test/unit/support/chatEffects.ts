@@ -1,5 +1,5 @@
 // ChatEffects with harmless defaults (no router, no context, no files), so each test states only what it relies on.
-import type { ChatEffects } from '../../../src/vscode/chatController';
+import type { ChatEffects } from '../../../src/vscode/chat/chatController';
 
 export function fakeChatEffects(overrides: Partial<ChatEffects> = {}): ChatEffects {
   const noop = async () => {};

@@ -1,0 +1,91 @@
+// A chat request made ready to send: the JSON body serialised once per route and the headers checked, before any
+// breaker is asked. Whatever cannot be sent (a body nested too deeply for JSON.stringify, a CR/LF in a header value,
+// a key with a character HTTP headers cannot carry) is an InvalidRequestError naming what was wrong, never a throw
+// from inside `http.request` after a half-open probe was handed out.
+import { validateHeaderValue } from 'node:http';
+import { assertSafeEndpoint } from '../config/endpoints';
+import { InvalidRequestError } from '../base/errors';
+import { keyProblem } from '../config/keyValidity';
+import type { ChatRequest, Endpoint } from '../base/types';
+
+/** The body for one upstream model id (and the gateway's own fallback list); the rest was serialised once. */
+export type BodyEncoder = (upstreamModel: string, gatewayFallbacks?: readonly string[]) => string;
+
+export interface PreparedChat {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface ChatTarget {
+  endpoint: Endpoint;
+  /** Bearer key; omitted only for keyless local endpoints. Never appears in errors. */
+  key: string | undefined;
+  /** The model id sent upstream. */
+  upstreamModel: string;
+  /** The model id errors name (defaults to upstreamModel). */
+  model?: string;
+  /** Per-request headers on top of the endpoint's. */
+  headers?: Record<string, string>;
+  /** Send `stream: false` and turn the JSON answer into chunks. */
+  nonStreaming?: boolean;
+  /** Sent as `models` for a gateway that walks the list itself (OpenRouter). */
+  gatewayFallbacks?: readonly string[];
+}
+
+/** Serialises everything but `model` now; throws InvalidRequestError when the request is not JSON-serialisable. */
+export function chatBodyEncoder(req: ChatRequest, nonStreaming = false): BodyEncoder {
+  const { model: _model, ...rest } = req;
+  const fields = nonStreaming ? { ...rest, stream: false } : { ...rest, stream: true, stream_options: { ...(rest.stream_options ?? {}), include_usage: true } };
+  let json: string;
+  try {
+    json = JSON.stringify(fields);
+  } catch (e) {
+    const why = e instanceof RangeError ? 'it is nested too deeply to serialise' : `it holds a value JSON cannot carry (${e instanceof Error ? e.message : String(e)})`;
+    throw new InvalidRequestError('messages', `The request cannot be sent: ${why}. Flatten or shorten the messages and try again.`);
+  }
+  // `fields` always has `stream`, so `json` is `{…}` with at least one member after the model.
+  const tail = json.slice(1);
+  return (upstreamModel, gatewayFallbacks) =>
+    `{"model":${JSON.stringify(upstreamModel)},${gatewayFallbacks?.length ? `"models":${JSON.stringify(gatewayFallbacks)},` : ''}${tail}`;
+}
+
+/** The body and headers for one upstream call; throws ConfigError (unsafe URL for a key) or InvalidRequestError. */
+export function prepareChat(t: ChatTarget, encode: BodyEncoder): PreparedChat {
+  if (t.key) assertSafeEndpoint(t.endpoint);
+  const body = encode(t.upstreamModel, t.gatewayFallbacks);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: t.nonStreaming ? 'application/json' : 'text/event-stream',
+    'content-length': String(Buffer.byteLength(body)),
+    'user-agent': 'switchboard/0.1',
+    ...t.endpoint.headers,
+    ...t.headers,
+  };
+  const model = t.model ?? t.upstreamModel;
+  for (const [name, value] of Object.entries(headers)) {
+    if (headerValueProblem(name, value))
+      throw new InvalidRequestError(
+        `header ${name}`,
+        `The header "${name}" for ${quote(model)} at ${t.endpoint.id} holds a line break, a control character or a character outside Latin-1, so it cannot be sent. ` +
+          `Check the model id and the headers in ${t.endpoint.id === 'gateway' ? 'switchboard.gateway.headers' : 'switchboard.providers'}.`,
+      );
+  }
+  if (t.key) {
+    const problem = keyProblem(t.key);
+    if (problem) throw new InvalidRequestError('key', `The API key for ${t.endpoint.id} ${problem}. Store it again with "Switchboard: Set API Key" (or fix the environment variable it came from).`);
+    headers.authorization = `Bearer ${t.key}`;
+  }
+  return { body, headers };
+}
+
+
+function headerValueProblem(name: string, value: string): boolean {
+  try {
+    validateHeaderValue(name, value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const quote = (id: string): string => JSON.stringify(id.length > 80 ? id.slice(0, 80) + '…' : id);

@@ -1,0 +1,299 @@
+// Cheap, deterministic features of a chat request for smart-select. No tokenizer, no model: a handful of linear
+// scans over the text, so a decision costs microseconds even for long prompts.
+import { contentText } from '../prompt/messages';
+import { allTerms, CONSTRAINT_TERMS, QUANTITY_UNITS, termMatcher } from './lexicon';
+import type { AgentTraits, ChatCompletionMessageParam } from '../base/types';
+
+export interface SelectInput {
+  messages: ChatCompletionMessageParam[];
+  /** characters of an attached editor selection, if any */
+  selectionChars?: number;
+  /** Set for an agent's request (see selectAgent.ts). */
+  agent?: AgentTraits;
+  /** Number of tools the request offers the model. */
+  tools?: number;
+}
+
+export interface CodeBlock {
+  /** Fence tag (`ts`, `diff`, ...) or '' when untagged / unfenced. */
+  language: string;
+  lines: number;
+}
+
+export interface PromptFeatures {
+  /** The last user message with code blocks removed, capped for scanning (see SCAN_LIMIT). */
+  prose: string;
+  /** Same, lower-cased, with quoted passages elided ("shorten this: '…'"): text to operate on is not the ask. */
+  proseLower: string;
+  /** Earlier user turns' prose (capped), lower-cased; cues found here count for less. */
+  historyLower: string;
+  /** Characters of the last user message, code included. */
+  chars: number;
+  /** Length in word-sized units whatever the script: words where spaces separate them, ~1.7 Han/kana characters each. */
+  words: number;
+  codeBlocks: CodeBlock[];
+  codeLines: number;
+  /** Distinct file names and directory paths mentioned in the prose. */
+  files: number;
+  /** Largest count stated in words, e.g. "25 files", "8 services". */
+  statedFileCount: number;
+  statedServiceCount: number;
+  /** Distinct code identifiers mentioned in the prose (backticked, called, camelCase, snake_case). */
+  symbols: number;
+  /** Numeric tokens in the prose. */
+  numbers: number;
+  /** Constraint words (must, at least, no more than, ...). */
+  constraints: number;
+  /** Bulleted or numbered lines. */
+  listItems: number;
+  /** Most comma-separated items in one sentence: "loader, sandboxing, a versioned API and hot reload" → 4. */
+  enumeratedItems: number;
+  /** User turns in the conversation, including the last. */
+  userTurns: number;
+  /** Characters of the whole conversation. */
+  conversationChars: number;
+  selectionChars: number;
+  hasImage: boolean;
+  /** Quantities with units or currency ("60 mph", "$1.10", "20%", "3 hours"): the stuff of word problems. */
+  quantities: number;
+  /** "we", "our", "us": the request is about the asker's own system, which usually carries unstated context. */
+  ownership: number;
+  /** "a 600-line controller", "300k lines", "legacy": code too big to paste. */
+  largeCodeMentioned: boolean;
+  /** The code blocks use locks, threads, tasks or atomics. */
+  codeConcurrency: boolean;
+  /** Lines of a stack trace, compiler error or log (language-independent: their shape, not their words). */
+  traceLines: number;
+  /** Those lines, lower-cased and capped: only cues about what logs say (OOMKilled, CrashLoopBackOff) read them. */
+  traceLower: string;
+  /** Formulas: f(x) =, x^3, ∈, √, ∑ … */
+  hasMath: boolean;
+  /** The code is a database query plan (EXPLAIN output). */
+  queryPlan: boolean;
+  /** The prompt asks something (?, ？, ؟). */
+  asksQuestion: boolean;
+  /** The prompt quotes a passage to work on ("make this more polite: '…'"). */
+  quotesText: boolean;
+}
+
+/** Prose beyond this is not scanned for cues: the head carries the ask, the tail often restates it. */
+const SCAN_HEAD = 3000;
+const SCAN_TAIL = 1000;
+
+function messageText(m: ChatCompletionMessageParam): { text: string; hasImage: boolean } {
+  const c = m.content;
+  return { text: contentText(c), hasImage: Array.isArray(c) && c.some((part) => part.type === 'image_url') };
+}
+
+function capForScan(s: string): string {
+  return s.length <= SCAN_HEAD + SCAN_TAIL ? s : s.slice(0, SCAN_HEAD) + '\n' + s.slice(-SCAN_TAIL);
+}
+
+const FENCE = /```([\w+#.-]*)[^\n]*\n([\s\S]*?)(?:```|$)/g;
+const CODE_LINE = /^\s*(?:[{}]|.*[;{}]\s*$|(?:def|class|function|import|from|return|const|let|var|func|fn|pub|public|private|if|for|while|#include)\b)/;
+
+/** Splits fenced code from prose; unfenced runs of ≥ 3 code-looking lines count as one untagged block. */
+function splitCode(text: string): { prose: string; blocks: CodeBlock[]; code: string } {
+  const blocks: CodeBlock[] = [];
+  let code = '';
+  let prose = text.replace(FENCE, (_m, lang: string, body: string) => {
+    blocks.push({ language: lang.toLowerCase(), lines: body.split('\n').filter((l) => l.trim()).length });
+    if (code.length < SCAN_HEAD) code += body.slice(0, SCAN_HEAD);
+    return ' ';
+  });
+  if (blocks.length === 0 && prose.includes('\n')) {
+    const kept: string[] = [];
+    let run = 0;
+    let runLines: string[] = [];
+    const flush = () => {
+      if (run >= 3) {
+        blocks.push({ language: '', lines: run });
+        code += runLines.join('\n');
+      } else kept.push(...runLines);
+      run = 0;
+      runLines = [];
+    };
+    for (const line of prose.split('\n')) {
+      if (CODE_LINE.test(line) && !/^\s*[-*]\s/.test(line)) {
+        run++;
+        runLines.push(line);
+      } else {
+        flush();
+        kept.push(line);
+      }
+    }
+    flush();
+    prose = kept.join('\n');
+  }
+  return { prose, blocks, code };
+}
+
+const FILE_EXT = 'tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|kts|c|h|cpp|hpp|cc|cs|rb|php|swift|scala|sql|json|ya?ml|toml|md|html|css|scss|sh|tf|proto|gradle|xml|vue|svelte|lock|env|ini|cfg|conf';
+const FILE_RE = new RegExp(String.raw`(?:^|[\s\`'"(,])((?:[\w.-]+/)*[\w-]+\.(?:${FILE_EXT}))(?=$|[\s\`'"),.:;!?])`, 'gi');
+/** `orders/`, `src/plugins/` — a directory named in prose. Excludes URLs and fractions like 1/2. */
+const DIR_RE = /(?:^|[\s`'"(,])((?:[a-z_][\w.-]*\/)+)(?=$|[\s`'"),.:;!?])/gi;
+const STATED_COUNT_RE = /\b(\d+)\s+(?:\w+\s)?(files|modules|packages|services|microservices|repos|repositories|components|frontends|backends|collections|tables)\b/gi;
+const SYMBOL_RES = [
+  /`([A-Za-z_$][\w$.]*(?:\(\))?)`/g, // `getUser`
+  /\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\((?:[^()]{0,40})\)/g, // foo(x), obj.method()
+  /\b([a-z]+[A-Z][A-Za-z0-9]*)\b/g, // camelCase
+  /\b([a-z]+_[a-z0-9_]+)\b/g, // snake_case
+];
+const QUANTITY_RE = /(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:hours?|hrs?|minutes?|days?|weeks?|months?|years?|meters?|metres?|km|miles?|mph|kg|grams?|liters?|litres?|people|persons|guests|workers|balls?|coins?|cents?|cards?|dice|pm|am)\b))/gi;
+const CONCURRENCY_CODE_RE = /\b(?:mutex|Mutex|RWMutex|Lock|lock\(|synchronized|Thread|thread::spawn|tokio::spawn|go func|goroutine|create_task|asyncio\.gather|Promise\.all|Atomic\w*|atomic\.|std::thread|ConcurrentHashMap|ThreadPool\w*|Semaphore|chan\b|mpsc)\b/;
+/** A quoted passage of some length; the quotes must sit at word edges so apostrophes ("can't") do not pair up. */
+const QUOTED_RE = /(^|[\s:(：])(['"“‘«「„])([^\n]{12,400}?)(['"”’»」“])(?=$|[\s.,;:!?)。？])/g;
+const NUMBER_RE = /(?:^|[^\w.])\$?\d[\d,]*(?:\.\d+)?/g;
+const CONSTRAINT_RE = /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
+
+const CONSTRAINT_I18N = termMatcher(allTerms(CONSTRAINT_TERMS));
+const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})|(?:R\$|€|£)\s?\d`, 'gi');
+/** Han characters and kana: no spaces between words, so length is counted in characters. */
+const HAN_KANA_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
+const CHARS_PER_HAN_WORD = 1.7;
+/** Python/JS/Java/Rust/Go traces, compiler errors and timestamped log lines. */
+const TRACE_LINE_RE = /^(?:\s+at [\w$.<>]+ ?\(|\s+File "[^"]+", line \d+|Traceback \(most recent|Exception in thread|\s*-->\s+\S+:\d+:\d+|error\[E\d+\]|\w+(?:Error|Exception)\b.*:|\s+\S+\.(?:go|rs|py|java|js|ts):\d+|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d|panic:|WARNING: DATA RACE|={10,}|goroutine \d+ \[|exit status \d|\t\S|[\w.$*()]+\(.*\)\s*$|\S+ {2,}\S+ {2,}\S+)/gm;
+const MATH_RE = /[∈∑∫√≤≥≠∞∀∃²³]|\b[a-z]\^\d|\b[a-z]\([a-z]\)\s*=/;
+
+const QUERY_PLAN_RE = /\b(?:Seq Scan|Index Scan|Execution Time|Hash Join|Nested Loop|Rows Removed by Filter)\b/;
+const TRACE_LINE = new RegExp(TRACE_LINE_RE.source);
+
+/** Pasted traces and logs are evidence by their shape; their words ("assignment", "error") are not the ask. */
+function splitTraces(prose: string): { prose: string; traceLines: number; traceLower: string } {
+  if (!prose.includes('\n')) return { prose, traceLines: 0, traceLower: '' };
+  const kept: string[] = [];
+  let traceLines = 0;
+  let trace = '';
+  for (const line of prose.split('\n')) {
+    if (TRACE_LINE.test(line)) {
+      traceLines++;
+      if (trace.length < SCAN_TAIL) trace += line.slice(0, 300) + '\n';
+    } else kept.push(line);
+  }
+  return { prose: traceLines ? kept.join('\n') : prose, traceLines, traceLower: trace.toLowerCase() };
+}
+
+/** Word-sized units: whitespace-separated tokens that carry a letter or digit, plus Han/kana runs by characters. */
+function lengthInWords(prose: string): number {
+  HAN_KANA_RE.lastIndex = 0;
+  let han = 0;
+  while (HAN_KANA_RE.exec(prose)) han++;
+  let tokens = 0;
+  for (const t of (han ? prose.replace(HAN_KANA_RE, ' ') : prose).split(/\s+/)) if (/[\p{L}\p{N}]/u.test(t)) tokens++;
+  return tokens + Math.round(han / CHARS_PER_HAN_WORD);
+}
+
+function countMatches(re: RegExp, s: string): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.exec(s)) n++;
+  return n;
+}
+
+function distinctCaptures(res: RegExp[], s: string): number {
+  const seen = new Set<string>();
+  for (const re of res) {
+    re.lastIndex = 0;
+    for (let m = re.exec(s); m; m = re.exec(s)) seen.add(m[1]);
+  }
+  return seen.size;
+}
+
+function statedCounts(s: string): { files: number; services: number } {
+  let files = 0;
+  let services = 0;
+  STATED_COUNT_RE.lastIndex = 0;
+  for (let m = STATED_COUNT_RE.exec(s); m; m = STATED_COUNT_RE.exec(s)) {
+    const n = Number(m[1]);
+    if (/services|microservices|frontends|backends|repos|repositories/i.test(m[2])) services = Math.max(services, n);
+    else files = Math.max(files, n);
+  }
+  return { files, services };
+}
+
+/** "Summarize these notes: …" — what follows the colon is material to work on, not the ask, so its cues do not count. */
+const MATERIAL_ASK = /^\s*(?:please\s+)?(?:summari[sz]e|tl;?dr|rewrite|rephrase|reword|shorten|translate|proofread|make this|fix the (?:typo|grammar|spelling)|capitali[sz]e)\b[^:\n]{0,80}:/i;
+
+function askOnly(prose: string): string {
+  const m = MATERIAL_ASK.exec(prose);
+  return m ? m[0] + ' …' : prose;
+}
+
+function maxEnumerated(prose: string): number {
+  let most = 0;
+  for (const sentence of prose.split(/[.?!\n]+(?:\s|$)/)) {
+    const commas = countMatches(/,/g, sentence);
+    if (commas >= 2) most = Math.max(most, commas + (/\b(?:and|or)\b[^,]*$/.test(sentence) ? 2 : 1));
+  }
+  return most;
+}
+
+export function extractFeatures(input: SelectInput): PromptFeatures {
+  const msgs = input.messages;
+  let lastUser = -1;
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    if (msgs[i].role === 'user') {
+      lastUser = i;
+      break;
+    }
+  }
+  let conversationChars = 0;
+  let userTurns = 0;
+  let history = '';
+  let hasImage = false;
+  let last = '';
+  for (let i = 0; i < msgs.length; i++) {
+    const { text, hasImage: img } = messageText(msgs[i]);
+    conversationChars += text.length;
+    if (msgs[i].role !== 'user') continue;
+    userTurns++;
+    if (i === lastUser) {
+      last = text;
+      hasImage = img;
+    } else if (history.length < SCAN_HEAD) {
+      history += '\n' + splitCode(text).prose.slice(0, SCAN_HEAD - history.length);
+    }
+  }
+  const { prose: withTraces, blocks, code } = splitCode(last);
+  const { prose: fullProse, traceLines, traceLower } = splitTraces(withTraces);
+  const prose = capForScan(fullProse);
+  const fileNames = new Set<string>();
+  for (const re of [FILE_RE, DIR_RE]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(prose); m; m = re.exec(prose)) if (!/^(?:https?:|www\.)/i.test(m[1])) fileNames.add(m[1].toLowerCase());
+  }
+  const stated = statedCounts(prose);
+  const words = lengthInWords(prose);
+  const listItems = countMatches(/^\s*(?:[-*•]|\d+[.)])\s+\S/gm, prose);
+  return {
+    prose,
+    proseLower: askOnly(prose).replace(QUOTED_RE, '$1$2…$4').toLowerCase(),
+    historyLower: history.toLowerCase(),
+    chars: last.length,
+    words,
+    codeBlocks: blocks,
+    codeLines: blocks.reduce((n, b) => n + b.lines, 0),
+    files: fileNames.size,
+    statedFileCount: stated.files,
+    statedServiceCount: stated.services,
+    symbols: distinctCaptures(SYMBOL_RES, prose),
+    numbers: countMatches(NUMBER_RE, prose),
+    constraints: countMatches(CONSTRAINT_RE, prose) + CONSTRAINT_I18N.count(prose.toLowerCase()),
+    listItems,
+    enumeratedItems: maxEnumerated(prose),
+    userTurns,
+    conversationChars,
+    selectionChars: Math.max(0, input.selectionChars ?? 0),
+    hasImage,
+    quantities: countMatches(QUANTITY_RE, prose) + countMatches(QUANTITY_I18N_RE, prose),
+    ownership: countMatches(/\b(?:we|our|us|we're|we've)\b/gi, prose),
+    largeCodeMentioned: /\b\d{3,}[- ]lines?\b|\b\d+k(?:[- ]lines?| loc)\b|\blegacy\b/i.test(prose),
+    codeConcurrency: CONCURRENCY_CODE_RE.test(code),
+    traceLines,
+    traceLower,
+    queryPlan: QUERY_PLAN_RE.test(code),
+    hasMath: MATH_RE.test(prose),
+    asksQuestion: /[?？؟]/.test(prose),
+    quotesText: countMatches(QUOTED_RE, prose) > 0,
+  };
+}

@@ -1,0 +1,207 @@
+// The chat webview view: vscode glue around ChatController (which holds the state and logic without vscode).
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { ContextAttachment, ContextKind } from '../../core/prompt/chatContext';
+import type { PromptPreview } from '../../core/prompt/contextWindow';
+import type { ChatRequest, ChatRouter } from '../../core/base/types';
+import type { HostMessage, Turn } from '../../protocol';
+import { ApplyToFile } from './applyToFile';
+import { ChatController, type ChatEffects } from './chatController';
+import { gatherContext } from './contextSources';
+import { trackTerminalOutputs } from './terminalOutputs';
+import { chatHtml } from '../webviewHtml';
+
+export interface ChatDeps {
+  router(): Promise<ChatRouter>;
+  currentModel(): string;
+  setModel(model: string): Promise<void>;
+  listModels(): Promise<{ id: string; provider: string; label?: string }[]>;
+  log(line: string): void;
+  onError(err: unknown): void;
+  countTokens(text: string): Promise<number>;
+  previewPrompt(req: ChatRequest): Promise<PromptPreview>;
+  reaskedWith?: ChatEffects['reaskedWith'];
+}
+
+const HISTORY_KEY = 'switchboard.chat.history';
+const ATTACHMENTS_KEY = 'switchboard.chat.attachments';
+/** How long ask() waits for the revealed view to become visible before showing progress in a notification instead. */
+const VIEW_VISIBLE_TIMEOUT_MS = 3000;
+
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = 'switchboard.chatView';
+
+  private readonly controller: ChatController;
+  private view: vscode.WebviewView | undefined;
+  private visibleWaiters: (() => void)[] = [];
+  private readonly configListener: vscode.Disposable;
+  private readonly terminals = trackTerminalOutputs();
+  private readonly applier = new ApplyToFile();
+
+  constructor(private readonly ctx: vscode.ExtensionContext, private readonly deps: ChatDeps) {
+    const effects: ChatEffects = {
+      router: () => deps.router(),
+      currentModel: () => deps.currentModel(),
+      setModel: (m) => deps.setModel(m),
+      listModels: () => deps.listModels(),
+      log: (l) => deps.log(l),
+      onError: (e) => deps.onError(e),
+      reaskedWith: deps.reaskedWith,
+      copy: async (text) => {
+        await vscode.env.clipboard.writeText(text);
+      },
+      insert: (text) => insertAtCursor(text),
+      newFile: async (text, language) => {
+        const known = language ? (await vscode.languages.getLanguages()).includes(languageId(language)) : false;
+        const doc = await vscode.workspace.openTextDocument({ content: text, language: known && language ? languageId(language) : undefined });
+        await vscode.window.showTextDocument(doc);
+      },
+      openExternal: async (url) => {
+        await vscode.env.openExternal(vscode.Uri.parse(url, true));
+      },
+      loadTurns: () => ctx.workspaceState.get<unknown>(HISTORY_KEY),
+      saveTurns: async (turns: Turn[]) => {
+        await ctx.workspaceState.update(HISTORY_KEY, turns);
+      },
+      loadAttachments: () => ctx.workspaceState.get<unknown>(ATTACHMENTS_KEY),
+      saveAttachments: async (byTurn: Record<string, ContextAttachment[]>) => {
+        await ctx.workspaceState.update(ATTACHMENTS_KEY, byTurn);
+      },
+      gatherContext: (kind, uri) => gatherContext(kind, { terminals: this.terminals, ...(uri ? { uri: vscode.Uri.parse(uri, true) } : {}) }),
+      countTokens: (text) => deps.countTokens(text),
+      previewPrompt: (req) => deps.previewPrompt(req),
+      applyToFile: (req) => this.applier.apply(req),
+    };
+    this.controller = new ChatController(effects);
+    // The model can also change from the status bar or settings.json; keep the picker in step.
+    this.configListener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('switchboard.model')) this.controller.postModels();
+    });
+  }
+
+  /** Add File / Add Selection to Chat: shows the view and attaches to the question being written. */
+  async addContext(kind: ContextKind, uri?: vscode.Uri): Promise<void> {
+    await this.reveal();
+    await this.controller.addContext(kind, uri?.toString());
+  }
+
+  /** Stops a running answer and starts an empty conversation (the view's New Chat button does the same). */
+  async newChat(): Promise<void> {
+    await this.controller.clear();
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const mediaRoot = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [mediaRoot] };
+    const uri = (file: string): string => view.webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, file)).toString();
+    view.webview.html = chatHtml({
+      cspSource: view.webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: uri('chat.js'),
+      styleUris: [uri('codicon.css'), uri('chat.css')],
+    });
+    const attached = this.controller.attach((msg: HostMessage) => {
+      void view.webview.postMessage(msg);
+    });
+    const onMessage = view.webview.onDidReceiveMessage((raw: unknown) => void this.controller.handle(raw));
+    // The view is registered with retainContextWhenHidden, so hide → show does not reload the webview and it sends
+    // no second `ready`: being visible is what counts. (A webview that does load sends `ready` and gets the full
+    // state, including an answer already streaming.)
+    const onVisibility = view.onDidChangeVisibility(() => this.visibilityChanged());
+    this.visibilityChanged();
+    view.onDidDispose(() => {
+      attached.dispose();
+      onMessage.dispose();
+      onVisibility.dispose();
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  /** Reveal the view and ask; the answer streams into it. If the view cannot be shown, show progress in a notification with Cancel. */
+  async ask(prompt: string, opts?: { model?: string; title?: string }): Promise<void> {
+    const shown = await this.reveal();
+    const running = this.controller.start(prompt, { model: opts?.model, title: opts?.title });
+    if (shown) {
+      await running.outcome;
+      return;
+    }
+    const title = opts?.title ?? (prompt.length > 60 ? `${prompt.slice(0, 60)}…` : prompt);
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Switchboard: ${title}`, cancellable: true },
+      async (progress, token) => {
+        const cancel = token.onCancellationRequested(() => running.stop());
+        let chars = 0;
+        const listener = this.controller.onDidPost((m) => {
+          if (m.type === 'delta' && m.id === running.id) {
+            chars += m.text.length;
+            progress.report({ message: `${chars} characters received…` });
+          }
+        });
+        try {
+          const outcome = await running.outcome;
+          if (outcome.state === 'done') {
+            const open = 'Open Chat';
+            void vscode.window.showInformationMessage(`Switchboard: the answer from ${outcome.badge?.model ?? 'the model'} is in the chat view.`, open).then((c) => {
+              if (c === open) void this.reveal();
+            });
+          }
+        } finally {
+          cancel.dispose();
+          listener.dispose();
+        }
+      },
+    );
+  }
+
+  private async reveal(): Promise<boolean> {
+    try {
+      await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+    } catch (err) {
+      this.deps.log(`[chat] could not reveal the chat view: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+    if (this.view?.visible) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.visibleWaiters = this.visibleWaiters.filter((w) => w !== done);
+        resolve(this.view?.visible === true);
+      }, VIEW_VISIBLE_TIMEOUT_MS);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.visibleWaiters.push(done);
+    });
+  }
+
+  private visibilityChanged(): void {
+    if (this.view?.visible) for (const w of this.visibleWaiters.splice(0)) w();
+  }
+
+  dispose(): void {
+    this.configListener.dispose();
+    this.terminals.dispose();
+    this.applier.dispose();
+    this.controller.dispose();
+  }
+}
+
+async function insertAtCursor(text: string): Promise<void> {
+  // A sidebar webview keeps the last editor active; fall back to a visible one if there is none.
+  const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+  if (!editor) {
+    void vscode.window.showWarningMessage('Switchboard: no editor is active to insert the code into. Click into an editor, then use Insert at Cursor again.');
+    return;
+  }
+  await editor.edit((edit) => {
+    for (const sel of editor.selections) edit.replace(sel, text);
+  });
+}
+
+/** Markdown fence names → VS Code language ids where they differ. */
+function languageId(fence: string): string {
+  const map: Record<string, string> = { ts: 'typescript', js: 'javascript', py: 'python', sh: 'shellscript', bash: 'shellscript', shell: 'shellscript', zsh: 'shellscript', yml: 'yaml', 'c++': 'cpp', cs: 'csharp', rs: 'rust', md: 'markdown', html: 'html', xml: 'xml' };
+  const key = fence.toLowerCase();
+  return map[key] ?? key;
+}

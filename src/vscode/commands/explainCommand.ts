@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { buildExplainPrompt } from '../../core/prompt/explainPrompt';
+import type { ChatViewProvider } from '../chat/chatView';
+
+const AROUND = 5;
+const FUNCTION_KINDS = new Set([vscode.SymbolKind.Function, vscode.SymbolKind.Method, vscode.SymbolKind.Constructor, vscode.SymbolKind.Class]);
+
+/** Explain Selection (context menu, keybinding, lightbulb). An empty selection explains the enclosing function or line. */
+export function registerExplain(chat: ChatViewProvider, maxCodeChars: () => Promise<number>): vscode.Disposable {
+  const command = vscode.commands.registerCommand('switchboard.explainSelection', async (uri?: vscode.Uri, range?: vscode.Range) => {
+    const editor = vscode.window.activeTextEditor;
+    const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
+    if (!doc) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a file and select some code to explain.'));
+      return;
+    }
+    const target = range instanceof vscode.Range ? range : editor && !editor.selection.isEmpty ? editor.selection : await enclosingRange(doc, editor?.selection.active);
+    const start = target.start.line;
+    const end = target.end.character === 0 && target.end.line > start ? target.end.line - 1 : target.end.line;
+    const code = doc.getText(new vscode.Range(start, 0, end, doc.lineAt(end).text.length));
+    const before = doc.getText(new vscode.Range(Math.max(0, start - AROUND), 0, start, 0));
+    const after = end + 1 < doc.lineCount ? doc.getText(new vscode.Range(end + 1, 0, Math.min(doc.lineCount, end + 1 + AROUND), 0)) : '';
+    const built = buildExplainPrompt({
+      code,
+      languageId: doc.languageId,
+      fileName: vscode.workspace.asRelativePath(doc.uri),
+      startLine: start + 1,
+      endLine: end + 1,
+      before,
+      after,
+      maxChars: await maxCodeChars(),
+    });
+    if (built.trimmedChars) {
+      void vscode.window.showInformationMessage(vscode.l10n.t("The selection was trimmed by {0} characters to fit the model's context window.", built.trimmedChars));
+    }
+    await chat.ask(built.prompt, { title: built.title });
+  });
+  const actions = vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new ExplainCodeActions(), {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+  });
+  return vscode.Disposable.from(command, actions);
+}
+
+async function enclosingRange(doc: vscode.TextDocument, pos: vscode.Position | undefined): Promise<vscode.Range> {
+  const at = pos ?? new vscode.Position(0, 0);
+  try {
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri);
+    let best: vscode.DocumentSymbol | undefined;
+    const visit = (list: readonly vscode.DocumentSymbol[] | undefined) => {
+      for (const s of list ?? []) {
+        if (!s.range || !s.range.contains(at)) continue;
+        if (FUNCTION_KINDS.has(s.kind)) best = s;
+        visit(s.children);
+      }
+    };
+    visit(symbols);
+    if (best) return best.range;
+  } catch {
+    /* no symbol provider for this language: fall back to the line */
+  }
+  return doc.lineAt(at.line).range;
+}
+
+class ExplainCodeActions implements vscode.CodeActionProvider {
+  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+    if (range.isEmpty) return [];
+    const action = new vscode.CodeAction(vscode.l10n.t('Explain with Switchboard'), vscode.CodeActionKind.QuickFix);
+    action.command = { command: 'switchboard.explainSelection', title: action.title, arguments: [doc.uri, range] };
+    return [action];
+  }
+}

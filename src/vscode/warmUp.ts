@@ -1,0 +1,27 @@
+// The start-up warm-up: builds the core a little after start-up so the gateway's prices are known by the first answer.
+// It sends the key to the gateway (its /models), so it waits until the user has chosen where the key goes.
+import type { KeyStore } from './keys/secrets';
+import type { SettingsSource } from './settings';
+
+const WARM_UP_DELAY_MS = 3000;
+
+/**
+ * A key stored with Set API Key, or a gateway (base URL or preset) set in the user's own settings with a key to send
+ * there. A key that is merely in the environment, with the default gateway, is not such a choice.
+ */
+export async function shouldWarmUp(
+  keys: Pick<KeyStore, 'hasStoredGatewayKey' | 'hasGatewayKey'>,
+  settings: Pick<SettingsSource, 'userChoseGateway'>,
+): Promise<boolean> {
+  if (await keys.hasStoredGatewayKey()) return true;
+  return settings.userChoseGateway() && (await keys.hasGatewayKey());
+}
+
+export function warmUpAfterStartup(services: { core(): Promise<unknown> }, ready: () => Promise<boolean>): void {
+  const timer = setTimeout(() => {
+    void ready()
+      .then((yes) => (yes ? services.core() : undefined))
+      .catch(() => undefined);
+  }, WARM_UP_DELAY_MS);
+  timer.unref?.();
+}
