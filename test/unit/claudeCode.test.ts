@@ -39,9 +39,10 @@ interface Served {
 }
 
 /** `switchboard serve` as a user starts it, with a --config mapping every Claude Code model to `model`. */
-async function serve(name: string, model: string): Promise<Served> {
+async function serve(name: string, model: string, extra: { settings?: Record<string, unknown>; ledger?: string } = {}): Promise<Served> {
   const cfg = join(dir, `${name}.json`);
   const usageFile = join(dir, `${name}-usage.jsonl`);
+  if (extra.ledger) writeFileSync(usageFile, extra.ledger);
   writeFileSync(
     cfg,
     JSON.stringify({
@@ -51,6 +52,7 @@ async function serve(name: string, model: string): Promise<Served> {
       'smartSelect.tiers': { fast: 'sim/echo', balanced: 'sim/echo', strong: 'sim/echo', reasoning: 'sim/echo' },
       // Background calls (haiku: titles, topic checks) get words; every working turn gets the tool call.
       'agents.models': { '*haiku*': 'sim/echo', 'claude-*': model },
+      ...extra.settings,
     }),
   );
   const token = newLocalToken();
@@ -167,5 +169,21 @@ describe('Claude Code through switchboard serve', { skip: !existsSync(CLAUDE) &&
       await s.stop();
     }
     assert.ok(records(s.usageFile).some((x) => x.answeredBy.startsWith('sim/tool?name=Bash')));
+  });
+
+  test('a spent budget with onExceed "block": Claude Code shows the message naming the budget, and nothing is sent upstream', async () => {
+    const work = join(dir, 'budget');
+    mkdirSync(work);
+    const spent = { v: 1, at: Date.now(), requestId: 'earlier', requested: 'sim/echo', answeredBy: 'sim/echo', costSource: 'priced', endpoint: 'gateway', attempts: 1, fallback: false, otherAttempts: [], usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false }, costUsd: 5, msToFirstToken: 1, msTotal: 1 };
+    const s = await serve('budget', 'sim/echo', { settings: { 'budget.monthlyUsd': 1, 'budget.onExceed': 'block' }, ledger: JSON.stringify(spent) + '\n' });
+    sim.reset();
+    try {
+      const r = await runClaude(s, work, 'hello');
+      assert.equal(r.json?.is_error, true, r.stderr);
+      assert.match(r.json?.result ?? '', /402 The monthly budget is used up \(\$5\.00 of \$1\.00\).*switchboard\.budget\.monthlyUsd/);
+      assert.equal(sim.stats().requests, 0);
+    } finally {
+      await s.stop();
+    }
   });
 });
