@@ -6,7 +6,7 @@
 // Each server is its own process. Figures: what ours and ccr add over the floor at p50 and p99, and ours/ccr
 // (goal ≤ 0.5 at both). `small`: a one-line prompt; `agent`: a Claude Code-sized request (system prompt, 23 tools).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -26,7 +26,20 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 interface Proc {
   url: string;
+  pid: number;
   stop(): Promise<void>;
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is no /proc. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (100 Hz).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 async function spawnListening(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Proc> {
@@ -45,6 +58,7 @@ async function spawnListening(args: string[], env: NodeJS.ProcessEnv = process.e
   });
   return {
     url,
+    pid: child.pid ?? 0,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -94,7 +108,7 @@ export default async function anthropicBench({ quick }: BenchOptions): Promise<R
     });
     procs.push(ours);
     const ccr = await startClaudeCodeRouter({ upstream: `${openaiStub.url}/v1`, upstreamKey: STUB_KEY, model: 'stub' });
-    procs.push({ url: ccr.url, stop: ccr.stop });
+    procs.push({ url: ccr.url, pid: ccr.pid, stop: ccr.stop });
 
     const clients = {
       floor: new Anthropic({ baseURL: anthropicStub.url, apiKey: STUB_KEY, maxRetries: 0 }),
@@ -123,6 +137,8 @@ export default async function anthropicBench({ quick }: BenchOptions): Promise<R
     const measure = async (body: Partial<Anthropic.MessageCreateParams>, rounds: number, warmup: number) => {
       for (let i = 0; i < warmup; i++) for (const t of targets) await firstText(clients[t], body);
       const ttft: Record<Target, number[]> = { floor: [], ours: [], ccr: [] };
+      // CPU each proxy process spends per request: robust to a busy machine, unlike wall-clock latency.
+      const cpuBefore = { ours: cpuMs(ours.pid), ccr: cpuMs(ccr.pid) };
       for (let i = 0; i < rounds; i++) {
         for (let k = 0; k < targets.length; k++) {
           const t = targets[(i + k) % targets.length];
@@ -131,6 +147,13 @@ export default async function anthropicBench({ quick }: BenchOptions): Promise<R
       }
       const added = (t: Target, p: number) => pct(ttft[t], p) - pct(ttft.floor, p);
       const ratio = (p: number) => (added('ccr', p) > 0 ? r3(added('ours', p) / added('ccr', p)) : null);
+      const cpu = (t: 'ours' | 'ccr', pid: number) => {
+        const a = cpuBefore[t];
+        const b = cpuMs(pid);
+        return a === undefined || b === undefined ? null : r3((b - a) / rounds);
+      };
+      const cpuOurs = cpu('ours', ours.pid);
+      const cpuCcr = cpu('ccr', ccr.pid);
       return {
         requests_per_target: rounds,
         floor_p50_ms: r3(pct(ttft.floor, 50)),
@@ -141,6 +164,8 @@ export default async function anthropicBench({ quick }: BenchOptions): Promise<R
         ccr_added_p99_ms: r3(added('ccr', 99)),
         added_p50_ratio_ours_over_ccr: ratio(50),
         added_p99_ratio_ours_over_ccr: ratio(99),
+        cpu_ms_per_request: { ours: cpuOurs, ccr: cpuCcr },
+        cpu_ratio_ours_over_ccr: cpuOurs !== null && cpuCcr ? r3(cpuOurs / cpuCcr) : null,
       };
     };
 
