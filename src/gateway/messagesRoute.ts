@@ -76,10 +76,16 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
       const r = await consumeRoute(core.router, routeOpts.request, {
         ...routeOpts.options,
         onChunk: (y) => {
-          if (waiting) stopWaiting();
-          if (!started) begin();
           answer.chunk(y.chunk);
+          // A chunk with nothing to show (the leading `role` chunk) writes nothing: the first write carries the text.
           if (!pending) return;
+          if (waiting) stopWaiting();
+          if (!started) {
+            const events = pending;
+            pending = '';
+            begin();
+            pending += events;
+          }
           const ok = res.write(pending);
           pending = '';
           if (!ok) return drained(res);
