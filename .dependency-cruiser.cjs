@@ -35,7 +35,18 @@ module.exports = {
       comment: 'src/core runs in the extension, the CLI and the local gateway alike: it never imports vscode, the glue around it, or its hosts.',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { path: ['^vscode$', 'node_modules/@types/vscode/', '^src/vscode/', '^src/extension\\.ts$', '^src/gateway/', '^src/agents/', '^src/cli/', '^src/cli\\.ts$'] },
+      to: {
+        path: [
+          '^vscode$',
+          'node_modules/@types/vscode/',
+          '^src/vscode/',
+          '^src/extension\\.ts$',
+          '^src/gateway/',
+          '^src/agents/',
+          '^src/cli/',
+          '^src/cli\\.ts$',
+        ],
+      },
     },
     {
       name: 'core-base-imports-nothing-of-ours',

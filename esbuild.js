@@ -71,7 +71,9 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: fs.existsSync('media/chat') ? { chat: 'media/chat/main.ts', ...(fs.existsSync('media/usage/main.ts') ? { usage: 'media/usage/main.ts' } : {}) } : {},
+    entryPoints: fs.existsSync('media/chat')
+      ? { chat: 'media/chat/main.ts', ...(fs.existsSync('media/usage/main.ts') ? { usage: 'media/usage/main.ts' } : {}) }
+      : {},
     outdir: 'dist/media',
     platform: 'browser',
     format: 'iife',
@@ -84,7 +86,12 @@ const builds = [
 function staticCopies(root = '.') {
   const media = path.join(root, 'media');
   const codicons = ['node_modules/@vscode/codicons/dist/codicon.css', 'node_modules/@vscode/codicons/dist/codicon.ttf'];
-  const css = fs.existsSync(media) ? fs.readdirSync(media).filter((f) => f.endsWith('.css')).map((f) => `media/${f}`) : [];
+  const css = fs.existsSync(media)
+    ? fs
+        .readdirSync(media)
+        .filter((f) => f.endsWith('.css'))
+        .map((f) => `media/${f}`)
+    : [];
   return [...codicons, ...css].filter((f) => fs.existsSync(path.join(root, f))).map((from) => ({ from, to: `dist/media/${path.basename(from)}` }));
 }
 
@@ -114,4 +121,7 @@ if (require.main === module) {
 }
 
 /** The extension host build's options, for benchmarks that measure exactly what ships. */
-module.exports = { staticCopies, extensionBuild: (outdir) => ({ ...builds[0], entryPoints: { extension: 'src/extension.ts' }, outdir, minify: true, sourcemap: false, metafile: false }) };
+module.exports = {
+  staticCopies,
+  extensionBuild: (outdir) => ({ ...builds[0], entryPoints: { extension: 'src/extension.ts' }, outdir, minify: true, sourcemap: false, metafile: false }),
+};

@@ -12,7 +12,13 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[property.name='innerHTML'][parent.type='AssignmentExpression']", message: 'Build DOM with textContent or sanitise; never assign innerHTML directly.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='innerHTML'][parent.type='AssignmentExpression']",
+          message: 'Build DOM with textContent or sanitise; never assign innerHTML directly.',
+        },
+      ],
     },
   },
   {

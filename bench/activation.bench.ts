@@ -73,7 +73,14 @@ export default async function activation(opts: BenchOptions): Promise<Record<str
         stdout = execFileSync(process.execPath, [child, file, mode], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (e) {
         const stderr = String((e as { stderr?: unknown }).stderr ?? '');
-        throw new Error(`activate() failed under the stub: ${stderr.split('\n').filter((l) => /Error/.test(l)).slice(-1)[0] ?? stderr.slice(-300)}`);
+        throw new Error(
+          `activate() failed under the stub: ${
+            stderr
+              .split('\n')
+              .filter((l) => /Error/.test(l))
+              .slice(-1)[0] ?? stderr.slice(-300)
+          }`,
+        );
       }
       const out = JSON.parse(stdout) as { require: number; activate: number };
       if (mode === 'cold') {

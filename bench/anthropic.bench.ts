@@ -75,13 +75,23 @@ function agentSizedRequest(): Pick<Anthropic.MessageCreateParams, 'system' | 'to
   const tools: Anthropic.Tool[] = Array.from({ length: 23 }, (_, i) => ({
     name: `Tool${i}`,
     description: `Tool number ${i}. ${para.slice(0, 600)}`,
-    input_schema: { type: 'object', properties: { path: { type: 'string', description: 'an absolute path' }, content: { type: 'string' }, limit: { type: 'number' } }, required: ['path'] },
+    input_schema: {
+      type: 'object',
+      properties: { path: { type: 'string', description: 'an absolute path' }, content: { type: 'string' }, limit: { type: 'number' } },
+      required: ['path'],
+    },
   }));
   return {
     system: [{ type: 'text', text: para.repeat(8), cache_control: { type: 'ephemeral' } }],
     tools,
     messages: [
-      { role: 'user', content: [{ type: 'text', text: '<system-reminder>context</system-reminder>' }, { type: 'text', text: 'list the files' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '<system-reminder>context</system-reminder>' },
+          { type: 'text', text: 'list the files' },
+        ],
+      },
       { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Tool3', input: { path: '/tmp' } }] },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.txt\nb.txt' }] },
     ],
@@ -98,7 +108,10 @@ export default async function anthropicBench({ quick }: BenchOptions): Promise<R
     procs.push(openaiStub);
     const config = join(dir, 'config.json');
     // The agent's model name goes to the stub's model through the setting, as a user would map it.
-    writeFileSync(config, JSON.stringify({ 'gateway.preset': 'custom', 'gateway.baseUrl': `${openaiStub.url}/v1`, retries: 0, 'agents.models': { 'claude-*': 'stub' } }));
+    writeFileSync(
+      config,
+      JSON.stringify({ 'gateway.preset': 'custom', 'gateway.baseUrl': `${openaiStub.url}/v1`, retries: 0, 'agents.models': { 'claude-*': 'stub' } }),
+    );
     const token = newLocalToken();
     const ours = await spawnListening([join(ROOT, 'dist/cli.js'), 'serve', '--port', '0', '--config', config, '--usage-file', join(dir, 'usage.jsonl')], {
       ...process.env,
@@ -123,7 +136,13 @@ export default async function anthropicBench({ quick }: BenchOptions): Promise<R
       const t0 = performance.now();
       let first = 0;
       let text = '';
-      const stream = await client.messages.create({ model: MODEL, max_tokens: 1024, messages: [{ role: 'user', content: 'say hello' }], ...body, stream: true });
+      const stream = await client.messages.create({
+        model: MODEL,
+        max_tokens: 1024,
+        messages: [{ role: 'user', content: 'say hello' }],
+        ...body,
+        stream: true,
+      });
       for await (const e of stream) {
         if (e.type === 'content_block_delta' && e.delta.type === 'text_delta') {
           if (!first) first = performance.now() - t0;
@@ -172,7 +191,10 @@ export default async function anthropicBench({ quick }: BenchOptions): Promise<R
     const small = await measure({}, quick ? 150 : 1000, quick ? 30 : 150);
     const agent = await measure(agentSizedRequest(), quick ? 60 : 300, quick ? 10 : 50);
     const met = (r: { added_p50_ratio_ours_over_ccr: number | null; added_p99_ratio_ours_over_ccr: number | null }) =>
-      r.added_p50_ratio_ours_over_ccr !== null && r.added_p50_ratio_ours_over_ccr <= 0.5 && r.added_p99_ratio_ours_over_ccr !== null && r.added_p99_ratio_ours_over_ccr <= 0.5;
+      r.added_p50_ratio_ours_over_ccr !== null &&
+      r.added_p50_ratio_ours_over_ccr <= 0.5 &&
+      r.added_p99_ratio_ours_over_ccr !== null &&
+      r.added_p99_ratio_ours_over_ccr <= 0.5;
     return { small, agent, goal_ours_at_most_half_of_ccr: met(small) && met(agent) };
   } finally {
     for (const p of procs.reverse()) await p.stop().catch(() => undefined);

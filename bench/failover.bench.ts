@@ -13,7 +13,15 @@ const LATENCY_MS = 20;
 function router(preset: 'openrouter' | 'custom', url: string): Router {
   const { config } = parseConfig({ 'gateway.preset': preset, 'gateway.baseUrl': url, retries: 0, fallbacks: { 'sim/fail?status=503': ['sim/echo'] } });
   // The breaker stays shut: every run meets the failure, as a first request after an outage does.
-  return new Router({ config, userSetBaseUrl: true, keys: async () => KEY, catalog: new Catalog(), refreshCatalog: false, retryBaseMs: 1, breaker: { failureThreshold: 1_000_000 } });
+  return new Router({
+    config,
+    userSetBaseUrl: true,
+    keys: async () => KEY,
+    catalog: new Catalog(),
+    refreshCatalog: false,
+    retryBaseMs: 1,
+    breaker: { failureThreshold: 1_000_000 },
+  });
 }
 
 async function once(r: Router): Promise<number> {

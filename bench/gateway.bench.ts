@@ -99,11 +99,14 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
     writeFileSync(config, JSON.stringify({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0, model: MODEL }));
     const token = newLocalToken();
     // The shipped CLI bundle (`npm run bench` builds it first), as a user runs `switchboard serve`.
-    const ours = await spawnListening([join(ROOT, 'dist/cli.js'), 'serve', '--port', '0', '--token', token, '--config', config, '--usage-file', join(dir, 'usage.jsonl')], {
-      ...process.env,
-      SWITCHBOARD_API_KEY: KEY,
-      OPENAI_API_KEY: '',
-    });
+    const ours = await spawnListening(
+      [join(ROOT, 'dist/cli.js'), 'serve', '--port', '0', '--token', token, '--config', config, '--usage-file', join(dir, 'usage.jsonl')],
+      {
+        ...process.env,
+        SWITCHBOARD_API_KEY: KEY,
+        OPENAI_API_KEY: '',
+      },
+    );
     procs.push(ours);
     const portkey = await startPortkey();
     procs.push({ url: portkey.url, pid: portkey.pid, stop: portkey.stop });
@@ -111,7 +114,12 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
     const clients = {
       direct: new OpenAI({ baseURL: sim.url, apiKey: KEY, maxRetries: 0 }),
       ours: new OpenAI({ baseURL: ours.url, apiKey: token, maxRetries: 0 }),
-      portkey: new OpenAI({ baseURL: portkey.url, apiKey: KEY, maxRetries: 0, defaultHeaders: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': sim.url } }),
+      portkey: new OpenAI({
+        baseURL: portkey.url,
+        apiKey: KEY,
+        maxRetries: 0,
+        defaultHeaders: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': sim.url },
+      }),
     };
     type Target = keyof typeof clients;
     const targets: Target[] = ['direct', 'ours', 'portkey'];
@@ -120,7 +128,8 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
       ours: () => clients.ours.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }),
       portkey: () => clients.portkey.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }),
     };
-    const check = (await clients.portkey.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'ping through portkey' }] })).choices[0].message.content;
+    const check = (await clients.portkey.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'ping through portkey' }] })).choices[0]
+      .message.content;
     if (check !== 'ping through portkey') throw new Error(`Portkey did not relay the simulator's answer (got ${JSON.stringify(check)})`);
 
     const warmup = quick ? 50 : 200;

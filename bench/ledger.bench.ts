@@ -25,11 +25,22 @@ export function yearOfRecords(count: number, now: number): string {
     const answeredBy = MODELS[i % MODELS.length];
     const failed = i % 10 === 0;
     const r: UsageRecord = {
-      v: 1, at: Math.round(now - 365 * 86_400_000 + i * step), requestId: `req-${i.toString(36)}-${(i * 7919).toString(36)}`, requested: 'smart-select',
-      answeredBy, endpoint: 'gateway', attempts: failed ? 2 : 1, fallback: failed,
-      otherAttempts: failed ? [{ model: MODELS[(i + 1) % MODELS.length], endpoint: 'gateway', outcome: 'error', status: 503, errorCode: 'upstream_5xx', msTotal: 40 + (i % 50) }] : [],
+      v: 1,
+      at: Math.round(now - 365 * 86_400_000 + i * step),
+      requestId: `req-${i.toString(36)}-${(i * 7919).toString(36)}`,
+      requested: 'smart-select',
+      answeredBy,
+      endpoint: 'gateway',
+      attempts: failed ? 2 : 1,
+      fallback: failed,
+      otherAttempts: failed
+        ? [{ model: MODELS[(i + 1) % MODELS.length], endpoint: 'gateway', outcome: 'error', status: 503, errorCode: 'upstream_5xx', msTotal: 40 + (i % 50) }]
+        : [],
       usage: { promptTokens: 800 + (i % 900), completionTokens: 200 + (i % 400), cachedTokens: i % 300, reasoningTokens: 0, estimated: false },
-      costUsd: 0.0001 + (i % 97) * 0.00003, msToFirstToken: 150 + (i % 700), msTotal: 900 + (i % 4000), tier: 'balanced',
+      costUsd: 0.0001 + (i % 97) * 0.00003,
+      msToFirstToken: 150 + (i % 700),
+      msTotal: 900 + (i % 4000),
+      tier: 'balanced',
     };
     lines.push(JSON.stringify(r));
   }
@@ -56,7 +67,10 @@ export default async function ledger(opts: BenchOptions): Promise<Record<string,
     const now = Date.now();
     const empty = join(dir, 'empty', 'usage.jsonl');
     const full = join(dir, 'full', 'usage.jsonl');
-    UsageLedger.open(empty).then((l) => l.dispose(), () => undefined);
+    UsageLedger.open(empty).then(
+      (l) => l.dispose(),
+      () => undefined,
+    );
     (await UsageLedger.open(full)).dispose(); // creates the directory
     writeFileSync(full, yearOfRecords(count, now));
     const [rebuildMs] = await timed(async () => (await UsageLedger.open(full)).dispose());
@@ -67,13 +81,19 @@ export default async function ledger(opts: BenchOptions): Promise<Record<string,
     // In-process: the core build (3 s after start-up, or on the first request), the first answer's budget check,
     // and the summary the usage view posts when it opens.
     const samples = opts.quick ? 7 : 21;
-    const m = { core: { empty: [] as number[], full: [] as number[] }, budget: { empty: [] as number[], full: [] as number[] }, view: { empty: [] as number[], full: [] as number[] } };
+    const m = {
+      core: { empty: [] as number[], full: [] as number[] },
+      budget: { empty: [] as number[], full: [] as number[] },
+      view: { empty: [] as number[], full: [] as number[] },
+    };
     for (let i = 0; i < samples * 2; i++) {
       const which = i % 2 === 0 ? 'empty' : 'full';
       const file = which === 'empty' ? empty : full;
       const [coreMs, core] = await timed(() => openCore(file));
       const [budgetMs] = await timed(() => core.budget());
-      const [viewMs] = await timed(() => JSON.stringify({ type: 'usage', summary: core.ledger.summary({ now: Date.now(), days: 30 }), budget: core.budget(), windowDays: 30 }));
+      const [viewMs] = await timed(() =>
+        JSON.stringify({ type: 'usage', summary: core.ledger.summary({ now: Date.now(), days: 30 }), budget: core.budget(), windowDays: 30 }),
+      );
       core.dispose();
       m.core[which].push(coreMs);
       m.budget[which].push(budgetMs);
@@ -97,18 +117,28 @@ export default async function ledger(opts: BenchOptions): Promise<Record<string,
     // `switchboard usage`: a fresh CLI process each time; its CPU time, reported by the process itself on exit.
     const cli = join(ROOT, 'dist', 'cli.js');
     const reportCpu = join(dir, 'report-cpu.js');
-    writeFileSync(reportCpu, "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('\\ncpu ' + (u.user + u.system) / 1000 + '\\n'); });");
+    writeFileSync(
+      reportCpu,
+      "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('\\ncpu ' + (u.user + u.system) / 1000 + '\\n'); });",
+    );
     const cliMs = { empty: [] as number[], full: [] as number[] };
     const cliSamples = opts.quick ? 5 : 11;
     for (let i = 0; i < cliSamples * 2; i++) {
       const which = i % 2 === 0 ? 'empty' : 'full';
-      const run = spawnSync(process.execPath, ['-r', reportCpu, cli, 'usage', '--usage-file', which === 'empty' ? empty : full], { encoding: 'utf8', env: { ...process.env, SWITCHBOARD_API_KEY: '' } });
+      const run = spawnSync(process.execPath, ['-r', reportCpu, cli, 'usage', '--usage-file', which === 'empty' ? empty : full], {
+        encoding: 'utf8',
+        env: { ...process.env, SWITCHBOARD_API_KEY: '' },
+      });
       const cpu = /\ncpu ([\d.]+)/.exec(run.stderr);
       if (run.status !== 0 || !cpu) throw new Error(`switchboard usage failed: ${run.stderr.slice(-300)}`);
       cliMs[which].push(Number(cpu[1]));
     }
 
-    const pair = (x: { empty: number[]; full: number[] }) => ({ emptyMs: round(median(x.empty)), fullMs: round(median(x.full)), ratio: round(median(x.full) / median(x.empty), 2) });
+    const pair = (x: { empty: number[]; full: number[] }) => ({
+      emptyMs: round(median(x.empty)),
+      fullMs: round(median(x.full)),
+      ratio: round(median(x.full) / median(x.empty), 2),
+    });
     return {
       records: count,
       ledgerMB: round(statSync(full).size / 1e6, 1),

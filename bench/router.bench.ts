@@ -37,7 +37,12 @@ export default async function routerBench({ quick }: BenchOptions): Promise<Reco
     const sdkTtft = async (model: string): Promise<number> => {
       const t0 = performance.now();
       let first = 0;
-      const stream = await sdk.chat.completions.create({ model, messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } });
+      const stream = await sdk.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: PROMPT }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       for await (const c of stream) if (!first && c.choices[0]?.delta?.content) first = performance.now() - t0;
       return first;
     };
@@ -95,7 +100,12 @@ export default async function routerBench({ quick }: BenchOptions): Promise<Reco
     for (let i = 0; i < reps; i++) {
       let t0 = performance.now();
       let chunks = 0;
-      const s = await sdk.chat.completions.create({ model: lorem, messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } });
+      const s = await sdk.chat.completions.create({
+        model: lorem,
+        messages: [{ role: 'user', content: PROMPT }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       for await (const _ of s) chunks++;
       sdkRate.push(chunks / ((performance.now() - t0) / 1000));
       t0 = performance.now();

@@ -35,7 +35,9 @@ function readJsonl(file: string, lang?: string): Labeled[] {
 
 function readSplit(split: 'train' | 'heldout'): Labeled[] {
   const dir = join(root, 'select', split);
-  return readdirSync(dir).sort().flatMap((f) => readJsonl(join(dir, f)));
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => readJsonl(join(dir, f)));
 }
 
 const inputOf = (r: Labeled): SelectInput => ({ messages: [{ role: 'user', content: r.prompt }], selectionChars: r.selectionChars });
@@ -117,7 +119,13 @@ export default async function selectBench(opts: BenchOptions): Promise<Record<st
   let strong = 0;
   let oracle = 0;
   mix.forEach((r, i) => {
-    const usage = { promptTokens: estimateTokens(r.prompt) + 6, completionTokens: COMPLETION_TOKENS[r.tier], cachedTokens: 0, reasoningTokens: 0, estimated: true };
+    const usage = {
+      promptTokens: estimateTokens(r.prompt) + 6,
+      completionTokens: COMPLETION_TOKENS[r.tier],
+      cachedTokens: 0,
+      reasoningTokens: 0,
+      estimated: true,
+    };
     smart += costOf(usage, price(mixTiers[i]));
     strong += costOf(usage, price('strong'));
     oracle += costOf(usage, price(r.tier));
@@ -130,7 +138,9 @@ export default async function selectBench(opts: BenchOptions): Promise<Record<st
     heldoutConfusion: confusion(heldout, heldoutTiers),
     trainAccuracy: total(train, trainTiers),
     trainByLanguage: Object.fromEntries(Object.entries(accuracyByLang(train, trainTiers)).map(([k, v]) => [k, v.accuracy])),
-    strongOrReasoningToFastEverywhere: [...train, ...heldout, ...english].filter((r, i) => (r.tier === 'strong' || r.tier === 'reasoning') && [...trainTiers, ...heldoutTiers, ...englishTiers][i] === 'fast').length,
+    strongOrReasoningToFastEverywhere: [...train, ...heldout, ...english].filter(
+      (r, i) => (r.tier === 'strong' || r.tier === 'reasoning') && [...trainTiers, ...heldoutTiers, ...englishTiers][i] === 'fast',
+    ).length,
     englishFixtureAccuracy: total(english, englishTiers),
     decisionPromptsUpTo2000Chars: short.length,
     p50Ms: round(percentile(allCur, 50), 4),

@@ -21,12 +21,40 @@ const TOKENS_PER_CHUNK = 3;
 const CHUNKS_PER_FRAME = 20;
 const SIZES = [1_000, 10_000, 50_000] as const;
 
-const WORDS = 'the router picks a model for each request and falls back when one fails so the answer keeps streaming while the badge shows which model answered how many tokens it used and what it cost in dollars per month budget cache latency retry breaker gateway endpoint provider stream chunk token'.split(' ');
+const WORDS =
+  'the router picks a model for each request and falls back when one fails so the answer keeps streaming while the badge shows which model answered how many tokens it used and what it cost in dollars per month budget cache latency retry breaker gateway endpoint provider stream chunk token'.split(
+    ' ',
+  );
 const CODE: Record<string, string[]> = {
-  ts: ['export async function route(req: ChatRequest): Promise<Answer> {', '  const model = await select(req.prompt);', '  for (const c of candidates(model)) {', '    try { return await call(c, req); }', '    catch (e) { if (!isRetryable(e)) throw e; }', '  }', "  throw new Error('all candidates failed');", '}'],
-  python: ['def fibonacci(n: int) -> list[int]:', '    """Return the first n Fibonacci numbers."""', '    a, b = 0, 1', '    out = []', '    for _ in range(n):', '        out.append(a)', '        a, b = b, a + b', '    return out'],
+  ts: [
+    'export async function route(req: ChatRequest): Promise<Answer> {',
+    '  const model = await select(req.prompt);',
+    '  for (const c of candidates(model)) {',
+    '    try { return await call(c, req); }',
+    '    catch (e) { if (!isRetryable(e)) throw e; }',
+    '  }',
+    "  throw new Error('all candidates failed');",
+    '}',
+  ],
+  python: [
+    'def fibonacci(n: int) -> list[int]:',
+    '    """Return the first n Fibonacci numbers."""',
+    '    a, b = 0, 1',
+    '    out = []',
+    '    for _ in range(n):',
+    '        out.append(a)',
+    '        a, b = b, a + b',
+    '    return out',
+  ],
   bash: ['#!/usr/bin/env bash', 'set -euo pipefail', 'for f in src/*.ts; do', '  echo "checking $f"', '  npx eslint "$f" || exit 1', 'done'],
-  json: ['{', '  "model": "smart-select",', '  "fallbacks": { "*": ["sim/echo", "gpt-4o-mini"] },', '  "timeouts.firstTokenMs": 300,', '  "budget.monthlyUsd": 20', '}'],
+  json: [
+    '{',
+    '  "model": "smart-select",',
+    '  "fallbacks": { "*": ["sim/echo", "gpt-4o-mini"] },',
+    '  "timeouts.firstTokenMs": 300,',
+    '  "budget.monthlyUsd": 20',
+    '}',
+  ],
 };
 
 /** A deterministic markdown answer of about `tokens` whitespace-separated tokens (the simulator's token unit). */
@@ -40,7 +68,8 @@ export function markdownAnswer(tokens: number, seed = 1): string {
     let block: string;
     const kind = i % 8 === 0 ? 'heading' : pick(['para', 'para', 'list', 'code']);
     if (kind === 'heading') block = `## ${words(4)}`;
-    else if (kind === 'list') block = Array.from({ length: 3 + Math.floor(rnd() * 3) }, (_, j) => `${j + 1}. **${pick(WORDS)}** ${words(6 + Math.floor(rnd() * 6))}`).join('\n');
+    else if (kind === 'list')
+      block = Array.from({ length: 3 + Math.floor(rnd() * 3) }, (_, j) => `${j + 1}. **${pick(WORDS)}** ${words(6 + Math.floor(rnd() * 6))}`).join('\n');
     else if (kind === 'code') {
       const lang = pick(Object.keys(CODE));
       block = ['```' + lang, ...CODE[lang], ...CODE[lang].slice(0, Math.floor(rnd() * 4)), '```'].join('\n');
@@ -89,7 +118,11 @@ async function streamOnce(p: ChatPage, cdp: CDPSession, id: string, chunks: stri
         };
         requestAnimationFrame(frame);
       });
-      post({ type: 'done', id, badge: { model: 'sim/lorem', requested: 'sim/lorem', promptTokens: 7, completionTokens: chunks.length * 3, estimated: false, costUsd: 0 } });
+      post({
+        type: 'done',
+        id,
+        badge: { model: 'sim/lorem', requested: 'sim/lorem', promptTokens: 7, completionTokens: chunks.length * 3, estimated: false, costUsd: 0 },
+      });
       void document.body.getBoundingClientRect().height; // forced layout: the final state is fully laid out
       await new Promise(requestAnimationFrame); // and painted
       const state = document.querySelector(`.turn[data-id="${id}"] [data-testid=answer]`)?.getAttribute('data-state');
@@ -112,10 +145,17 @@ const HISTORY_TOKENS_PER_ANSWER = 400;
  * scrolled to the top, 600 px a frame, under a Chrome trace whose main-thread tasks give the long tasks (> 50 ms of
  * thread CPU time).
  */
-export async function restoreAndScroll(p: ChatPage, cdp: CDPSession): Promise<{ restoreMs: number; restoreMainThreadMs: number; scrollFrames: number; longTasks: number; longestTaskMs: number; longestTaskWallMs: number }> {
+export async function restoreAndScroll(
+  p: ChatPage,
+  cdp: CDPSession,
+): Promise<{ restoreMs: number; restoreMainThreadMs: number; scrollFrames: number; longTasks: number; longestTaskMs: number; longestTaskWallMs: number }> {
   await p.send({ type: 'state', turns: [], models: [], currentModel: 'sim/lorem' });
   const turns = Array.from({ length: HISTORY_TURNS }, (_, i) => ({
-    id: `h${i}`, prompt: `question ${i}: explain the router`, model: 'sim/lorem', text: markdownAnswer(HISTORY_TOKENS_PER_ANSWER, 1000 + i), state: 'done',
+    id: `h${i}`,
+    prompt: `question ${i}: explain the router`,
+    model: 'sim/lorem',
+    text: markdownAnswer(HISTORY_TOKENS_PER_ANSWER, 1000 + i),
+    state: 'done',
     badge: { model: 'sim/lorem', requested: 'sim/lorem', promptTokens: 7, completionTokens: HISTORY_TOKENS_PER_ANSWER, estimated: false, costUsd: 0 },
   }));
   const before = await metrics(cdp);
@@ -151,7 +191,12 @@ export async function restoreAndScroll(p: ChatPage, cdp: CDPSession): Promise<{ 
   const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X');
   const cpuMs = tasks.map((e) => (e.tdur ?? 0) / 1000);
   const wallMs = tasks.map((e) => (e.dur ?? 0) / 1000);
-  const scroll = { frames: scrollFrames, longTasks: cpuMs.filter((ms) => ms > 50).length, longestTaskMs: Math.max(0, ...cpuMs), longestTaskWallMs: Math.max(0, ...wallMs) };
+  const scroll = {
+    frames: scrollFrames,
+    longTasks: cpuMs.filter((ms) => ms > 50).length,
+    longestTaskMs: Math.max(0, ...cpuMs),
+    longestTaskWallMs: Math.max(0, ...wallMs),
+  };
   return {
     restoreMs,
     restoreMainThreadMs: ((after.TaskDuration ?? 0) - (before.TaskDuration ?? 0)) * 1000,
@@ -174,7 +219,11 @@ export default async function webviewBench(opts: BenchOptions): Promise<Record<s
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     const inputs = SIZES.map((n) => ({ n, chunks: toChunks(markdownAnswer(n, n), TOKENS_PER_CHUNK) }));
     await streamOnce(p, cdp, 'warmup', inputs[0].chunks); // JIT warm-up, not counted
-    const results: Record<string, unknown> = { method: 'CDP TaskDuration (thread CPU time) of the renderer main thread over the stream', tokensPerFrame: TOKENS_PER_CHUNK * CHUNKS_PER_FRAME, reps };
+    const results: Record<string, unknown> = {
+      method: 'CDP TaskDuration (thread CPU time) of the renderer main thread over the stream',
+      tokensPerFrame: TOKENS_PER_CHUNK * CHUNKS_PER_FRAME,
+      reps,
+    };
     const ms: Record<number, number> = {};
     for (const { n, chunks } of inputs) {
       const samples: Sample[] = [];

@@ -29,22 +29,26 @@ function expand(line: string, snippets: Map<string, string>, where: string): str
 
 const snippets = readSnippets();
 for (const dir of ['train', 'heldout']) mkdirSync(join(root, dir), { recursive: true });
-for (const file of readdirSync(source).filter((f) => f.endsWith('.txt') && f !== 'snippets.txt').sort()) {
+for (const file of readdirSync(source)
+  .filter((f) => f.endsWith('.txt') && f !== 'snippets.txt')
+  .sort()) {
   const lang = file.replace(/\.txt$/, '');
   const out: Record<'train' | 'heldout', string[]> = { train: [], heldout: [] };
   let tier = '';
   let split: 'train' | 'heldout' = 'train';
-  readFileSync(join(source, file), 'utf8').split('\n').forEach((line, i) => {
-    const where = `${file}:${i + 1}`;
-    if (!line.trim()) return;
-    if (line.startsWith('## ')) {
-      tier = line.slice(3).trim();
-      if (!TIERS.has(tier)) throw new Error(`${where}: unknown tier "${tier}"`);
-      split = 'train';
-    } else if (line.trim() === '-- heldout') split = 'heldout';
-    else if (!tier) throw new Error(`${where}: a prompt before the first "## <tier>" line`);
-    else out[split].push(JSON.stringify({ lang, tier, prompt: expand(line.trim(), snippets, where) }));
-  });
+  readFileSync(join(source, file), 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      const where = `${file}:${i + 1}`;
+      if (!line.trim()) return;
+      if (line.startsWith('## ')) {
+        tier = line.slice(3).trim();
+        if (!TIERS.has(tier)) throw new Error(`${where}: unknown tier "${tier}"`);
+        split = 'train';
+      } else if (line.trim() === '-- heldout') split = 'heldout';
+      else if (!tier) throw new Error(`${where}: a prompt before the first "## <tier>" line`);
+      else out[split].push(JSON.stringify({ lang, tier, prompt: expand(line.trim(), snippets, where) }));
+    });
   for (const s of ['train', 'heldout'] as const) writeFileSync(join(root, s, `${lang}.jsonl`), out[s].join('\n') + '\n');
   process.stdout.write(`${lang}: ${out.train.length} train, ${out.heldout.length} held out\n`);
 }

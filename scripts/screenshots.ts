@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     settings: { 'switchboard.model': 'sim/echo', 'workbench.colorTheme': 'Default Light Modern', 'window.zoomLevel': 0 },
   });
   try {
-    await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+    await vs.wb
+      .statusBarItem('sim/echo')
+      .first()
+      .waitFor({ timeout: scaled(120_000) });
     await openChatView(vs.wb);
     const index = await answerCount(vs.wb);
     const frame = await chatFrame(vs.wb);

@@ -28,7 +28,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const settings = new SettingsSource((line) => log.warn(line));
   const keys = new KeyStore(context.secrets, () => effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl);
   const log = new RoutingLog(() => keys.knownKeys());
-  context.subscriptions.push(setUnexpectedErrorHandler((err) => log.error(`unexpected error (a bug; please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)));
+  context.subscriptions.push(
+    setUnexpectedErrorHandler((err) =>
+      log.error(`unexpected error (a bug; please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    ),
+  );
   const services = new Services(context, settings, keys, log);
   const corrections = registerSelectCorrections(services, log);
   const chat = new ChatViewProvider(context, {
@@ -84,7 +88,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
     vscode.commands.registerCommand('switchboard.addFileToChat', (uri?: unknown) => chat.addContext('file', uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('switchboard.addSelectionToChat', () => chat.addContext('selection')),
-    vscode.commands.registerCommand('switchboard.manage', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false)),
+    vscode.commands.registerCommand('switchboard.manage', () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false),
+    ),
   );
   void openWalkthroughOnFirstRun(context, keys);
   warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));

@@ -79,10 +79,22 @@ function build() {
 
   const HostMessage = z.discriminatedUnion('type', [
     /** The whole picture: sent on `ready`, after New Chat/Clear, and when the view is shown again. */
-    z.object({ type: z.literal('state'), turns: z.array(Turn).check(z.maxLength(1000)), models: z.array(ModelOption).check(z.maxLength(5000)), currentModel: modelId }),
+    z.object({
+      type: z.literal('state'),
+      turns: z.array(Turn).check(z.maxLength(1000)),
+      models: z.array(ModelOption).check(z.maxLength(5000)),
+      currentModel: modelId,
+    }),
     z.object({ type: z.literal('models'), models: z.array(ModelOption).check(z.maxLength(5000)), currentModel: modelId }),
     /** A new answer begins (or an existing one restarts on Retry: same id, text reset). */
-    z.object({ type: z.literal('start'), id, prompt: text, title: z.optional(z.string().check(z.maxLength(500))), model: modelId, context: z.optional(z.array(ContextChip).check(z.maxLength(50))) }),
+    z.object({
+      type: z.literal('start'),
+      id,
+      prompt: text,
+      title: z.optional(z.string().check(z.maxLength(500))),
+      model: modelId,
+      context: z.optional(z.array(ContextChip).check(z.maxLength(50))),
+    }),
     /** The attachments waiting for the next question, and the meter for it (absent while it cannot be computed). */
     z.object({ type: z.literal('context'), chips: z.array(ContextChip).check(z.maxLength(50)), meter: z.optional(Meter) }),
     z.object({ type: z.literal('delta'), id, text }),

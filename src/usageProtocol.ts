@@ -52,10 +52,7 @@ export const usageHostMessage = z.discriminatedUnion('type', [
 export type UsageHostMessage = z.infer<typeof usageHostMessage>;
 
 /** Webview → host. */
-export const usageWebviewMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('exportCsv') }),
-]);
+export const usageWebviewMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('ready') }), z.object({ type: z.literal('exportCsv') })]);
 export type UsageWebviewMessage = z.infer<typeof usageWebviewMessage>;
 
 // Compile-time checks that the wire shapes match the core types they carry.

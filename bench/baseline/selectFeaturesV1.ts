@@ -112,23 +112,28 @@ function splitCode(text: string): { prose: string; blocks: CodeBlock[]; code: st
   return { prose, blocks, code };
 }
 
-const FILE_EXT = 'tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|kts|c|h|cpp|hpp|cc|cs|rb|php|swift|scala|sql|json|ya?ml|toml|md|html|css|scss|sh|tf|proto|gradle|xml|vue|svelte|lock|env|ini|cfg|conf';
+const FILE_EXT =
+  'tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|kts|c|h|cpp|hpp|cc|cs|rb|php|swift|scala|sql|json|ya?ml|toml|md|html|css|scss|sh|tf|proto|gradle|xml|vue|svelte|lock|env|ini|cfg|conf';
 const FILE_RE = new RegExp(String.raw`(?:^|[\s\`'"(,])((?:[\w.-]+/)*[\w-]+\.(?:${FILE_EXT}))(?=$|[\s\`'"),.:;!?])`, 'gi');
 /** `orders/`, `src/plugins/` — a directory named in prose. Excludes URLs and fractions like 1/2. */
 const DIR_RE = /(?:^|[\s`'"(,])((?:[a-z_][\w.-]*\/)+)(?=$|[\s`'"),.:;!?])/gi;
-const STATED_COUNT_RE = /\b(\d+)\s+(?:\w+\s)?(files|modules|packages|services|microservices|repos|repositories|components|frontends|backends|collections|tables)\b/gi;
+const STATED_COUNT_RE =
+  /\b(\d+)\s+(?:\w+\s)?(files|modules|packages|services|microservices|repos|repositories|components|frontends|backends|collections|tables)\b/gi;
 const SYMBOL_RES = [
   /`([A-Za-z_$][\w$.]*(?:\(\))?)`/g, // `getUser`
   /\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\((?:[^()]{0,40})\)/g, // foo(x), obj.method()
   /\b([a-z]+[A-Z][A-Za-z0-9]*)\b/g, // camelCase
   /\b([a-z]+_[a-z0-9_]+)\b/g, // snake_case
 ];
-const QUANTITY_RE = /(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:hours?|hrs?|minutes?|days?|weeks?|months?|years?|meters?|metres?|km|miles?|mph|kg|grams?|liters?|litres?|people|persons|guests|workers|balls?|coins?|cents?|cards?|dice|pm|am)\b))/gi;
-const CONCURRENCY_CODE_RE = /\b(?:mutex|Mutex|RWMutex|Lock|lock\(|synchronized|Thread|thread::spawn|tokio::spawn|go func|goroutine|create_task|asyncio\.gather|Promise\.all|Atomic\w*|atomic\.|std::thread|ConcurrentHashMap|ThreadPool\w*|Semaphore|chan\b|mpsc)\b/;
+const QUANTITY_RE =
+  /(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:hours?|hrs?|minutes?|days?|weeks?|months?|years?|meters?|metres?|km|miles?|mph|kg|grams?|liters?|litres?|people|persons|guests|workers|balls?|coins?|cents?|cards?|dice|pm|am)\b))/gi;
+const CONCURRENCY_CODE_RE =
+  /\b(?:mutex|Mutex|RWMutex|Lock|lock\(|synchronized|Thread|thread::spawn|tokio::spawn|go func|goroutine|create_task|asyncio\.gather|Promise\.all|Atomic\w*|atomic\.|std::thread|ConcurrentHashMap|ThreadPool\w*|Semaphore|chan\b|mpsc)\b/;
 /** A quoted passage of some length; the quotes must sit at word edges so apostrophes ("can't") do not pair up. */
 const QUOTED_RE = /(^|[\s:(])(['"“‘])([^\n]{12,400}?)(['"”’])(?=$|[\s.,;:!?)])/g;
 const NUMBER_RE = /(?:^|[^\w.])\$?\d[\d,]*(?:\.\d+)?/g;
-const CONSTRAINT_RE = /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
+const CONSTRAINT_RE =
+  /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
 
 function countMatches(re: RegExp, s: string): number {
   re.lastIndex = 0;
@@ -159,7 +164,8 @@ function statedCounts(s: string): { files: number; services: number } {
 }
 
 /** "Summarize these notes: …" — what follows the colon is material to work on, not the ask, so its cues do not count. */
-const MATERIAL_ASK = /^\s*(?:please\s+)?(?:summari[sz]e|tl;?dr|rewrite|rephrase|reword|shorten|translate|proofread|make this|fix the (?:typo|grammar|spelling)|capitali[sz]e)\b[^:\n]{0,80}:/i;
+const MATERIAL_ASK =
+  /^\s*(?:please\s+)?(?:summari[sz]e|tl;?dr|rewrite|rephrase|reword|shorten|translate|proofread|make this|fix the (?:typo|grammar|spelling)|capitali[sz]e)\b[^:\n]{0,80}:/i;
 
 function askOnly(prose: string): string {
   const m = MATERIAL_ASK.exec(prose);

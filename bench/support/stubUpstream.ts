@@ -14,13 +14,17 @@ function anthropicAnswer(res: ServerResponse): void {
   res.writeHead(200, SSE);
   const usage = { input_tokens: 5, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
   res.write(
-    event({ type: 'message_start', message: { id: 'msg_stub', type: 'message', role: 'assistant', model: 'stub', content: [], stop_reason: null, stop_sequence: null, usage } } as { type: string }) +
-      event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as { type: string }),
+    event({
+      type: 'message_start',
+      message: { id: 'msg_stub', type: 'message', role: 'assistant', model: 'stub', content: [], stop_reason: null, stop_sequence: null, usage },
+    } as { type: string }) + event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as { type: string }),
   );
   for (const w of WORDS) res.write(event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: w } } as { type: string }));
   res.end(
     event({ type: 'content_block_stop', index: 0 } as { type: string }) +
-      event({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { ...usage, output_tokens: WORDS.length } } as { type: string }) +
+      event({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { ...usage, output_tokens: WORDS.length } } as {
+        type: string;
+      }) +
       event({ type: 'message_stop' }),
   );
 }

@@ -61,7 +61,7 @@ export class ContextBar {
     this.meter.dataset.level = meter?.level ?? 'ok';
     this.meter.textContent = meter ? meterText(meter) : '';
     if (meter?.level === 'over') this.meter.title = `Larger than ${meter.model}'s window: it will be skipped, or choose a model with a larger window.`;
-    else this.meter.title = meter?.level === 'warn' ? 'Over 80 % of the model\'s window.' : '';
+    else this.meter.title = meter?.level === 'warn' ? "Over 80 % of the model's window." : '';
     this.root.hidden = chips.length === 0 && meter === undefined;
   }
 }

@@ -1,6 +1,9 @@
 // The chat webview's two DOM builders: an element with class, test id and text, and an icon button (codicon plus
 // label, the action in data-action). Shared by the turn view, the context bar and the page.
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; testid?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; testid?: string; text?: string } = {},
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (props.className) e.className = props.className;
   if (props.testid) e.dataset.testid = props.testid;

@@ -49,7 +49,12 @@ prompt.dataset.testid = 'prompt';
 prompt.rows = 2;
 prompt.placeholder = 'Ask a question (Enter to send, Shift+Enter for a new line)';
 prompt.setAttribute('aria-label', 'Question for the model. Enter sends, Shift+Enter adds a line.');
-const addContext = iconButton({ action: 'addContext', icon: 'attach', label: 'Add context (#file, #selection, #editors, #problems, #terminal)', testid: 'add-context' });
+const addContext = iconButton({
+  action: 'addContext',
+  icon: 'attach',
+  label: 'Add context (#file, #selection, #editors, #problems, #terminal)',
+  testid: 'add-context',
+});
 const send = iconButton({ action: 'send', icon: 'send', label: 'Send', testid: 'send' });
 send.type = 'submit';
 const stop = iconButton({ action: 'stop', icon: 'debug-stop', label: 'Stop the answer', testid: 'stop' });

@@ -7,8 +7,35 @@ import DOMPurify from 'dompurify';
 import { highlight } from './highlight';
 
 const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'em', 'strong', 's', 'del',
-  'code', 'pre', 'a', 'span', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub',
+  'p',
+  'br',
+  'hr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'em',
+  'strong',
+  's',
+  'del',
+  'code',
+  'pre',
+  'a',
+  'span',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'sup',
+  'sub',
 ];
 const ALLOWED_ATTR = ['href', 'title', 'class', 'start'];
 const SAFE_URI = /^(?:https?:|mailto:)/i;
@@ -78,7 +105,13 @@ function decorateCodeBlocks(root: DocumentFragment): void {
     const label = document.createElement('span');
     label.className = 'code-language';
     label.textContent = language;
-    bar.append(label, codeButton('copy', 'copy', 'Copy code'), codeButton('insert', 'insert', 'Insert code at cursor'), codeButton('newFile', 'new-file', 'Open code in a new file'), codeButton('apply', 'diff', path ? `Apply to ${path} (shows a diff first)` : 'Apply to a file (shows a diff first)'));
+    bar.append(
+      label,
+      codeButton('copy', 'copy', 'Copy code'),
+      codeButton('insert', 'insert', 'Insert code at cursor'),
+      codeButton('newFile', 'new-file', 'Open code in a new file'),
+      codeButton('apply', 'diff', path ? `Apply to ${path} (shows a diff first)` : 'Apply to a file (shows a diff first)'),
+    );
     pre.replaceWith(wrap);
     wrap.append(bar, pre);
   }

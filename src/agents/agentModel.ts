@@ -38,7 +38,10 @@ function globTest(glob: string): (name: string) => boolean {
     const lower = glob.toLowerCase();
     return (name) => name.toLowerCase() === lower;
   }
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   const re = new RegExp(`^${source}$`, 'i');
   return (name) => re.test(name);
 }
@@ -55,7 +58,11 @@ function rulesOf(models: Record<string, string>): Rule[] {
 }
 
 /** Maps an agent's model name through `switchboard.agents.models`. */
-export function resolveAgentModel(name: string, config: Pick<Config, 'agents' | 'smartSelect'>, opts: AgentModelOptions = { unmatched: 'smart-select' }): AgentModel {
+export function resolveAgentModel(
+  name: string,
+  config: Pick<Config, 'agents' | 'smartSelect'>,
+  opts: AgentModelOptions = { unmatched: 'smart-select' },
+): AgentModel {
   const rule = rulesOf(config.agents.models).find((r) => r.test(name));
   if (rule) {
     const by = rule.pattern === name ? `${SETTING} "${rule.pattern}"` : `${SETTING} "${rule.pattern}" matches "${name}"`;

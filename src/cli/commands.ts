@@ -41,12 +41,16 @@ export async function runAsk(opts: CliOptions): Promise<number> {
   await Promise.race([core.listModels({ waitForGateway: true }), new Promise((r) => setTimeout(r, CATALOG_WAIT_MS).unref())]);
   let r: RouteResult;
   try {
-    r = await consumeRoute(core.router, { model: core.config().model, messages: [{ role: 'user', content: prompt }] }, {
-      signal: ac.signal,
-      onChunk: (c) => {
-        if (!opts.json) process.stdout.write(terminalSafe(c.text));
+    r = await consumeRoute(
+      core.router,
+      { model: core.config().model, messages: [{ role: 'user', content: prompt }] },
+      {
+        signal: ac.signal,
+        onChunk: (c) => {
+          if (!opts.json) process.stdout.write(terminalSafe(c.text));
+        },
       },
-    });
+    );
   } finally {
     process.off('SIGINT', onSigint);
     await core.flush();
@@ -56,7 +60,19 @@ export async function runAsk(opts: CliOptions): Promise<number> {
   if (r.outcome === 'done') {
     if (opts.json) {
       const d = r.done;
-      process.stdout.write(terminalJson({ model: r.servedModel, requested: d.requested, answeredBy: d.answeredBy, text: r.text, usage: d.usage, costUsd: r.costUsd, costSource: d.costSource, selection: d.selection, attempts }) + '\n');
+      process.stdout.write(
+        terminalJson({
+          model: r.servedModel,
+          requested: d.requested,
+          answeredBy: d.answeredBy,
+          text: r.text,
+          usage: d.usage,
+          costUsd: r.costUsd,
+          costSource: d.costSource,
+          selection: d.selection,
+          attempts,
+        }) + '\n',
+      );
     } else if (!r.text.endsWith('\n')) process.stdout.write('\n');
     return 0;
   }
@@ -68,13 +84,19 @@ export async function runAsk(opts: CliOptions): Promise<number> {
   throw error;
 }
 
-const toJsonAttempt = (a: Pick<AttemptEvent, 'model' | 'outcome' | 'msTotal' | 'status'>) => ({ model: a.model, outcome: a.outcome, ms: Math.round(a.msTotal), ...(a.status ? { status: a.status } : {}) });
+const toJsonAttempt = (a: Pick<AttemptEvent, 'model' | 'outcome' | 'msTotal' | 'status'>) => ({
+  model: a.model,
+  outcome: a.outcome,
+  ms: Math.round(a.msTotal),
+  ...(a.status ? { status: a.status } : {}),
+});
 
 export async function runSelect(opts: CliOptions): Promise<number> {
   const prompt = requireText(opts, 'select');
   const { selectModel } = await import('../core/select/select');
   const decision = selectModel({ messages: [{ role: 'user', content: prompt }] }, opts.config);
-  if (opts.json) process.stdout.write(terminalJson({ tier: decision.tier, model: decision.model, reasons: decision.reasons, confidence: decision.confidence }) + '\n');
+  if (opts.json)
+    process.stdout.write(terminalJson({ tier: decision.tier, model: decision.model, reasons: decision.reasons, confidence: decision.confidence }) + '\n');
   else process.stdout.write(terminalSafe(`${decision.tier} → ${decision.model}\n${decision.reasons.map((r) => `  - ${r}`).join('\n')}\n`));
   return 0;
 }
@@ -85,7 +107,12 @@ export async function runModels(opts: CliOptions): Promise<number> {
     const models = await core.listModels({ waitForGateway: true });
     if (opts.json) process.stdout.write(terminalJson(models) + '\n');
     else {
-      const rows = models.map((m) => [m.id, `${formatUsd(m.pricing.input * 1e6)}/${formatUsd(m.pricing.output * 1e6)} per 1M`, `${Math.round(m.contextWindow / 1000)}k`, m.tags.join(',')]);
+      const rows = models.map((m) => [
+        m.id,
+        `${formatUsd(m.pricing.input * 1e6)}/${formatUsd(m.pricing.output * 1e6)} per 1M`,
+        `${Math.round(m.contextWindow / 1000)}k`,
+        m.tags.join(','),
+      ]);
       const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
       for (const r of rows) process.stdout.write(terminalSafe(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}\n`));
     }

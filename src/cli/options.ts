@@ -88,7 +88,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('--port', `--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}.`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError('--port', `--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}.`);
   }
   const configDir = env.XDG_CONFIG_HOME || join(homedir(), '.config');
   return {

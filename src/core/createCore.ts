@@ -87,9 +87,26 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const select = (req: ChatRequest | SelectInput, status?: BudgetStatus, agent?: AgentTraits) => {
     const tools = 'tools' in req && Array.isArray(req.tools) ? req.tools.length : 0;
     const input: SelectInput = agent ? { messages: req.messages, agent, tools } : { messages: req.messages };
-    return fitSelection(selectModel(input, config, status ?? budget(), learning), { model: SMART_SELECT, messages: req.messages }, config, catalog, countPromptTokens);
+    return fitSelection(
+      selectModel(input, config, status ?? budget(), learning),
+      { model: SMART_SELECT, messages: req.messages },
+      config,
+      catalog,
+      countPromptTokens,
+    );
   };
-  const router = new Router({ ...opts.routerTuning, config, userSetBaseUrl, keys: opts.keys, catalog, select, budget, estimateTokens: estimateTokensSoon, countPromptTokens, now });
+  const router = new Router({
+    ...opts.routerTuning,
+    config,
+    userSetBaseUrl,
+    keys: opts.keys,
+    catalog,
+    select,
+    budget,
+    estimateTokens: estimateTokensSoon,
+    countPromptTokens,
+    now,
+  });
   const ledgerSubscription = ledger.attach(router.onEvent);
 
   const refreshCatalog = async () => {
@@ -129,7 +146,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     maxPromptChars(model) {
       return Math.floor(contextWindowOf(model, config, catalog) * CHARS_PER_TOKEN * PROMPT_SHARE);
     },
-    openBreakers: () => router.breakers().filter((b) => b.state === 'open').map((b) => b.key),
+    openBreakers: () =>
+      router
+        .breakers()
+        .filter((b) => b.state === 'open')
+        .map((b) => b.key),
     updateConfig(next, nextUserSet) {
       const gatewayChanged = effectiveGateway(next, nextUserSet).baseUrl !== effectiveGateway(config, userSetBaseUrl).baseUrl;
       config = next;

@@ -60,7 +60,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
  */
 export function refuse(req: IncomingMessage, res: ServerResponse, error: RefusalAnswer, opts: { bodyLimit: number; headers?: Record<string, string> }): void {
   const text = JSON.stringify(error.body);
-  res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...error.headers, ...opts.headers, connection: 'close' });
+  res.writeHead(error.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...error.headers,
+    ...opts.headers,
+    connection: 'close',
+  });
   res.write(text);
   if (req.complete) return void res.end();
   const cap = opts.bodyLimit * DRAIN_CAP_FACTOR;

@@ -34,10 +34,20 @@ export function createGuard(opts: { port: number; token: string }): RequestGuard
   return {
     check(headers, checkOpts) {
       if (headers.origin !== undefined)
-        return openAIError(403, `Requests from web pages are refused (Origin: ${headers.origin.slice(0, 100)}). Call the local gateway from a program, not a browser.`, 'permission_error', 'origin_not_allowed');
+        return openAIError(
+          403,
+          `Requests from web pages are refused (Origin: ${headers.origin.slice(0, 100)}). Call the local gateway from a program, not a browser.`,
+          'permission_error',
+          'origin_not_allowed',
+        );
       const host = headers.host?.toLowerCase();
       if (!host || !hosts.has(host))
-        return openAIError(403, `Host "${(headers.host ?? '').slice(0, 100)}" is not allowed; use http://127.0.0.1:${opts.port}/v1.`, 'permission_error', 'host_not_allowed');
+        return openAIError(
+          403,
+          `Host "${(headers.host ?? '').slice(0, 100)}" is not allowed; use http://127.0.0.1:${opts.port}/v1.`,
+          'permission_error',
+          'host_not_allowed',
+        );
       if (checkOpts?.token === false) return undefined;
       if (!tokenMatches(headers))
         return openAIError(

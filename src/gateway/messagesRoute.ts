@@ -44,7 +44,10 @@ export function sendAnthropicError(res: ServerResponse, e: AnthropicHttpError): 
 async function bodyOf(req: IncomingMessage, res: ServerResponse, maxBody: number): Promise<string | undefined> {
   const body = await readBody(req, maxBody);
   if (body.ok) return body.text;
-  if (body.reason === 'too-large') refuse(req, res, anthropicError(413, `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`), { bodyLimit: maxBody });
+  if (body.reason === 'too-large')
+    refuse(req, res, anthropicError(413, `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`), {
+      bodyLimit: maxBody,
+    });
   return undefined;
 }
 

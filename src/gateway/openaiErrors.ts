@@ -54,6 +54,7 @@ export function httpErrorFrom(err: unknown): HttpError {
   if (!isSwitchboardError(err)) return openAIError(500, 'The local gateway failed unexpectedly; see the Switchboard log.', 'server_error', 'internal_error');
   const { status, type } = BY_CODE[err.code];
   const out = openAIError(status, err.message, type, CODE_NAMES[err.code] ?? err.code.replace(/-/g, '_'));
-  if (hasErrorCode(err, 'rate-limited') && err.retryAfterMs !== undefined) out.headers = { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) };
+  if (hasErrorCode(err, 'rate-limited') && err.retryAfterMs !== undefined)
+    out.headers = { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) };
   return out;
 }

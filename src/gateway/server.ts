@@ -64,9 +64,19 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     const body = await readBody(req, maxBody);
     if (!body.ok) {
       if (body.reason === 'too-large')
-        refuse(req, res, openAIError(413, `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`, 'invalid_request_error', 'request_too_large'), {
-          bodyLimit: maxBody,
-        });
+        refuse(
+          req,
+          res,
+          openAIError(
+            413,
+            `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`,
+            'invalid_request_error',
+            'request_too_large',
+          ),
+          {
+            bodyLimit: maxBody,
+          },
+        );
       return;
     }
     const parsed = parseChat(body.text);
@@ -116,7 +126,12 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const acc = new CompletionAggregator();
     // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
-    const r = await consumeRoute(core.router, p.request, { signal, nonStreaming: true, ...(p.notes ? { notes: p.notes } : {}), onChunk: (y) => acc.add(y.chunk) });
+    const r = await consumeRoute(core.router, p.request, {
+      signal,
+      nonStreaming: true,
+      ...(p.notes ? { notes: p.notes } : {}),
+      onChunk: (y) => acc.add(y.chunk),
+    });
     if (r.outcome === 'stopped') return;
     if (r.outcome !== 'done') throw r.error;
     sendJson(res, 200, acc.result(r.servedModel));
@@ -150,14 +165,32 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
       if (req.method !== 'POST') return refuse(req, res, anthropicError(405, `Use POST for ${route}.`), { bodyLimit: maxBody, headers: { allow: 'POST' } });
       work = route === '/v1/messages' ? anthropic.messages(req, res) : anthropic.countTokens(req, res);
     } else if (route === '/v1/chat/completions') {
-      if (req.method !== 'POST') return refuse(req, res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'POST' } });
+      if (req.method !== 'POST')
+        return refuse(req, res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), {
+          bodyLimit: maxBody,
+          headers: { allow: 'POST' },
+        });
       work = chat(req, res);
     } else if (route === '/v1/models') {
-      if (req.method !== 'GET') return refuse(req, res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), { bodyLimit: maxBody, headers: { allow: 'GET' } });
+      if (req.method !== 'GET')
+        return refuse(req, res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), {
+          bodyLimit: maxBody,
+          headers: { allow: 'GET' },
+        });
       req.resume();
       work = models(res);
     } else {
-      return refuse(req, res, openAIError(404, `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models.`, 'invalid_request_error', 'unknown_url'), { bodyLimit: maxBody });
+      return refuse(
+        req,
+        res,
+        openAIError(
+          404,
+          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models.`,
+          'invalid_request_error',
+          'unknown_url',
+        ),
+        { bodyLimit: maxBody },
+      );
     }
     work.catch((err: unknown) => {
       const e = httpErrorFrom(err);
@@ -172,7 +205,10 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     const onError = (e: NodeJS.ErrnoException) => {
       reject(
         e.code === 'EADDRINUSE'
-          ? new ConfigError('switchboard.localGateway.port', `Port ${opts.port} on 127.0.0.1 is already in use. Choose another in "switchboard.localGateway.port" (0 = any free port).`)
+          ? new ConfigError(
+              'switchboard.localGateway.port',
+              `Port ${opts.port} on 127.0.0.1 is already in use. Choose another in "switchboard.localGateway.port" (0 = any free port).`,
+            )
           : e,
       );
     };

@@ -29,9 +29,14 @@ function wrongType(param: string, expected: string, got: unknown): HttpError {
 }
 
 function modelProblem(model: unknown): HttpError | undefined {
-  if (typeof model !== 'string' || !model.trim()) return invalid(`"model" is required: "${SMART_SELECT}" or a model id from GET /v1/models.`, 'missing_model', 'model');
+  if (typeof model !== 'string' || !model.trim())
+    return invalid(`"model" is required: "${SMART_SELECT}" or a model id from GET /v1/models.`, 'missing_model', 'model');
   if (model.length > MAX_MODEL_ID_LENGTH)
-    return invalid(`Invalid 'model': a model id has at most ${MAX_MODEL_ID_LENGTH} characters, this one has ${model.length}.`, 'string_above_max_length', 'model');
+    return invalid(
+      `Invalid 'model': a model id has at most ${MAX_MODEL_ID_LENGTH} characters, this one has ${model.length}.`,
+      'string_above_max_length',
+      'model',
+    );
   return undefined;
 }
 
@@ -63,7 +68,8 @@ export function parseChat(text: string): ParsedChat | HttpError {
   const { stream, ...rest } = body as Record<string, unknown> & { stream?: unknown; stream_options?: { include_usage?: unknown } | null };
   const badModel = modelProblem(rest.model);
   if (badModel) return badModel;
-  if (!Array.isArray(rest.messages) || rest.messages.length === 0) return invalid('"messages" must be a non-empty array of chat messages.', 'invalid_messages', 'messages');
+  if (!Array.isArray(rest.messages) || rest.messages.length === 0)
+    return invalid('"messages" must be a non-empty array of chat messages.', 'invalid_messages', 'messages');
   for (let i = 0; i < rest.messages.length; i++) {
     const bad = messageProblem(rest.messages[i], i);
     if (bad) return bad;

@@ -24,4 +24,6 @@ export function networkFromVscode(config: Config): NetworkConfig {
 
 /** Fires when a setting that shapes the network changed. */
 export const affectsNetwork = (e: vscode.ConfigurationChangeEvent): boolean =>
-  ['http.proxy', 'http.noProxy', 'http.proxyAuthorization', 'http.proxyStrictSSL', 'http.proxySupport', 'switchboard.tls.caFile'].some((s) => e.affectsConfiguration(s));
+  ['http.proxy', 'http.noProxy', 'http.proxyAuthorization', 'http.proxyStrictSSL', 'http.proxySupport', 'switchboard.tls.caFile'].some((s) =>
+    e.affectsConfiguration(s),
+  );

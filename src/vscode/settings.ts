@@ -88,7 +88,11 @@ export class SettingsSource implements IDisposable {
     const i = ws.inspect(name);
     const target = USER_ONLY_SETTINGS.has(name as SettingName)
       ? vscode.ConfigurationTarget.Global
-      : i?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      : i?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : i?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
     await ws.update(name, value, target);
     this.cached = undefined;
   }
@@ -98,4 +102,3 @@ export class SettingsSource implements IDisposable {
     this.changed.dispose();
   }
 }
-

@@ -26,7 +26,8 @@ export async function showError(err: unknown, log: { error(line: string): void }
     case 'config': {
       const open = vscode.l10n.t('Open Setting');
       const choice = await vscode.window.showWarningMessage(err.message, open);
-      if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', (hasErrorCode(err, 'config') ? err.setting : undefined) ?? 'switchboard');
+      if (choice)
+        await vscode.commands.executeCommand('workbench.action.openSettings', (hasErrorCode(err, 'config') ? err.setting : undefined) ?? 'switchboard');
       return;
     }
     case 'budget': {

@@ -10,7 +10,6 @@ export interface StatusBarState {
   budget?: BudgetStatus;
 }
 
-
 /** Shows the current model (and what smart-select chose last); warns while a breaker is open or spend is past 80 %. */
 export class ModelStatusBar implements IDisposable {
   private readonly item = vscode.window.createStatusBarItem('switchboard.model', vscode.StatusBarAlignment.Right, 100);
@@ -23,7 +22,8 @@ export class ModelStatusBar implements IDisposable {
 
   render(state: StatusBarState): void {
     // What served the last answer to this model (smart-select's pick, or the gateway's own routing).
-    const chosen = state.lastAnswer && state.lastAnswer.requested === state.model && state.lastAnswer.served !== state.model ? ` → ${state.lastAnswer.served}` : '';
+    const chosen =
+      state.lastAnswer && state.lastAnswer.requested === state.model && state.lastAnswer.served !== state.model ? ` → ${state.lastAnswer.served}` : '';
     const warn = state.openBreakers.length > 0 || (state.budget !== undefined && state.budget.limitUsd > 0 && state.budget.fraction >= 0.8);
     this.item.text = `$(${warn ? 'warning' : 'arrow-swap'}) ${state.model}${chosen}`;
     this.item.backgroundColor = warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
@@ -38,9 +38,12 @@ export class ModelStatusBar implements IDisposable {
       md.appendMarkdown(`Last answer: asked \`${state.lastAnswer.answeredBy}\`, served by \`${state.lastAnswer.served}\`\n\n`);
     if (state.budget) {
       const b = state.budget;
-      md.appendMarkdown(`Today ${formatUsd(b.todaySpentUsd)} · this month ${formatUsd(b.monthSpentUsd)}${b.limitUsd > 0 ? ` of ${formatUsd(b.limitUsd)} (${Math.round(b.fraction * 100)} %)` : ''}\n\n`);
+      md.appendMarkdown(
+        `Today ${formatUsd(b.todaySpentUsd)} · this month ${formatUsd(b.monthSpentUsd)}${b.limitUsd > 0 ? ` of ${formatUsd(b.limitUsd)} (${Math.round(b.fraction * 100)} %)` : ''}\n\n`,
+      );
     }
-    if (state.openBreakers.length) md.appendMarkdown(`$(warning) Circuit open (skipped until cooldown): ${state.openBreakers.map((b) => `\`${b}\``).join(', ')}\n\n`);
+    if (state.openBreakers.length)
+      md.appendMarkdown(`$(warning) Circuit open (skipped until cooldown): ${state.openBreakers.map((b) => `\`${b}\``).join(', ')}\n\n`);
     md.appendMarkdown(`Click to switch model`);
     this.item.tooltip = md;
   }

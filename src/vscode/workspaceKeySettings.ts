@@ -25,7 +25,9 @@ export async function userOnlySettingsInWorkspaceFiles(): Promise<SettingName[]>
 
 /** Fires when any workspace folder's `.vscode/settings.json` changes (a `git pull` can change it). */
 export function watchWorkspaceSettingsFiles(onChange: () => void): vscode.Disposable {
-  const watchers = (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '.vscode/settings.json')));
+  const watchers = (vscode.workspace.workspaceFolders ?? []).map((f) =>
+    vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '.vscode/settings.json')),
+  );
   const subscriptions = watchers.flatMap((w) => [w.onDidCreate(onChange), w.onDidChange(onChange)]);
   return vscode.Disposable.from(...subscriptions, ...watchers);
 }

@@ -152,7 +152,7 @@ function gatewayAsk(gw: LocalGateway): Ask {
 export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
   const before = countResources();
   const unhandledRejections: string[] = [];
-  const onUnhandled = (reason: unknown) => unhandledRejections.push(reason instanceof Error ? reason.stack ?? reason.message : String(reason));
+  const onUnhandled = (reason: unknown) => unhandledRejections.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
   process.on('unhandledRejection', onUnhandled);
 
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-chaos-'));
@@ -212,7 +212,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
         if (!prompt.startsWith(first.text)) wrongText++;
         const cont = continuePrompt(i);
         routes++;
-        result = await ask(FALLBACK, [{ role: 'user', content: prompt }, { role: 'assistant', content: first.text }, { role: 'user', content: cont }], `chaos-${i}-cont`);
+        result = await ask(
+          FALLBACK,
+          [
+            { role: 'user', content: prompt },
+            { role: 'assistant', content: first.text },
+            { role: 'user', content: cont },
+          ],
+          `chaos-${i}-cont`,
+        );
         expected = cont;
       }
       if (result.error) {

@@ -24,7 +24,10 @@ describe('chat context and Apply to File (code-server)', { timeout: scaled(480_0
 
   before(async () => {
     vs = await startInstance({ name: 'chat-context', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {} } });
-    await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+    await vs.wb
+      .statusBarItem('sim/echo')
+      .first()
+      .waitFor({ timeout: scaled(120_000) });
   });
   after(async () => {
     await vs?.close();
@@ -68,12 +71,18 @@ describe('chat context and Apply to File (code-server)', { timeout: scaled(480_0
     await vs.step('applied', async () => {
       const frame = await chatFrame(wb);
       await frame.locator('.code-block').last().locator('button[data-action=apply]').click();
-      await wb.page.locator('.tabs-container .tab', { hasText: 'proposed' }).first().waitFor({ timeout: scaled(60_000) });
+      await wb.page
+        .locator('.tabs-container .tab', { hasText: 'proposed' })
+        .first()
+        .waitFor({ timeout: scaled(60_000) });
       assert.equal(readFileSync(file, 'utf8'), SAMPLE_SOURCE, 'nothing is written before the user accepts');
       const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: `Apply the proposed change to ${SAMPLE_FILE}` }).first();
       await toast.waitFor({ timeout: scaled(30_000) });
       await toast.locator('.monaco-button', { hasText: /^Apply$/ }).click();
-      await wb.page.locator('.tabs-container .tab.active', { hasText: SAMPLE_FILE }).first().waitFor({ timeout: scaled(30_000) });
+      await wb.page
+        .locator('.tabs-container .tab.active', { hasText: SAMPLE_FILE })
+        .first()
+        .waitFor({ timeout: scaled(30_000) });
       await wb.runCommand('File: Save');
       await waitFor(() => readFileSync(file, 'utf8') === NEW_SOURCE, { what: `${SAMPLE_FILE} to hold the applied code`, timeoutMs: 30_000 });
       const chat = await readChatNow(wb);
@@ -81,22 +90,32 @@ describe('chat context and Apply to File (code-server)', { timeout: scaled(480_0
     });
   });
 
-  test('a routing gateway\'s answer: the badge says what was asked and what served, billed; the status bar shows the served model', { timeout: scaled(240_000) }, async () => {
-    assert.ok(vs, 'the instance started');
-    const { wb } = vs;
-    const routed = 'dialect/openrouter?served=anthropic/claude-sonnet-4&cost=0.000123';
-    await vs.step('served-model', async () => {
-      vs!.writeWorkspaceSettings({ 'switchboard.model': routed });
-      await wb.statusBarItem('dialect/openrouter').first().waitFor({ timeout: scaled(30_000) });
-      const frame = await chatFrame(wb);
-      const index = (await readChatNow(wb)).answers.length;
-      await frame.locator(PROMPT).fill('Which model answers?');
-      await frame.locator('[data-testid=send]').click();
-      const answer = await waitForAnswer(wb, { index, until: (a) => a.state !== 'streaming' && a.state !== '', what: 'the routed answer to finish' });
-      assert.equal(answer.state, 'done', `the answer finished (body ${JSON.stringify(answer.body.slice(0, 200))})`);
-      assert.match(answer.badge, /asked dialect\/openrouter\?served=anthropic\/claude-sonnet-4&cost=0\.000123 · served anthropic\/claude-sonnet-4/);
-      assert.match(answer.badge, /\$0\.000123 billed/);
-      await wb.statusBarItem('→ anthropic/claude-sonnet-4').first().waitFor({ timeout: scaled(30_000) });
-    });
-  });
+  test(
+    "a routing gateway's answer: the badge says what was asked and what served, billed; the status bar shows the served model",
+    { timeout: scaled(240_000) },
+    async () => {
+      assert.ok(vs, 'the instance started');
+      const { wb } = vs;
+      const routed = 'dialect/openrouter?served=anthropic/claude-sonnet-4&cost=0.000123';
+      await vs.step('served-model', async () => {
+        vs!.writeWorkspaceSettings({ 'switchboard.model': routed });
+        await wb
+          .statusBarItem('dialect/openrouter')
+          .first()
+          .waitFor({ timeout: scaled(30_000) });
+        const frame = await chatFrame(wb);
+        const index = (await readChatNow(wb)).answers.length;
+        await frame.locator(PROMPT).fill('Which model answers?');
+        await frame.locator('[data-testid=send]').click();
+        const answer = await waitForAnswer(wb, { index, until: (a) => a.state !== 'streaming' && a.state !== '', what: 'the routed answer to finish' });
+        assert.equal(answer.state, 'done', `the answer finished (body ${JSON.stringify(answer.body.slice(0, 200))})`);
+        assert.match(answer.badge, /asked dialect\/openrouter\?served=anthropic\/claude-sonnet-4&cost=0\.000123 · served anthropic\/claude-sonnet-4/);
+        assert.match(answer.badge, /\$0\.000123 billed/);
+        await wb
+          .statusBarItem('→ anthropic/claude-sonnet-4')
+          .first()
+          .waitFor({ timeout: scaled(30_000) });
+      });
+    },
+  );
 });

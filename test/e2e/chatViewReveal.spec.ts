@@ -19,7 +19,10 @@ describe('chat view hide → show → Ask Model', { timeout: scaled(420_000), ..
 
   before(async () => {
     vs = await startInstance({ name: 'reveal', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': MODEL, 'switchboard.fallbacks': {} } });
-    await vs.wb.statusBarItem('sim/lorem').first().waitFor({ timeout: scaled(120_000) });
+    await vs.wb
+      .statusBarItem('sim/lorem')
+      .first()
+      .waitFor({ timeout: scaled(120_000) });
   });
   after(async () => {
     await vs?.close();

@@ -99,7 +99,16 @@ function throwAwayXdg(dirs: CodeServerDirs): Record<string, string> {
 
 export async function installExtension(options: { entry: string; dirs: CodeServerDirs; vsix: string }): Promise<void> {
   const { entry, dirs, vsix } = options;
-  const cmd = codeServerCommand(entry, ['--config', dirs.configFile, '--extensions-dir', dirs.extensionsDir, '--user-data-dir', dirs.userDataDir, '--install-extension', vsix]);
+  const cmd = codeServerCommand(entry, [
+    '--config',
+    dirs.configFile,
+    '--extensions-dir',
+    dirs.extensionsDir,
+    '--user-data-dir',
+    dirs.userDataDir,
+    '--install-extension',
+    vsix,
+  ]);
   const { stdout, stderr } = await run(cmd.command, cmd.args, { timeout: 180_000, env: { ...process.env, ...throwAwayXdg(dirs) } });
   const out = stdout + stderr;
   if (!/successfully installed/i.test(out)) throw new Error(`Installing ${vsix} into code-server failed:\n${out}`);
@@ -164,11 +173,16 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
   // $PORT would override --bind-addr; the others would leak a developer's key into the throw-away instance.
   for (const k of ['PORT', 'PASSWORD', 'HASHED_PASSWORD', ...(options.unsetEnv ?? [])]) delete env[k];
   const args = [
-    '--config', dirs.configFile,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--extensions-dir', dirs.extensionsDir,
-    '--user-data-dir', dirs.userDataDir,
+    '--config',
+    dirs.configFile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--extensions-dir',
+    dirs.extensionsDir,
+    '--user-data-dir',
+    dirs.userDataDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

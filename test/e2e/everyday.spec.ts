@@ -21,7 +21,10 @@ const FAILING = 'sim/fail?status=503';
  */
 async function useModel(vs: Instance, model: string, fallbacks: Record<string, string[]> = {}): Promise<void> {
   vs.writeWorkspaceSettings({ 'switchboard.model': model, 'switchboard.fallbacks': fallbacks });
-  await vs.wb.statusBarItem(model.split('?')[0]).first().waitFor({ timeout: scaled(30_000) });
+  await vs.wb
+    .statusBarItem(model.split('?')[0])
+    .first()
+    .waitFor({ timeout: scaled(30_000) });
 }
 
 /** Types `prompt` into the chat view's own prompt box and sends it; returns the index its answer will have. */
@@ -41,13 +44,16 @@ describe('everyday experience in code-server', { timeout: scaled(600_000), ...la
 
   before(async () => {
     vs = await startInstance({ name: 'everyday', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {} } });
-    await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+    await vs.wb
+      .statusBarItem('sim/echo')
+      .first()
+      .waitFor({ timeout: scaled(120_000) });
   });
   after(async () => {
     await vs?.close();
   });
 
-  test('Explain Selection on a selected function: the answer names the file\'s language', { timeout: STEP_TIMEOUT }, async () => {
+  test("Explain Selection on a selected function: the answer names the file's language", { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('explain-selection', async () => {
       await vs.wb.openFile(SAMPLE_FILE);
       await vs.wb.selectFirstLines(SAMPLE_FUNCTION_LINES);
@@ -60,18 +66,24 @@ describe('everyday experience in code-server', { timeout: scaled(600_000), ...la
     });
   });
 
-  test('status bar → quick pick → model saved to settings.json → the next answer\'s badge shows it', { timeout: STEP_TIMEOUT }, async () => {
+  test("status bar → quick pick → model saved to settings.json → the next answer's badge shows it", { timeout: STEP_TIMEOUT }, async () => {
     const chosen = 'openai/gpt-4.1-mini';
     await vs.step('switch-model', async () => {
       // No workspace value, so the extension saves the choice to the user settings.json (its user-level default).
       vs.writeWorkspaceSettings({ 'switchboard.model': undefined, 'switchboard.fallbacks': undefined });
-      await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(30_000) });
+      await vs.wb
+        .statusBarItem('sim/echo')
+        .first()
+        .waitFor({ timeout: scaled(30_000) });
       await vs.wb.closeQuickInput();
       await vs.wb.statusBarItem('sim/echo').first().click();
       await vs.wb.typeIntoQuickInput(chosen, { submit: false });
       await vs.wb.pickQuickItem(chosen, { what: `${chosen} in the Switch Model quick pick` });
       await waitFor(() => vs.readSettings()['switchboard.model'] === chosen, { what: `switchboard.model = ${chosen} in the user settings.json` });
-      await vs.wb.statusBarItem(chosen).first().waitFor({ timeout: scaled(30_000) });
+      await vs.wb
+        .statusBarItem(chosen)
+        .first()
+        .waitFor({ timeout: scaled(30_000) });
       const index = await askInChat(vs.wb, 'Which model is this?');
       const answer = await waitForAnswer(vs.wb, { index, until: finished, what: `the answer from ${chosen}` });
       assert.equal(answer.state, 'done');
@@ -102,7 +114,10 @@ describe('everyday experience in code-server', { timeout: scaled(600_000), ...la
       await waitForAnswer(vs.wb, { index, until: (a) => a.state === 'done', what: 'the answer before reload' });
       const before = await readChatNow(vs.wb);
       await vs.wb.reloadWindow();
-      await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+      await vs.wb
+        .statusBarItem('sim/echo')
+        .first()
+        .waitFor({ timeout: scaled(120_000) });
       await openChatView(vs.wb);
       const after = await waitFor(
         async () => {
@@ -139,7 +154,10 @@ describe('everyday experience in code-server', { timeout: scaled(600_000), ...la
       await vs.wb.runCommand('Switchboard: Show Usage');
       const frame = await vs.wb.frameWith('[data-testid=usage-total-cost]', { what: 'the Switchboard Usage panel' });
       for (const model of models) {
-        await frame.locator(`[data-testid=usage-model-row][data-model="${model}"]`).first().waitFor({ timeout: scaled(30_000) });
+        await frame
+          .locator(`[data-testid=usage-model-row][data-model="${model}"]`)
+          .first()
+          .waitFor({ timeout: scaled(30_000) });
       }
       const total = await frame.locator('[data-testid=usage-total-cost]').first().textContent();
       const amount = Number((total ?? '').replace(/[^0-9.]/g, ''));

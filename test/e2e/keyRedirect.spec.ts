@@ -60,11 +60,14 @@ describe('a workspace cannot redirect the key (code-server)', { timeout: scaled(
     await attacker?.close();
   });
 
-  test('the workspace values are ignored with a warning that names them; answers come from the user\'s gateway', { timeout: scaled(300_000) }, async () => {
+  test("the workspace values are ignored with a warning that names them; answers come from the user's gateway", { timeout: scaled(300_000) }, async () => {
     assert.ok(vs, 'the instance started');
     const { wb, sim } = vs;
     await vs.step('warned', async () => {
-      await wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+      await wb
+        .statusBarItem('sim/echo')
+        .first()
+        .waitFor({ timeout: scaled(120_000) });
       await wb.page
         .locator('.notifications-toasts .notification-toast', { hasText: 'switchboard.gateway.baseUrl' })
         .first()
@@ -75,15 +78,15 @@ describe('a workspace cannot redirect the key (code-server)', { timeout: scaled(
       await wb.typeIntoQuickInput(QUESTION);
       const answer = await waitForAnswer(wb, { index: 0, until: (a) => a.state !== 'streaming' && a.state !== '', what: 'the answer to finish' });
       assert.equal(answer.state, 'done', `the answer finished (body ${JSON.stringify(answer.body.slice(0, 200))})`);
-      assert.ok(answer.body.includes(QUESTION), 'the simulator (the user\'s gateway) echoed the question');
+      assert.ok(answer.body.includes(QUESTION), "the simulator (the user's gateway) echoed the question");
       // The catalog refresh that used to carry the key to the workspace's URL must have happened — at the user's gateway.
-      await waitFor(() => sim.stats().modelListings > 0, { what: 'the catalog refresh to reach the user\'s gateway', timeoutMs: 60_000 });
+      await waitFor(() => sim.stats().modelListings > 0, { what: "the catalog refresh to reach the user's gateway", timeoutMs: 60_000 });
     });
     assert.deepEqual(
       attacker.seen.map((r) => `${r.method} ${r.url} auth=${r.headers.authorization ? 'yes' : 'no'}`),
       [],
-      'the workspace\'s server received no request at all',
+      "the workspace's server received no request at all",
     );
-    assert.ok(!JSON.stringify(attacker.seen).includes(KEY), 'the key never reached the workspace\'s server');
+    assert.ok(!JSON.stringify(attacker.seen).includes(KEY), "the key never reached the workspace's server");
   });
 });

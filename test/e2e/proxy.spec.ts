@@ -38,7 +38,10 @@ describe('the extension behind a proxy with a private CA', { timeout: scaled(480
         'http.proxy': proxy.urlWithLogin,
       },
     });
-    await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+    await vs.wb
+      .statusBarItem('sim/echo')
+      .first()
+      .waitFor({ timeout: scaled(120_000) });
   });
   after(async () => {
     await vs?.close();
@@ -58,29 +61,39 @@ describe('the extension behind a proxy with a private CA', { timeout: scaled(480
       const answer = await waitForAnswer(wb, { index, until: (a) => a.state === 'done' || a.state === 'error', what: 'the answer through the proxy' });
       assert.equal(answer.state, 'done', `answer body: ${JSON.stringify(answer.body.slice(0, 300))}`);
       assert.match(answer.body, /hello through the corporate proxy/);
-      assert.ok(proxy!.log().split('\n').some((l) => l.includes(simPort)), `the proxy carried the request; its log:\n${proxy!.log()}`);
+      assert.ok(
+        proxy!
+          .log()
+          .split('\n')
+          .some((l) => l.includes(simPort)),
+        `the proxy carried the request; its log:\n${proxy!.log()}`,
+      );
     });
   });
 
-  test('Check Connection: DNS, TCP to the proxy, the tunnel, TLS with the private CA and the key all pass; no secret shown', { timeout: scaled(120_000) }, async () => {
-    assert.ok(vs && sim && proxy);
-    const { wb, page } = vs;
-    const simPort = sim.port;
-    await vs.step('check-connection', async () => {
-      await wb.runCommand('Switchboard: Check Connection');
-      // The output panel's editor renders spaces as no-break spaces, one element per visual row.
-      const report = async () => (await page.locator('.panel .view-line').allTextContents()).map((l) => l.replace(/\u00a0/g, ' ')).join('\n');
-      const text = await waitFor(async () => ((await report()).match(/^(Every check passed|Some checks failed)/m) ? report() : undefined), {
-        what: 'the end of the Switchboard: Connection report',
-        timeoutMs: scaled(60_000),
+  test(
+    'Check Connection: DNS, TCP to the proxy, the tunnel, TLS with the private CA and the key all pass; no secret shown',
+    { timeout: scaled(120_000) },
+    async () => {
+      assert.ok(vs && sim && proxy);
+      const { wb, page } = vs;
+      const simPort = sim.port;
+      await vs.step('check-connection', async () => {
+        await wb.runCommand('Switchboard: Check Connection');
+        // The output panel's editor renders spaces as no-break spaces, one element per visual row.
+        const report = async () => (await page.locator('.panel .view-line').allTextContents()).map((l) => l.replace(/\u00a0/g, ' ')).join('\n');
+        const text = await waitFor(async () => ((await report()).match(/^(Every check passed|Some checks failed)/m) ? report() : undefined), {
+          what: 'the end of the Switchboard: Connection report',
+          timeoutMs: scaled(60_000),
+        });
+        // The simulator's cheapest model is sim/fail, so the one-token chat reports its 503: the connection itself is what must pass.
+        for (const step of ['key present', 'DNS (proxy', 'TCP to the proxy', 'proxy tunnel', 'TLS', 'key accepted, GET /models']) {
+          assert.ok(text.includes(`ok   gateway (https://127.0.0.1:${simPort}) · ${step}`), `the report has an ok line for "${step}":\n${text}`);
+        }
+        assert.match(text, /· one-token chat/, 'the chat step ran');
+        const html = await wb.allFramesHtml();
+        assert.ok(!html.includes(KEY) && !html.includes(LOGIN.password), 'neither the key nor the proxy password is shown');
       });
-      // The simulator's cheapest model is sim/fail, so the one-token chat reports its 503: the connection itself is what must pass.
-      for (const step of ['key present', 'DNS (proxy', 'TCP to the proxy', 'proxy tunnel', 'TLS', 'key accepted, GET /models']) {
-        assert.ok(text.includes(`ok   gateway (https://127.0.0.1:${simPort}) · ${step}`), `the report has an ok line for "${step}":\n${text}`);
-      }
-      assert.match(text, /· one-token chat/, 'the chat step ran');
-      const html = await wb.allFramesHtml();
-      assert.ok(!html.includes(KEY) && !html.includes(LOGIN.password), 'neither the key nor the proxy password is shown');
-    });
-  });
+    },
+  );
 });

@@ -26,7 +26,10 @@ describe('walking skeleton in code-server', { timeout: scaled(420_000), ...lanes
     assert.ok(vs, 'the instance started');
     const { wb } = vs;
     await vs.step('activated', async () => {
-      await wb.statusBarItem(MODEL.split('?')[0]).first().waitFor({ timeout: scaled(120_000) });
+      await wb
+        .statusBarItem(MODEL.split('?')[0])
+        .first()
+        .waitFor({ timeout: scaled(120_000) });
     });
     await vs.step('set-key', async () => {
       await wb.runCommand('Switchboard: Set API Key');
@@ -45,7 +48,10 @@ describe('walking skeleton in code-server', { timeout: scaled(420_000), ...lanes
       assert.equal(answer.state, 'done', `the answer finished without error (body: ${JSON.stringify(answer.body.slice(0, 300))})`);
       assert.ok(answer.body.includes(QUESTION), `the simulator's echo reached the webview; answer body was ${JSON.stringify(answer.body.slice(0, 300))}`);
       const chat = await readChatNow(wb);
-      assert.ok(chat.userMessages.some((m) => m.includes(QUESTION)), 'the question is shown as the user message');
+      assert.ok(
+        chat.userMessages.some((m) => m.includes(QUESTION)),
+        'the question is shown as the user message',
+      );
       assert.ok(vs?.sim.stats().completed, 'the simulator answered (so the stored key reached it)');
     });
   });

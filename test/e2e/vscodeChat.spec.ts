@@ -38,7 +38,11 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
   async function use(settings: Record<string, unknown>): Promise<void> {
     vs.writeWorkspaceSettings(settings);
     const model = settings['switchboard.model'];
-    if (typeof model === 'string') await vs.wb.statusBarItem(model.split('?')[0]).first().waitFor({ timeout: scaled(30_000) });
+    if (typeof model === 'string')
+      await vs.wb
+        .statusBarItem(model.split('?')[0])
+        .first()
+        .waitFor({ timeout: scaled(30_000) });
   }
 
   /** Asks in the Chat view and waits for the finished response. */
@@ -61,7 +65,10 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
   function ledger(): LedgerLine[] {
     const file = path.join(vs.dirs.userDataDir, 'User', 'globalStorage', EXTENSION_ID, 'usage.jsonl');
     if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LedgerLine);
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LedgerLine);
   }
 
   before(async () => {
@@ -71,11 +78,20 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       withLmCaller: true,
       // Without Copilot, 1.117's Agent mode offers tools after '@', not participants; with it off the Chat view asks
       // participants (as 'Ask' did), and @switchboard is there.
-      settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {}, 'chat.agent.enabled': false, 'lmCaller.toolModel': 'sim/tool', 'lmCaller.askModel': 'sim/echo' },
+      settings: {
+        'switchboard.model': 'sim/echo',
+        'switchboard.fallbacks': {},
+        'chat.agent.enabled': false,
+        'lmCaller.toolModel': 'sim/tool',
+        'lmCaller.askModel': 'sim/echo',
+      },
     });
     const instance = vs;
     await instance.step('set-key', async () => {
-      await instance.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+      await instance.wb
+        .statusBarItem('sim/echo')
+        .first()
+        .waitFor({ timeout: scaled(120_000) });
       // A first-run walkthrough can take the palette's focus while 1.117 starts: ask again until the key box shows.
       await waitFor(
         async () => {
@@ -92,7 +108,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     await vs?.close();
   });
 
-  test('the model picker lists Switchboard\'s models at once, smart-select among them, and a choice sticks', { timeout: STEP_TIMEOUT }, async () => {
+  test("the model picker lists Switchboard's models at once, smart-select among them, and a choice sticks", { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('picker', async () => {
       await openVsChat(vs.wb);
       const rows = await waitFor(
@@ -102,7 +118,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
           await vs.page.keyboard.press('Escape');
           return undefined;
         },
-        { what: 'Switchboard\'s models in the Chat view\'s model picker', timeoutMs: 60_000, intervalMs: 2_000 },
+        { what: "Switchboard's models in the Chat view's model picker", timeoutMs: 60_000, intervalMs: 2_000 },
       );
       await vs.page.keyboard.press('Escape');
       const all = rows.join('\n');
@@ -113,13 +129,19 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     });
     await vs.step('picker-after-reload', async () => {
       await vs.wb.reloadWindow();
-      await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+      await vs.wb
+        .statusBarItem('sim/echo')
+        .first()
+        .waitFor({ timeout: scaled(120_000) });
       await openVsChat(vs.wb);
-      await waitFor(async () => ((await modelPicker(vs.wb).innerText()) ?? '').includes('GPT-4.1 mini'), { what: 'the chosen model in the picker after a reload', timeoutMs: 90_000 });
+      await waitFor(async () => ((await modelPicker(vs.wb).innerText()) ?? '').includes('GPT-4.1 mini'), {
+        what: 'the chosen model in the picker after a reload',
+        timeoutMs: 90_000,
+      });
     });
   });
 
-  test('@switchboard streams the router\'s answer with a footer naming the model', { timeout: STEP_TIMEOUT }, async () => {
+  test("@switchboard streams the router's answer with a footer naming the model", { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('participant-answer', async () => {
       const question = 'what is a monad?';
       const completedBefore = vs.sim.stats().completed;
@@ -130,7 +152,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     });
   });
 
-  test('/explain explains the editor\'s selection; /model and /usage answer', { timeout: STEP_TIMEOUT }, async () => {
+  test("/explain explains the editor's selection; /model and /usage answer", { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('explain', async () => {
       await vs.wb.openFile(SAMPLE_FILE);
       await vs.wb.selectFirstLines(SAMPLE_FUNCTION_LINES);
@@ -160,7 +182,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     });
   });
 
-  test('the Chat view\'s stop button closes the upstream connection within 1 s', { timeout: STEP_TIMEOUT }, async () => {
+  test("the Chat view's stop button closes the upstream connection within 1 s", { timeout: STEP_TIMEOUT }, async () => {
     await vs.step('stop', async () => {
       await use({ 'switchboard.model': 'sim/lorem?tokens=3000&chunkMs=20' });
       const abortedBefore = vs.sim.stats().aborted;
@@ -185,7 +207,10 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       assert.equal(viaLm.ok, true, viaLm.error);
       await waitFor(() => ledger().length >= before + 2, { what: 'two more records in usage.jsonl' });
       const records = ledger();
-      assert.ok(records.slice(before).every((r) => r.answeredBy === 'sim/echo'), 'both requests are recorded as sim/echo');
+      assert.ok(
+        records.slice(before).every((r) => r.answeredBy === 'sim/echo'),
+        'both requests are recorded as sim/echo',
+      );
 
       await use({ 'switchboard.budget.monthlyUsd': 0.000001, 'switchboard.budget.onExceed': 'block' });
       const blocked = await ask('@switchboard over budget?', (t) => /budget/i.test(t));
@@ -212,13 +237,19 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     await vs.step('key-after-reload', async () => {
       await vs.wb.reloadWindow();
       // Typed before the extension is back, `@switchboard` is plain text (and asks for a Copilot sign-in).
-      await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+      await vs.wb
+        .statusBarItem('sim/echo')
+        .first()
+        .waitFor({ timeout: scaled(120_000) });
       const answer = await ask('@switchboard still there after reload?', (t) => t.includes('answered by'));
       assert.match(answer, /still there after reload/);
     });
     await vs.step('key-after-restart', async () => {
       await vs.restartCodeServer();
-      await vs.wb.statusBarItem('sim/echo').first().waitFor({ timeout: scaled(120_000) });
+      await vs.wb
+        .statusBarItem('sim/echo')
+        .first()
+        .waitFor({ timeout: scaled(120_000) });
       const answer = await ask('@switchboard still there after restart?', (t) => t.includes('answered by'));
       assert.match(answer, /still there after restart/);
     });

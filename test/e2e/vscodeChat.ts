@@ -10,7 +10,10 @@ const REQUEST = '.interactive-item-container.interactive-request';
 /** Opens the Chat view (shown by default in 1.117; otherwise Chat: Open Chat) and waits for its input. */
 export async function openVsChat(wb: Workbench): Promise<void> {
   const input = wb.page.locator(INPUT).first();
-  const shown = await input.waitFor({ state: 'visible', timeout: scaled(10_000) }).then(() => true, () => false);
+  const shown = await input.waitFor({ state: 'visible', timeout: scaled(10_000) }).then(
+    () => true,
+    () => false,
+  );
   if (shown) return;
   await wb.runCommand('Chat: Open Chat');
   await input.waitFor({ state: 'visible', timeout: scaled(60_000) });
@@ -89,9 +92,15 @@ export async function openModelPicker(wb: Workbench): Promise<string[]> {
 /** Chooses a model in the picker by typing `filter` into its search box and taking the row showing `name`. */
 export async function chooseModel(wb: Workbench, filter: string, name: string): Promise<void> {
   await modelPicker(wb).click();
-  await wb.page.locator(PICKER_ROW).first().waitFor({ timeout: scaled(30_000) });
+  await wb.page
+    .locator(PICKER_ROW)
+    .first()
+    .waitFor({ timeout: scaled(30_000) });
   await wb.page.keyboard.type(filter);
-  await wb.page.locator(PICKER_ROW, { hasText: name }).first().waitFor({ timeout: scaled(30_000) });
+  await wb.page
+    .locator(PICKER_ROW, { hasText: name })
+    .first()
+    .waitFor({ timeout: scaled(30_000) });
   await wb.page.keyboard.press('Enter');
   await waitFor(async () => (await modelPicker(wb).innerText()).includes(name), { what: `the model picker to show ${name}` });
 }

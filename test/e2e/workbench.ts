@@ -79,14 +79,17 @@ export class Workbench {
       },
       { what: options.what ?? `the quick-pick item ${String(label)}`, timeoutMs: options.timeoutMs ?? 30_000 },
     );
-    await this.page.locator(QUICK_ROW).nth(index - 1).click();
+    await this.page
+      .locator(QUICK_ROW)
+      .nth(index - 1)
+      .click();
   }
 
   /** The labels of the visible quick-pick rows, in order. */
   async quickItemLabels(): Promise<string[]> {
-    return this.page.locator(QUICK_ROW).evaluateAll((rows) =>
-      rows.map((row) => (row.querySelector('.label-name')?.textContent ?? row.getAttribute('aria-label') ?? '').trim()),
-    );
+    return this.page
+      .locator(QUICK_ROW)
+      .evaluateAll((rows) => rows.map((row) => (row.querySelector('.label-name')?.textContent ?? row.getAttribute('aria-label') ?? '').trim()));
   }
 
   /** Types into the open quick input (input box, password box or quick pick) and, unless told not to, submits. */
@@ -122,7 +125,10 @@ export class Workbench {
     );
     await this.pickQuickItem(name, { what: `${name} in Quick Open` });
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: scaled(30_000) });
-    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: scaled(30_000) });
+    await this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .waitFor({ timeout: scaled(30_000) });
   }
 
   /** Selects lines `1..lineCount` of the active editor with the keyboard. */
@@ -130,10 +136,10 @@ export class Workbench {
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await this.page.keyboard.press('Control+Home');
     for (let i = 0; i < lineCount; i++) await this.page.keyboard.press('Shift+ArrowDown');
-    await waitFor(
-      () => this.page.locator('.editor-instance .monaco-editor .selected-text').count(),
-      { what: 'a visible selection in the editor', timeoutMs: 10_000 },
-    );
+    await waitFor(() => this.page.locator('.editor-instance .monaco-editor .selected-text').count(), {
+      what: 'a visible selection in the editor',
+      timeoutMs: 10_000,
+    });
   }
 
   /** Every frame's URL and visible text: for failure messages. */
@@ -176,17 +182,15 @@ export class Workbench {
 
   /** The frame whose visible text contains `text` (a webview's content frame, for text the extension rendered). */
   async waitForWebviewText(text: string, options: { timeoutMs?: number } = {}): Promise<Frame> {
-    return this.findFrame(
-      async (frame) => frame !== this.page.mainFrame() && (await frame.evaluate(() => document.body?.innerText ?? '')).includes(text),
-      { what: `a webview showing ${JSON.stringify(text)}`, timeoutMs: options.timeoutMs },
-    );
+    return this.findFrame(async (frame) => frame !== this.page.mainFrame() && (await frame.evaluate(() => document.body?.innerText ?? '')).includes(text), {
+      what: `a webview showing ${JSON.stringify(text)}`,
+      timeoutMs: options.timeoutMs,
+    });
   }
 
   /** Every frame's full HTML (for secrecy checks: nothing the extension sent may contain the key). */
   async allFramesHtml(): Promise<string> {
-    const parts = await Promise.all(
-      this.page.frames().map((f) => f.evaluate(() => document.documentElement?.outerHTML ?? '').catch(() => '')),
-    );
+    const parts = await Promise.all(this.page.frames().map((f) => f.evaluate(() => document.documentElement?.outerHTML ?? '').catch(() => '')));
     return parts.join('\n');
   }
 

@@ -18,7 +18,13 @@ const SPECS: readonly SimModelSpec[] = [
   { id: 'sim/hang', prompt: '0.0000004', completion: '0.0000008', contextLength: 32_000, description: 'Accepts and never answers.' },
   { id: 'sim/malformed', prompt: '0.0000006', completion: '0.0000012', contextLength: 32_000, description: 'K good chunks, then invalid JSON: ?after=K.' },
   { id: 'sim/flaky', prompt: '0.0000008', completion: '0.0000016', contextLength: 64_000, description: 'Fails at random, seeded: ?p=0.3&seed=N.' },
-  { id: 'sim/tool', prompt: '0.000002', completion: '0.000008', contextLength: 128_000, description: 'Calls the request\'s tool F: ?name=F, with ?args=<JSON object> (default {"q": <last user message>}).' },
+  {
+    id: 'sim/tool',
+    prompt: '0.000002',
+    completion: '0.000008',
+    contextLength: 128_000,
+    description: 'Calls the request\'s tool F: ?name=F, with ?args=<JSON object> (default {"q": <last user message>}).',
+  },
   { id: 'sim/context', prompt: '0.0000025', completion: '0.00001', contextLength: 4_096, description: 'context_length_exceeded above ?max=N prompt tokens.' },
 ];
 

@@ -126,7 +126,14 @@ function completionPlan(s: Stream, input: DialectInput): RawPlan {
 }
 
 function jsonPlan(status: number, body: unknown, input: DialectInput, headers: Record<string, string> = {}, contentType = 'application/json'): RawPlan {
-  return { kind: 'raw', status, headers: { 'content-type': contentType, ...headers }, head: '', pieces: [typeof body === 'string' ? body : JSON.stringify(body)], ...input.timing };
+  return {
+    kind: 'raw',
+    status,
+    headers: { 'content-type': contentType, ...headers },
+    head: '',
+    pieces: [typeof body === 'string' ? body : JSON.stringify(body)],
+    ...input.timing,
+  };
 }
 
 function answer(build: (input: DialectInput) => Stream): Dialect {
@@ -149,15 +156,25 @@ function intParam(params: URLSearchParams, name: string, fallback: number, max: 
   const raw = params.get(name);
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new SimInputError(`Model parameter \`${name}\` must be an integer from 0 to ${max}, got "${raw}".`, 'model');
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new SimInputError(`Model parameter \`${name}\` must be an integer from 0 to ${max}, got "${raw}".`, 'model');
   return n;
 }
 
 function openai(input: DialectInput): Stream {
   const model = served(input, input.requested.startsWith('gpt-') ? `${input.requested}-2025-04-14` : 'gpt-4.1-2025-04-14');
-  const head = { id: `chatcmpl-${input.replyKey}`, object: 'chat.completion.chunk', created: CREATED, model, service_tier: 'default', system_fingerprint: 'fp_sim0001' };
+  const head = {
+    id: `chatcmpl-${input.replyKey}`,
+    object: 'chat.completion.chunk',
+    created: CREATED,
+    model,
+    service_tier: 'default',
+    system_fingerprint: 'fp_sim0001',
+  };
   const usageNull = input.request.includeUsage ? { usage: null } : {};
-  const chunk = (delta: Json, finish: string | null = null): Item => ({ data: { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageNull } });
+  const chunk = (delta: Json, finish: string | null = null): Item => ({
+    data: { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageNull },
+  });
   const pieces = words(input);
   const items: Item[] = [chunk({ role: 'assistant', content: '', refusal: null }), ...pieces.map((p) => chunk({ content: p })), chunk({}, 'stop')];
   if (input.request.includeUsage) {
@@ -191,7 +208,11 @@ function openrouterAnswer(input: DialectInput, model: string): Stream {
   const items: Item[] = sent.map((p) => chunk({ role: 'assistant', content: p }));
   if (errorAfter !== undefined) {
     items.push({
-      data: { ...head, error: { code: 'server_error', message: 'Provider disconnected unexpectedly' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] },
+      data: {
+        ...head,
+        error: { code: 'server_error', message: 'Provider disconnected unexpectedly' },
+        choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }],
+      },
     });
     return { items, leading: [{ comment: 'OPENROUTER PROCESSING' }, { comment: 'OPENROUTER PROCESSING' }], failed: true, completionTokens: sent.length };
   }
@@ -204,7 +225,13 @@ function openrouterAnswer(input: DialectInput, model: string): Stream {
     cost_details: { upstream_inference_cost: null },
     completion_tokens_details: { reasoning_tokens: 0 },
   };
-  items.push({ data: { ...head, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null, native_finish_reason: null, logprobs: null }], usage } });
+  items.push({
+    data: {
+      ...head,
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null, native_finish_reason: null, logprobs: null }],
+      usage,
+    },
+  });
   items.push({ done: true });
   return { items, leading: [{ comment: 'OPENROUTER PROCESSING' }, { comment: 'OPENROUTER PROCESSING' }], completionTokens: pieces.length };
 }
@@ -237,7 +264,13 @@ function openrouterError(input: DialectInput): RawPlan {
 function azure(input: DialectInput): Stream {
   const model = served(input, 'gpt-4o-2024-11-20');
   const head = { created: CREATED, id: `chatcmpl-${input.replyKey}`, model, object: 'chat.completion.chunk', system_fingerprint: 'fp_sim0002' };
-  const choice = (delta: Json, finish: string | null = null, filters: Json = FILTER_RESULTS): Json => ({ content_filter_results: filters, delta, finish_reason: finish, index: 0, logprobs: null });
+  const choice = (delta: Json, finish: string | null = null, filters: Json = FILTER_RESULTS): Json => ({
+    content_filter_results: filters,
+    delta,
+    finish_reason: finish,
+    index: 0,
+    logprobs: null,
+  });
   const usageNull = input.request.includeUsage ? { usage: null } : {};
   const pieces = words(input);
   const items: Item[] = [
@@ -249,7 +282,14 @@ function azure(input: DialectInput): Stream {
     // A late filter annotation: a choice with results and offsets but no delta.
     {
       data: {
-        choices: [{ content_filter_offsets: { check_offset: 0, start_offset: 0, end_offset: pieces.join('').length }, content_filter_results: FILTER_RESULTS, finish_reason: null, index: 0 }],
+        choices: [
+          {
+            content_filter_offsets: { check_offset: 0, start_offset: 0, end_offset: pieces.join('').length },
+            content_filter_results: FILTER_RESULTS,
+            finish_reason: null,
+            index: 0,
+          },
+        ],
         created: 0,
         id: '',
         model: '',
@@ -270,7 +310,9 @@ function deepseek(input: DialectInput): Stream {
     throw new SimInputError(`Model parameter \`field\` must be "reasoning_content" or "reasoning", got "${field}".`, 'model');
   const model = served(input, 'deepseek-reasoner');
   const head = { id: input.replyKey, object: 'chat.completion.chunk', created: CREATED, model, system_fingerprint: 'fp_sim0003_prod0820_fp8_kvcache' };
-  const chunk = (delta: Json, finish: string | null = null): Item => ({ data: { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] } });
+  const chunk = (delta: Json, finish: string | null = null): Item => ({
+    data: { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] },
+  });
   const thoughts = wordPieces(REASONING);
   const pieces = words(input);
   const completion = thoughts.length + pieces.length;
@@ -309,7 +351,9 @@ function groq(input: DialectInput): Stream {
   const model = served(input, 'llama-3.3-70b-versatile');
   const head = { id: `chatcmpl-${input.replyKey}`, object: 'chat.completion.chunk', created: CREATED, model, system_fingerprint: 'fp_sim0004' };
   const xGroq = { id: `req_${input.replyKey}` };
-  const chunk = (delta: Json, finish: string | null = null, extra: Json = {}): Item => ({ data: { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra } });
+  const chunk = (delta: Json, finish: string | null = null, extra: Json = {}): Item => ({
+    data: { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra },
+  });
   const pieces = words(input);
   const usage = { queue_time: 0.01, ...usageFigures(input, pieces.length), prompt_time: 0.002, completion_time: 0.004, total_time: 0.006 };
   const top = input.params.get('usage') === 'top' ? { usage } : {};
@@ -327,7 +371,13 @@ function ollama(input: DialectInput): Plan {
   if (input.params.get('missing') === '1')
     return jsonPlan(404, { error: { message: `model "${model}" not found, try pulling it first`, type: 'api_error', param: null, code: null } }, input);
   return answer(() => {
-    const head = { id: `chatcmpl-${input.replyKey.replace(/\D/g, '')}`, object: 'chat.completion.chunk', created: CREATED, model, system_fingerprint: 'fp_ollama' };
+    const head = {
+      id: `chatcmpl-${input.replyKey.replace(/\D/g, '')}`,
+      object: 'chat.completion.chunk',
+      created: CREATED,
+      model,
+      system_fingerprint: 'fp_ollama',
+    };
     const chunk = (delta: Json, finish: string | null = null): Item => ({ data: { ...head, choices: [{ index: 0, delta, finish_reason: finish }] } });
     const pieces = words(input);
     const items: Item[] = [...pieces.map((p) => chunk({ role: 'assistant', content: p })), chunk({ role: 'assistant', content: '' }, 'stop')];
@@ -356,7 +406,9 @@ const DIALECTS: Record<string, Dialect> = {
   ollama,
   select: answer(select),
   'anthropic-529': (input) =>
-    jsonPlan(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: `req_${input.replyKey}` }, input, { 'request-id': `req_${input.replyKey}` }),
+    jsonPlan(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: `req_${input.replyKey}` }, input, {
+      'request-id': `req_${input.replyKey}`,
+    }),
   'openai-429': (input) => {
     const ms = intParam(input.params, 'retryAfterMs', 20, 3_600_000);
     const model = served(input, 'gpt-4.1');

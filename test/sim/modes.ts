@@ -6,9 +6,7 @@ import { SimInputError } from './request';
 import { DIALECT_NAMES, planDialect } from './dialects';
 import { countWords, echoText, lastUserText, loremPieces, wordPieces } from './text';
 
-export type Content =
-  | { type: 'text'; pieces: string[] }
-  | { type: 'tool'; callId: string; name: string; argPieces: string[] };
+export type Content = { type: 'text'; pieces: string[] } | { type: 'tool'; callId: string; name: string; argPieces: string[] };
 
 export interface AnswerPlan {
   kind: 'answer';
@@ -231,7 +229,9 @@ function dialectReply(name: string, requested: string, params: URLSearchParams, 
     timing: timing(params),
     planFor: (model) => planReply({ ...ctx, request: { ...ctx.request, model, models: undefined } }),
   });
-  return plan ?? errorPlan(404, `The simulator has no dialect \`${name}\`. Dialects: ${DIALECT_NAMES.map((d) => `dialect/${d}`).join(', ')}.`, { param: 'model' });
+  return (
+    plan ?? errorPlan(404, `The simulator has no dialect \`${name}\`. Dialects: ${DIALECT_NAMES.map((d) => `dialect/${d}`).join(', ')}.`, { param: 'model' })
+  );
 }
 
 /** Decides the reply. Throws SimInputError for a bad parameter (→ 400). */
@@ -239,7 +239,8 @@ export function planReply(ctx: PlanContext): Plan {
   const { base, params } = splitModel(ctx.request.model);
   if (base.startsWith('dialect/')) return dialectReply(base.slice('dialect/'.length), base.slice('dialect/'.length), params, ctx);
   // The server's dialect answers every other model, and a request carrying a gateway fallback list (`models`).
-  if (ctx.dialect !== undefined && (!base.startsWith('sim/') || ctx.request.models?.length)) return dialectReply(ctx.dialect, ctx.request.model, new URLSearchParams(), ctx);
+  if (ctx.dialect !== undefined && (!base.startsWith('sim/') || ctx.request.models?.length))
+    return dialectReply(ctx.dialect, ctx.request.model, new URLSearchParams(), ctx);
   if (!base.startsWith('sim/')) return echo({ ...ctx, params });
   const name = base.slice(4);
   const mode = Object.hasOwn(MODES, name) ? MODES[name] : undefined;

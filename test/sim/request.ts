@@ -62,8 +62,7 @@ export function parseChatRequest(raw: string): SimRequest {
   }
   if (!isObject(body)) throw new SimInputError('The request body must be a JSON object.');
   if (typeof body.model !== 'string' || body.model === '') throw new SimInputError('`model` must be a non-empty string.', 'model');
-  if (!Array.isArray(body.messages) || body.messages.length === 0)
-    throw new SimInputError('`messages` must be a non-empty array.', 'messages');
+  if (!Array.isArray(body.messages) || body.messages.length === 0) throw new SimInputError('`messages` must be a non-empty array.', 'messages');
   const messages: SimMessage[] = [];
   for (const m of body.messages) {
     if (!isObject(m) || typeof m.role !== 'string') throw new SimInputError('Every message needs a string `role`.', 'messages');

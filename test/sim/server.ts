@@ -131,7 +131,10 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
   const refuseUnauthorized = (res: ServerResponse): void =>
     sendError(
       res,
-      errorPlan(401, 'Missing or invalid API key: send `Authorization: Bearer <key>`' + (opts.key === undefined ? '.' : ' with the key the simulator was started with.')),
+      errorPlan(
+        401,
+        'Missing or invalid API key: send `Authorization: Bearer <key>`' + (opts.key === undefined ? '.' : ' with the key the simulator was started with.'),
+      ),
     );
 
   const chatCompletion = (req: IncomingMessage, res: ServerResponse): void => {
@@ -194,7 +197,12 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
         resetState();
         return sendJson(res, 200, JSON.stringify(stats));
       default:
-        return sendError(res, errorPlan(404, `The simulator has no route ${route}. It serves POST /v1/chat/completions, GET /v1/models, GET /__sim/stats and POST /__sim/reset.`, { code: 'not_found' }));
+        return sendError(
+          res,
+          errorPlan(404, `The simulator has no route ${route}. It serves POST /v1/chat/completions, GET /v1/models, GET /__sim/stats and POST /__sim/reset.`, {
+            code: 'not_found',
+          }),
+        );
     }
   };
   const server = opts.tls ? createTlsServer(opts.tls, handle) : createServer(handle);

@@ -29,9 +29,7 @@ export function finishReasonOf(content: Content): 'stop' | 'tool_calls' {
 export function contentDeltas(content: Content): string[] {
   if (content.type === 'text') {
     if (content.pieces.length === 0) return ['{"role":"assistant","content":""}'];
-    return content.pieces.map((piece, i) =>
-      i === 0 ? `{"role":"assistant","content":${JSON.stringify(piece)}}` : `{"content":${JSON.stringify(piece)}}`,
-    );
+    return content.pieces.map((piece, i) => (i === 0 ? `{"role":"assistant","content":${JSON.stringify(piece)}}` : `{"content":${JSON.stringify(piece)}}`));
   }
   const header =
     `{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":${JSON.stringify(content.callId)},` +

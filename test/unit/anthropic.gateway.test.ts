@@ -41,7 +41,12 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-anthropic-'));
   const { config, problems } = parseConfig(settings(proxy.url));
   assert.deepEqual(problems, []);
-  core = await createCore({ config, userSetBaseUrl: true, keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined), usageFile: join(dir, 'usage.jsonl') });
+  core = await createCore({
+    config,
+    userSetBaseUrl: true,
+    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
+    usageFile: join(dir, 'usage.jsonl'),
+  });
   core.router.onEvent((e) => events.push(e));
   gw = await startLocalGateway({ core, port: 0, pingAfterMs: 100 });
 });
@@ -61,11 +66,17 @@ beforeEach(() => {
 
 const base = () => gw.url.replace(/\/v1$/, '');
 /** `apiKey` travels as x-api-key, `authToken` as Authorization: Bearer (Claude Code's ANTHROPIC_AUTH_TOKEN). */
-const client = (opts: { apiKey?: string | null; authToken?: string | null } = { apiKey: gw.token }) => new Anthropic({ baseURL: base(), apiKey: null, authToken: null, ...opts, maxRetries: 0 });
+const client = (opts: { apiKey?: string | null; authToken?: string | null } = { apiKey: gw.token }) =>
+  new Anthropic({ baseURL: base(), apiKey: null, authToken: null, ...opts, maxRetries: 0 });
 const lastDecision = () => events.filter((e): e is DecisionEvent => e.type === 'decision').at(-1);
 
 /** A raw POST, for bodies the SDK would not send and to read the event stream as bytes. */
-function post(path: string, body: string, headers: Record<string, string> = { 'x-api-key': gw.token }, port = gw.port): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+function post(
+  path: string,
+  body: string,
+  headers: Record<string, string> = { 'x-api-key': gw.token },
+  port = gw.port,
+): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       let text = '';
@@ -87,7 +98,12 @@ const sseEvents = (text: string) =>
 describe('POST /v1/messages through the Anthropic SDK', () => {
   test('a plain request: text back, usage in Anthropic fields, the ledger records it, the upstream sees its own key only', async () => {
     const before = core.ledger.records().length;
-    const msg = await client().messages.create({ model: 'sim/echo', max_tokens: 100, system: 'be brief', messages: [{ role: 'user', content: 'hello from claude' }] });
+    const msg = await client().messages.create({
+      model: 'sim/echo',
+      max_tokens: 100,
+      system: 'be brief',
+      messages: [{ role: 'user', content: 'hello from claude' }],
+    });
     assert.equal(msg.type, 'message');
     assert.equal(msg.role, 'assistant');
     assert.deepEqual(msg.content, [{ type: 'text', text: 'hello from claude' }]);
@@ -110,19 +126,32 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
   });
 
   test('Authorization: Bearer works as well as x-api-key; ?beta=true is accepted', async () => {
-    const msg = await client({ authToken: gw.token }).beta.messages.create({ model: 'sim/echo', max_tokens: 10, messages: [{ role: 'user', content: 'bearer' }] });
+    const msg = await client({ authToken: gw.token }).beta.messages.create({
+      model: 'sim/echo',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'bearer' }],
+    });
     assert.deepEqual(msg.content, [{ type: 'text', text: 'bearer' }]);
   });
 
   test('a stream: message_start, one text block, message_delta with stop reason and usage, message_stop', async () => {
-    const r = await post('/v1/messages?beta=true', JSON.stringify({ model: 'claude-lorem', max_tokens: 64000, stream: true, messages: [{ role: 'user', content: 'go' }] }));
+    const r = await post(
+      '/v1/messages?beta=true',
+      JSON.stringify({ model: 'claude-lorem', max_tokens: 64000, stream: true, messages: [{ role: 'user', content: 'go' }] }),
+    );
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /^text\/event-stream/);
     const ev = sseEvents(r.text);
     const names = ev.map((e) => e.event).filter((n) => n !== 'ping');
-    assert.deepEqual([names[0], names[1], names.at(-3), names.at(-2), names.at(-1)], ['message_start', 'content_block_start', 'content_block_stop', 'message_delta', 'message_stop']);
+    assert.deepEqual(
+      [names[0], names[1], names.at(-3), names.at(-2), names.at(-1)],
+      ['message_start', 'content_block_start', 'content_block_stop', 'message_delta', 'message_stop'],
+    );
     assert.equal(names.filter((n) => n === 'content_block_delta').length, 7, 'one delta per upstream word: nothing is buffered');
-    const delta = ev.find((e) => e.event === 'message_delta')?.data as { delta: { stop_reason: string }; usage: { output_tokens: number; input_tokens: number } };
+    const delta = ev.find((e) => e.event === 'message_delta')?.data as {
+      delta: { stop_reason: string };
+      usage: { output_tokens: number; input_tokens: number };
+    };
     assert.equal(delta.delta.stop_reason, 'end_turn');
     assert.equal(delta.usage.output_tokens, 7);
     assert.equal(delta.usage.input_tokens, sim.stats().promptTokens);
@@ -135,8 +164,20 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
   test('a streamed tool call: arguments arrive as input_json_delta pieces, the SDK assembles the input; the result goes back as a tool message', async () => {
     const args = { city: 'Paris', days: 3, units: 'metric' };
     const model = `sim/tool?name=get_weather&args=${encodeURIComponent(JSON.stringify(args))}`;
-    const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
-    const stream = client().messages.stream({ model, max_tokens: 1000, tools, tool_choice: { type: 'auto' }, messages: [{ role: 'user', content: 'weather?' }] });
+    const tools: Anthropic.Tool[] = [
+      {
+        name: 'get_weather',
+        description: 'Weather for a city',
+        input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    ];
+    const stream = client().messages.stream({
+      model,
+      max_tokens: 1000,
+      tools,
+      tool_choice: { type: 'auto' },
+      messages: [{ role: 'user', content: 'weather?' }],
+    });
     const pieces: string[] = [];
     stream.on('inputJson', (partial) => pieces.push(partial));
     const msg = await stream.finalMessage();
@@ -146,7 +187,9 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
     assert.ok(use);
     assert.equal(use.name, 'get_weather');
     assert.deepEqual(use.input, args);
-    assert.deepEqual(proxy.seen[0].body.tools, [{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: tools[0].input_schema } }]);
+    assert.deepEqual(proxy.seen[0].body.tools, [
+      { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: tools[0].input_schema } },
+    ]);
     assert.equal(proxy.seen[0].body.tool_choice, 'auto');
 
     const back = await client().messages.create({
@@ -155,12 +198,23 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
       tools,
       messages: [
         { role: 'user', content: 'weather?' },
-        { role: 'assistant', content: [{ type: 'thinking', thinking: 'secret thoughts', signature: 'sig' }, { type: 'text', text: 'Let me look.' }, { type: 'tool_use', id: use.id, name: use.name, input: use.input }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'secret thoughts', signature: 'sig' },
+            { type: 'text', text: 'Let me look.' },
+            { type: 'tool_use', id: use.id, name: use.name, input: use.input },
+          ],
+        },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: [{ type: 'text', text: 'sunny 21C' }] }] },
       ],
     });
     const sent = proxy.seen[1].body.messages as Record<string, unknown>[];
-    assert.deepEqual(sent[1], { role: 'assistant', content: 'Let me look.', tool_calls: [{ id: use.id, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify(args) } }] });
+    assert.deepEqual(sent[1], {
+      role: 'assistant',
+      content: 'Let me look.',
+      tool_calls: [{ id: use.id, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify(args) } }],
+    });
     assert.deepEqual(sent[2], { role: 'tool', tool_call_id: use.id, content: 'sunny 21C' });
     assert.ok(!proxy.seen[1].raw.includes('secret thoughts'), 'thinking blocks stay out of the upstream');
     assert.deepEqual(back.content, [{ type: 'text', text: 'sunny 21C' }], 'the simulator answers with the tool result');
@@ -168,7 +222,12 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
   });
 
   test('thinking asked → smart-select picks the reasoning tier; its reasoning deltas arrive as a thinking block before the text', async () => {
-    const stream = client().messages.stream({ model: 'claude-opus-4-8', max_tokens: 64000, thinking: { type: 'enabled', budget_tokens: 2000 }, messages: [{ role: 'user', content: 'think about it' }] });
+    const stream = client().messages.stream({
+      model: 'claude-opus-4-8',
+      max_tokens: 64000,
+      thinking: { type: 'enabled', budget_tokens: 2000 },
+      messages: [{ role: 'user', content: 'think about it' }],
+    });
     const thoughts: string[] = [];
     stream.on('thinking', (d) => thoughts.push(d));
     const msg = await stream.finalMessage();
@@ -186,11 +245,18 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
   });
 
   test('a small request without tools (a title call) goes to the fast tier; one with tools is classified by its words', async () => {
-    await client().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 512, messages: [{ role: 'user', content: 'Write a 5-word title for: fix the login bug' }] });
+    await client().messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 512,
+      messages: [{ role: 'user', content: 'Write a 5-word title for: fix the login bug' }],
+    });
     assert.equal(lastDecision()?.selection?.tier, 'fast');
     assert.match(lastDecision()?.selection?.reasons[0] ?? '', /small agent request without tools/);
     await client().messages.create({ model: 'claude-haiku-4-5', max_tokens: 512, messages: [{ role: 'user', content: 'hi' }] });
-    assert.match(lastDecision()?.notes.join('\n') ?? '', /claude-haiku-4-5 → fast tier → sim\/echo \(switchboard\.agents\.models "claude-haiku-\*" matches "claude-haiku-4-5"\)/);
+    assert.match(
+      lastDecision()?.notes.join('\n') ?? '',
+      /claude-haiku-4-5 → fast tier → sim\/echo \(switchboard\.agents\.models "claude-haiku-\*" matches "claude-haiku-4-5"\)/,
+    );
   });
 
   test('fields it does not use are ignored, never a 400', async () => {
@@ -204,19 +270,31 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
       thinking: { type: 'adaptive' },
       system: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }],
       tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 3 }],
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'still fine', cache_control: { type: 'ephemeral', ttl: '1h' } }, { type: 'future_block', x: 1 }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'still fine', cache_control: { type: 'ephemeral', ttl: '1h' } },
+            { type: 'future_block', x: 1 },
+          ],
+        },
+      ],
     };
     const r = await post('/v1/messages', JSON.stringify(body));
     assert.equal(r.status, 200, r.text);
     assert.deepEqual((JSON.parse(r.text) as { content: unknown }).content, [{ type: 'text', text: 'still fine' }]);
     const up = proxy.seen[0].body;
-    for (const k of ['context_management', 'output_config', 'some_future_field', 'top_k', 'thinking', 'tools']) assert.equal(up[k], undefined, `${k} is not sent upstream`);
+    for (const k of ['context_management', 'output_config', 'some_future_field', 'top_k', 'thinking', 'tools'])
+      assert.equal(up[k], undefined, `${k} is not sent upstream`);
     assert.ok(!proxy.seen[0].raw.includes('cache_control'));
     assert.match(lastDecision()?.notes.join('\n') ?? '', /left out Anthropic server tools no upstream runs: web_search/);
   });
 
   test('pings while the first token is awaited', async () => {
-    const r = await post('/v1/messages', JSON.stringify({ model: 'sim/slow?firstTokenMs=400', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'slow one' }] }));
+    const r = await post(
+      '/v1/messages',
+      JSON.stringify({ model: 'sim/slow?firstTokenMs=400', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'slow one' }] }),
+    );
     const names = sseEvents(r.text).map((e) => e.event);
     assert.equal(names[0], 'message_start');
     assert.ok(names.indexOf('ping') > 0 && names.indexOf('ping') < names.indexOf('content_block_delta'), names.join(','));
@@ -224,7 +302,10 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
   });
 
   test('an upstream that fails after the stream began: an error event in Anthropic shape, which the SDK raises', async () => {
-    const r = await post('/v1/messages', JSON.stringify({ model: 'sim/reset?after=3', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'x' }] }));
+    const r = await post(
+      '/v1/messages',
+      JSON.stringify({ model: 'sim/reset?after=3', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    );
     assert.equal(r.status, 200);
     const ev = sseEvents(r.text);
     assert.equal(ev.filter((e) => e.event === 'content_block_delta').length, 3);
@@ -232,9 +313,14 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
     assert.equal(last?.event, 'error');
     assert.equal((last?.data as { type: string }).type, 'error');
     assert.match((last?.data as { error: { message: string } }).error.message, /stopped after/);
-    await assert.rejects(client().messages.create({ model: 'sim/reset?after=3', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'x' }] }).then(async (s) => {
-      for await (const _ of s) void _;
-    }), (e: unknown) => e instanceof Anthropic.APIError && /stopped after/.test(e.message));
+    await assert.rejects(
+      client()
+        .messages.create({ model: 'sim/reset?after=3', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'x' }] })
+        .then(async (s) => {
+          for await (const _ of s) void _;
+        }),
+      (e: unknown) => e instanceof Anthropic.APIError && /stopped after/.test(e.message),
+    );
   });
 
   test('count_tokens counts system, messages and tools', async () => {
@@ -255,7 +341,9 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
 describe('switchboard.agents.models on /v1/chat/completions', () => {
   test('a name the setting lists is mapped (noted in the decision); other names go as they are', async () => {
     const ask = async (model: string) => {
-      const r = await post('/v1/chat/completions', JSON.stringify({ model, messages: [{ role: 'user', content: 'one two three' }] }), { authorization: `Bearer ${gw.token}` });
+      const r = await post('/v1/chat/completions', JSON.stringify({ model, messages: [{ role: 'user', content: 'one two three' }] }), {
+        authorization: `Bearer ${gw.token}`,
+      });
       assert.equal(r.status, 200, r.text);
       return (JSON.parse(r.text) as { choices: { message: { content: string } }[] }).choices[0].message.content;
     };
@@ -281,8 +369,17 @@ describe('errors in Anthropic shape and statuses', () => {
   };
 
   test('a wrong or missing token → 401 authentication_error, and no request reaches the upstream', async () => {
-    await expectError(client({ apiKey: 'sb-local-wrong' }).messages.create({ model: 'sim/echo', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }), 401, 'authentication_error', /token is wrong/);
-    await expectError(client({ authToken: 'sb-local-wrong' }).messages.countTokens({ model: 'sim/echo', messages: [{ role: 'user', content: 'x' }] }), 401, 'authentication_error');
+    await expectError(
+      client({ apiKey: 'sb-local-wrong' }).messages.create({ model: 'sim/echo', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+      401,
+      'authentication_error',
+      /token is wrong/,
+    );
+    await expectError(
+      client({ authToken: 'sb-local-wrong' }).messages.countTokens({ model: 'sim/echo', messages: [{ role: 'user', content: 'x' }] }),
+      401,
+      'authentication_error',
+    );
     const none = await post('/v1/messages', '{}', {});
     assert.equal(none.status, 401);
     assert.match((JSON.parse(none.text) as { error: { message: string } }).error.message, /x-api-key/);
@@ -291,8 +388,18 @@ describe('errors in Anthropic shape and statuses', () => {
   });
 
   test('bad input → 400 invalid_request_error naming the field', async () => {
-    await expectError(client().messages.create({ model: 'sim/echo', max_tokens: 5, messages: 'nope' as unknown as [] }), 400, 'invalid_request_error', /^messages: expected an array/);
-    await expectError(client().messages.create({ model: 'sim/echo', max_tokens: 5, messages: [{ role: 'robot' as 'user', content: 'x' }] }), 400, 'invalid_request_error', /messages\.0\.role/);
+    await expectError(
+      client().messages.create({ model: 'sim/echo', max_tokens: 5, messages: 'nope' as unknown as [] }),
+      400,
+      'invalid_request_error',
+      /^messages: expected an array/,
+    );
+    await expectError(
+      client().messages.create({ model: 'sim/echo', max_tokens: 5, messages: [{ role: 'robot' as 'user', content: 'x' }] }),
+      400,
+      'invalid_request_error',
+      /messages\.0\.role/,
+    );
     const notJson = await post('/v1/messages', '{not json');
     assert.equal(notJson.status, 400);
     assert.deepEqual(JSON.parse(notJson.text), { type: 'error', error: { type: 'invalid_request_error', message: 'The request body is not valid JSON.' } });
@@ -301,7 +408,12 @@ describe('errors in Anthropic shape and statuses', () => {
   test('a body over the limit → 413 request_too_large', async () => {
     const small = await startLocalGateway({ core, port: 0, maxBodyBytes: 2048 });
     try {
-      const r = await post('/v1/messages', JSON.stringify({ model: 'sim/echo', max_tokens: 5, messages: [{ role: 'user', content: 'x'.repeat(4000) }] }), { 'x-api-key': small.token }, small.port);
+      const r = await post(
+        '/v1/messages',
+        JSON.stringify({ model: 'sim/echo', max_tokens: 5, messages: [{ role: 'user', content: 'x'.repeat(4000) }] }),
+        { 'x-api-key': small.token },
+        small.port,
+      );
       assert.equal(r.status, 413);
       assert.equal((JSON.parse(r.text) as { error: { type: string } }).error.type, 'request_too_large');
     } finally {
@@ -310,10 +422,23 @@ describe('errors in Anthropic shape and statuses', () => {
   });
 
   test('every candidate rate-limited → 429 rate_limit_error; every candidate down → 529 overloaded_error', async () => {
-    await expectError(client().messages.create({ model: 'sim/fail?status=429', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }), 429, 'rate_limit_error', /rate-limited/);
-    await expectError(client().messages.create({ model: 'sim/fail?status=503', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }), 529, 'overloaded_error', /unavailable \(HTTP 503\)/);
+    await expectError(
+      client().messages.create({ model: 'sim/fail?status=429', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+      429,
+      'rate_limit_error',
+      /rate-limited/,
+    );
+    await expectError(
+      client().messages.create({ model: 'sim/fail?status=503', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+      529,
+      'overloaded_error',
+      /unavailable \(HTTP 503\)/,
+    );
     // Streamed, failing before the first token: still a real status, not a 200 with an error inside.
-    const r = await post('/v1/messages', JSON.stringify({ model: 'sim/fail?status=503', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'x' }] }));
+    const r = await post(
+      '/v1/messages',
+      JSON.stringify({ model: 'sim/fail?status=503', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    );
     assert.equal(r.status, 529);
   });
 
@@ -324,7 +449,12 @@ describe('errors in Anthropic shape and statuses', () => {
     const blocked = await startLocalGateway({ core: { router, listModels: async () => [], config: () => config }, port: 0 });
     try {
       const c = new Anthropic({ baseURL: blocked.url.replace(/\/v1$/, ''), apiKey: blocked.token, maxRetries: 0 });
-      await expectError(c.messages.create({ model: 'claude-opus-4-8', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }), 402, 'billing_error', /monthly budget is used up.*switchboard\.budget\.monthlyUsd/);
+      await expectError(
+        c.messages.create({ model: 'claude-opus-4-8', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+        402,
+        'billing_error',
+        /monthly budget is used up.*switchboard\.budget\.monthlyUsd/,
+      );
       assert.equal(proxy.seen.length, 0);
     } finally {
       await blocked.close();

@@ -22,13 +22,35 @@ describe('Anthropic request → chat request', () => {
   test('images (base64 and url), a tool_result with blocks, is_error, and text after the results', () => {
     const r = parse({
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }, { type: 'image', source: { type: 'url', url: 'https://x.example/a.png' } }] },
-        { role: 'assistant', content: [{ type: 'redacted_thinking', data: 'opaque' }, { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'a' } }, { type: 'tool_use', id: 'toolu_2', name: 'Bash', input: { command: 'ls' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'look' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+            { type: 'image', source: { type: 'url', url: 'https://x.example/a.png' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'redacted_thinking', data: 'opaque' },
+            { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'a' } },
+            { type: 'tool_use', id: 'toolu_2', name: 'Bash', input: { command: 'ls' } },
+          ],
+        },
         {
           role: 'user',
           content: [
             { type: 'tool_result', tool_use_id: 'toolu_1', content: 'file text' },
-            { type: 'tool_result', tool_use_id: 'toolu_2', is_error: true, content: [{ type: 'text', text: 'permission denied' }, { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: 'BBBB' } }] },
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_2',
+              is_error: true,
+              content: [
+                { type: 'text', text: 'permission denied' },
+                { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: 'BBBB' } },
+              ],
+            },
             { type: 'text', text: 'go on' },
           ],
         },
@@ -54,14 +76,26 @@ describe('Anthropic request → chat request', () => {
       { role: 'tool', tool_call_id: 'toolu_1', content: 'file text' },
       { role: 'tool', tool_call_id: 'toolu_2', content: 'Error: permission denied' },
       // A tool message carries text only: the result's image follows in the user message.
-      { role: 'user', content: [{ type: 'text', text: 'go on' }, { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,BBBB' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'go on' },
+          { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,BBBB' } },
+        ],
+      },
     ]);
   });
 
   test('system as blocks and mid-conversation system messages; sampling fields, stop sequences, metadata', () => {
     const r = parse({
-      system: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two', cache_control: { type: 'ephemeral' } }],
-      messages: [{ role: 'user', content: 'hi' }, { role: 'system', content: [{ type: 'text', text: 'a reminder' }] }],
+      system: [
+        { type: 'text', text: 'one' },
+        { type: 'text', text: 'two', cache_control: { type: 'ephemeral' } },
+      ],
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'system', content: [{ type: 'text', text: 'a reminder' }] },
+      ],
       temperature: 0.3,
       top_p: 0.9,
       stop_sequences: ['END', 'STOP', 'a', 'b', 'c'],
@@ -120,7 +154,13 @@ describe('Anthropic request → chat request', () => {
 });
 
 const chunk = (delta: ChatCompletionChunk.Choice.Delta, finish: string | null = null, extra: Record<string, unknown> = {}): ChatCompletionChunk =>
-  ({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null, ...extra }] }) as ChatCompletionChunk;
+  ({
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 0,
+    model: 'm',
+    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null, ...extra }],
+  }) as ChatCompletionChunk;
 const USAGE = { promptTokens: 100, completionTokens: 7, cachedTokens: 40 };
 
 function answer(chunks: ChatCompletionChunk[], stopSequences?: string[]): { events: AnthropicEvent[]; message: ReturnType<MessageCollector['result']> } {
@@ -176,9 +216,18 @@ describe('chat chunks → Anthropic events', () => {
 });
 
 describe('error statuses', () => {
-  const attempt = (status: number | undefined, outcome = 'error') => ({ model: 'm', endpoint: 'gateway', outcome, message: 'x', ...(status ? { status } : {}) });
+  const attempt = (status: number | undefined, outcome = 'error') => ({
+    model: 'm',
+    endpoint: 'gateway',
+    outcome,
+    message: 'x',
+    ...(status ? { status } : {}),
+  });
   test('every candidate overloaded → 529, rate-limited → 429 with Retry-After, budget → 402, no key → 401, a client error → its status', () => {
-    assert.equal(anthropicErrorFrom(new AllCandidatesFailedError([attempt(503), attempt(undefined, 'timeout'), attempt(undefined, 'skipped-breaker-open')])).status, 529);
+    assert.equal(
+      anthropicErrorFrom(new AllCandidatesFailedError([attempt(503), attempt(undefined, 'timeout'), attempt(undefined, 'skipped-breaker-open')])).status,
+      529,
+    );
     assert.equal(anthropicErrorFrom(new AllCandidatesFailedError([attempt(429), attempt(429)])).body.error.type, 'rate_limit_error');
     assert.equal(anthropicErrorFrom(new AllCandidatesFailedError([attempt(404)])).body.error.type, 'not_found_error');
     assert.equal(anthropicErrorFrom(new AllCandidatesFailedError([attempt(400), attempt(503)])).status, 500);
@@ -187,7 +236,10 @@ describe('error statuses', () => {
     const budget = anthropicErrorFrom(new BudgetError('The monthly budget is used up.'));
     assert.deepEqual([budget.status, budget.body], [402, { type: 'error', error: { type: 'billing_error', message: 'The monthly budget is used up.' } }]);
     assert.equal(anthropicErrorFrom(new NoKeyError('gateway')).body.error.type, 'authentication_error');
-    assert.deepEqual(anthropicErrorFrom(new Error('secret internals')).body.error, { type: 'api_error', message: 'The local gateway failed unexpectedly; see the Switchboard log.' });
+    assert.deepEqual(anthropicErrorFrom(new Error('secret internals')).body.error, {
+      type: 'api_error',
+      message: 'The local gateway failed unexpectedly; see the Switchboard log.',
+    });
   });
 });
 
@@ -204,7 +256,10 @@ describe('switchboard.agents.models and smart-select for agents', () => {
     assert.equal(resolveAgentModel('claude-opus-5-5', c).model, c.smartSelect.tiers.strong);
     assert.equal(resolveAgentModel('GPT-5-codex', c).model, 'openai/gpt-5', 'names match whatever their case');
     const none = config({});
-    assert.deepEqual(resolveAgentModel('claude-opus-5-5', none), { model: 'smart-select', note: 'agent model claude-opus-5-5 → smart-select (no rule in switchboard.agents.models names it)' });
+    assert.deepEqual(resolveAgentModel('claude-opus-5-5', none), {
+      model: 'smart-select',
+      note: 'agent model claude-opus-5-5 → smart-select (no rule in switchboard.agents.models names it)',
+    });
     assert.deepEqual(resolveAgentModel('openai/gpt-4.1', none), { model: 'openai/gpt-4.1' });
     assert.deepEqual(resolveAgentModel('gpt-4.1', none, { unmatched: 'as-is' }), { model: 'gpt-4.1' }, 'Chat Completions names stay as they are');
     assert.equal(resolveAgentModel('a.b', config({ 'a?b': 'x/y' })).model, 'x/y');
@@ -218,10 +273,11 @@ describe('switchboard.agents.models and smart-select for agents', () => {
 
   test('smart-select: thinking → reasoning; small without tools → fast; a large one or one with tools → by its words', () => {
     const c = config({});
-    const ask = (text: string, agent?: { dialect: string; thinking?: { budgetTokens?: number } }, tools = 0) => selectModel({ messages: [{ role: 'user', content: text }], ...(agent ? { agent, tools } : {}) }, c);
+    const ask = (text: string, agent?: { dialect: string; thinking?: { budgetTokens?: number } }, tools = 0) =>
+      selectModel({ messages: [{ role: 'user', content: text }], ...(agent ? { agent, tools } : {}) }, c);
     const proof = 'Prove that the square root of 2 is irrational, step by step.';
     assert.equal(ask('hello', { dialect: 'anthropic', thinking: { budgetTokens: 500 } }).tier, 'reasoning');
-    assert.equal(ask(proof, { dialect: 'anthropic' }).tier, 'fast', "a tool-less agent call is a background call, whatever its words");
+    assert.equal(ask(proof, { dialect: 'anthropic' }).tier, 'fast', 'a tool-less agent call is a background call, whatever its words');
     assert.equal(ask(proof).tier, 'reasoning', 'the same words from a person are classified');
     assert.equal(ask(proof, { dialect: 'anthropic' }, 23).tier, 'reasoning', 'with tools the words decide');
     assert.notEqual(ask('word '.repeat(SMALL_AGENT_REQUEST_CHARS / 5 + 10), { dialect: 'anthropic' }).tier, 'fast');

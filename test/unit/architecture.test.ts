@@ -17,9 +17,11 @@ const PLANTED: Record<string, string> = {
   // format.ts imports nothing at all, not even base.
   'src/core/base/format.ts': "import { errors } from './errors';\nexport const formatUsd = (n: number): string => `${errors}${n}`;\n",
   // config may not import routing (upward); base is lawful.
-  'src/core/config/settings.ts': "import { errors } from '../base/errors';\nimport { route } from '../routing/router';\nexport const settings = errors + route;\n",
+  'src/core/config/settings.ts':
+    "import { errors } from '../base/errors';\nimport { route } from '../routing/router';\nexport const settings = errors + route;\n",
   // routing may import base, config (lawful); it may not import createCore (the top).
-  'src/core/routing/router.ts': "import { errors } from '../base/errors';\nimport { createCore } from '../createCore';\nexport const route = errors + createCore;\n",
+  'src/core/routing/router.ts':
+    "import { errors } from '../base/errors';\nimport { createCore } from '../createCore';\nexport const route = errors + createCore;\n",
   'src/core/createCore.ts': 'export const createCore = 1;\n',
   // a cycle inside one room.
   'src/core/net/a.ts': "import { b } from './b';\nexport const a = b;\n",

@@ -307,7 +307,13 @@ describe('unreachable endpoints fail fast with a ConnectionError that says what 
   }
 
   async function firstError(baseUrl: string): Promise<unknown> {
-    const s = openChatStream({ endpoint: { id: 'gateway', baseUrl, headers: {}, secretName: 'switchboard.apiKey' }, key: KEY, upstreamModel: 'm', body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, timeouts: { connectMs: 10_000 } });
+    const s = openChatStream({
+      endpoint: { id: 'gateway', baseUrl, headers: {}, secretName: 'switchboard.apiKey' },
+      key: KEY,
+      upstreamModel: 'm',
+      body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+      timeouts: { connectMs: 10_000 },
+    });
     try {
       for await (const c of s) void c;
       return undefined;
@@ -331,6 +337,9 @@ describe('unreachable endpoints fail fast with a ConnectionError that says what 
   test('a DNS failure (.invalid host)', { timeout: 20_000 }, async () => {
     const e = await firstError('https://switchboard-test.invalid/v1');
     assert.ok(e instanceof ConnectionError, String(e));
-    assert.match(e.message, /the host name of switchboard-test\.invalid could not be resolved \(DNS (ENOTFOUND|EAI_AGAIN)\)\. Check the base URL for typos and your network/);
+    assert.match(
+      e.message,
+      /the host name of switchboard-test\.invalid could not be resolved \(DNS (ENOTFOUND|EAI_AGAIN)\)\. Check the base URL for typos and your network/,
+    );
   });
 });

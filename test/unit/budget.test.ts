@@ -23,16 +23,29 @@ describe('budgetStatus', () => {
 
   test('no budget (0) is always ok with fraction 0', () => {
     assert.deepEqual(budgetStatus(totals(1000), { monthlyUsd: 0, onExceed: 'block' }, NOW), {
-      monthSpentUsd: 1000, todaySpentUsd: 0, limitUsd: 0, fraction: 0, action: 'ok',
+      monthSpentUsd: 1000,
+      todaySpentUsd: 0,
+      limitUsd: 0,
+      fraction: 0,
+      action: 'ok',
     });
   });
 
   test('from records: only this local month counts, today is separate, billed failed attempts count', () => {
     const r = (at: Date, costUsd: number, extra = 0): UsageRecord => ({
-      v: 1, at: at.getTime(), requestId: 'r', requested: 'm', answeredBy: 'm', endpoint: 'gateway', attempts: 1, fallback: false,
+      v: 1,
+      at: at.getTime(),
+      requestId: 'r',
+      requested: 'm',
+      answeredBy: 'm',
+      endpoint: 'gateway',
+      attempts: 1,
+      fallback: false,
       otherAttempts: extra ? [{ model: 'h', endpoint: 'gateway', outcome: 'hedge-lost', msTotal: 1, costUsd: extra }] : [],
       usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-      costUsd, msToFirstToken: 1, msTotal: 1,
+      costUsd,
+      msToFirstToken: 1,
+      msTotal: 1,
     });
     const records = [
       r(new Date(2026, 9, 31, 23, 59), 100), // last month
@@ -46,7 +59,11 @@ describe('budgetStatus', () => {
 
 describe('nextBudgetAlert', () => {
   const status = (fraction: number, action: BudgetStatus['action'] = 'block'): BudgetStatus => ({
-    monthSpentUsd: fraction * 10, todaySpentUsd: 0, limitUsd: 10, fraction, action: fraction >= 1 ? action : fraction >= 0.8 ? 'warn' : 'ok',
+    monthSpentUsd: fraction * 10,
+    todaySpentUsd: 0,
+    limitUsd: 10,
+    fraction,
+    action: fraction >= 1 ? action : fraction >= 0.8 ? 'warn' : 'ok',
   });
 
   test('warns once at 80 % and acts once at 100 % per month, then again next month', () => {
@@ -82,11 +99,25 @@ describe('nextBudgetAlert', () => {
 });
 
 test('formatUsd: cents from $1, three significant digits below so small costs never read as $0.00', () => {
-  assert.deepEqual([0, 0.2, 0.072, 0.00018, 1.2e-7, 12.345, 1234.5].map(formatUsd), ['$0.00', '$0.20', '$0.072', '$0.00018', '$0.00000012', '$12.35', '$1234.50']);
+  assert.deepEqual([0, 0.2, 0.072, 0.00018, 1.2e-7, 12.345, 1234.5].map(formatUsd), [
+    '$0.00',
+    '$0.20',
+    '$0.072',
+    '$0.00018',
+    '$0.00000012',
+    '$12.35',
+    '$1234.50',
+  ]);
 });
 
 describe('the blocked message', () => {
-  const blocked = (monthSpentUsd: number, limitUsd: number): BudgetStatus => ({ monthSpentUsd, todaySpentUsd: 0, limitUsd, fraction: monthSpentUsd / limitUsd, action: 'block' });
+  const blocked = (monthSpentUsd: number, limitUsd: number): BudgetStatus => ({
+    monthSpentUsd,
+    todaySpentUsd: 0,
+    limitUsd,
+    fraction: monthSpentUsd / limitUsd,
+    action: 'block',
+  });
 
   test('shows spend and limit to the digit where they differ, never "$0.01 of $0.01"', () => {
     assert.match(budgetBlockedMessage(blocked(0.012, 0.005)), /\(\$0\.012 of \$0\.005\)/);

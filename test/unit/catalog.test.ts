@@ -15,7 +15,13 @@ const openRouterList = {
       architecture: { input_modalities: ['text', 'image'] },
       supported_parameters: ['tools', 'temperature'],
     },
-    { id: 'acme/rocket-1', name: 'Rocket', context_length: 32_000, pricing: { prompt: '0.0000001', completion: '0.0000002', internal_reasoning: '0.000001' }, supported_parameters: ['reasoning'] },
+    {
+      id: 'acme/rocket-1',
+      name: 'Rocket',
+      context_length: 32_000,
+      pricing: { prompt: '0.0000001', completion: '0.0000002', internal_reasoning: '0.000001' },
+      supported_parameters: ['reasoning'],
+    },
     { id: 'openrouter/auto', pricing: { prompt: '-1', completion: '-1' } },
     { nope: true },
   ],
@@ -135,7 +141,10 @@ describe('Catalog.refresh', () => {
       const src: CatalogSource = { baseUrl: sim.url, headers: {}, key: 'sk-cat' };
       await c.refresh(src);
       assert.equal(c.lastError, undefined);
-      assert.ok(c.list().some((m) => m.source === 'gateway'), 'gateway models merged');
+      assert.ok(
+        c.list().some((m) => m.source === 'gateway'),
+        'gateway models merged',
+      );
       const bad = new Catalog();
       await bad.refresh({ ...src, key: 'wrong' });
       assert.match(bad.lastError ?? '', /401/);

@@ -14,8 +14,22 @@ import { ChatController } from '../../src/vscode/chat/chatController';
 import type { HostMessage } from '../../src/protocol';
 import { fakeChatEffects } from './support/chatEffects';
 
-const FILE: ContextAttachment = { id: 'f1', kind: 'file', label: 'src/app.py', path: 'src/app.py', language: 'python', text: 'def add(a, b):\n    return a + b\n' };
-const info = (contextWindow: number, input = 1e-6): ModelInfo => ({ id: 'x/y', provider: 'x', pricing: { input, output: 0 }, contextWindow, tags: [], source: 'builtin' });
+const FILE: ContextAttachment = {
+  id: 'f1',
+  kind: 'file',
+  label: 'src/app.py',
+  path: 'src/app.py',
+  language: 'python',
+  text: 'def add(a, b):\n    return a + b\n',
+};
+const info = (contextWindow: number, input = 1e-6): ModelInfo => ({
+  id: 'x/y',
+  provider: 'x',
+  pricing: { input, output: 0 },
+  contextWindow,
+  tags: [],
+  source: 'builtin',
+});
 
 describe('composeQuestion and #mentions', () => {
   test('each attachment is a fenced block named by its path, before the question', () => {
@@ -73,8 +87,20 @@ function harness(attachments: Partial<Record<ContextKind, ContextAttachment[]>>)
       const text = 'ok';
       yield { type: 'chunk', text, model: 'sim/echo', chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'sim/echo', choices: [] } };
       yield {
-        type: 'done', requestId: 'r', at: 0, requested: req.model, answeredBy: 'sim/echo', served: 'sim/echo', costSource: 'priced', endpoint: 'gateway', attempts: 1, fallback: false,
-        usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false }, costUsd: 0, msToFirstToken: 1, msTotal: 1,
+        type: 'done',
+        requestId: 'r',
+        at: 0,
+        requested: req.model,
+        answeredBy: 'sim/echo',
+        served: 'sim/echo',
+        costSource: 'priced',
+        endpoint: 'gateway',
+        attempts: 1,
+        fallback: false,
+        usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false },
+        costUsd: 0,
+        msToFirstToken: 1,
+        msTotal: 1,
       };
     },
   };
@@ -116,7 +142,10 @@ describe('the chat controller with attachments', () => {
     const start = h.posted.find((m) => m.type === 'start');
     assert.deepEqual(start?.type === 'start' && start.context?.map((c) => c.label), ['src/app.py'], 'the history shows what was attached');
     assert.deepEqual(lastContext(h.posted)?.type === 'context' && lastContext(h.posted)?.chips, [], 'the chips are consumed by the question');
-    assert.deepEqual(h.controller.history[0].context?.map((c) => c.tokens), [7]);
+    assert.deepEqual(
+      h.controller.history[0].context?.map((c) => c.tokens),
+      [7],
+    );
   });
 
   test('a removed chip is not sent', async () => {

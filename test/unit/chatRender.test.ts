@@ -6,7 +6,15 @@ import { chromiumAvailable, openChatPage, CHROMIUM, type ChatPage } from './chat
 
 const skip = chromiumAvailable() ? false : `${CHROMIUM} is missing (apt-get install chromium); the webview render tests need it`;
 
-const badge = { model: 'sim/echo', requested: 'sim/fail?status=503', promptTokens: 3, completionTokens: 7, estimated: false, costUsd: 0.0004, fallbackNote: 'answered by sim/echo after sim/fail?status=503 failed (503)' };
+const badge = {
+  model: 'sim/echo',
+  requested: 'sim/fail?status=503',
+  promptTokens: 3,
+  completionTokens: 7,
+  estimated: false,
+  costUsd: 0.0004,
+  fallbackNote: 'answered by sim/echo after sim/fail?status=503 failed (503)',
+};
 
 const XSS = [
   '<script>window.__pwned = 1</script>',
@@ -38,12 +46,15 @@ const chunks = (text: string, size: number): string[] => Array.from({ length: Ma
 /** Streams `text` in chunks of `size` characters inside the page, letting a frame render after every few chunks. */
 async function streamAnswer(p: ChatPage, id: string, text: string, size: number): Promise<void> {
   await p.send({ type: 'start', id, prompt: `question ${id}`, model: 'sim/echo' });
-  await p.page.evaluate(async ({ id, parts }) => {
-    for (let i = 0; i < parts.length; i++) {
-      window.dispatchEvent(new MessageEvent('message', { data: { type: 'delta', id, text: parts[i] } }));
-      if (i % 5 === 4) await new Promise(requestAnimationFrame);
-    }
-  }, { id, parts: chunks(text, size) });
+  await p.page.evaluate(
+    async ({ id, parts }) => {
+      for (let i = 0; i < parts.length; i++) {
+        window.dispatchEvent(new MessageEvent('message', { data: { type: 'delta', id, text: parts[i] } }));
+        if (i % 5 === 4) await new Promise(requestAnimationFrame);
+      }
+    },
+    { id, parts: chunks(text, size) },
+  );
   await p.send({ type: 'done', id, badge });
 }
 
@@ -114,7 +125,16 @@ describe('chat webview in Chromium', { skip }, () => {
       p.page.evaluate((turnId) => {
         const body = document.querySelector(`.turn[data-id="${turnId}"] [data-testid=answer-body]`)!;
         const count = (sel: string) => body.querySelectorAll(sel).length;
-        return { text: (body.textContent ?? '').replace(/\s+/g, ' '), pre: count('pre'), h2: count('h2'), li: count('li'), a: count('a'), blockquote: count('blockquote'), highlighted: count('.hljs-keyword'), frozenBlocks: count('.md-block') };
+        return {
+          text: (body.textContent ?? '').replace(/\s+/g, ' '),
+          pre: count('pre'),
+          h2: count('h2'),
+          li: count('li'),
+          a: count('a'),
+          blockquote: count('blockquote'),
+          highlighted: count('.hljs-keyword'),
+          frozenBlocks: count('.md-block'),
+        };
       }, id);
     const inc = await shape('inc');
     const whole = await shape('whole');
@@ -140,7 +160,15 @@ describe('chat webview in Chromium', { skip }, () => {
   });
 
   test('DOM hooks: answer states, badge with fallback, retry, stop and continue', async () => {
-    await p.send({ type: 'state', turns: [], models: [{ id: 'sim/echo', provider: 'sim' }, { id: 'sim/lorem', provider: 'sim' }], currentModel: 'sim/echo' });
+    await p.send({
+      type: 'state',
+      turns: [],
+      models: [
+        { id: 'sim/echo', provider: 'sim' },
+        { id: 'sim/lorem', provider: 'sim' },
+      ],
+      currentModel: 'sim/echo',
+    });
     await p.send({ type: 'start', id: 's1', prompt: 'stream please', model: 'sim/lorem' }, { type: 'delta', id: 's1', text: 'Lorem ipsum ' });
     assert.equal(await p.page.getAttribute('[data-testid=answer]', 'data-state'), 'streaming');
     assert.equal(await p.page.isVisible('[data-testid=stop]'), true);
@@ -151,7 +179,11 @@ describe('chat webview in Chromium', { skip }, () => {
     assert.equal((await p.page.textContent('[data-testid=answer-body]'))?.trim(), 'Lorem ipsum');
     assert.equal(await p.page.isVisible('[data-testid=stop]'), false);
 
-    await p.send({ type: 'start', id: 'f1', prompt: 'fallback', title: 'Explain foo.ts:1-3', model: 'sim/fail?status=503' }, { type: 'delta', id: 'f1', text: 'echo' }, { type: 'done', id: 'f1', badge });
+    await p.send(
+      { type: 'start', id: 'f1', prompt: 'fallback', title: 'Explain foo.ts:1-3', model: 'sim/fail?status=503' },
+      { type: 'delta', id: 'f1', text: 'echo' },
+      { type: 'done', id: 'f1', badge },
+    );
     const last = p.page.locator('[data-testid=answer]').last();
     assert.equal(await last.getAttribute('data-state'), 'done');
     assert.match((await last.locator('[data-testid=badge]').textContent()) ?? '', /answered by sim\/echo after sim\/fail\?status=503 failed \(503\)/);
@@ -159,7 +191,11 @@ describe('chat webview in Chromium', { skip }, () => {
     await last.locator('[data-testid=retry]').click();
     assert.deepEqual((await p.posted()).at(-1), { type: 'retry', id: 'f1' });
 
-    await p.send({ type: 'start', id: 'b1', prompt: 'break', model: 'sim/reset?after=2' }, { type: 'delta', id: 'b1', text: 'partial' }, { type: 'error', id: 'b1', error: { message: 'sim/reset?after=2 stopped after 7 characters', partial: true, continueWith: 'sim/echo' } });
+    await p.send(
+      { type: 'start', id: 'b1', prompt: 'break', model: 'sim/reset?after=2' },
+      { type: 'delta', id: 'b1', text: 'partial' },
+      { type: 'error', id: 'b1', error: { message: 'sim/reset?after=2 stopped after 7 characters', partial: true, continueWith: 'sim/echo' } },
+    );
     const broken = p.page.locator('[data-testid=answer]').last();
     assert.equal(await broken.getAttribute('data-state'), 'error');
     assert.equal((await broken.locator('[data-testid=answer-body]').textContent())?.trim(), 'partial');
@@ -189,7 +225,10 @@ describe('chat webview in Chromium', { skip }, () => {
     const before = (await p.posted()).length;
     await p.send({ type: 'delta', id: 42 }, { type: 'evil', html: '<img src=x onerror=alert(1)>' }, null);
     const posted = (await p.posted()).slice(before) as { type: string; detail?: string }[];
-    assert.deepEqual(posted.map((m) => m.type), ['protocolError', 'protocolError', 'protocolError']);
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      ['protocolError', 'protocolError', 'protocolError'],
+    );
     assert.match(posted[0].detail ?? '', /rejected host→webview message "delta"/);
     await p.send({ type: 'state', turns: [{ id: 'ok', prompt: 'still alive?', model: 'm', text: 'yes', state: 'done' }], models: [], currentModel: 'm' });
     assert.equal((await p.page.textContent('[data-testid=answer-body]'))?.trim(), 'yes');
@@ -198,7 +237,14 @@ describe('chat webview in Chromium', { skip }, () => {
 
 describe('chat webview restores from getState before the host answers', { skip }, () => {
   test('turns saved with setState are shown immediately on load', async () => {
-    const p = await openChatPage({ initialState: { turns: [{ id: 'r1', prompt: 'saved question', model: 'sim/echo', text: '**saved** answer', state: 'done' }], models: [], currentModel: 'sim/echo', draft: 'half-typed' } });
+    const p = await openChatPage({
+      initialState: {
+        turns: [{ id: 'r1', prompt: 'saved question', model: 'sim/echo', text: '**saved** answer', state: 'done' }],
+        models: [],
+        currentModel: 'sim/echo',
+        draft: 'half-typed',
+      },
+    });
     try {
       assert.equal(await p.page.textContent('[data-testid=user-message]'), 'saved question');
       assert.equal(await p.page.textContent('[data-testid=answer-body] strong'), 'saved');

@@ -11,12 +11,33 @@ import { fakeChatEffects } from './support/chatEffects';
 const usage = { promptTokens: 4, completionTokens: 3, cachedTokens: 0, reasoningTokens: 0, estimated: false };
 
 function done(p: Partial<DoneEvent> = {}): DoneEvent {
-  return { type: 'done', requestId: 'r', at: 0, requested: 'sim/echo', answeredBy: 'sim/echo', served: 'sim/echo', costSource: 'priced', endpoint: 'gateway', attempts: 1, fallback: false, usage, costUsd: 0.00012, msToFirstToken: 1, msTotal: 2, ...p };
+  return {
+    type: 'done',
+    requestId: 'r',
+    at: 0,
+    requested: 'sim/echo',
+    answeredBy: 'sim/echo',
+    served: 'sim/echo',
+    costSource: 'priced',
+    endpoint: 'gateway',
+    attempts: 1,
+    fallback: false,
+    usage,
+    costUsd: 0.00012,
+    msToFirstToken: 1,
+    msTotal: 2,
+    ...p,
+  };
 }
 function attempt(p: Partial<AttemptEvent>): AttemptEvent {
   return { type: 'attempt', requestId: 'r', index: 0, model: 'sim/echo', endpoint: 'gateway', role: 'primary', outcome: 'ok', msTotal: 1, ...p };
 }
-const chunk = (text: string, model = 'sim/echo'): RouteYield => ({ type: 'chunk', text, model, chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model, choices: [] } });
+const chunk = (text: string, model = 'sim/echo'): RouteYield => ({
+  type: 'chunk',
+  text,
+  model,
+  chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model, choices: [] },
+});
 const decision: RouteYield = { type: 'decision', requestId: 'r', requested: 'sim/echo', candidates: [], notes: [] };
 
 /** Waits until the signal aborts, then throws CancelledError as the real router does. */
@@ -46,7 +67,11 @@ class FakeWebview {
   private waiters: { pred: (m: HostMessage) => boolean; resolve: (m: HostMessage) => void }[] = [];
   post = (m: HostMessage): void => {
     this.messages.push(m);
-    for (const w of [...this.waiters]) if (w.pred(m)) { this.waiters = this.waiters.filter((x) => x !== w); w.resolve(m); }
+    for (const w of [...this.waiters])
+      if (w.pred(m)) {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        w.resolve(m);
+      }
   };
   next(pred: (m: HostMessage) => boolean): Promise<HostMessage> {
     const seen = this.messages.find(pred);
@@ -61,7 +86,14 @@ class FakeWebview {
 }
 
 function session(router: ChatRouter, web: FakeWebview, flushMs = 0): ChatSession {
-  return new ChatSession({ router: async () => router, id: 'a1', request: { model: 'sim/echo', messages: [{ role: 'user', content: 'hi' }] }, prompt: 'hi', post: web.post, flushMs });
+  return new ChatSession({
+    router: async () => router,
+    id: 'a1',
+    request: { model: 'sim/echo', messages: [{ role: 'user', content: 'hi' }] },
+    prompt: 'hi',
+    post: web.post,
+    flushMs,
+  });
 }
 
 describe('ChatSession', () => {
@@ -76,12 +108,25 @@ describe('ChatSession', () => {
     const web = new FakeWebview();
     const outcome = await session(router, web).run();
     assert.deepEqual(web.types(), ['start', 'delta', 'delta', 'delta', 'delta', 'delta', 'done']);
-    assert.deepEqual(web.messages.filter((m) => m.type === 'delta').map((m) => (m.type === 'delta' ? m.text : '')), parts);
+    assert.deepEqual(
+      web.messages.filter((m) => m.type === 'delta').map((m) => (m.type === 'delta' ? m.text : '')),
+      parts,
+    );
     assert.equal(outcome.state, 'done');
     assert.equal(outcome.text, 'Hello, world!');
     const last = web.messages.at(-1);
     assert.ok(last?.type === 'done');
-    assert.deepEqual(last.badge, { model: 'sim/echo', requested: 'sim/echo', promptTokens: 4, completionTokens: 3, estimated: false, costUsd: 0.00012, costSource: 'priced', fallbackNote: undefined, selection: undefined });
+    assert.deepEqual(last.badge, {
+      model: 'sim/echo',
+      requested: 'sim/echo',
+      promptTokens: 4,
+      completionTokens: 3,
+      estimated: false,
+      costUsd: 0.00012,
+      costSource: 'priced',
+      fallbackNote: undefined,
+      selection: undefined,
+    });
   });
 
   test('coalesces deltas within the flush window without losing or reordering text', async () => {
@@ -100,7 +145,9 @@ describe('ChatSession', () => {
 
   test('text waiting to be flushed is not in postedText, so a state resent meanwhile plus later deltas is exact', async () => {
     let release: () => void = () => {};
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const router = new FakeRouter(async function* () {
       yield chunk('one ');
       await gate;
@@ -186,7 +233,13 @@ describe('ChatSession', () => {
 
   test('a router that cannot be built (no key) becomes the answer error and is handed back as the cause', async () => {
     const web = new FakeWebview();
-    const s = new ChatSession({ router: () => Promise.reject(new NoKeyError('gateway')), id: 'a1', request: { model: 'm', messages: [] }, prompt: 'p', post: web.post });
+    const s = new ChatSession({
+      router: () => Promise.reject(new NoKeyError('gateway')),
+      id: 'a1',
+      request: { model: 'm', messages: [] },
+      prompt: 'p',
+      post: web.post,
+    });
     const outcome = await s.run();
     assert.deepEqual(web.types(), ['start', 'error']);
     assert.ok(outcome.cause instanceof NoKeyError);
@@ -225,13 +278,22 @@ function harness(router: ChatRouter, stored?: unknown): Harness {
   const fx = fakeChatEffects({
     router: async () => router,
     currentModel: () => model.current,
-    setModel: async (m) => { model.current = m; },
-    listModels: async () => [{ id: 'sim/echo', provider: 'sim' }, { id: 'sim/lorem', provider: 'sim' }],
+    setModel: async (m) => {
+      model.current = m;
+    },
+    listModels: async () => [
+      { id: 'sim/echo', provider: 'sim' },
+      { id: 'sim/lorem', provider: 'sim' },
+    ],
     log: (l) => void logs.push(l),
     onError: (e) => void errors.push(e),
-    openExternal: async (u) => { opened.push(u); },
+    openExternal: async (u) => {
+      opened.push(u);
+    },
     loadTurns: () => stored,
-    saveTurns: async (t) => { saved.push(structuredClone(t)); },
+    saveTurns: async (t) => {
+      saved.push(structuredClone(t));
+    },
   });
   const controller = new ChatController(fx);
   const web = new FakeWebview();
@@ -262,7 +324,10 @@ describe('ChatController', () => {
     assert.deepEqual(h.web.types(), ['state', 'context', 'models']);
     const models = h.web.messages[2];
     assert.ok(models.type === 'models');
-    assert.deepEqual(models.models.map((m) => m.id), ['smart-select', 'sim/echo', 'sim/lorem']);
+    assert.deepEqual(
+      models.models.map((m) => m.id),
+      ['smart-select', 'sim/echo', 'sim/lorem'],
+    );
   });
 
   test('an asked question is answered, saved to history, and sent as context with the next one', async () => {
@@ -270,16 +335,22 @@ describe('ChatController', () => {
     const h = harness(router);
     await h.controller.handle({ type: 'ask', prompt: 'first question' });
     await h.controller.start('second question', { title: 'Second' }).outcome;
-    assert.deepEqual(h.controller.history.map((t) => [t.prompt, t.text, t.state, t.title]), [
-      ['first question', 'first question', 'done', undefined],
-      ['second question', 'second question', 'done', 'Second'],
-    ]);
+    assert.deepEqual(
+      h.controller.history.map((t) => [t.prompt, t.text, t.state, t.title]),
+      [
+        ['first question', 'first question', 'done', undefined],
+        ['second question', 'second question', 'done', 'Second'],
+      ],
+    );
     assert.deepEqual(router.requests[1].messages, [
       { role: 'user', content: 'first question' },
       { role: 'assistant', content: 'first question' },
       { role: 'user', content: 'second question' },
     ]);
-    assert.deepEqual(h.saved.at(-1)?.map((t) => t.state), ['done', 'done']);
+    assert.deepEqual(
+      h.saved.at(-1)?.map((t) => t.state),
+      ['done', 'done'],
+    );
   });
 
   test('the state sent while an answer streams includes its text so far', async () => {
@@ -370,10 +441,22 @@ describe('ChatController', () => {
 
   test('restored history drops unreadable turns and marks an interrupted answer as stopped', () => {
     const logs: string[] = [];
-    const turns = restoreTurns([{ id: 'a', prompt: 'p', model: 'm', text: 'half', state: 'streaming' }, { id: 5 }, { id: 'b', prompt: 'p', model: 'm', text: 't', state: 'done' }], (l) => logs.push(l));
-    assert.deepEqual(turns.map((t) => [t.id, t.state]), [['a', 'stopped'], ['b', 'done']]);
+    const turns = restoreTurns(
+      [{ id: 'a', prompt: 'p', model: 'm', text: 'half', state: 'streaming' }, { id: 5 }, { id: 'b', prompt: 'p', model: 'm', text: 't', state: 'done' }],
+      (l) => logs.push(l),
+    );
+    assert.deepEqual(
+      turns.map((t) => [t.id, t.state]),
+      [
+        ['a', 'stopped'],
+        ['b', 'done'],
+      ],
+    );
     assert.equal(logs.length, 1);
-    assert.deepEqual(restoreTurns(undefined, (l) => logs.push(l)), []);
+    assert.deepEqual(
+      restoreTurns(undefined, (l) => logs.push(l)),
+      [],
+    );
   });
 });
 
@@ -383,7 +466,13 @@ describe('reasoning deltas (issue 12)', () => {
       type: 'chunk',
       text: '',
       model: 'sim/echo',
-      chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'sim/echo', choices: [{ index: 0, delta: { reasoning_content: reasoning } as never, finish_reason: null }] },
+      chunk: {
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 0,
+        model: 'sim/echo',
+        choices: [{ index: 0, delta: { reasoning_content: reasoning } as never, finish_reason: null }],
+      },
     });
     const router = new FakeRouter(async function* () {
       yield decision;
@@ -396,7 +485,13 @@ describe('reasoning deltas (issue 12)', () => {
     const outcome = await session(router, web).run();
     assert.equal(outcome.text, 'The answer.');
     assert.equal(outcome.reasoning, 'First, consider x.');
-    assert.equal(web.messages.filter((m) => m.type === 'reasoning').map((m) => (m.type === 'reasoning' ? m.text : '')).join(''), 'First, consider x.');
+    assert.equal(
+      web.messages
+        .filter((m) => m.type === 'reasoning')
+        .map((m) => (m.type === 'reasoning' ? m.text : ''))
+        .join(''),
+      'First, consider x.',
+    );
     assert.equal(web.deltaText(), 'The answer.');
   });
 });

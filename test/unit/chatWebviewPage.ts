@@ -54,7 +54,12 @@ function serve(dir: string): Promise<{ server: Server; origin: string }> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const html = chatHtml({ cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/chat.js`, styleUris: [`${origin}/codicon.css`, `${origin}/chat.css`] });
+      const html = chatHtml({
+        cspSource: origin,
+        nonce: randomBytes(16).toString('base64'),
+        scriptUri: `${origin}/chat.js`,
+        styleUris: [`${origin}/codicon.css`, `${origin}/chat.css`],
+      });
       res.writeHead(200, { 'content-type': 'text/html' }).end(html);
       return;
     }
@@ -105,7 +110,10 @@ export async function openChatPage(opts: { viewport?: { width: number; height: n
     return {
       page,
       browser,
-      send: (...msgs) => page.evaluate((list) => { for (const data of list) window.dispatchEvent(new MessageEvent('message', { data })); }, msgs),
+      send: (...msgs) =>
+        page.evaluate((list) => {
+          for (const data of list) window.dispatchEvent(new MessageEvent('message', { data }));
+        }, msgs),
       posted: () => page.evaluate(() => window.__posted),
       violations: () => page.evaluate(() => window.__violations),
       close: async () => {

@@ -95,19 +95,23 @@ interface ClaudeResult {
 function runClaude(s: Served, cwd: string, prompt: string): Promise<ClaudeResult> {
   const home = join(cwd, '.home');
   mkdirSync(home, { recursive: true });
-  const child: ChildProcess = spawn(CLAUDE, ['-p', prompt, '--output-format', 'json', '--max-turns', '4', '--allowedTools', 'Write', 'Bash', '--permission-mode', 'acceptEdits'], {
-    cwd,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      ANTHROPIC_BASE_URL: s.url,
-      ANTHROPIC_AUTH_TOKEN: s.token,
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_AUTOUPDATER: '1',
+  const child: ChildProcess = spawn(
+    CLAUDE,
+    ['-p', prompt, '--output-format', 'json', '--max-turns', '4', '--allowedTools', 'Write', 'Bash', '--permission-mode', 'acceptEdits'],
+    {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: home,
+        ANTHROPIC_BASE_URL: s.url,
+        ANTHROPIC_AUTH_TOKEN: s.token,
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_AUTOUPDATER: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (t: string) => (out += t));
@@ -152,7 +156,10 @@ describe('Claude Code through switchboard serve', { skip: !existsSync(CLAUDE) &&
     }
     const rows = records(s.usageFile).filter((x) => x.answeredBy.startsWith('sim/tool?name=Write'));
     assert.ok(rows.length >= 2, `the tool call and the answer after it are recorded: ${rows.length}`);
-    assert.ok(rows.every((x) => x.usage.promptTokens > 1000), 'Claude Code sends its whole system prompt and tools');
+    assert.ok(
+      rows.every((x) => x.usage.promptTokens > 1000),
+      'Claude Code sends its whole system prompt and tools',
+    );
   });
 
   test('Claude Code runs a shell command with its Bash tool', async () => {
@@ -174,7 +181,22 @@ describe('Claude Code through switchboard serve', { skip: !existsSync(CLAUDE) &&
   test('a spent budget with onExceed "block": Claude Code shows the message naming the budget, and nothing is sent upstream', async () => {
     const work = join(dir, 'budget');
     mkdirSync(work);
-    const spent = { v: 1, at: Date.now(), requestId: 'earlier', requested: 'sim/echo', answeredBy: 'sim/echo', costSource: 'priced', endpoint: 'gateway', attempts: 1, fallback: false, otherAttempts: [], usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false }, costUsd: 5, msToFirstToken: 1, msTotal: 1 };
+    const spent = {
+      v: 1,
+      at: Date.now(),
+      requestId: 'earlier',
+      requested: 'sim/echo',
+      answeredBy: 'sim/echo',
+      costSource: 'priced',
+      endpoint: 'gateway',
+      attempts: 1,
+      fallback: false,
+      otherAttempts: [],
+      usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false },
+      costUsd: 5,
+      msToFirstToken: 1,
+      msTotal: 1,
+    };
     const s = await serve('budget', 'sim/echo', { settings: { 'budget.monthlyUsd': 1, 'budget.onExceed': 'block' }, ledger: JSON.stringify(spent) + '\n' });
     sim.reset();
     try {

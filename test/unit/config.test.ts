@@ -53,7 +53,9 @@ describe('parseConfig', () => {
       assert.equal(p.setting, `switchboard.${name}`);
       assert.match(p.message, new RegExp(`"switchboard\\.${name.replace('.', '\\.')}"`));
       // A value with credentials is shown redacted (see the next test); every other value is shown as given.
-      const shown = JSON.stringify(value).replace(/\/\/[^@]*@/, '//‹redacted›@').slice(0, 20);
+      const shown = JSON.stringify(value)
+        .replace(/\/\/[^@]*@/, '//‹redacted›@')
+        .slice(0, 20);
       assert.ok(p.message.includes(shown), p.message);
       assert.match(p.message, allowed);
       assert.deepEqual(config, defaultConfig());

@@ -7,20 +7,44 @@ import { CancelledError, NoKeyError, StreamBrokenError, UnavailableError } from 
 import type { ChatRequest, DoneEvent, RouteOptions, RouteYield } from '../../src/core/base/types';
 
 const usage = { promptTokens: 1, completionTokens: 2, cachedTokens: 0, reasoningTokens: 0, estimated: false };
-const done: DoneEvent = { type: 'done', requestId: 'r', at: 0, requested: 'a', answeredBy: 'b', served: 'b', costSource: 'priced', endpoint: 'gateway', attempts: 2, fallback: true, usage, costUsd: 0.0345, msToFirstToken: 1, msTotal: 2 };
-const chunk = (text: string): RouteYield => ({ type: 'chunk', text, model: 'b', chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'b', choices: [] } });
+const done: DoneEvent = {
+  type: 'done',
+  requestId: 'r',
+  at: 0,
+  requested: 'a',
+  answeredBy: 'b',
+  served: 'b',
+  costSource: 'priced',
+  endpoint: 'gateway',
+  attempts: 2,
+  fallback: true,
+  usage,
+  costUsd: 0.0345,
+  msToFirstToken: 1,
+  msTotal: 2,
+};
+const chunk = (text: string): RouteYield => ({
+  type: 'chunk',
+  text,
+  model: 'b',
+  chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'b', choices: [] },
+});
 const req: ChatRequest = { model: 'a', messages: [{ role: 'user', content: 'hi' }] };
 const router = (script: (opts?: RouteOptions) => AsyncGenerator<RouteYield>) => ({ route: (_r: ChatRequest, opts?: RouteOptions) => script(opts) });
 
 test('done: text, served model, cost, decision and attempts; chunks reach onChunk in order', async () => {
   const seen: string[] = [];
-  const r = await consumeRoute(router(async function* () {
-    yield { type: 'decision', requestId: 'r', requested: 'a', candidates: [], notes: [] };
-    yield { type: 'attempt', requestId: 'r', index: 0, model: 'a', endpoint: 'gateway', role: 'primary', outcome: 'error', msTotal: 1 };
-    yield chunk('he');
-    yield chunk('llo');
-    yield done;
-  }), req, { onChunk: (c) => void seen.push(c.text) });
+  const r = await consumeRoute(
+    router(async function* () {
+      yield { type: 'decision', requestId: 'r', requested: 'a', candidates: [], notes: [] };
+      yield { type: 'attempt', requestId: 'r', index: 0, model: 'a', endpoint: 'gateway', role: 'primary', outcome: 'error', msTotal: 1 };
+      yield chunk('he');
+      yield chunk('llo');
+      yield done;
+    }),
+    req,
+    { onChunk: (c) => void seen.push(c.text) },
+  );
   assert.equal(r.outcome, 'done');
   assert.ok(r.outcome === 'done' && r.servedModel === 'b' && r.costUsd === 0.0345);
   assert.equal(r.text, 'hello');
@@ -31,11 +55,15 @@ test('done: text, served model, cost, decision and attempts; chunks reach onChun
 
 test('stopped: the caller aborted (the router throws CancelledError), and an already aborted signal never routes', async () => {
   const ac = new AbortController();
-  const r = await consumeRoute(router(async function* (opts) {
-    yield chunk('part');
-    ac.abort();
-    if (opts?.signal?.aborted) throw new CancelledError();
-  }), req, { signal: ac.signal });
+  const r = await consumeRoute(
+    router(async function* (opts) {
+      yield chunk('part');
+      ac.abort();
+      if (opts?.signal?.aborted) throw new CancelledError();
+    }),
+    req,
+    { signal: ac.signal },
+  );
   assert.deepEqual([r.outcome, r.text], ['stopped', 'part']);
   let routed = false;
   const r2 = await consumeRoute({ route: () => ((routed = true), (async function* () {})()) }, req, { signal: ac.signal });
@@ -43,19 +71,25 @@ test('stopped: the caller aborted (the router throws CancelledError), and an alr
   assert.equal(routed, false, 'no request was started');
 });
 
-test('broken: the partial text is the router\'s when it knows more; failed: any other error, and a route that ends without done', async () => {
+test("broken: the partial text is the router's when it knows more; failed: any other error, and a route that ends without done", async () => {
   const ctx = { endpoint: 'gateway', model: 'b' };
-  const broken = await consumeRoute(router(async function* () {
-    yield chunk('par');
-    throw new StreamBrokenError(ctx, 'partial', new UnavailableError(ctx, 'reset'), 'c');
-  }), req);
+  const broken = await consumeRoute(
+    router(async function* () {
+      yield chunk('par');
+      throw new StreamBrokenError(ctx, 'partial', new UnavailableError(ctx, 'reset'), 'c');
+    }),
+    req,
+  );
   assert.ok(broken.outcome === 'broken' && broken.servedModel === 'b' && broken.error.continueWith === 'c');
   assert.equal(broken.text, 'partial');
   const failed = await consumeRoute({ route: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new NoKeyError('gateway')) }) }) }, req);
   assert.ok(failed.outcome === 'failed' && failed.error instanceof NoKeyError);
-  const unfinished = await consumeRoute(router(async function* () {
-    yield chunk('half');
-  }), req);
+  const unfinished = await consumeRoute(
+    router(async function* () {
+      yield chunk('half');
+    }),
+    req,
+  );
   assert.ok(unfinished.outcome === 'failed' && /ended before it was complete/.test(String(unfinished.error)));
 });
 

@@ -43,6 +43,15 @@ test('smart-select fits the smallest window among its tiers, aliases in tiers fo
 
 test('Explain Selection trims a selection to that size', () => {
   const code = 'x'.repeat(chars(200_000) + 1000);
-  const p = buildExplainPrompt({ code, languageId: 'ts', fileName: 'a.ts', startLine: 1, endLine: 1, before: '', after: '', maxChars: core.maxPromptChars('quick') });
+  const p = buildExplainPrompt({
+    code,
+    languageId: 'ts',
+    fileName: 'a.ts',
+    startLine: 1,
+    endLine: 1,
+    before: '',
+    after: '',
+    maxChars: core.maxPromptChars('quick'),
+  });
   assert.ok(p.trimmedChars >= 1000 && p.trimmedChars < 2000, String(p.trimmedChars));
 });

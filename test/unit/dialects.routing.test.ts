@@ -32,7 +32,14 @@ const settings = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const model = (id: string, contextWindow: number): ModelInfo => ({ id, provider: 'dialect', pricing: { input: 1e-6, output: 2e-6 }, contextWindow, tags: [], source: 'builtin' });
+const model = (id: string, contextWindow: number): ModelInfo => ({
+  id,
+  provider: 'dialect',
+  pricing: { input: 1e-6, output: 2e-6 },
+  contextWindow,
+  tags: [],
+  source: 'builtin',
+});
 
 function makeRouter(extra: Record<string, unknown> = {}): Router {
   const { config, problems } = parseConfig(settings(extra));
@@ -96,7 +103,7 @@ describe('dialects through the router', () => {
     assert.equal(r.attempts[0].errorCode, 'rate-limited');
   });
 
-  test('a CDN\'s HTML 502 is retried, then the fallback answers', async () => {
+  test("a CDN's HTML 502 is retried, then the fallback answers", async () => {
     const r = await route(makeRouter({ fallbacks: { '*': ['dialect/ollama'] } }), 'dialect/cdn-502');
     assert.deepEqual(r.summary, ['dialect/cdn-502:error:502', 'dialect/cdn-502:error:502', 'dialect/ollama:ok']);
     assert.equal(r.attempts[0].errorCode, 'unavailable');
@@ -109,7 +116,7 @@ describe('dialects through the router', () => {
     assert.equal(r.attempts[1].role, 'context-fallback');
   });
 
-  test('OpenRouter\'s mid-stream error after words were shown keeps them and marks the break; no second answer', async () => {
+  test("OpenRouter's mid-stream error after words were shown keeps them and marks the break; no second answer", async () => {
     const r = await route(makeRouter({ fallbacks: { '*': ['dialect/openai'] } }), 'dialect/openrouter?errorAfter=1');
     assert.equal(r.text, 'hello');
     assert.deepEqual(r.summary, ['dialect/openrouter?errorAfter=1:broken-after-tokens']);
@@ -124,7 +131,12 @@ describe('dialects through the local gateway', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sb-dialects-gw-'));
     const { config } = parseConfig(settings({ fallbacks: { 'dialect/anthropic-529': ['dialect/azure'] } }));
-    core = await createCore({ config, userSetBaseUrl: true, keys: async (n) => (n === 'switchboard.apiKey' ? KEY : undefined), usageFile: join(dir, 'usage.jsonl') });
+    core = await createCore({
+      config,
+      userSetBaseUrl: true,
+      keys: async (n) => (n === 'switchboard.apiKey' ? KEY : undefined),
+      usageFile: join(dir, 'usage.jsonl'),
+    });
     gw = await startLocalGateway({ core, port: 0 });
   });
   after(async () => {
@@ -139,7 +151,8 @@ describe('dialects through the local gateway', () => {
     test(`dialect/${dialect}: streamed and non-streamed answers carry the text`, async () => {
       const messages = [{ role: 'user' as const, content: 'hello big world' }];
       let text = '';
-      for await (const c of await client().chat.completions.create({ model: `dialect/${dialect}`, messages, stream: true })) text += c.choices[0]?.delta?.content ?? '';
+      for await (const c of await client().chat.completions.create({ model: `dialect/${dialect}`, messages, stream: true }))
+        text += c.choices[0]?.delta?.content ?? '';
       assert.equal(text, 'hello big world');
       const whole = await client().chat.completions.create({ model: `dialect/${dialect}`, messages });
       assert.equal(whole.choices[0].message.content, 'hello big world');
@@ -169,7 +182,20 @@ describe('dialects through `switchboard ask --json`', () => {
     const configFile = join(dir, `config-${m.replace(/\W/g, '_')}.json`);
     await writeFile(configFile, JSON.stringify(settings(extra)));
     const env = { ...process.env, SWITCHBOARD_API_KEY: KEY, OPENAI_API_KEY: '' };
-    const args = ['--import', 'tsx', 'src/cli.ts', 'ask', 'hello big world', '--json', '--model', m, '--config', configFile, '--usage-file', join(dir, 'usage.jsonl')];
+    const args = [
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      'ask',
+      'hello big world',
+      '--json',
+      '--model',
+      m,
+      '--config',
+      configFile,
+      '--usage-file',
+      join(dir, 'usage.jsonl'),
+    ];
     try {
       const r = await promisify(execFile)(process.execPath, args, { env, timeout: 120_000 }); // generous: four CLIs start at once on a loaded machine
       return { code: 0, json: JSON.parse(r.stdout) as Record<string, unknown>, stderr: r.stderr };

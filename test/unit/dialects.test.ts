@@ -60,7 +60,11 @@ async function stream(model: string, opts: { on?: Sim; nonStreaming?: boolean; b
   return out;
 }
 
-const lastUsage = (r: Streamed) => r.chunks.map(usageOf).filter((u) => u !== undefined).at(-1);
+const lastUsage = (r: Streamed) =>
+  r.chunks
+    .map(usageOf)
+    .filter((u) => u !== undefined)
+    .at(-1);
 
 describe('each dialect through openChatStream', () => {
   test('OpenAI with include_usage: text, exact usage, the dated snapshot as the served model, no billed cost', async () => {
@@ -123,8 +127,11 @@ describe('each dialect through openChatStream', () => {
     }
   });
 
-  test('OpenRouter as the gateway walks the request\'s `models` list itself: one request, the fallback serves', async () => {
-    const r = await stream('sim/fail?status=503', { on: openrouterGateway, body: { models: ['sim/fail?status=503', 'sim/fail?status=429', 'sim/echo'] } as Partial<ChatRequest> });
+  test("OpenRouter as the gateway walks the request's `models` list itself: one request, the fallback serves", async () => {
+    const r = await stream('sim/fail?status=503', {
+      on: openrouterGateway,
+      body: { models: ['sim/fail?status=503', 'sim/fail?status=429', 'sim/echo'] } as Partial<ChatRequest>,
+    });
     assert.equal(r.error, undefined);
     assert.equal(r.text, 'hello big world');
     assert.equal(servedModel('sim/fail?status=503', r.chunks), 'sim/echo');
@@ -167,7 +174,7 @@ describe('each dialect through openChatStream', () => {
     });
   }
 
-  test('DeepSeek non-streamed: the message\'s reasoning_content becomes reasoning, never answer text', async () => {
+  test("DeepSeek non-streamed: the message's reasoning_content becomes reasoning, never answer text", async () => {
     const r = await stream('dialect/deepseek', { nonStreaming: true });
     assert.equal(r.error, undefined);
     assert.equal(r.text, 'hello big world');
@@ -187,7 +194,10 @@ describe('each dialect through openChatStream', () => {
     const r = await stream('dialect/groq');
     assert.equal(r.error, undefined);
     assert.equal(r.text, 'hello big world');
-    assert.ok(r.chunks.every((c) => !c.usage), 'no top-level usage anywhere');
+    assert.ok(
+      r.chunks.every((c) => !c.usage),
+      'no top-level usage anywhere',
+    );
     assert.equal(lastUsage(r)?.prompt_tokens, 3);
     assert.equal(lastUsage(r)?.completion_tokens, 3);
   });
@@ -229,7 +239,7 @@ describe('each dialect through openChatStream', () => {
     await assert.rejects(startSim({ dialect: 'nope' }), /Unknown simulator dialect "nope"; dialects: openai, openrouter/);
   });
 
-  test('a CDN\'s HTML 502: unavailable and retryable', async () => {
+  test("a CDN's HTML 502: unavailable and retryable", async () => {
     const r = await stream('dialect/cdn-502');
     assert.ok(isSwitchboardError(r.error));
     assert.ok(hasErrorCode(r.error, 'unavailable'));
@@ -273,7 +283,8 @@ describe('pure functions', () => {
     assert.deepEqual(billedCostOf({ cost: 0.95, cost_details: { upstream_inference_cost: 19 } }), { usd: 0.95, upstreamUsd: 19 });
     assert.deepEqual(billedCostOf({ cost: '0.25' }), { usd: 0.25 });
     assert.equal(billedCostOf({ cost: 0 })?.usd, 0);
-    for (const bad of [undefined, null, {}, { cost: null }, { cost: -1 }, { cost: 'free' }, { cost: Number.NaN }, [1]]) assert.equal(billedCostOf(bad), undefined, JSON.stringify(bad));
+    for (const bad of [undefined, null, {}, { cost: null }, { cost: -1 }, { cost: 'free' }, { cost: Number.NaN }, [1]])
+      assert.equal(billedCostOf(bad), undefined, JSON.stringify(bad));
   });
 
   test('answerCost: billed when reported, else priced, else estimated', () => {
@@ -286,7 +297,7 @@ describe('pure functions', () => {
     assert.equal(usageOf({ ...chunk({}), x_groq: { usage: { queue_time: 1 } } } as ChatCompletionChunk), undefined);
   });
 
-  test('every dialect chunk shape passes chunkShapeProblem (Azure\'s delta-less choice included)', () => {
+  test("every dialect chunk shape passes chunkShapeProblem (Azure's delta-less choice included)", () => {
     assert.equal(chunkShapeProblem({ choices: [{ content_filter_results: {}, finish_reason: null, index: 0 }], model: '' }), undefined);
   });
 });
@@ -298,7 +309,7 @@ describe('preset data', () => {
     return config;
   };
 
-  test('auto-routing models, fallback lists and Select\'s direct-model header are declared as data', () => {
+  test("auto-routing models, fallback lists and Select's direct-model header are declared as data", () => {
     assert.equal(GATEWAY_PRESETS.select.autoModel?.id, 'smart-select');
     assert.equal(GATEWAY_PRESETS.select.directModelHeader, 'x-model');
     assert.equal(GATEWAY_PRESETS.openrouter.autoModel?.id, 'openrouter/auto');

@@ -44,9 +44,20 @@ after(async () => {
 describe('doctor, direct', () => {
   test('every step passes with the CA; the report never holds the key', async () => {
     const r = await doctor({ ca: [certs.ca] });
-    assert.deepEqual(names(r), ['settings valid:pass', 'key present:pass', 'DNS:pass', 'TCP:pass', 'TLS:pass', 'key accepted, GET /models:pass', 'one-token chat:pass']);
+    assert.deepEqual(names(r), [
+      'settings valid:pass',
+      'key present:pass',
+      'DNS:pass',
+      'TCP:pass',
+      'TLS:pass',
+      'key accepted, GET /models:pass',
+      'one-token chat:pass',
+    ]);
     assert.equal(r.ok, true);
-    assert.match(r.steps.find((s) => s.name === 'TLS')!.detail, /issued by Switchboard Test CA, Switchboard Tests; valid until \d{4}-\d\d-\d\d \(\d+ days\); host name 127\.0\.0\.1 matches/);
+    assert.match(
+      r.steps.find((s) => s.name === 'TLS')!.detail,
+      /issued by Switchboard Test CA, Switchboard Tests; valid until \d{4}-\d\d-\d\d \(\d+ days\); host name 127\.0\.0\.1 matches/,
+    );
     assert.match(r.steps.find((s) => s.name.startsWith('key accepted'))!.detail, /^\d+ models listed$/);
     assert.match(r.steps.at(-1)!.detail, /sim\/echo answered \(\d+\+\d+ tokens, \$\d\.\d{6}\)/);
     assert.doesNotMatch(JSON.stringify(r), new RegExp(KEY));
@@ -56,7 +67,10 @@ describe('doctor, direct', () => {
     const config = parseConfig({ 'gateway.baseUrl': sim.url, 'gateway.preset': 'custom', providers: { acme: { baseUrl: sim.url } } }).config;
     const r = await doctor({ ca: [certs.ca] }, { config, chatModel: undefined, chat: false });
     const acme = r.steps.filter((s) => s.endpoint.startsWith('acme ('));
-    assert.deepEqual(acme.map((s) => `${s.name}:${s.outcome}`), ['key present:pass', 'DNS:pass', 'TCP:pass', 'TLS:pass', 'key accepted, GET /models:pass', 'one-token chat:skip']);
+    assert.deepEqual(
+      acme.map((s) => `${s.name}:${s.outcome}`),
+      ['key present:pass', 'DNS:pass', 'TCP:pass', 'TLS:pass', 'key accepted, GET /models:pass', 'one-token chat:skip'],
+    );
   });
 
   test('without the CA: TLS fails and names NODE_EXTRA_CA_CERTS / switchboard.tls.caFile', async () => {
@@ -94,7 +108,11 @@ describe('doctor through a proxy', { skip: hasTinyproxy ? false : NO_TINYPROXY }
 
   test('the proxy login missing: the tunnel step fails with what to do; with it every step passes', async () => {
     const r = await doctor({ proxy: proxy.url, ca: [certs.ca] });
-    assert.deepEqual(names(r).slice(2, 5), ['DNS (proxy http://127.0.0.1:' + proxy.port + '):pass', `TCP to the proxy http://127.0.0.1:${proxy.port}:pass`, 'proxy tunnel (CONNECT, 407):fail']);
+    assert.deepEqual(names(r).slice(2, 5), [
+      'DNS (proxy http://127.0.0.1:' + proxy.port + '):pass',
+      `TCP to the proxy http://127.0.0.1:${proxy.port}:pass`,
+      'proxy tunnel (CONNECT, 407):fail',
+    ]);
     assert.match(failed(r)!.fix!, /user:password/);
     const ok = await doctor({ proxy: proxy.urlWithLogin, ca: [certs.ca] });
     assert.equal(ok.ok, true, JSON.stringify(ok.steps, null, 1));

@@ -16,13 +16,17 @@ const cfg = (flat: Record<string, unknown>) => {
 
 describe('gateway presets', () => {
   test('every preset is data with a safe base URL', () => {
-    for (const p of PRESETS) assert.doesNotThrow(() => assertSafeEndpoint({ id: 'gateway', baseUrl: GATEWAY_PRESETS[p].baseUrl, headers: {}, secretName: 'x' }), p);
+    for (const p of PRESETS)
+      assert.doesNotThrow(() => assertSafeEndpoint({ id: 'gateway', baseUrl: GATEWAY_PRESETS[p].baseUrl, headers: {}, secretName: 'x' }), p);
   });
 
   test('a preset fills the base URL only when the user left it at the default', () => {
     assert.equal(effectiveGateway(cfg({ 'gateway.preset': 'openrouter' })).baseUrl, 'https://openrouter.ai/api/v1');
     assert.equal(effectiveGateway(cfg({ 'gateway.preset': 'ollama' })).baseUrl, 'http://localhost:11434/v1');
-    assert.equal(effectiveGateway(cfg({ 'gateway.preset': 'litellm', 'gateway.baseUrl': 'https://llm.corp.example/v1' })).baseUrl, 'https://llm.corp.example/v1');
+    assert.equal(
+      effectiveGateway(cfg({ 'gateway.preset': 'litellm', 'gateway.baseUrl': 'https://llm.corp.example/v1' })).baseUrl,
+      'https://llm.corp.example/v1',
+    );
     // The caller can say the user set the default URL explicitly.
     assert.equal(effectiveGateway(cfg({ 'gateway.preset': 'openrouter' }), true).baseUrl, 'https://api.select.ax/v1');
     assert.equal(effectiveGateway(cfg({})).baseUrl, 'https://api.select.ax/v1');
@@ -78,7 +82,10 @@ describe('resolveTarget', () => {
   });
 
   test('an unsafe endpoint names the setting', () => {
-    assert.throws(() => assertSafeEndpoint({ id: 'gateway', baseUrl: 'http://evil.example/v1', headers: {}, secretName: 'x' }), (e: unknown) => e instanceof ConfigError && e.setting === 'switchboard.gateway.baseUrl');
+    assert.throws(
+      () => assertSafeEndpoint({ id: 'gateway', baseUrl: 'http://evil.example/v1', headers: {}, secretName: 'x' }),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'switchboard.gateway.baseUrl',
+    );
   });
 });
 
@@ -103,7 +110,11 @@ describe('candidate planning', () => {
   });
 
   test('smart-select uses the injected selector, else the balanced tier', async () => {
-    const config = cfg({ 'smartSelect.mode': 'local', fallbacks: { '*': ['fast'], 'openai/o3': ['anthropic/claude-sonnet-4.5', 'openai/o3'] }, aliases: { fast: 'openai/gpt-4.1-mini' } });
+    const config = cfg({
+      'smartSelect.mode': 'local',
+      fallbacks: { '*': ['fast'], 'openai/o3': ['anthropic/claude-sonnet-4.5', 'openai/o3'] },
+      aliases: { fast: 'openai/gpt-4.1-mini' },
+    });
     const gateway = effectiveGateway(config);
     const req = { model: 'smart-select', messages: [{ role: 'user' as const, content: 'prove it' }] };
     const withSelect = await planCandidates({
@@ -114,10 +125,19 @@ describe('candidate planning', () => {
       keys: keys({ 'switchboard.apiKey': 'k' }),
       select: () => ({ tier: 'reasoning', model: 'openai/o3', confidence: 0.9, reasons: ['proof'] }),
     });
-    assert.deepEqual(withSelect.candidates.map((c) => [c.model, c.role]), [['openai/o3', 'primary'], ['anthropic/claude-sonnet-4.5', 'fallback']]);
+    assert.deepEqual(
+      withSelect.candidates.map((c) => [c.model, c.role]),
+      [
+        ['openai/o3', 'primary'],
+        ['anthropic/claude-sonnet-4.5', 'fallback'],
+      ],
+    );
     assert.equal(withSelect.selection?.tier, 'reasoning');
     const without = await planCandidates({ req, config, gateway, catalog, keys: keys({ 'switchboard.apiKey': 'k' }) });
-    assert.deepEqual(without.candidates.map((c) => c.model), ['openai/gpt-4.1', 'openai/gpt-4.1-mini']);
+    assert.deepEqual(
+      without.candidates.map((c) => c.model),
+      ['openai/gpt-4.1', 'openai/gpt-4.1-mini'],
+    );
     assert.equal(without.candidates[0].info?.id, 'openai/gpt-4.1');
   });
 

@@ -38,7 +38,12 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-gateway-'));
   const { config, problems } = parseConfig(settings(sim.url));
   assert.deepEqual(problems, []);
-  core = await createCore({ config, userSetBaseUrl: true, keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined), usageFile: join(dir, 'usage.jsonl') });
+  core = await createCore({
+    config,
+    userSetBaseUrl: true,
+    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
+    usageFile: join(dir, 'usage.jsonl'),
+  });
   gw = await startLocalGateway({ core, port: 0 });
 });
 after(async () => {
@@ -93,7 +98,12 @@ describe('local gateway through the openai SDK', () => {
   });
 
   test('streaming yields the words as chunks; usage only when stream_options.include_usage asks', async () => {
-    const stream = await client().chat.completions.create({ model: 'sim/lorem?tokens=12', messages: [{ role: 'user', content: 'go' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client().chat.completions.create({
+      model: 'sim/lorem?tokens=12',
+      messages: [{ role: 'user', content: 'go' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let chunks = 0;
     let usage: OpenAI.CompletionUsage | undefined;
@@ -129,7 +139,10 @@ describe('local gateway through the openai SDK', () => {
   test('every candidate failing is a 502 in OpenAI error shape listing the attempts', async () => {
     const err = await client()
       .chat.completions.create({ model: 'sim/fail?status=500', messages: [{ role: 'user', content: 'x' }] })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof OpenAI.APIError, String(err));
     assert.equal(err.status, 502);
     assert.equal(err.code, 'all_candidates_failed');
@@ -137,14 +150,27 @@ describe('local gateway through the openai SDK', () => {
   });
 
   test('tools, tool_choice and other fields pass through; tool calls come back whole and as stream deltas', async () => {
-    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
-    const reply = await client().chat.completions.create({ model: 'sim/tool?name=lookup', messages: [{ role: 'user', content: 'find cats' }], tools, tool_choice: 'auto', temperature: 0.2 });
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } },
+    ];
+    const reply = await client().chat.completions.create({
+      model: 'sim/tool?name=lookup',
+      messages: [{ role: 'user', content: 'find cats' }],
+      tools,
+      tool_choice: 'auto',
+      temperature: 0.2,
+    });
     const call = reply.choices[0].message.tool_calls?.[0];
     assert.equal(reply.choices[0].finish_reason, 'tool_calls');
     assert.equal(call?.type === 'function' ? call.function.name : undefined, 'lookup');
     assert.deepEqual(JSON.parse(call?.type === 'function' ? call.function.arguments : '{}'), { q: 'find cats' });
 
-    const stream = await client().chat.completions.create({ model: 'sim/tool?name=lookup', messages: [{ role: 'user', content: 'find dogs now' }], tools, stream: true });
+    const stream = await client().chat.completions.create({
+      model: 'sim/tool?name=lookup',
+      messages: [{ role: 'user', content: 'find dogs now' }],
+      tools,
+      stream: true,
+    });
     let args = '';
     let deltas = 0;
     for await (const c of stream) {
@@ -171,7 +197,12 @@ describe('local gateway through the openai SDK', () => {
     assert.equal(noToken.status, 401);
     const body = (await noToken.json()) as { error: { type: string; code: string } };
     assert.equal(body.error.type, 'authentication_error');
-    const wrong = await client('sb-local-wrong').chat.completions.create({ model: 'sim/echo', messages: [{ role: 'user', content: 'x' }] }).then(() => undefined, (e: unknown) => e);
+    const wrong = await client('sb-local-wrong')
+      .chat.completions.create({ model: 'sim/echo', messages: [{ role: 'user', content: 'x' }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(wrong instanceof OpenAI.AuthenticationError);
     assert.equal(sim.stats().requests, 0, 'nothing reached the upstream');
   });
@@ -191,13 +222,21 @@ describe('local gateway through the openai SDK', () => {
     assert.equal((JSON.parse(r.body) as { error: { code: string } }).error.code, 'origin_not_allowed');
     const viaSdk = await new OpenAI({ baseURL: gw.url, apiKey: gw.token, maxRetries: 0, defaultHeaders: { Origin: 'https://evil.example' } }).models
       .list()
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(viaSdk instanceof OpenAI.PermissionDeniedError, String(viaSdk));
   });
 
   test('a 10 MB body → 413, and nothing reaches the upstream', async () => {
     const big = 'x'.repeat(10 * 1024 * 1024);
-    const err = await client().chat.completions.create({ model: 'sim/echo', messages: [{ role: 'user', content: big }] }).then(() => undefined, (e: unknown) => e);
+    const err = await client()
+      .chat.completions.create({ model: 'sim/echo', messages: [{ role: 'user', content: big }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof OpenAI.APIError, String(err));
     assert.equal(err.status, 413);
     assert.equal(sim.stats().requests, 0);
@@ -236,7 +275,10 @@ describe('local gateway through the openai SDK', () => {
 
 describe('starting', () => {
   test('a port already in use is a ConfigError naming switchboard.localGateway.port', async () => {
-    await assert.rejects(startLocalGateway({ core, port: gw.port }), (e: unknown) => e instanceof ConfigError && e.setting === 'switchboard.localGateway.port' && /already in use/.test(e.message));
+    await assert.rejects(
+      startLocalGateway({ core, port: gw.port }),
+      (e: unknown) => e instanceof ConfigError && e.setting === 'switchboard.localGateway.port' && /already in use/.test(e.message),
+    );
   });
 
   test('a given token is used as is; without one each start gets a new random token', async () => {
@@ -259,10 +301,14 @@ describe('switchboard serve (the real CLI)', () => {
     const cfg = join(dir, 'serve.json');
     writeFileSync(cfg, JSON.stringify(settings(sim.url)));
     const token = newLocalToken();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--token', token, '--config', cfg, '--usage-file', join(dir, 'serve-usage.jsonl')], {
-      env: { ...process.env, SWITCHBOARD_API_KEY: SIM_KEY, OPENAI_API_KEY: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--token', token, '--config', cfg, '--usage-file', join(dir, 'serve-usage.jsonl')],
+      {
+        env: { ...process.env, SWITCHBOARD_API_KEY: SIM_KEY, OPENAI_API_KEY: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -279,11 +325,18 @@ describe('switchboard serve (the real CLI)', () => {
       const sdk = new OpenAI({ baseURL: url, apiKey: token, maxRetries: 0 });
       const reply = await sdk.chat.completions.create({ model: 'smart-select', messages: [{ role: 'user', content: 'via the cli' }] });
       assert.equal(reply.choices[0].message.content, 'via the cli');
-      const stream = await sdk.chat.completions.create({ model: 'sim/fail?status=503', messages: [{ role: 'user', content: 'streamed fallback' }], stream: true });
+      const stream = await sdk.chat.completions.create({
+        model: 'sim/fail?status=503',
+        messages: [{ role: 'user', content: 'streamed fallback' }],
+        stream: true,
+      });
       let text = '';
       for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
       assert.equal(text, 'streamed fallback');
-      const denied = await new OpenAI({ baseURL: url, apiKey: 'nope', maxRetries: 0 }).models.list().then(() => undefined, (e: unknown) => e);
+      const denied = await new OpenAI({ baseURL: url, apiKey: 'nope', maxRetries: 0 }).models.list().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(denied instanceof OpenAI.AuthenticationError);
     } finally {
       child.kill('SIGTERM');
@@ -323,9 +376,18 @@ describe('gateway pieces', () => {
     const acc = new CompletionAggregator();
     const base = { id: 'c1', object: 'chat.completion.chunk' as const, created: 1, model: 'm' };
     acc.add({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi ' }, finish_reason: null }] });
-    acc.add({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 1, id: 'b', function: { name: 'two', arguments: '{"y"' } }] }, finish_reason: null }] });
-    acc.add({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'one', arguments: '{}' } }] }, finish_reason: null }] });
-    acc.add({ ...base, choices: [{ index: 0, delta: { content: 'there', tool_calls: [{ index: 1, function: { arguments: ':1}' } }] }, finish_reason: 'tool_calls' }] });
+    acc.add({
+      ...base,
+      choices: [{ index: 0, delta: { tool_calls: [{ index: 1, id: 'b', function: { name: 'two', arguments: '{"y"' } }] }, finish_reason: null }],
+    });
+    acc.add({
+      ...base,
+      choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'one', arguments: '{}' } }] }, finish_reason: null }],
+    });
+    acc.add({
+      ...base,
+      choices: [{ index: 0, delta: { content: 'there', tool_calls: [{ index: 1, function: { arguments: ':1}' } }] }, finish_reason: 'tool_calls' }],
+    });
     acc.add({ ...base, choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } });
     const c = acc.result('fallback');
     assert.equal(c.choices[0].message.content, 'Hi there');

@@ -42,7 +42,10 @@ describe('HealthTracker', () => {
     assert.equal(h.acquire('k'), 'denied', 'only one probe at a time');
     h.success('k');
     assert.equal(h.acquire('k'), 'pass');
-    assert.deepEqual(events.map((e) => e.state), ['open', 'half-open', 'closed']);
+    assert.deepEqual(
+      events.map((e) => e.state),
+      ['open', 'half-open', 'closed'],
+    );
   });
 
   test('a failed probe re-opens for another cooldown', () => {
@@ -76,6 +79,8 @@ describe('HealthTracker', () => {
   test('list reports endpoint, model, state and until', () => {
     const { h } = setup(1, 500);
     h.failure(breakerKey('openai', 'openai/gpt-4.1'));
-    assert.deepEqual(h.list(), [{ key: 'openai|openai/gpt-4.1', endpoint: 'openai', model: 'openai/gpt-4.1', state: 'open', consecutiveFailures: 1, until: 10_500 }]);
+    assert.deepEqual(h.list(), [
+      { key: 'openai|openai/gpt-4.1', endpoint: 'openai', model: 'openai/gpt-4.1', state: 'open', consecutiveFailures: 1, until: 10_500 },
+    ]);
   });
 });

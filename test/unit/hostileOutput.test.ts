@@ -52,7 +52,18 @@ describe('hostile model output in the chat webview (Chromium)', { skip }, () => 
 
   test('the corpus covers every kind the issue names', () => {
     const kinds = new Set(payloads.map((x) => x.kind));
-    for (const k of ['script tag', 'event attribute', 'javascript: link', 'data: link', 'svg', 'css injection', 'markdown-link trick', 'html entities', 'command link']) assert.ok(kinds.has(k), k);
+    for (const k of [
+      'script tag',
+      'event attribute',
+      'javascript: link',
+      'data: link',
+      'svg',
+      'css injection',
+      'markdown-link trick',
+      'html entities',
+      'command link',
+    ])
+      assert.ok(kinds.has(k), k);
   });
 
   test('every payload, streamed in small chunks, renders inert', { timeout: 60_000 }, async () => {
@@ -85,7 +96,8 @@ describe('hostile model output in the chat webview (Chromium)', { skip }, () => 
         }
         const bad: string[] = [];
         for (const e of [body, ...body.querySelectorAll('*')]) {
-          if (/^(script|iframe|object|embed|style|img|svg|math|form|input|video|audio|source|link|meta|base|noscript|details|template)$/i.test(e.tagName)) bad.push(`<${e.tagName}>`);
+          if (/^(script|iframe|object|embed|style|img|svg|math|form|input|video|audio|source|link|meta|base|noscript|details|template)$/i.test(e.tagName))
+            bad.push(`<${e.tagName}>`);
           for (const a of e.attributes) {
             if (/^on/i.test(a.name)) bad.push(`${e.tagName}[${a.name}]`);
             if (/^(style|src|srcdoc|xlink:href|action|formaction)$/i.test(a.name)) bad.push(`${e.tagName}[${a.name}]`);
@@ -94,9 +106,16 @@ describe('hostile model output in the chat webview (Chromium)', { skip }, () => 
         }
         out.push({ id, bad });
       }
-      return { out, pwned: (window as unknown as { __pwned?: unknown }).__pwned, background: getComputedStyle(document.body).backgroundImage, hidden: getComputedStyle(document.body).display };
+      return {
+        out,
+        pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+        background: getComputedStyle(document.body).backgroundImage,
+        hidden: getComputedStyle(document.body).display,
+      };
     }, ids);
-    const failures = report.out.filter((r) => r.bad.length).map((r) => `${payloads[ids.indexOf(r.id)].kind}: ${payloads[ids.indexOf(r.id)].markdown.slice(0, 60)} → ${r.bad.join(', ')}`);
+    const failures = report.out
+      .filter((r) => r.bad.length)
+      .map((r) => `${payloads[ids.indexOf(r.id)].kind}: ${payloads[ids.indexOf(r.id)].markdown.slice(0, 60)} → ${r.bad.join(', ')}`);
     assert.deepEqual(failures, []);
     assert.equal(report.pwned, undefined, 'no payload executed');
     assert.deepEqual(dialogs, []);
@@ -105,8 +124,14 @@ describe('hostile model output in the chat webview (Chromium)', { skip }, () => 
     assert.notEqual(report.hidden, 'none', 'no injected CSS applied');
     assert.deepEqual(await p.violations(), [], 'nothing even tried to load or run against the CSP');
     const texts = await p.page.locator('[data-testid=answer-body]').allTextContents();
-    assert.ok(texts.some((t) => t.includes("<script>alert('fenced')</script>")), 'code shows payloads as text');
-    assert.ok(texts.some((t) => t.includes("<script>alert('entity')</script>")), 'entities show as text');
+    assert.ok(
+      texts.some((t) => t.includes("<script>alert('fenced')</script>")),
+      'code shows payloads as text',
+    );
+    assert.ok(
+      texts.some((t) => t.includes("<script>alert('entity')</script>")),
+      'entities show as text',
+    );
   });
 
   test('clicking every link only posts openLink, and the host opens only http(s) links', { timeout: 60_000 }, async () => {
@@ -127,7 +152,20 @@ describe('hostile model output in the chat webview (Chromium)', { skip }, () => 
     const host = hostWithFakes();
     for (const m of posted) await host.controller.handle(m);
     // And what a compromised webview could post directly.
-    const hostile = ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'command:workbench.action.terminal.new', 'vscode://settings', 'file:///etc/passwd', 'vscode-file://vscode-app/x', 'mailto:a@example.com', 'https://user:pw@example.com/', '//attacker.example/x', 'docs'];
+    const hostile = [
+      'javascript:alert(1)',
+      'JAVASCRIPT:alert(1)',
+      ' javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'command:workbench.action.terminal.new',
+      'vscode://settings',
+      'file:///etc/passwd',
+      'vscode-file://vscode-app/x',
+      'mailto:a@example.com',
+      'https://user:pw@example.com/',
+      '//attacker.example/x',
+      'docs',
+    ];
     for (const href of hostile) await host.controller.handle({ type: 'openLink', href });
     assert.ok(host.opened.length > 0, 'safe links were opened');
     for (const u of host.opened) assert.match(u, /^https?:\/\//, `the host opened ${u}`);
@@ -157,8 +195,14 @@ describe('hostile model output in the chat webview (Chromium)', { skip }, () => 
     // Violation events are dispatched asynchronously.
     await p.page.waitForFunction((n) => window.__violations.length >= n + 2, before);
     const seen = (await p.violations()).slice(before);
-    assert.ok(seen.some((v) => v.startsWith('script-src-elem') || v.startsWith('script-src ')), `a script-src violation was seen: ${seen.join(' | ')}`);
-    assert.ok(seen.some((v) => v.startsWith('script-src-attr') || v.startsWith('script-src ')), `an inline-handler violation was seen: ${seen.join(' | ')}`);
+    assert.ok(
+      seen.some((v) => v.startsWith('script-src-elem') || v.startsWith('script-src ')),
+      `a script-src violation was seen: ${seen.join(' | ')}`,
+    );
+    assert.ok(
+      seen.some((v) => v.startsWith('script-src-attr') || v.startsWith('script-src ')),
+      `an inline-handler violation was seen: ${seen.join(' | ')}`,
+    );
   });
 
   test('host messages carrying markup outside the answer text are rejected by the protocol', async () => {

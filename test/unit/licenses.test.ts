@@ -14,7 +14,10 @@ describe('third-party licenses cover every shipped file (finding 13)', () => {
     const { staticCopies } = require(join(ROOT, 'esbuild.js')) as { staticCopies: (root: string) => StaticCopy[] };
     const listing = readFileSync(join(ROOT, 'THIRD_PARTY_LICENSES.md'), 'utf8');
     const fromPackages = staticCopies(ROOT).filter((c) => c.from.startsWith('node_modules/'));
-    assert.ok(fromPackages.some((c) => c.to === 'dist/media/codicon.ttf'), 'the Codicons font ships');
+    assert.ok(
+      fromPackages.some((c) => c.to === 'dist/media/codicon.ttf'),
+      'the Codicons font ships',
+    );
     for (const c of fromPackages) {
       const dir = /^node_modules\/(?:@[^/]+\/)?[^/]+/.exec(c.from)?.[0] ?? '';
       const pkg = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as { name: string; version: string; license: string };
@@ -30,7 +33,18 @@ describe('third-party licenses cover every shipped file (finding 13)', () => {
       bundleOutputs: new Set(['dist/extension.js', 'dist/media/chat.js']),
       copies: [{ from: 'node_modules/@vscode/codicons/dist/codicon.ttf', to: 'dist/media/codicon.ttf' }],
     };
-    const shipped = ['package.json', 'README.md', 'media/icon.png', 'media/walkthrough/key.md', 'dist/extension.js', 'dist/media/chat.js', 'dist/media/codicon.ttf', 'dist/media/vendor-icons.woff2', 'dist/media/katex.css', 'node_modules/left-pad/index.js'];
+    const shipped = [
+      'package.json',
+      'README.md',
+      'media/icon.png',
+      'media/walkthrough/key.md',
+      'dist/extension.js',
+      'dist/media/chat.js',
+      'dist/media/codicon.ttf',
+      'dist/media/vendor-icons.woff2',
+      'dist/media/katex.css',
+      'node_modules/left-pad/index.js',
+    ];
     assert.deepEqual(unaccountedFiles(shipped, known), ['dist/media/vendor-icons.woff2', 'dist/media/katex.css', 'node_modules/left-pad/index.js']);
   });
 });

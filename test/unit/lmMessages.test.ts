@@ -1,12 +1,23 @@
 // VS Code language-model parts ⇄ OpenAI messages, tools and tool calls (no vscode needed: parts are shapes).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LM_ROLE, lmMessageText, toOpenAIMessages, toOpenAIToolChoice, toOpenAITools, ToolCallAccumulator, type LmMessageLike } from '../../src/core/prompt/lmMessages';
+import {
+  LM_ROLE,
+  lmMessageText,
+  toOpenAIMessages,
+  toOpenAIToolChoice,
+  toOpenAITools,
+  ToolCallAccumulator,
+  type LmMessageLike,
+} from '../../src/core/prompt/lmMessages';
 
 const text = (value: string) => ({ value });
 const call = (callId: string, name: string, input: object) => ({ callId, name, input });
 const result = (callId: string, content: unknown[]) => ({ callId, content });
-const data = (mimeType: string, bytes: number[] | string) => ({ mimeType, data: typeof bytes === 'string' ? new TextEncoder().encode(bytes) : new Uint8Array(bytes) });
+const data = (mimeType: string, bytes: number[] | string) => ({
+  mimeType,
+  data: typeof bytes === 'string' ? new TextEncoder().encode(bytes) : new Uint8Array(bytes),
+});
 
 describe('toOpenAIMessages', () => {
   test('a tool round trip: assistant tool calls, then tool results as `tool` messages before any user text', () => {
@@ -88,7 +99,12 @@ describe('tools and tool calls', () => {
   test('the accumulator joins streamed deltas by index and parses arguments', () => {
     const acc = new ToolCallAccumulator();
     acc.add({ tool_calls: [{ index: 0, id: 'a', type: 'function', function: { name: 'look', arguments: '' } }] });
-    acc.add({ tool_calls: [{ index: 0, function: { name: 'up', arguments: '{"q":' } }, { index: 1, id: 'b', function: { name: 'bad', arguments: 'not json' } }] });
+    acc.add({
+      tool_calls: [
+        { index: 0, function: { name: 'up', arguments: '{"q":' } },
+        { index: 1, id: 'b', function: { name: 'bad', arguments: 'not json' } },
+      ],
+    });
     acc.add({ tool_calls: [{ index: 0, function: { arguments: '"x"}' } }] });
     assert.ok(acc.pending);
     assert.deepEqual(acc.flush(), [

@@ -28,7 +28,12 @@ before(async () => {
     retries: 0,
     'smartSelect.tiers': { fast: 'sim/echo', balanced: 'sim/echo', strong: 'sim/echo', reasoning: 'sim/echo' },
   });
-  core = await createCore({ config, userSetBaseUrl: true, keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined), usageFile: join(dir, 'usage.jsonl') });
+  core = await createCore({
+    config,
+    userSetBaseUrl: true,
+    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
+    usageFile: join(dir, 'usage.jsonl'),
+  });
 });
 after(async () => {
   await core.flush();
@@ -88,9 +93,20 @@ const info = (id: string, imageInput = false): LanguageModelChatInformation => (
   capabilities: { toolCalling: true, imageInput },
 });
 
-async function respond(provider: SwitchboardLmProvider, model: string, messages: LmMessageLike[], opts: { tools?: { name: string; description: string; inputSchema?: object }[]; token?: FakeToken; onPart?: (p: FakePart) => void } = {}) {
+async function respond(
+  provider: SwitchboardLmProvider,
+  model: string,
+  messages: LmMessageLike[],
+  opts: { tools?: { name: string; description: string; inputSchema?: object }[]; token?: FakeToken; onPart?: (p: FakePart) => void } = {},
+) {
   const got: FakePart[] = [];
-  await provider.provideLanguageModelChatResponse(info(model), messages, { tools: opts.tools, toolMode: 1 }, { report: (p) => (got.push(p as FakePart), opts.onPart?.(p as FakePart)) }, opts.token ?? new FakeToken());
+  await provider.provideLanguageModelChatResponse(
+    info(model),
+    messages,
+    { tools: opts.tools, toolMode: 1 },
+    { report: (p) => (got.push(p as FakePart), opts.onPart?.(p as FakePart)) },
+    opts.token ?? new FakeToken(),
+  );
   return got;
 }
 
@@ -129,7 +145,10 @@ describe('registration', () => {
       provider,
       () => undefined,
     );
-    assert.deepEqual(calls.map((c) => c.vendor), [LM_VENDOR]);
+    assert.deepEqual(
+      calls.map((c) => c.vendor),
+      [LM_VENDOR],
+    );
     assert.equal(changes, 1, 'announces its models right after registering, so VS Code asks for them at once');
     assert.equal(calls[0].provider, provider);
     reg.dispose();
@@ -155,8 +174,14 @@ describe('model information', () => {
   test('smart-select first, then the catalog: selectable, grouped under Switchboard, tool calling declared', async () => {
     const models = await new SwitchboardLmProvider(deps(), parts).provideLanguageModelChatInformation({ silent: true }, new FakeToken());
     assert.equal(models[0].id, 'smart-select');
-    assert.deepEqual(models.slice(1).map((m) => m.id), (await core.listModels()).map((m) => m.id));
-    assert.ok(models.every((m) => m.isUserSelectable === true), 'VS Code 1.117 lists a model in the picker only with isUserSelectable');
+    assert.deepEqual(
+      models.slice(1).map((m) => m.id),
+      (await core.listModels()).map((m) => m.id),
+    );
+    assert.ok(
+      models.every((m) => m.isUserSelectable === true),
+      'VS Code 1.117 lists a model in the picker only with isUserSelectable',
+    );
     assert.ok(models.every((m) => m.category?.label === 'Switchboard'));
     assert.ok(models.every((m) => m.capabilities.toolCalling !== undefined));
     assert.ok(models.some((m) => m.capabilities.toolCalling === true));
@@ -217,7 +242,10 @@ describe('responses', () => {
       { tools },
     );
     assert.equal(second.map((p) => (p.kind === 'text' ? p.value : '')).join(''), 'three cats found');
-    assert.equal(second.some((p) => p.kind === 'tool'), false);
+    assert.equal(
+      second.some((p) => p.kind === 'tool'),
+      false,
+    );
   });
 
   test('cancellation aborts the upstream request and resolves quietly', async () => {
@@ -260,7 +288,11 @@ describe('token counts', () => {
     assert.equal(await provider.provideTokenCount(m, '', t), 0);
     const plain = await provider.provideTokenCount(m, user('find all the cats'), t);
     assert.equal(plain, estimateTokens('find all the cats') + 3);
-    const withCall = await provider.provideTokenCount(m, { role: LM_ROLE.Assistant, content: [{ value: 'find all the cats' }, { callId: 'c', name: 'lookup', input: { q: 'cats' } }] }, t);
+    const withCall = await provider.provideTokenCount(
+      m,
+      { role: LM_ROLE.Assistant, content: [{ value: 'find all the cats' }, { callId: 'c', name: 'lookup', input: { q: 'cats' } }] },
+      t,
+    );
     assert.ok(withCall > plain);
   });
 });

@@ -27,7 +27,12 @@ before(async () => {
     'smartSelect.tiers': { fast: 'sim/echo', balanced: 'sim/echo', strong: 'sim/echo', reasoning: 'sim/echo' },
     fallbacks: { 'sim/fail?status=503': ['sim/echo'] },
   });
-  core = await createCore({ config, userSetBaseUrl: true, keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined), usageFile: join(dir, 'usage.jsonl') });
+  core = await createCore({
+    config,
+    userSetBaseUrl: true,
+    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
+    usageFile: join(dir, 'usage.jsonl'),
+  });
 });
 after(async () => {
   await core.flush();
@@ -95,7 +100,10 @@ describe('@switchboard answers', () => {
     assert.ok(footer.startsWith(FOOTER_MARK));
     assert.match(footer, /asked smart-select · served sim\/echo/, 'the footer says what was asked and what served');
     assert.match(footer, /smart-select → sim\/echo \(\w+\)/);
-    assert.deepEqual(stream.progressed.map((p) => p.startsWith('smart-select → sim/echo')), [true]);
+    assert.deepEqual(
+      stream.progressed.map((p) => p.startsWith('smart-select → sim/echo')),
+      [true],
+    );
     assert.equal(result.metadata?.model, 'sim/echo');
     assert.equal(core.ledger.records().at(-1)?.requested, 'smart-select');
   });
@@ -182,9 +190,22 @@ describe('commands', () => {
     assert.match(none.text, /Select some code/);
     assert.equal(sim.stats().requests, 0);
 
-    const selection: Omit<ExplainInput, 'maxChars'> = { code: 'const answer = 42;', languageId: 'typescript', fileName: 'src/a.ts', startLine: 3, endLine: 3, before: '', after: '' };
+    const selection: Omit<ExplainInput, 'maxChars'> = {
+      code: 'const answer = 42;',
+      languageId: 'typescript',
+      fileName: 'src/a.ts',
+      startLine: 3,
+      endLine: 3,
+      before: '',
+      after: '',
+    };
     const out = new FakeStream();
-    const r = await env({ model: 'sim/echo', activeSelection: () => selection }).handler.handle({ prompt: '', command: 'explain' }, noHistory, out, new FakeToken());
+    const r = await env({ model: 'sim/echo', activeSelection: () => selection }).handler.handle(
+      { prompt: '', command: 'explain' },
+      noHistory,
+      out,
+      new FakeToken(),
+    );
     assert.equal(r.metadata?.command, 'explain');
     // sim/echo answers with the prompt it got: the explain prompt around the selection.
     assert.match(out.text, /Explain the following typescript code from src\/a\.ts \(line 3\)[\s\S]*const answer = 42;/);

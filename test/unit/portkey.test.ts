@@ -32,7 +32,12 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-portkey-'));
   const { config, problems } = parseConfig(settings());
   assert.deepEqual(problems, []);
-  core = await createCore({ config, userSetBaseUrl: true, keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined), usageFile: join(dir, 'usage.jsonl') });
+  core = await createCore({
+    config,
+    userSetBaseUrl: true,
+    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
+    usageFile: join(dir, 'usage.jsonl'),
+  });
 });
 after(async () => {
   core?.dispose();

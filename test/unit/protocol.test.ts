@@ -6,7 +6,12 @@ const badge = { model: 'sim/echo', requested: 'smart-select', promptTokens: 3, c
 
 describe('protocol: host → webview', () => {
   const valid: HostMessage[] = [
-    { type: 'state', turns: [{ id: 'a1', prompt: 'hi', model: 'sim/echo', text: 'hi', state: 'done', badge }], models: [{ id: 'sim/echo', provider: 'sim' }], currentModel: 'sim/echo' },
+    {
+      type: 'state',
+      turns: [{ id: 'a1', prompt: 'hi', model: 'sim/echo', text: 'hi', state: 'done', badge }],
+      models: [{ id: 'sim/echo', provider: 'sim' }],
+      currentModel: 'sim/echo',
+    },
     { type: 'models', models: [], currentModel: 'smart-select' },
     { type: 'start', id: 'a1', prompt: 'long prompt', title: 'Explain foo.ts:1-2', model: 'smart-select' },
     { type: 'delta', id: 'a1', text: '' },
@@ -29,7 +34,10 @@ describe('protocol: host → webview', () => {
     ['delta without id', { type: 'delta', text: 'x' }],
     ['delta with a number as text', { type: 'delta', id: 'a', text: 5 }],
     ['done with a negative cost', { type: 'done', id: 'a', badge: { ...badge, costUsd: -1 } }],
-    ['state with a turn in an unknown state', { type: 'state', turns: [{ id: 'a', prompt: '', model: 'm', text: '', state: 'exploded' }], models: [], currentModel: 'm' }],
+    [
+      'state with a turn in an unknown state',
+      { type: 'state', turns: [{ id: 'a', prompt: '', model: 'm', text: '', state: 'exploded' }], models: [], currentModel: 'm' },
+    ],
     ['error without partial flag', { type: 'error', id: 'a', error: { message: 'x' } }],
   ];
   for (const [name, m] of invalid) {
@@ -66,7 +74,11 @@ describe('protocol: webview → host', () => {
   }
 
   test('rejects a blank question, an empty model, a language with odd characters', () => {
-    for (const m of [{ type: 'ask', prompt: '   \n ' }, { type: 'setModel', model: ' ' }, { type: 'newFile', text: 'x', language: 'py"><script>' }]) {
+    for (const m of [
+      { type: 'ask', prompt: '   \n ' },
+      { type: 'setModel', model: ' ' },
+      { type: 'newFile', text: 'x', language: 'py"><script>' },
+    ]) {
       const r = parseWebviewMessage(m);
       assert.equal(r.ok, false, JSON.stringify(m));
     }
@@ -93,7 +105,16 @@ describe('safeExternalUrl', () => {
   test('allows http(s) only', () => {
     assert.equal(safeExternalUrl('https://example.com/a?b=1'), 'https://example.com/a?b=1');
     assert.equal(safeExternalUrl('http://localhost:3000/'), 'http://localhost:3000/');
-    for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'command:workbench.action.terminal.new', 'vscode://foo', '/relative', 'https://user:pw@example.com/']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'file:///etc/passwd',
+      'command:workbench.action.terminal.new',
+      'vscode://foo',
+      '/relative',
+      'https://user:pw@example.com/',
+    ]) {
       assert.equal(safeExternalUrl(bad), undefined, bad);
     }
   });

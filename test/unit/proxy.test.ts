@@ -20,14 +20,23 @@ async function ask(network: NetworkConfig, model = 'sim/echo'): Promise<{ text: 
   useNetwork(network);
   let text = '';
   try {
-    for await (const c of openChatStream({ endpoint, key: KEY, upstreamModel: model, body: { model, messages: [{ role: 'user', content: 'through the proxy' }] } }))
+    for await (const c of openChatStream({
+      endpoint,
+      key: KEY,
+      upstreamModel: model,
+      body: { model, messages: [{ role: 'user', content: 'through the proxy' }] },
+    }))
       text += c.choices[0]?.delta?.content ?? '';
     return { text };
   } catch (e) {
     return { text, error: e as Error };
   }
 }
-const connects = (p: Tinyproxy) => p.log().split('\n').filter((l) => l.includes(`127.0.0.1:${sim.port}`) && /CONNECT|opensock/.test(l));
+const connects = (p: Tinyproxy) =>
+  p
+    .log()
+    .split('\n')
+    .filter((l) => l.includes(`127.0.0.1:${sim.port}`) && /CONNECT|opensock/.test(l));
 
 describe('through a forward proxy', { skip: hasTinyproxy ? false : NO_TINYPROXY }, () => {
   before(async () => {
@@ -48,7 +57,10 @@ describe('through a forward proxy', { skip: hasTinyproxy ? false : NO_TINYPROXY 
     assert.deepEqual(await ask(network), { text: 'through the proxy' });
     const json = (await getJson({ url: `${sim.url}/models`, key: KEY })) as { data: unknown[] };
     assert.ok(json.data.length > 0);
-    const tunnels = open.log().split('\n').filter((l) => /Established connection to host "127\.0\.0\.1"|opensock: opening connection to 127\.0\.0\.1/.test(l) && l.includes(String(sim.port)));
+    const tunnels = open
+      .log()
+      .split('\n')
+      .filter((l) => /Established connection to host "127\.0\.0\.1"|opensock: opening connection to 127\.0\.0\.1/.test(l) && l.includes(String(sim.port)));
     assert.equal(tunnels.length, 1, `one tunnel for three requests; proxy log:\n${open.log()}`);
   });
 
@@ -144,7 +156,10 @@ describe('proxy settings from the environment', () => {
   });
 
   test('an unusable proxy URL is refused up front, naming where it comes from and never its password', () => {
-    assert.throws(() => useNetwork({ proxy: 'socks5://u:hunter2@127.0.0.1:1080' }), (e: Error) => /\(http\.proxy in VS Code, HTTPS_PROXY for the CLI\) uses socks5:/.test(e.message) && !e.message.includes('hunter2'));
+    assert.throws(
+      () => useNetwork({ proxy: 'socks5://u:hunter2@127.0.0.1:1080' }),
+      (e: Error) => /\(http\.proxy in VS Code, HTTPS_PROXY for the CLI\) uses socks5:/.test(e.message) && !e.message.includes('hunter2'),
+    );
     assert.throws(() => useNetwork({ proxy: 'proxy.corp:3128' }), /proxy\.corp:3128 .* must start with http:\/\//);
   });
 

@@ -19,7 +19,8 @@ let dir: string;
 
 const cleanEnv = () => {
   const env: NodeJS.ProcessEnv = { ...process.env, SWITCHBOARD_API_KEY: KEY, OPENAI_API_KEY: '' };
-  for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'NODE_EXTRA_CA_CERTS']) delete env[k];
+  for (const k of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'NODE_EXTRA_CA_CERTS'])
+    delete env[k];
   return env;
 };
 function configFile(name: string, extra: Record<string, unknown> = {}): string {
@@ -33,7 +34,11 @@ async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 }
-const simLines = () => proxy.log().split('\n').filter((l) => l.includes(String(sim.port)));
+const simLines = () =>
+  proxy
+    .log()
+    .split('\n')
+    .filter((l) => l.includes(String(sim.port)));
 
 describe('the CLI behind a proxy with a private CA', { skip: hasTinyproxy ? false : NO_TINYPROXY }, () => {
   before(async () => {
@@ -110,10 +115,14 @@ interface Served {
 
 async function serve(config: string): Promise<Served> {
   const token = 'sb-local-' + 'x'.repeat(40);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--token', token, '--config', config, '--usage-file', join(dir, 'serve.jsonl')], {
-    env: { ...cleanEnv(), HTTPS_PROXY: proxy.urlWithLogin },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--token', token, '--config', config, '--usage-file', join(dir, 'serve.jsonl')],
+    {
+      env: { ...cleanEnv(), HTTPS_PROXY: proxy.urlWithLogin },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let errText = '';
   let code: number | null = null;
   const exited = new Promise<void>((resolve) => child.on('exit', (c) => ((code = c), resolve())));

@@ -20,14 +20,25 @@ describe('decideRetry', () => {
   });
 
   test('never retries non-retryable errors, cancellation or foreign errors', () => {
-    for (const error of [new BadRequestError({ ...ctx, status: 400 }, 'bad'), new ContextLengthError({ ...ctx, status: 400 }, 'long'), new CancelledError(), new Error('x')])
+    for (const error of [
+      new BadRequestError({ ...ctx, status: 400 }, 'bad'),
+      new ContextLengthError({ ...ctx, status: 400 }, 'long'),
+      new CancelledError(),
+      new Error('x'),
+    ])
       assert.deepEqual(decideRetry({ error, retriesSoFar: 0, maxRetries: 5 }), { retry: false, reason: 'not-retryable' });
   });
 
   test('x-should-retry overrides the error verdict both ways', () => {
-    assert.deepEqual(decideRetry({ error: unavailable(), retriesSoFar: 0, maxRetries: 2, shouldRetryHeader: 'false' }), { retry: false, reason: 'server-said-no' });
+    assert.deepEqual(decideRetry({ error: unavailable(), retriesSoFar: 0, maxRetries: 2, shouldRetryHeader: 'false' }), {
+      retry: false,
+      reason: 'server-said-no',
+    });
     const bad = new BadRequestError({ ...ctx, status: 400 }, 'bad');
-    assert.deepEqual(decideRetry({ error: bad, retriesSoFar: 0, maxRetries: 2, shouldRetryHeader: 'true', random: fixed, baseMs: 10 }), { retry: true, delayMs: 10 });
+    assert.deepEqual(decideRetry({ error: bad, retriesSoFar: 0, maxRetries: 2, shouldRetryHeader: 'true', random: fixed, baseMs: 10 }), {
+      retry: true,
+      delayMs: 10,
+    });
   });
 
   test('honours Retry-After up to the cap, moves on beyond it', () => {

@@ -78,7 +78,10 @@ describe('the happy path', () => {
     assert.equal(r.done?.costUsd, 3 * 1e-6 + 3 * 2e-6);
     assert.equal(r.done?.fallback, false);
     assert.ok((r.done?.msToFirstToken ?? -1) >= 0 && r.done!.msToFirstToken <= r.done!.msTotal);
-    assert.deepEqual(events.map((e) => e.type), r.yields.filter((y) => y.type !== 'chunk').map((y) => y.type));
+    assert.deepEqual(
+      events.map((e) => e.type),
+      r.yields.filter((y) => y.type !== 'chunk').map((y) => y.type),
+    );
     assert.ok(!JSON.stringify(events).includes(KEY));
   });
 });
@@ -183,10 +186,16 @@ describe('fallback chains', () => {
     });
     const r = await run(router, ask('sim/fail?status=500'));
     assert.deepEqual(r.summary, ['sim/fail?status=500:error:500', 'sim/fail?status=502:error:502', 'sim/reset?after=0:error', 'other/big:ok']);
-    assert.deepEqual(r.attempts.map((a) => a.role), ['primary', 'fallback', 'fallback', 'fallback']);
+    assert.deepEqual(
+      r.attempts.map((a) => a.role),
+      ['primary', 'fallback', 'fallback', 'fallback'],
+    );
     const decision = r.yields[0];
     assert.ok(decision.type === 'decision');
-    assert.deepEqual(decision.candidates.map((c) => c.model), ['sim/fail?status=500', 'sim/fail?status=502', 'sim/reset?after=0', 'other/big', 'sim/echo']);
+    assert.deepEqual(
+      decision.candidates.map((c) => c.model),
+      ['sim/fail?status=500', 'sim/fail?status=502', 'sim/reset?after=0', 'other/big', 'sim/echo'],
+    );
   });
 
   test('the "*" chain applies to a model without its own; aliases resolve on both sides', async () => {
@@ -212,7 +221,13 @@ describe('fallback chains', () => {
     const { router } = makeRouter({ fallbacks: { '*': ['sim/fail?status=502'] } });
     const r = await run(router, ask('sim/fail?status=503'));
     assert.ok(r.error instanceof AllCandidatesFailedError);
-    assert.deepEqual(r.error.attempts.map((a) => [a.model, a.status]), [['sim/fail?status=503', 503], ['sim/fail?status=502', 502]]);
+    assert.deepEqual(
+      r.error.attempts.map((a) => [a.model, a.status]),
+      [
+        ['sim/fail?status=503', 503],
+        ['sim/fail?status=502', 502],
+      ],
+    );
     assert.match(r.error.message, /1\. sim\/fail\?status=503 \(gateway\): error 503/);
   });
 });
@@ -250,7 +265,9 @@ describe('circuit breaker', () => {
     assert.deepEqual((await run(router, ask('sim/echo'))).summary, ['sim/echo:skipped-breaker-open', 'other/big:ok']);
 
     clock += 1000;
-    router.updateConfig(parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0, ...settings, providers: { sim: { baseUrl: sim.url } } }).config);
+    router.updateConfig(
+      parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0, ...settings, providers: { sim: { baseUrl: sim.url } } }).config,
+    );
     const probe = await run(router, ask('sim/echo'));
     assert.deepEqual(probe.summary, ['sim/echo:ok']);
     assert.equal(probe.attempts[0].endpoint, 'sim', 'direct provider endpoint');
@@ -302,11 +319,15 @@ describe('cancellation', () => {
     const ctrl = new AbortController();
     let chunks = 0;
     await assert.rejects(async () => {
-      for await (const y of router.route(ask('sim/lorem?tokens=1000&chunkMs=5'), { signal: ctrl.signal })) if (y.type === 'chunk' && ++chunks === 3) ctrl.abort();
+      for await (const y of router.route(ask('sim/lorem?tokens=1000&chunkMs=5'), { signal: ctrl.signal }))
+        if (y.type === 'chunk' && ++chunks === 3) ctrl.abort();
     }, CancelledError);
     await waitFor(() => sim.stats().aborted === 1 && sim.stats().inFlight === 0, 'the simulator to see the disconnect');
     const attempts = events.filter((e): e is AttemptEvent => e.type === 'attempt');
-    assert.deepEqual(attempts.map((a) => a.outcome), ['cancelled']);
+    assert.deepEqual(
+      attempts.map((a) => a.outcome),
+      ['cancelled'],
+    );
     assert.equal(attempts[0].usage?.estimated, true, 'what was streamed is still accounted for');
   });
 
@@ -330,7 +351,10 @@ describe('cancellation', () => {
     const { router, events } = makeRouter({});
     for await (const y of router.route(ask('sim/lorem?tokens=1000&chunkMs=5'))) if (y.type === 'chunk' && y.text) break;
     await waitFor(() => sim.stats().aborted === 1 && sim.stats().inFlight === 0, 'the simulator to see the disconnect');
-    assert.deepEqual(events.filter((e) => e.type === 'attempt').map((e) => (e.type === 'attempt' ? e.outcome : '')), ['cancelled']);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'attempt').map((e) => (e.type === 'attempt' ? e.outcome : '')),
+      ['cancelled'],
+    );
   });
 
   test('cancelling while waiting for the first token closes the socket at once', async () => {

@@ -56,7 +56,8 @@ function reflect(seen: SeenRequest, res: ServerResponse): void {
   const model = seen.model ?? (seen.path.endsWith('/models') ? 'models' : '');
   const echo = `Incorrect API key provided: ${key} (you sent "${auth}")`;
   const status = /^status\/(\d+)$/.exec(model);
-  if (status) return sendJsonError(res, Number(status[1]), echo, { 'x-request-id': key, 'x-echo': auth, ...(status[1] === '429' ? { 'retry-after': '0' } : {}) });
+  if (status)
+    return sendJsonError(res, Number(status[1]), echo, { 'x-request-id': key, 'x-echo': auth, ...(status[1] === '429' ? { 'retry-after': '0' } : {}) });
   switch (model) {
     case 'models':
       return sendJsonError(res, 401, echo);
@@ -138,7 +139,12 @@ for (const KEY of KEYS) {
       upstream = await startHostileUpstream(reflect);
       dir = await mkdtemp(join(tmpdir(), 'switchboard-secrecy-'));
       // Fallback chains are off on purpose: each error must reach the caller as itself.
-      core = await createCore({ config: configFor(upstream.url), keys: async () => KEY, usageFile: join(dir, 'usage.jsonl'), onWarning: (m) => haystack.push(m) });
+      core = await createCore({
+        config: configFor(upstream.url),
+        keys: async () => KEY,
+        usageFile: join(dir, 'usage.jsonl'),
+        onWarning: (m) => haystack.push(m),
+      });
       core.router.onEvent((e) => {
         events.push(e);
         haystack.push(JSON.stringify(e), formatEvent(e));
@@ -212,10 +218,20 @@ for (const KEY of KEYS) {
     test('webview protocol messages (chat session) are clean', async () => {
       const posted: HostMessage[] = [];
       for (const model of ['ok', 'status/401', 'status/500', 'midstream-after-token', 'malformed', 'broken', 'text-error']) {
-        const session = new ChatSession({ router: async () => core.router, id: `s-${model}`, request: { model, messages: [{ role: 'user', content: 'hi' }] }, prompt: 'hi', post: (m) => posted.push(m), flushMs: 0 });
+        const session = new ChatSession({
+          router: async () => core.router,
+          id: `s-${model}`,
+          request: { model, messages: [{ role: 'user', content: 'hi' }] },
+          prompt: 'hi',
+          post: (m) => posted.push(m),
+          flushMs: 0,
+        });
         await session.run();
       }
-      assert.ok(posted.some((m) => m.type === 'error'), 'errors were posted');
+      assert.ok(
+        posted.some((m) => m.type === 'error'),
+        'errors were posted',
+      );
       for (const m of posted) assert.ok(!leaks(JSON.stringify(m), KEY), `posted ${JSON.stringify(m).slice(0, 300)}`);
     });
 
@@ -242,7 +258,10 @@ for (const KEY of KEYS) {
     test('nothing collected on any path contains the key', () => {
       assert.ok(haystack.length > 50, 'paths were exercised');
       const leaked = haystack.filter((h) => leaks(h, KEY));
-      assert.deepEqual(leaked.map((l) => l.slice(0, 300)), []);
+      assert.deepEqual(
+        leaked.map((l) => l.slice(0, 300)),
+        [],
+      );
     });
   });
 }
@@ -265,7 +284,25 @@ describe('CLI output never contains the key', () => {
     await writeFile(configFile, JSON.stringify({ 'gateway.preset': 'custom', 'gateway.baseUrl': upstream.url, retries: 0 }));
     const env = { ...process.env, SWITCHBOARD_API_KEY: KEY, OPENAI_API_KEY: '', XDG_CONFIG_HOME: dir };
     const cli = (model: string) =>
-      run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'ask', 'hi', '--json', '--verbose', '--model', model, '--config', configFile, '--usage-file', join(dir, 'usage.jsonl')], { env, timeout: 30_000 }).then(
+      run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/cli.ts',
+          'ask',
+          'hi',
+          '--json',
+          '--verbose',
+          '--model',
+          model,
+          '--config',
+          configFile,
+          '--usage-file',
+          join(dir, 'usage.jsonl'),
+        ],
+        { env, timeout: 30_000 },
+      ).then(
         (r) => ({ code: 0, out: r.stdout + r.stderr }),
         (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: (e.stdout ?? '') + (e.stderr ?? '') }),
       );
@@ -275,7 +312,10 @@ describe('CLI output never contains the key', () => {
     assert.notEqual(denied.code, 0);
     assert.match(denied.out, /401/);
     assert.notEqual(broken.code, 0);
-    assert.ok(upstream.seen.some((s) => s.key === KEY), 'the CLI sent the key to the upstream');
+    assert.ok(
+      upstream.seen.some((s) => s.key === KEY),
+      'the CLI sent the key to the upstream',
+    );
     for (const r of [ok, denied, broken]) assert.ok(!leaks(r.out, KEY), r.out);
     assert.ok(!leaks(await readFile(join(dir, 'usage.jsonl'), 'utf8'), KEY));
   });
@@ -313,7 +353,13 @@ describe('the key is only sent over https or to loopback', () => {
     try {
       // The transport, called directly.
       assert.throws(
-        () => openChatStream({ endpoint: { id: 'gateway', baseUrl: url, headers: {}, secretName: 'switchboard.apiKey' }, key: KEY, upstreamModel: 'ok', body: { model: 'ok', messages: [{ role: 'user', content: 'hi' }] } }),
+        () =>
+          openChatStream({
+            endpoint: { id: 'gateway', baseUrl: url, headers: {}, secretName: 'switchboard.apiKey' },
+            key: KEY,
+            upstreamModel: 'ok',
+            body: { model: 'ok', messages: [{ role: 'user', content: 'hi' }] },
+          }),
         (e: unknown) => e instanceof ConfigError && e.setting === 'switchboard.gateway.baseUrl' && /unencrypted/.test(e.message),
       );
       await assert.rejects(getJson({ url: `${url}/models`, key: KEY }), (e: unknown) => e instanceof ConfigError && /unencrypted/.test(e.message));
@@ -330,7 +376,10 @@ describe('the key is only sent over https or to loopback', () => {
         (e: unknown) => e instanceof ConfigError && e.setting === 'switchboard.gateway.baseUrl' && /plain http to a remote host/.test(e.message),
       );
       router.dispose();
-      assert.ok(events.some((e) => e.type === 'error' && e.code === 'config'), 'the refusal is an error event');
+      assert.ok(
+        events.some((e) => e.type === 'error' && e.code === 'config'),
+        'the refusal is an error event',
+      );
       assert.deepEqual(
         upstream.seen.map((s) => s.path),
         [],

@@ -60,7 +60,14 @@ describe('terminal escapes from outside never reach the terminal (finding 9)', (
     if (seen.model === 'escapes/error') return sendJsonError(res, 400, `bad request ${TITLE} ${OSC52} ${CSI} end`);
     res.writeHead(200, SSE_HEAD);
     // The escape is split across chunks: stripping must not depend on where a chunk ends.
-    res.end(sseChunk('hello \u001b]52;c;') + sseChunk(`ZXZpbA==\u0007 world ${CSI}\r\n`) + sseChunk(`tab\tok ${TITLE}`) + sseChunk(null, 'stop') + sseUsage(1, 4) + 'data: [DONE]\n\n');
+    res.end(
+      sseChunk('hello \u001b]52;c;') +
+        sseChunk(`ZXZpbA==\u0007 world ${CSI}\r\n`) +
+        sseChunk(`tab\tok ${TITLE}`) +
+        sseChunk(null, 'stop') +
+        sseUsage(1, 4) +
+        'data: [DONE]\n\n',
+    );
   };
   before(async () => {
     upstream = await startHostileUpstream(hostile);
@@ -144,10 +151,14 @@ describe("serve's local token (finding 7)", () => {
     assert.equal(short.code, 2, short.stderr);
     assert.match(short.stderr, /at least 32/);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--base-url', 'http://127.0.0.1:9/v1', '--usage-file', join(dir, 'serve.jsonl')], {
-      env: { ...process.env, SWITCHBOARD_API_KEY: KEY, SWITCHBOARD_LOCAL_TOKEN: TOKEN, XDG_CONFIG_HOME: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--base-url', 'http://127.0.0.1:9/v1', '--usage-file', join(dir, 'serve.jsonl')],
+      {
+        env: { ...process.env, SWITCHBOARD_API_KEY: KEY, SWITCHBOARD_LOCAL_TOKEN: TOKEN, XDG_CONFIG_HOME: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -161,7 +172,10 @@ describe("serve's local token (finding 7)", () => {
         });
         void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
       });
-      const denied = await new OpenAI({ baseURL: url, apiKey: 'x'.repeat(40), maxRetries: 0 }).models.list().then(() => undefined, (e: unknown) => e);
+      const denied = await new OpenAI({ baseURL: url, apiKey: 'x'.repeat(40), maxRetries: 0 }).models.list().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(denied instanceof OpenAI.AuthenticationError, 'another token is refused');
       const models = await new OpenAI({ baseURL: url, apiKey: TOKEN, maxRetries: 0 }).models.list();
       assert.ok(models.data.length > 0, 'the token from the environment is the one the gateway checks');
@@ -220,7 +234,8 @@ describe('a key in the base URL query is refused like userinfo, its value masked
       'http://localhost:4000/v1?client_secret=SECRET123',
     ])
       assert.match(urlProblem(url) ?? '', /must not carry a key in its query \([\w]+=…\)/, url);
-    for (const url of ['https://gw.example/v1?api-version=2024-10-21', 'https://gw.example/v1?region=eu', 'https://gw.example/v1']) assert.equal(urlProblem(url), undefined, url);
+    for (const url of ['https://gw.example/v1?api-version=2024-10-21', 'https://gw.example/v1?region=eu', 'https://gw.example/v1'])
+      assert.equal(urlProblem(url), undefined, url);
   });
 
   test('the setting is refused naming it, and neither the message nor the default note carries the value', () => {

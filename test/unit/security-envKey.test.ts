@@ -16,7 +16,15 @@ const SWITCHBOARD_KEY = 'sk-switchboard-generic-key-0123456789';
 
 test('OPENAI_API_KEY is the gateway key only for https://api.openai.com; SWITCHBOARD_API_KEY goes to any gateway', () => {
   const onlyOpenAi = { OPENAI_API_KEY: OPENAI_KEY };
-  for (const url of ['https://api.select.ax/v1', 'https://openrouter.ai/api/v1', 'http://localhost:4000/v1', 'http://api.openai.com/v1', 'https://api.openai.com.evil.example/v1', 'not a url', ''])
+  for (const url of [
+    'https://api.select.ax/v1',
+    'https://openrouter.ai/api/v1',
+    'http://localhost:4000/v1',
+    'http://api.openai.com/v1',
+    'https://api.openai.com.evil.example/v1',
+    'not a url',
+    '',
+  ])
     assert.equal(keyFromEnv(GATEWAY_SECRET, onlyOpenAi, url), undefined, url);
   assert.equal(keyFromEnv(GATEWAY_SECRET, onlyOpenAi, 'https://api.openai.com/v1'), OPENAI_KEY);
   assert.equal(keyFromEnv(GATEWAY_SECRET, onlyOpenAi, 'https://API.OpenAI.com/v1'), OPENAI_KEY);
@@ -45,7 +53,10 @@ describe('the CLI with only OPENAI_API_KEY in the environment', () => {
       execFile(
         process.execPath,
         ['--import', 'tsx', 'src/cli.ts', 'models', '--json', '--base-url', upstream.url, '--usage-file', join(dir, 'usage.jsonl')],
-        { env: { ...process.env, SWITCHBOARD_API_KEY: '', OPENAI_API_KEY: OPENAI_KEY, XDG_CONFIG_HOME: dir, HTTPS_PROXY: '', HTTP_PROXY: '' }, timeout: 30_000 },
+        {
+          env: { ...process.env, SWITCHBOARD_API_KEY: '', OPENAI_API_KEY: OPENAI_KEY, XDG_CONFIG_HOME: dir, HTTPS_PROXY: '', HTTP_PROXY: '' },
+          timeout: 30_000,
+        },
         (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
       ),
     );

@@ -30,7 +30,12 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-sec-gateway-'));
   const { config, problems } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0 });
   assert.deepEqual(problems, []);
-  core = await createCore({ config, userSetBaseUrl: true, keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined), usageFile: join(dir, 'usage.jsonl') });
+  core = await createCore({
+    config,
+    userSetBaseUrl: true,
+    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
+    usageFile: join(dir, 'usage.jsonl'),
+  });
   gw = await startLocalGateway({ core, port: 0, maxBodyBytes: BODY_LIMIT });
   big = await startLocalGateway({ core, port: 0 });
 });
@@ -154,7 +159,12 @@ describe('a too-large request is a 413 the client can read (finding 15)', () => 
   });
 
   test('10 MB from a client that reads the answer only once it has sent everything (fetch on a busy machine)', async () => {
-    const r = await sendAllThenRead({ port: big.port, path: '/v1/chat/completions', headers: { authorization: `Bearer ${big.token}` }, total: 10 * 1024 * 1024 });
+    const r = await sendAllThenRead({
+      port: big.port,
+      path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${big.token}` },
+      total: 10 * 1024 * 1024,
+    });
     assert.equal(r.error, undefined, 'the gateway closed the socket while the client was still sending');
     assert.match(r.statusLine, /^HTTP\/1\.1 413 /);
     assert.match(r.body, limitMessage);
@@ -211,7 +221,8 @@ describe('the Host guard accepts loopback names with and without the default por
   const check = (port: number, host: string) => createGuard({ port, token }).check({ host, authorization: `Bearer ${token}` });
 
   test('on port 80: 127.0.0.1, localhost and [::1], with or without :80', () => {
-    for (const host of ['127.0.0.1', 'localhost', '[::1]', '127.0.0.1:80', 'localhost:80', '[::1]:80', 'LOCALHOST']) assert.equal(check(80, host), undefined, host);
+    for (const host of ['127.0.0.1', 'localhost', '[::1]', '127.0.0.1:80', 'localhost:80', '[::1]:80', 'LOCALHOST'])
+      assert.equal(check(80, host), undefined, host);
   });
 
   test('on another port: the names with that port; without it (port 80 implied) or another name → 403', () => {
@@ -221,10 +232,13 @@ describe('the Host guard accepts loopback names with and without the default por
 
   test('a real request with Host [::1]:PORT is served', async () => {
     const r = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: gw.port, path: '/v1/models', headers: { host: `[::1]:${gw.port}`, authorization: `Bearer ${gw.token}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port: gw.port, path: '/v1/models', headers: { host: `[::1]:${gw.port}`, authorization: `Bearer ${gw.token}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });

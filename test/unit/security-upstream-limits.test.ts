@@ -70,7 +70,14 @@ async function failure(run: () => Promise<unknown>): Promise<unknown> {
 
 async function drainStream(baseUrl: string, nonStreaming: boolean): Promise<unknown> {
   return failure(async () => {
-    for await (const _ of openChatStream({ endpoint: endpointAt(baseUrl), key: KEY, upstreamModel: 'm', body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, nonStreaming })) void _;
+    for await (const _ of openChatStream({
+      endpoint: endpointAt(baseUrl),
+      key: KEY,
+      upstreamModel: 'm',
+      body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+      nonStreaming,
+    }))
+      void _;
   });
 }
 

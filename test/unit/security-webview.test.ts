@@ -10,7 +10,15 @@ const PIXEL = 'data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAI
 
 function csp(html: string): Map<string, string> {
   const content = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
-  return new Map(content.split(';').map((d) => d.trim().split(/\s+(.*)/s).slice(0, 2) as [string, string]));
+  return new Map(
+    content.split(';').map(
+      (d) =>
+        d
+          .trim()
+          .split(/\s+(.*)/s)
+          .slice(0, 2) as [string, string],
+    ),
+  );
 }
 
 describe('the chat CSP allows no remote or inline image (finding 14)', () => {
@@ -42,8 +50,14 @@ describe('the chat CSP allows no remote or inline image (finding 14)', () => {
       // Violation events are dispatched asynchronously.
       await p.page.waitForFunction((n) => window.__violations.filter((v) => v.startsWith('img-src')).length >= n + 2, before, { timeout: 10_000 });
       const seen = (await p.violations()).slice(before).filter((v) => v.startsWith('img-src'));
-      assert.ok(seen.some((v) => v.includes('data')), seen.join(' | '));
-      assert.ok(seen.some((v) => v.includes('attacker.example')), seen.join(' | '));
+      assert.ok(
+        seen.some((v) => v.includes('data')),
+        seen.join(' | '),
+      );
+      assert.ok(
+        seen.some((v) => v.includes('attacker.example')),
+        seen.join(' | '),
+      );
     });
   });
 });

@@ -70,8 +70,13 @@ describe('smart-select classification over the labeled prompts', () => {
 
 describe('smart-select features', () => {
   test('reasons name what was found', () => {
-    const files = classify(ask('Move the retry logic out of src/net/client.ts into src/net/retry.ts and update src/api/users.ts and src/api/orders.ts to use it.'));
-    assert.ok(files.reasons.some((r) => /mentions 4 files/.test(r)), files.reasons.join('; '));
+    const files = classify(
+      ask('Move the retry logic out of src/net/client.ts into src/net/retry.ts and update src/api/users.ts and src/api/orders.ts to use it.'),
+    );
+    assert.ok(
+      files.reasons.some((r) => /mentions 4 files/.test(r)),
+      files.reasons.join('; '),
+    );
     const proof = classify(ask('Prove that every finite integral domain is a field.'));
     assert.equal(proof.tier, 'reasoning');
     assert.ok(proof.reasons.includes('asks for a proof'), proof.reasons.join('; '));
@@ -94,7 +99,10 @@ describe('smart-select features', () => {
       ],
     });
     assert.equal(deep.tier, 'reasoning');
-    assert.ok(deep.reasons.some((r) => r.startsWith('earlier in the conversation')), deep.reasons.join('; '));
+    assert.ok(
+      deep.reasons.some((r) => r.startsWith('earlier in the conversation')),
+      deep.reasons.join('; '),
+    );
   });
 
   test('conversation depth counts toward the stronger tiers', () => {
@@ -114,7 +122,15 @@ describe('smart-select features', () => {
 
   test('content parts and images are read', () => {
     const c = classify({
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'Prove that the square root of 3 is irrational.' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Prove that the square root of 3 is irrational.' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+          ],
+        },
+      ],
     });
     assert.equal(c.tier, 'reasoning');
   });
@@ -129,7 +145,7 @@ describe('smart-select features', () => {
 
   test('huge prompts stay cheap (no catastrophic regex backtracking)', () => {
     const line = "const value = compute(input, 'a quoted string that is long enough'); // 60 mph, 3 hours, $4 — prove it\n";
-    const huge = 'Review this:\n```ts\n' + line.repeat(5000) + '```\n' + 'we must, at least, never ' .repeat(20000);
+    const huge = 'Review this:\n```ts\n' + line.repeat(5000) + '```\n' + 'we must, at least, never '.repeat(20000);
     const t0 = performance.now();
     const c = classify(ask(huge));
     const ms = performance.now() - t0;
@@ -163,16 +179,27 @@ describe('selectModel', () => {
   test('with budget.onExceed downgrade and the action in force, moves non-critical requests down one tier and says so', () => {
     const config = downgradeConfig();
     const over = budget(1.02, 'downgrade');
-    const strong = selectModel(ask('Design the service boundaries for splitting our monolith into billing, orders and shipping services, with a rollout plan.'), config, over);
+    const strong = selectModel(
+      ask('Design the service boundaries for splitting our monolith into billing, orders and shipping services, with a rollout plan.'),
+      config,
+      over,
+    );
     assert.equal(strong.downgradedFrom, 'strong');
     assert.equal(strong.tier, 'balanced');
     assert.equal(strong.model, config.smartSelect.tiers.balanced);
-    assert.ok(strong.reasons.some((r) => /budget at 102% of \$20.*moved down from strong to balanced/.test(r)), strong.reasons.join('; '));
+    assert.ok(
+      strong.reasons.some((r) => /budget at 102% of \$20.*moved down from strong to balanced/.test(r)),
+      strong.reasons.join('; '),
+    );
 
     const balanced = selectModel(ask('Write a Python function that reverses the words in a sentence.'), config, over);
     assert.deepEqual([balanced.tier, balanced.downgradedFrom], ['fast', 'balanced']);
 
-    const puzzle = selectModel(ask('A snail climbs 3 meters each day and slides back 2 meters each night in a 12-meter well. On which day does it get out?'), config, over);
+    const puzzle = selectModel(
+      ask('A snail climbs 3 meters each day and slides back 2 meters each night in a 12-meter well. On which day does it get out?'),
+      config,
+      over,
+    );
     assert.deepEqual([puzzle.tier, puzzle.downgradedFrom], ['strong', 'reasoning']);
   });
 
@@ -183,7 +210,10 @@ describe('selectModel', () => {
     assert.deepEqual([fast.tier, fast.downgradedFrom], ['fast', undefined]);
     const proof = selectModel(ask('Prove that the sum of two odd numbers is even.'), config, over);
     assert.deepEqual([proof.tier, proof.downgradedFrom], ['reasoning', undefined]);
-    assert.ok(proof.reasons.some((r) => /budget at 150%.*kept reasoning/.test(r)), proof.reasons.join('; '));
+    assert.ok(
+      proof.reasons.some((r) => /budget at 150%.*kept reasoning/.test(r)),
+      proof.reasons.join('; '),
+    );
   });
 
   test('starts downgrading at 90 % of the budget, not before, and only with onExceed downgrade', () => {

@@ -21,7 +21,9 @@ function harness(turns: Turn[]) {
   const fx = fakeChatEffects({
     router: async () => silentRouter,
     currentModel: () => model.current,
-    setModel: async (m) => { model.current = m; },
+    setModel: async (m) => {
+      model.current = m;
+    },
     loadTurns: () => turns,
     reaskedWith: (messages, m) => void reasks.push({ messages, model: m }),
   });
@@ -37,7 +39,10 @@ describe('re-asking with another model', () => {
     await h.controller.start('  prove that 17 is  prime ').outcome;
     assert.equal(h.reasks.length, 1);
     assert.equal(h.reasks[0].model, 'acme/think');
-    assert.deepEqual(h.reasks[0].messages.map((m) => m.content), ['first question', 'answer to first question', 'Prove that 17 is prime']);
+    assert.deepEqual(
+      h.reasks[0].messages.map((m) => m.content),
+      ['first question', 'answer to first question', 'Prove that 17 is prime'],
+    );
     // Asking it a third time is not a new correction of the same answer.
     await h.controller.start('Prove that 17 is prime').outcome;
     assert.equal(h.reasks.length, 1);
@@ -46,7 +51,10 @@ describe('re-asking with another model', () => {
   test('picking a model right after a smart-select answer is reported; re-asking then does not count twice', async () => {
     const h = harness([answered('a1', 'Design our billing service')]);
     await h.controller.handle({ type: 'setModel', model: 'acme/large' });
-    assert.deepEqual(h.reasks.map((r) => r.model), ['acme/large']);
+    assert.deepEqual(
+      h.reasks.map((r) => r.model),
+      ['acme/large'],
+    );
     await h.controller.start('Design our billing service').outcome;
     assert.equal(h.reasks.length, 1);
   });
@@ -66,15 +74,16 @@ describe('re-asking with another model', () => {
 
 describe('@switchboard: /model, then the same prompt', () => {
   test('counts a correction when the prompt smart-select answered last is asked again with a stronger model', async () => {
-    const [{ startSim }, { parseConfig }, { createCore }, { ParticipantHandler, PARTICIPANT_ID }, { mkdtempSync, rmSync }, { tmpdir }, { join }] = await Promise.all([
-      import('../sim/server'),
-      import('../../src/core/config/settings'),
-      import('../../src/core/createCore'),
-      import('../../src/vscode/lm/participantHandler'),
-      import('node:fs'),
-      import('node:os'),
-      import('node:path'),
-    ]);
+    const [{ startSim }, { parseConfig }, { createCore }, { ParticipantHandler, PARTICIPANT_ID }, { mkdtempSync, rmSync }, { tmpdir }, { join }] =
+      await Promise.all([
+        import('../sim/server'),
+        import('../../src/core/config/settings'),
+        import('../../src/core/createCore'),
+        import('../../src/vscode/lm/participantHandler'),
+        import('node:fs'),
+        import('node:os'),
+        import('node:path'),
+      ]);
     const sim = await startSim({ key: 'sk-sim-corrections' });
     const dir = mkdtempSync(join(tmpdir(), 'sb-corrections-'));
     const saved: unknown[] = [];
@@ -83,14 +92,30 @@ describe('@switchboard: /model, then the same prompt', () => {
       'gateway.baseUrl': sim.url,
       'smartSelect.tiers': { fast: 'sim/echo', balanced: 'sim/echo', strong: 'sim/lorem', reasoning: 'sim/lorem' },
     });
-    const core = await createCore({ config, userSetBaseUrl: true, keys: async () => 'sk-sim-corrections', usageFile: join(dir, 'u.jsonl'), selectLearning: { load: () => undefined, save: (s) => void saved.push(s) } });
+    const core = await createCore({
+      config,
+      userSetBaseUrl: true,
+      keys: async () => 'sk-sim-corrections',
+      usageFile: join(dir, 'u.jsonl'),
+      selectLearning: { load: () => undefined, save: (s) => void saved.push(s) },
+    });
     try {
       let model = 'sim/lorem';
       const logs: string[] = [];
-      const handler = new ParticipantHandler({ core: async () => core, currentModel: () => model, setModel: async (m) => { model = m; }, log: (l) => logs.push(l), activeSelection: () => undefined });
+      const handler = new ParticipantHandler({
+        core: async () => core,
+        currentModel: () => model,
+        setModel: async (m) => {
+          model = m;
+        },
+        log: (l) => logs.push(l),
+        activeSelection: () => undefined,
+      });
       const prompt = 'Write a Python function that reverses a string.';
       const turn = (p: Partial<{ prompt: string; command: string; requested: string }>) =>
-        p.prompt !== undefined ? { participant: PARTICIPANT_ID, prompt: p.prompt, command: p.command } : { participant: PARTICIPANT_ID, command: p.command, response: [], result: { metadata: { requested: p.requested } } };
+        p.prompt !== undefined
+          ? { participant: PARTICIPANT_ID, prompt: p.prompt, command: p.command }
+          : { participant: PARTICIPANT_ID, command: p.command, response: [], result: { metadata: { requested: p.requested } } };
       const history = [turn({ prompt }), turn({ requested: 'smart-select' }), turn({ prompt: 'sim/lorem', command: 'model' }), turn({ command: 'model' })];
       const stream = { markdown: () => {}, progress: () => {} };
       const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => {} }) };

@@ -35,17 +35,27 @@ describe('smart-select labelled data in 15 languages', () => {
       const rows = [...train, ...heldout].filter((r) => r.lang === lang);
       assert.ok(rows.length >= 40, `${lang}: ${rows.length} prompts`);
       for (const tier of ['fast', 'balanced', 'strong', 'reasoning'] as const) assert.ok(rows.filter((r) => r.tier === tier).length >= 10, `${lang} ${tier}`);
-      assert.ok(heldout.some((r) => r.lang === lang), `${lang} has no held-out prompts`);
+      assert.ok(
+        heldout.some((r) => r.lang === lang),
+        `${lang} has no held-out prompts`,
+      );
     }
     const trainPrompts = new Set(train.map((r) => r.prompt));
-    assert.deepEqual(heldout.filter((r) => trainPrompts.has(r.prompt)).map((r) => r.prompt), [], 'a held-out prompt is also in train');
+    assert.deepEqual(
+      heldout.filter((r) => trainPrompts.has(r.prompt)).map((r) => r.prompt),
+      [],
+      'a held-out prompt is also in train',
+    );
   });
 
   test('train accuracy is at least 95 % in every language', () => {
     for (const lang of LANGS) {
       const rows = train.filter((r) => r.lang === lang);
       const wrong = rows.filter((r) => classify(ask(r.prompt)).tier !== r.tier);
-      assert.ok(wrong.length / rows.length <= 0.05, `${lang}: ${wrong.length}/${rows.length} wrong:\n${wrong.map((r) => `  ${r.tier}: ${r.prompt.slice(0, 80)}`).join('\n')}`);
+      assert.ok(
+        wrong.length / rows.length <= 0.05,
+        `${lang}: ${wrong.length}/${rows.length} wrong:\n${wrong.map((r) => `  ${r.tier}: ${r.prompt.slice(0, 80)}`).join('\n')}`,
+      );
     }
   });
 
@@ -56,7 +66,10 @@ describe('smart-select labelled data in 15 languages', () => {
 
   test('no strong or reasoning prompt goes to fast, in any language, train or held out', () => {
     const offenders = [...train, ...heldout].filter((r) => (r.tier === 'strong' || r.tier === 'reasoning') && classify(ask(r.prompt)).tier === 'fast');
-    assert.deepEqual(offenders.map((r) => `${r.lang} ${r.tier}: ${r.prompt.slice(0, 80)}`), []);
+    assert.deepEqual(
+      offenders.map((r) => `${r.lang} ${r.tier}: ${r.prompt.slice(0, 80)}`),
+      [],
+    );
   });
 });
 
@@ -86,7 +99,8 @@ describe('language-independent features', () => {
   });
 
   test('a pasted trace counts by its shape; its words are not the ask', () => {
-    const trace = 'panic: assignment to entry in nil map\n\ngoroutine 1 [running]:\nmain.(*Registry).Add(...)\n\t/src/registry.go:21\nmain.main()\n\t/src/main.go:9 +0x2c\nexit status 2';
+    const trace =
+      'panic: assignment to entry in nil map\n\ngoroutine 1 [running]:\nmain.(*Registry).Add(...)\n\t/src/registry.go:21\nmain.main()\n\t/src/main.go:9 +0x2c\nexit status 2';
     const f = extractFeatures(ask(`warum kommt hier ein panic?\n${trace}`));
     assert.ok(f.traceLines >= 5, `trace lines ${f.traceLines}`);
     assert.ok(!f.prose.includes('assignment'), f.prose);

@@ -42,7 +42,10 @@ describe('smart-select learning from corrections', () => {
   test('leaves dissimilar prompts alone and never moves anything down', async () => {
     const learning = new SelectLearning(memoryStore());
     for (let i = 0; i < 5; i++) await learning.record(selectionKey(ask(WRITE_A)));
-    for (const [prompt, tier] of [['gracias, ya funciona', 'fast'], ['Demuestra que la raíz cuadrada de 2 es irracional.', 'reasoning']] as const) {
+    for (const [prompt, tier] of [
+      ['gracias, ya funciona', 'fast'],
+      ['Demuestra que la raíz cuadrada de 2 es irracional.', 'reasoning'],
+    ] as const) {
       assert.equal(selectModel(ask(prompt), config, undefined, learning).tier, tier, prompt);
     }
     assert.deepEqual(learnedTier('reasoning', 10), { tier: 'reasoning' });
@@ -59,7 +62,7 @@ describe('smart-select learning from corrections', () => {
   });
 
   test('reads back what it saved, drops malformed entries, and resets to nothing', async () => {
-    const store = memoryStore({ version: 1, corrections: { '0badc0de': 2, 'not a key': 5, 'deadbeef': -1, cafef00d: 'x' } });
+    const store = memoryStore({ version: 1, corrections: { '0badc0de': 2, 'not a key': 5, deadbeef: -1, cafef00d: 'x' } });
     const learning = new SelectLearning(store);
     assert.equal(learning.correctionsFor('0badc0de'), 2);
     assert.equal(learning.correctionsFor('deadbeef'), 0);

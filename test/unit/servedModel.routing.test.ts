@@ -19,7 +19,11 @@ let sim: Sim;
 let select: Sim;
 let openrouter: Sim;
 before(async () => {
-  [sim, select, openrouter] = await Promise.all([startSim({ key: KEY }), startSim({ key: KEY, dialect: 'select' }), startSim({ key: KEY, dialect: 'openrouter' })]);
+  [sim, select, openrouter] = await Promise.all([
+    startSim({ key: KEY }),
+    startSim({ key: KEY, dialect: 'select' }),
+    startSim({ key: KEY, dialect: 'openrouter' }),
+  ]);
 });
 after(() => Promise.all([sim.close(), select.close(), openrouter.close()]));
 
@@ -68,8 +72,24 @@ describe('the model that served and the cost that was billed', () => {
       const configFile = join(dir, 'config.json');
       await writeFile(configFile, JSON.stringify({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, fallbacks: {} }));
       const model = `dialect/openrouter?served=openai/gpt-4o&cost=${BILLED}`;
-      const args = ['--import', 'tsx', 'src/cli.ts', 'ask', 'hello big world', '--json', '--model', model, '--config', configFile, '--usage-file', join(dir, 'usage.jsonl')];
-      const out = await promisify(execFile)(process.execPath, args, { env: { ...process.env, SWITCHBOARD_API_KEY: KEY, OPENAI_API_KEY: '' }, timeout: 120_000 });
+      const args = [
+        '--import',
+        'tsx',
+        'src/cli.ts',
+        'ask',
+        'hello big world',
+        '--json',
+        '--model',
+        model,
+        '--config',
+        configFile,
+        '--usage-file',
+        join(dir, 'usage.jsonl'),
+      ];
+      const out = await promisify(execFile)(process.execPath, args, {
+        env: { ...process.env, SWITCHBOARD_API_KEY: KEY, OPENAI_API_KEY: '' },
+        timeout: 120_000,
+      });
       const json = JSON.parse(out.stdout) as { model: string; requested: string; costUsd: number; costSource: string; text: string };
       assert.equal(json.model, 'openai/gpt-4o');
       assert.equal(json.requested, model);
@@ -85,9 +105,16 @@ describe('gateway-side routing of smart-select', () => {
   test('Select preset (gateway mode by default): smart-select goes upstream untouched; the answer names what served', async () => {
     const r = router({ 'gateway.preset': 'select', 'gateway.baseUrl': select.url });
     const { decision, done } = await route(r, 'smart-select');
-    assert.deepEqual(decision?.candidates.map((c) => c.model), ['smart-select'], 'no local choice');
+    assert.deepEqual(
+      decision?.candidates.map((c) => c.model),
+      ['smart-select'],
+      'no local choice',
+    );
     assert.equal(decision?.selection, undefined);
-    assert.ok(decision?.notes.some((n) => n.includes('the gateway decides (Select Auto')), JSON.stringify(decision?.notes));
+    assert.ok(
+      decision?.notes.some((n) => n.includes('the gateway decides (Select Auto')),
+      JSON.stringify(decision?.notes),
+    );
     assert.equal(done?.answeredBy, 'smart-select');
     assert.notEqual(done?.served, 'smart-select', `the gateway named a concrete model (${done?.served})`);
   });
@@ -113,7 +140,10 @@ describe('gateway-side fallbacks (OpenRouter `models`)', () => {
     assert.equal(text, 'hello big world');
     assert.equal(openrouter.stats().requests, 1, 'one request: the gateway walked the list itself');
     assert.equal(done?.served, 'sim/echo');
-    assert.ok(decision?.notes.some((n) => n.includes('The gateway may fail over itself, in order: sim/fail?status=503, sim/echo')), JSON.stringify(decision?.notes));
+    assert.ok(
+      decision?.notes.some((n) => n.includes('The gateway may fail over itself, in order: sim/fail?status=503, sim/echo')),
+      JSON.stringify(decision?.notes),
+    );
   });
 
   test('without a list (a preset that takes none), the local chain makes the second round trip', async () => {
@@ -133,7 +163,10 @@ describe('the ledger and the usage view see the served model and the billed cost
       const { config } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, fallbacks: {} });
       const core = await createCore({ config, userSetBaseUrl: true, keys: async () => KEY, usageFile: join(dir, 'usage.jsonl') });
       try {
-        const req: ChatRequest = { model: `dialect/openrouter?served=anthropic/claude-sonnet-4&cost=${BILLED}`, messages: [{ role: 'user', content: 'hello big world' }] };
+        const req: ChatRequest = {
+          model: `dialect/openrouter?served=anthropic/claude-sonnet-4&cost=${BILLED}`,
+          messages: [{ role: 'user', content: 'hello big world' }],
+        };
         for await (const y of core.router.route(req)) void y;
         await core.flush();
         const [record] = await core.ledger.readAll();

@@ -3,7 +3,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { effectiveSettings, parseConfig, SETTINGS, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type InspectedSetting, type SettingName } from '../../src/core/config/settings';
+import {
+  effectiveSettings,
+  parseConfig,
+  SETTINGS,
+  SETTINGS_PREFIX,
+  USER_ONLY_SETTINGS,
+  type InspectedSetting,
+  type SettingName,
+} from '../../src/core/config/settings';
 
 const ATTACKER = 'https://attacker.example/v1';
 const USER = 'https://gateway.example/v1';
@@ -24,7 +32,10 @@ describe('settings that decide where the key goes are user-only', () => {
       }),
     );
     assert.equal(flat['gateway.baseUrl'], USER, 'the user value wins over the workspace value');
-    assert.ok(!('gateway.preset' in flat) && !('gateway.headers' in flat) && !('providers' in flat) && !('tls.caFile' in flat), `no workspace-only value is used: ${JSON.stringify(flat)}`);
+    assert.ok(
+      !('gateway.preset' in flat) && !('gateway.headers' in flat) && !('providers' in flat) && !('tls.caFile' in flat),
+      `no workspace-only value is used: ${JSON.stringify(flat)}`,
+    );
     assert.deepEqual([...ignored].sort(), ['gateway.baseUrl', 'gateway.headers', 'gateway.preset', 'providers', 'tls.caFile']);
     const { config } = parseConfig(flat);
     assert.equal(config.gateway.baseUrl, USER);
@@ -51,8 +62,10 @@ describe('settings that decide where the key goes are user-only', () => {
     const properties = Object.assign({}, ...sections.map((s) => s.properties)) as Record<string, { scope?: string }>;
     for (const name of Object.keys(SETTINGS) as SettingName[]) {
       const scope = properties[SETTINGS_PREFIX + name]?.scope;
-      if (USER_ONLY_SETTINGS.has(name)) assert.ok(scope === 'application' || scope === 'machine', `${SETTINGS_PREFIX + name} must be application- or machine-scoped, is ${scope}`);
+      if (USER_ONLY_SETTINGS.has(name))
+        assert.ok(scope === 'application' || scope === 'machine', `${SETTINGS_PREFIX + name} must be application- or machine-scoped, is ${scope}`);
     }
-    for (const name of ['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers', 'tls.caFile'] as SettingName[]) assert.ok(USER_ONLY_SETTINGS.has(name), `${name} is user-only`);
+    for (const name of ['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers', 'tls.caFile'] as SettingName[])
+      assert.ok(USER_ONLY_SETTINGS.has(name), `${name} is user-only`);
   });
 });

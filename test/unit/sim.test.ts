@@ -138,7 +138,14 @@ describe('provider simulator', () => {
         { role: 'system', content: 'be brief' },
         { role: 'user', content: 'first question' },
         { role: 'assistant', content: 'an answer' },
-        { role: 'user', content: [{ type: 'text', text: 'say  hello\nworld' }, { type: 'image_url', image_url: { url: 'data:x' } }, { type: 'text', text: 'now' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'say  hello\nworld' },
+            { type: 'image_url', image_url: { url: 'data:x' } },
+            { type: 'text', text: 'now' },
+          ],
+        },
       ],
     });
     assert.equal(res.status, 200);
@@ -236,7 +243,10 @@ describe('provider simulator', () => {
   test('sim/reset?after=K drops the connection after K chunks', async () => {
     const events = await readEvents(await post(sim, 'sim/reset?after=2&chunkMs=5', { stream: true }));
     assert.ok(events.error, 'the stream errors');
-    assert.deepEqual(events.data.map((d) => (JSON.parse(d) as Json).choices[0].delta.content), ['Lorem', ' ipsum']);
+    assert.deepEqual(
+      events.data.map((d) => (JSON.parse(d) as Json).choices[0].delta.content),
+      ['Lorem', ' ipsum'],
+    );
     const res = await post(sim, 'sim/reset?after=2');
     assert.equal(res.status, 200);
     await assert.rejects(res.text(), 'a non-stream body is cut short');
@@ -437,7 +447,11 @@ describe('simulator stats', () => {
 
   test('close() ends hanging and slow requests and clears their timers', async () => {
     const other = await startSim();
-    const settled = (p: Promise<Response>): Promise<string> => p.then(() => 'answered', () => 'failed');
+    const settled = (p: Promise<Response>): Promise<string> =>
+      p.then(
+        () => 'answered',
+        () => 'failed',
+      );
     const hanging = settled(post(other, 'sim/hang', { stream: true }));
     const slow = settled(post(other, 'sim/slow?firstTokenMs=60000'));
     await waitFor('both requests to arrive', () => other.stats().inFlight === 2);

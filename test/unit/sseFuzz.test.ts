@@ -49,7 +49,26 @@ const TIME = { interruptAfterTimeLimit: 4_000, numRuns: 400 };
 const sseish = fc.array(
   fc.oneof(
     fc.string({ unit: 'binary', maxLength: 40 }),
-    fc.constantFrom('data: ', 'data:', '\n', '\r\n', '\r', '\n\n', ': comment\n', 'event: error\n', 'id: 1\n', 'retry: 5\n', '[DONE]', '{', '}', '"choices":', '[', ']', 'null', '{"error":'),
+    fc.constantFrom(
+      'data: ',
+      'data:',
+      '\n',
+      '\r\n',
+      '\r',
+      '\n\n',
+      ': comment\n',
+      'event: error\n',
+      'id: 1\n',
+      'retry: 5\n',
+      '[DONE]',
+      '{',
+      '}',
+      '"choices":',
+      '[',
+      ']',
+      'null',
+      '{"error":',
+    ),
     fc.json().map((j) => `data: ${j}\n\n`),
   ),
   { maxLength: 30 },
@@ -78,7 +97,13 @@ test('valid streams parse to the same chunks whatever the splits and line ending
       fc.constantFrom('\n', '\r\n', '\r'),
       fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }),
       (items, eol, cuts) => {
-        const chunks = items.map((it, i) => ({ id: `c${i}`, object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content: it.content }, finish_reason: it.finish }] }));
+        const chunks = items.map((it, i) => ({
+          id: `c${i}`,
+          object: 'chat.completion.chunk',
+          created: 0,
+          model: 'm',
+          choices: [{ index: 0, delta: { content: it.content }, finish_reason: it.finish }],
+        }));
         const wire = chunks.map((c) => `data: ${JSON.stringify(c)}${eol}${eol}`).join('') + `data: [DONE]${eol}${eol}`;
         const seen = parse(split(wire, cuts));
         assert.deepEqual(seen.malformed, []);

@@ -27,7 +27,13 @@ test('prompt estimate counts every message plus chat framing, ignoring non-text 
   const b = 'A closure is a function that captures variables from its enclosing scope.';
   const total = estimatePromptTokens([
     { role: 'system', content: a },
-    { role: 'user', content: [{ type: 'text', text: b }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: b },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+      ],
+    },
   ]);
   assert.equal(total, estimateTokens(a) + estimateTokens(b) + 2 * 3 + 3);
 });

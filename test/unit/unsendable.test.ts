@@ -32,7 +32,15 @@ function setup(settings: Record<string, unknown> = {}) {
   let clock = 1_000_000;
   let key = KEY;
   const { config } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0, 'timeouts.firstTokenMs': 2000, ...settings });
-  const router = new Router({ config, userSetBaseUrl: true, keys: async () => key, catalog: new Catalog(), refreshCatalog: false, now: () => clock, breaker: { failureThreshold: 1, cooldownMs: 1000 } });
+  const router = new Router({
+    config,
+    userSetBaseUrl: true,
+    keys: async () => key,
+    catalog: new Catalog(),
+    refreshCatalog: false,
+    now: () => clock,
+    breaker: { failureThreshold: 1, cooldownMs: 1000 },
+  });
   const events: RoutingEvent[] = [];
   router.onEvent((e) => events.push(e));
   return {
@@ -57,7 +65,10 @@ describe('a request that cannot be sent', () => {
     // A fallback, so the primary is not forced through as "the candidate whose cooldown ends first".
     const s = setup({ fallbacks: { '*': ['sim/echo'] } });
     const model = 'sim/fail?status=503';
-    assert.deepEqual((await s.run(ask(model))).attempts.map((a) => a.outcome), ['error', 'ok']); // opens the breaker
+    assert.deepEqual(
+      (await s.run(ask(model))).attempts.map((a) => a.outcome),
+      ['error', 'ok'],
+    ); // opens the breaker
     s.advance(1500); // cooldown over: the next request gets the half-open probe
     s.setKey('sk-“curly”-key');
     const bad = await s.run(ask(model));
@@ -67,7 +78,11 @@ describe('a request that cannot be sent', () => {
     assert.ok(!s.events.some((e) => e.type === 'error' && e.code === 'internal'));
     s.setKey(KEY);
     const next = await s.run(ask(model));
-    assert.deepEqual(next.attempts.map((a) => `${a.model}:${a.outcome}`), [`${model}:error`, 'sim/echo:ok'], 'the probe went out: the breaker was not left half-open with its probe taken');
+    assert.deepEqual(
+      next.attempts.map((a) => `${a.model}:${a.outcome}`),
+      [`${model}:error`, 'sim/echo:ok'],
+      'the probe went out: the breaker was not left half-open with its probe taken',
+    );
     s.router.dispose();
   });
 
@@ -88,7 +103,10 @@ describe('a request that cannot be sent', () => {
     assert.match((r.error as Error).message, /nested too deeply/);
     assert.equal(r.attempts.length, 0);
     const ok = await s.run(ask('sim/echo'));
-    assert.deepEqual(ok.attempts.map((a) => a.outcome), ['ok']);
+    assert.deepEqual(
+      ok.attempts.map((a) => a.outcome),
+      ['ok'],
+    );
     s.router.dispose();
   });
 
@@ -100,8 +118,22 @@ describe('a request that cannot be sent', () => {
     const lease = BreakerLease.acquire(health, 'k');
     assert.ok(lease?.probe);
     const attempts = new Attempts('r1', () => {}, new Set());
-    const pc = { model: 'm', endpoint: { id: 'gateway', baseUrl: 'http://127.0.0.1:1', headers: {}, secretName: 'switchboard.apiKey' }, role: 'primary', breakerKey: 'k' } as unknown as PlannedCandidate;
-    const a = attempts.start({ candidate: pc, role: 'primary', retry: 0, lease: lease!, open: () => { throw new TypeError('boom'); }, estimate: () => ({ promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: true }) });
+    const pc = {
+      model: 'm',
+      endpoint: { id: 'gateway', baseUrl: 'http://127.0.0.1:1', headers: {}, secretName: 'switchboard.apiKey' },
+      role: 'primary',
+      breakerKey: 'k',
+    } as unknown as PlannedCandidate;
+    const a = attempts.start({
+      candidate: pc,
+      role: 'primary',
+      retry: 0,
+      lease: lease!,
+      open: () => {
+        throw new TypeError('boom');
+      },
+      estimate: () => ({ promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: true }),
+    });
     assert.ok(a instanceof Attempt);
     assert.equal((await a.firstToken).error instanceof TypeError, true);
     const ev = attempts.end(a, { outcome: 'failed', error: a.error });
@@ -117,7 +149,11 @@ describe('a request that cannot be sent', () => {
     const gw = await startLocalGateway({ core, port: 0 });
     try {
       const post = async (body: string) => {
-        const res = await fetch(`${gw.url}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json' }, body });
+        const res = await fetch(`${gw.url}/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json' },
+          body,
+        });
         return { status: res.status, body: (await res.json()) as { error: { type: string; message: string } } };
       };
       const n = 100_000;

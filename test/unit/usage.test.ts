@@ -20,9 +20,21 @@ const BASE_AT = Date.now() - 3_600_000;
 
 function rec(i: number, extra: Partial<UsageRecord> = {}): UsageRecord {
   return {
-    v: 1, at: BASE_AT + i * 1000, requestId: `r${i}`, requested: 'smart-select', answeredBy: 'openai/gpt-4.1-mini',
-    endpoint: 'gateway', attempts: 1, fallback: false, otherAttempts: [], usage: USAGE, costUsd: 0.000123 * (i + 1),
-    msToFirstToken: 200 + i, msTotal: 900 + i, tier: 'fast', ...extra,
+    v: 1,
+    at: BASE_AT + i * 1000,
+    requestId: `r${i}`,
+    requested: 'smart-select',
+    answeredBy: 'openai/gpt-4.1-mini',
+    endpoint: 'gateway',
+    attempts: 1,
+    fallback: false,
+    otherAttempts: [],
+    usage: USAGE,
+    costUsd: 0.000123 * (i + 1),
+    msToFirstToken: 200 + i,
+    msTotal: 900 + i,
+    tier: 'fast',
+    ...extra,
   };
 }
 
@@ -120,20 +132,50 @@ describe('UsageLedger storage', () => {
     const failed = rec(2, { answeredBy: 'b', fallback: true, otherAttempts: [{ model: 'c', endpoint: 'gateway', outcome: 'error', status: 503, msTotal: 5 }] });
     for (const r of [rec(0, { answeredBy: 'a' }), rec(1, { answeredBy: 'b' }), failed]) void ledger.record(r);
     await ledger.flush();
-    assert.deepEqual(ledger.records({ model: 'b' }).map((r) => r.requestId), ['r1', 'r2']);
-    assert.deepEqual(ledger.records({ model: 'c' }).map((r) => r.requestId), ['r2']);
-    assert.deepEqual(ledger.records({ since: rec(1).at, until: rec(2).at }).map((r) => r.requestId), ['r1']);
+    assert.deepEqual(
+      ledger.records({ model: 'b' }).map((r) => r.requestId),
+      ['r1', 'r2'],
+    );
+    assert.deepEqual(
+      ledger.records({ model: 'c' }).map((r) => r.requestId),
+      ['r2'],
+    );
+    assert.deepEqual(
+      ledger.records({ since: rec(1).at, until: rec(2).at }).map((r) => r.requestId),
+      ['r1'],
+    );
   });
 });
 
 describe('UsageLedger.attach', () => {
   const attempt = (a: Partial<AttemptEvent>): AttemptEvent => ({
-    type: 'attempt', requestId: 'q1', index: 0, model: 'm', endpoint: 'gateway', role: 'primary', outcome: 'ok', msTotal: 10, ...a,
+    type: 'attempt',
+    requestId: 'q1',
+    index: 0,
+    model: 'm',
+    endpoint: 'gateway',
+    role: 'primary',
+    outcome: 'ok',
+    msTotal: 10,
+    ...a,
   });
   const done = (d: Partial<DoneEvent>): DoneEvent => ({
-    type: 'done', requestId: 'q1', at: 1_700_000_000_000, requested: 'smart-select', answeredBy: 'b', served: 'b', endpoint: 'gateway', attempts: 2,
-    fallback: true, usage: USAGE, costUsd: 0.0042, costSource: 'priced', msToFirstToken: 300, msTotal: 1200,
-    selection: { tier: 'balanced', model: 'a', confidence: 0.8, reasons: ['has code'] }, ...d,
+    type: 'done',
+    requestId: 'q1',
+    at: 1_700_000_000_000,
+    requested: 'smart-select',
+    answeredBy: 'b',
+    served: 'b',
+    endpoint: 'gateway',
+    attempts: 2,
+    fallback: true,
+    usage: USAGE,
+    costUsd: 0.0042,
+    costSource: 'priced',
+    msToFirstToken: 300,
+    msTotal: 1200,
+    selection: { tier: 'balanced', model: 'a', confidence: 0.8, reasons: ['has code'] },
+    ...d,
   });
 
   test('a done event becomes one record with the failed attempts, no message text', async () => {
@@ -209,7 +251,9 @@ describe('UsageLedger with the real router and simulator', () => {
     const ledger = await open();
     ledger.attach(router.onEvent);
     const ask = async (model: string, text: string) => {
-      for await (const _ of router.route({ model, messages: [{ role: 'user', content: text }] })) { /* drain */ }
+      for await (const _ of router.route({ model, messages: [{ role: 'user', content: text }] })) {
+        /* drain */
+      }
     };
     await ask('sim/fail?status=503', 'one two three');
     await ask('sim/echo', 'four five');
@@ -218,7 +262,10 @@ describe('UsageLedger with the real router and simulator', () => {
     const [first, second] = ledger.records();
     assert.equal(ledger.records().length, 2);
     assert.deepEqual([first.requested, first.answeredBy, first.fallback, first.attempts], ['sim/fail?status=503', 'sim/echo', true, 2]);
-    assert.deepEqual(first.otherAttempts.map((a) => [a.model, a.outcome, a.status]), [['sim/fail?status=503', 'error', 503]]);
+    assert.deepEqual(
+      first.otherAttempts.map((a) => [a.model, a.outcome, a.status]),
+      [['sim/fail?status=503', 'error', 503]],
+    );
     assert.deepEqual([second.requested, second.answeredBy, second.fallback, second.otherAttempts.length], ['sim/echo', 'sim/echo', false, 0]);
     for (const r of [first, second]) {
       assert.equal(r.usage.estimated, false);

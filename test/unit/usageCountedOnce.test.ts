@@ -15,9 +15,19 @@ import { rollupFileFor } from '../../src/core/usage/rollup';
 
 const NOW = Date.now();
 const rec = (i: number): UsageRecord => ({
-  v: 1, at: NOW - 60_000 + i, requestId: `r${i}`, requested: 'm', answeredBy: 'm', endpoint: 'gateway', attempts: 1, fallback: false,
-  otherAttempts: [], usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-  costUsd: 0.01, msToFirstToken: 100, msTotal: 1000,
+  v: 1,
+  at: NOW - 60_000 + i,
+  requestId: `r${i}`,
+  requested: 'm',
+  answeredBy: 'm',
+  endpoint: 'gateway',
+  attempts: 1,
+  fallback: false,
+  otherAttempts: [],
+  usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, estimated: false },
+  costUsd: 0.01,
+  msToFirstToken: 100,
+  msTotal: 1000,
 });
 const requestsIn = (l: UsageLedger) => l.summary({ now: Date.now() }).totalRequests;
 
@@ -100,7 +110,10 @@ test('a stopped answer is recorded with the tokens it streamed, estimated and ma
     const ac = new AbortController();
     let chunks = 0;
     await assert.rejects(async () => {
-      for await (const y of core.router.route({ model: 'sim/lorem?tokens=400&chunkMs=5', messages: [{ role: 'user', content: 'write a lot' }] }, { signal: ac.signal }))
+      for await (const y of core.router.route(
+        { model: 'sim/lorem?tokens=400&chunkMs=5', messages: [{ role: 'user', content: 'write a lot' }] },
+        { signal: ac.signal },
+      ))
         if (y.type === 'chunk' && ++chunks === 5) ac.abort();
     }, /cancelled/);
     const [r] = core.ledger.records();
@@ -108,7 +121,10 @@ test('a stopped answer is recorded with the tokens it streamed, estimated and ma
     assert.equal(r.error, 'cancelled');
     const streamed = r.otherAttempts.reduce((n, a) => n + (a.usage?.completionTokens ?? 0), 0);
     assert.ok(streamed > 0, 'its streamed tokens are counted');
-    assert.ok(r.otherAttempts.every((a) => a.usage?.estimated), 'and marked as estimated');
+    assert.ok(
+      r.otherAttempts.every((a) => a.usage?.estimated),
+      'and marked as estimated',
+    );
     core.dispose();
   } finally {
     await sim.close();

@@ -16,9 +16,20 @@ import { firstDetailedDay, rollupFileFor } from '../../src/core/usage/rollup';
 
 const AN_HOUR_AGO = Date.now() - 3_600_000;
 const rec = (i: number, extra: Partial<UsageRecord> = {}): UsageRecord => ({
-  v: 1, at: AN_HOUR_AGO + i, requestId: `r${i}`, requested: 'm', answeredBy: 'm', endpoint: 'gateway', attempts: 1, fallback: false,
-  otherAttempts: [], usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-  costUsd: 0.001, msToFirstToken: 100, msTotal: 1000, ...extra,
+  v: 1,
+  at: AN_HOUR_AGO + i,
+  requestId: `r${i}`,
+  requested: 'm',
+  answeredBy: 'm',
+  endpoint: 'gateway',
+  attempts: 1,
+  fallback: false,
+  otherAttempts: [],
+  usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, estimated: false },
+  costUsd: 0.001,
+  msToFirstToken: 100,
+  msTotal: 1000,
+  ...extra,
 });
 const line = (r: UsageRecord) => JSON.stringify(r) + '\n';
 
@@ -33,14 +44,22 @@ describe('one monthly budget for every process sharing the ledger', () => {
   after(() => sim.close());
 
   async function core(file: string, monthlyUsd: number): Promise<Core> {
-    const { config } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0, 'budget.monthlyUsd': monthlyUsd, 'budget.onExceed': 'block' });
+    const { config } = parseConfig({
+      'gateway.preset': 'custom',
+      'gateway.baseUrl': sim.url,
+      retries: 0,
+      'budget.monthlyUsd': monthlyUsd,
+      'budget.onExceed': 'block',
+    });
     const c = await createCore({ config, userSetBaseUrl: true, keys: async () => KEY, usageFile: file });
     await c.listModels({ waitForGateway: true }); // the simulator's prices
     return c;
   }
   const ask = async (c: Core): Promise<boolean> => {
     try {
-      for await (const _ of c.router.route({ model: 'sim/echo', messages: [{ role: 'user', content: 'spend a little money please' }] })) { /* drain */ }
+      for await (const _ of c.router.route({ model: 'sim/echo', messages: [{ role: 'user', content: 'spend a little money please' }] })) {
+        /* drain */
+      }
       return true;
     } catch (err) {
       if ((err as { code?: string }).code === 'budget') return false;
@@ -97,13 +116,15 @@ describe('a torn last line', () => {
     const theirs = line(rec(3, { requestId: 'appended-by-another-process' }));
     // Another process appends at the worst moment: after this one read the file, just before any repair.
     let appended = false;
-    const appendFirst = <A extends unknown[], R>(real: (...args: A) => R) => (...args: A): R => {
-      if (!appended) {
-        appended = true;
-        appendFileSync(file, theirs);
-      }
-      return real(...args);
-    };
+    const appendFirst =
+      <A extends unknown[], R>(real: (...args: A) => R) =>
+      (...args: A): R => {
+        if (!appended) {
+          appended = true;
+          appendFileSync(file, theirs);
+        }
+        return real(...args);
+      };
     const saved = { truncate: fsp.truncate, truncateSync: fs.truncateSync, ftruncateSync: fs.ftruncateSync };
     fsp.truncate = appendFirst(saved.truncate);
     fs.truncateSync = appendFirst(saved.truncateSync);
@@ -128,7 +149,10 @@ describe('a torn last line', () => {
     const file = join(dir, 'usage.jsonl');
     writeFileSync(file, line(rec(0)) + JSON.stringify(rec(1)).slice(0, 40) + line(rec(2)));
     const ledger = await UsageLedger.open(file);
-    assert.deepEqual((await ledger.readAll()).map((r) => r.requestId), ['r0', 'r2']);
+    assert.deepEqual(
+      (await ledger.readAll()).map((r) => r.requestId),
+      ['r0', 'r2'],
+    );
     assert.equal(ledger.summary({ now: Date.now(), days: 2 }).totalRequests, 2);
     ledger.dispose();
   });
@@ -178,7 +202,10 @@ describe('the rollup beside the ledger', () => {
     await ledger.record(rec(2, { costUsd: 4 }));
     appendFileSync(file, line(rec(3, { costUsd: 8 })));
     assert.equal(ledger.spend(AN_HOUR_AGO).monthSpentUsd, 15, 'each record once: ours are not counted twice');
-    assert.deepEqual(ledger.records().map((r) => r.requestId), ['r0', 'r1', 'r2', 'r3']);
+    assert.deepEqual(
+      ledger.records().map((r) => r.requestId),
+      ['r0', 'r1', 'r2', 'r3'],
+    );
     ledger.dispose();
   });
 });

@@ -7,9 +7,20 @@ const at = (month: number, day: number, hour: number, minute = 0) => new Date(20
 
 function rec(extra: Partial<UsageRecord>): UsageRecord {
   return {
-    v: 1, at: at(11, 4, 12), requestId: 'r', requested: 'smart-select', answeredBy: 'a', endpoint: 'gateway', attempts: 1,
-    fallback: false, otherAttempts: [], usage: { promptTokens: 100, completionTokens: 50, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-    costUsd: 0.01, msToFirstToken: 100, msTotal: 1000, ...extra,
+    v: 1,
+    at: at(11, 4, 12),
+    requestId: 'r',
+    requested: 'smart-select',
+    answeredBy: 'a',
+    endpoint: 'gateway',
+    attempts: 1,
+    fallback: false,
+    otherAttempts: [],
+    usage: { promptTokens: 100, completionTokens: 50, cachedTokens: 0, reasoningTokens: 0, estimated: false },
+    costUsd: 0.01,
+    msToFirstToken: 100,
+    msTotal: 1000,
+    ...extra,
   };
 }
 
@@ -33,11 +44,24 @@ describe('summarizeUsage', () => {
     rec({ at: at(11, 3, 23, 30), answeredBy: 'a', costUsd: 0.01, msToFirstToken: 100, msTotal: 1000 }),
     rec({ at: at(11, 4, 0, 30), answeredBy: 'a', costUsd: 0.02, msToFirstToken: 300, msTotal: 3000 }),
     rec({
-      at: at(11, 4, 9), answeredBy: 'b', costUsd: 0.005, fallback: true, attempts: 3, msToFirstToken: 50, msTotal: 500,
+      at: at(11, 4, 9),
+      answeredBy: 'b',
+      costUsd: 0.005,
+      fallback: true,
+      attempts: 3,
+      msToFirstToken: 50,
+      msTotal: 500,
       usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 2, reasoningTokens: 1, estimated: true },
       otherAttempts: [
         { model: 'a', endpoint: 'gateway', outcome: 'error', status: 503, msTotal: 20 },
-        { model: 'c', endpoint: 'gateway', outcome: 'broken-after-tokens', msTotal: 80, costUsd: 0.001, usage: { promptTokens: 10, completionTokens: 2, cachedTokens: 0, reasoningTokens: 0, estimated: false } },
+        {
+          model: 'c',
+          endpoint: 'gateway',
+          outcome: 'broken-after-tokens',
+          msTotal: 80,
+          costUsd: 0.001,
+          usage: { promptTokens: 10, completionTokens: 2, cachedTokens: 0, reasoningTokens: 0, estimated: false },
+        },
       ],
     }),
     rec({ at: at(10, 20, 12), answeredBy: 'old', costUsd: 5 }), // outside the 3-day window and last month
@@ -48,7 +72,13 @@ describe('summarizeUsage', () => {
   test('groups by local day: 23:30 and 00:30 fall on different days', () => {
     assert.deepEqual(s.days, ['2026-11-02', '2026-11-03', '2026-11-04']);
     const a = s.perDay.filter((d) => d.model === 'a');
-    assert.deepEqual(a.map((d) => [d.day, d.requests, d.costUsd, d.tokens]), [['2026-11-03', 1, 0.01, 150], ['2026-11-04', 1, 0.02, 150]]);
+    assert.deepEqual(
+      a.map((d) => [d.day, d.requests, d.costUsd, d.tokens]),
+      [
+        ['2026-11-03', 1, 0.01, 150],
+        ['2026-11-04', 1, 0.02, 150],
+      ],
+    );
     const c = s.perDay.find((d) => d.model === 'c');
     assert.deepEqual(c && [c.day, c.requests, c.costUsd, c.tokens], ['2026-11-04', 0, 0.001, 12]);
   });
@@ -87,7 +117,13 @@ test('day boundaries follow local calendar days across a DST change (run with TZ
   if (process.env.TZ === 'America/New_York') assert.notEqual(new Date(at(11, 1, 0, 10)).getTimezoneOffset(), new Date(at(11, 2, 12)).getTimezoneOffset());
   const s = summarizeUsage(records, { now: at(11, 2, 12), days: 2 });
   assert.deepEqual(s.days, ['2026-11-01', '2026-11-02']);
-  assert.deepEqual(s.perDay.map((d) => [d.day, d.costUsd]), [['2026-11-01', 3], ['2026-11-02', 4]]);
+  assert.deepEqual(
+    s.perDay.map((d) => [d.day, d.costUsd]),
+    [
+      ['2026-11-01', 3],
+      ['2026-11-02', 4],
+    ],
+  );
   assert.deepEqual(spendTotals(records, at(11, 2, 12)), { todaySpentUsd: 4, monthSpentUsd: 7 });
 });
 
@@ -102,10 +138,15 @@ describe('toCsv', () => {
   });
 
   test('other attempts are listed; text that a spreadsheet would run as a formula is neutralised', () => {
-    const csv = toCsv([rec({ requested: '=HYPERLINK("http://x")', otherAttempts: [
-      { model: 'a', endpoint: 'gateway', outcome: 'error', status: 503, msTotal: 1 },
-      { model: 'b', endpoint: 'gateway', outcome: 'timeout', msTotal: 2 },
-    ] })]);
+    const csv = toCsv([
+      rec({
+        requested: '=HYPERLINK("http://x")',
+        otherAttempts: [
+          { model: 'a', endpoint: 'gateway', outcome: 'error', status: 503, msTotal: 1 },
+          { model: 'b', endpoint: 'gateway', outcome: 'timeout', msTotal: 2 },
+        ],
+      }),
+    ]);
     const row = csv.split('\r\n')[1];
     assert.ok(row.includes(`"'=HYPERLINK(""http://x"")"`), row);
     assert.ok(row.includes(',a 503; b timeout,'), row);

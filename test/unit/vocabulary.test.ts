@@ -8,7 +8,22 @@ import { keyFromEnv, keysInEnv, providerSecret } from '../../src/core/config/key
 test('one money format: $0.0345 reads the same in the log and everywhere formatUsd is used (the webviews import it too)', () => {
   assert.equal(formatUsd(0.0345), '$0.0345');
   const usage = { promptTokens: 1, completionTokens: 2, cachedTokens: 0, reasoningTokens: 0, estimated: false };
-  const line = formatEvent({ type: 'done', requestId: 'r', at: 0, requested: 'm', answeredBy: 'm', served: 'm', costSource: 'priced', endpoint: 'gateway', attempts: 1, fallback: false, usage, costUsd: 0.0345, msToFirstToken: 1, msTotal: 2 });
+  const line = formatEvent({
+    type: 'done',
+    requestId: 'r',
+    at: 0,
+    requested: 'm',
+    answeredBy: 'm',
+    served: 'm',
+    costSource: 'priced',
+    endpoint: 'gateway',
+    attempts: 1,
+    fallback: false,
+    usage,
+    costUsd: 0.0345,
+    msToFirstToken: 1,
+    msTotal: 2,
+  });
   assert.match(line, /\$0\.0345,/);
 });
 

@@ -16,7 +16,14 @@ before(async () => (sim = await startSim({ key: KEY })));
 after(() => sim.close());
 beforeEach(() => sim.reset());
 
-const model = (id: string, contextWindow: number): ModelInfo => ({ id, provider: id.split('/')[0], pricing: { input: 1e-6, output: 2e-6 }, contextWindow, tags: [], source: 'builtin' });
+const model = (id: string, contextWindow: number): ModelInfo => ({
+  id,
+  provider: id.split('/')[0],
+  pricing: { input: 1e-6, output: 2e-6 },
+  contextWindow,
+  tags: [],
+  source: 'builtin',
+});
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');
 /** One token per word: the simulator's own count, so the test does not depend on the tokenizer. */
 const countWords = (req: ChatRequest) => req.messages.reduce((n, m) => n + String(m.content).split(/\s+/).filter(Boolean).length, 0);
@@ -43,7 +50,10 @@ describe('context-window check before sending', () => {
     const r = router({ model: 'sim/echo', fallbacks: { 'sim/echo': ['sim/lorem?tokens=3'] } }, [model('sim/echo', 100), model('sim/lorem?tokens=3', 10_000)]);
     const { yields, error, decision } = await collect(r, { model: 'sim/echo', messages: [{ role: 'user', content: words(300) }] });
     assert.equal(error, undefined);
-    assert.deepEqual(decision?.candidates.map((c) => c.model), ['sim/lorem?tokens=3']);
+    assert.deepEqual(
+      decision?.candidates.map((c) => c.model),
+      ['sim/lorem?tokens=3'],
+    );
     assert.ok(decision?.notes.includes('skipped sim/echo: 300 tokens > its 100 window'), JSON.stringify(decision?.notes));
     const done = yields.find((y) => y.type === 'done');
     assert.ok(done?.type === 'done' && done.answeredBy === 'sim/lorem?tokens=3' && done.fallback, 'the fallback answered, marked as a fallback');

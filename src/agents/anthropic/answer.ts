@@ -22,7 +22,8 @@ export type ContentBlock =
   | { type: 'thinking'; thinking: string; signature: string }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
-export type BlockDelta = { type: 'text_delta'; text: string } | { type: 'thinking_delta'; thinking: string } | { type: 'input_json_delta'; partial_json: string };
+export type BlockDelta =
+  { type: 'text_delta'; text: string } | { type: 'thinking_delta'; thinking: string } | { type: 'input_json_delta'; partial_json: string };
 
 export interface AnthropicMessage {
   id: string;
@@ -73,7 +74,16 @@ export class AnthropicAnswer {
 
   /** message_start: the prompt's usage is not known yet; message_delta carries it. */
   start(): void {
-    const message: AnthropicMessage = { id: this.opts.id, type: 'message', role: 'assistant', model: this.opts.model, content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage(undefined) };
+    const message: AnthropicMessage = {
+      id: this.opts.id,
+      type: 'message',
+      role: 'assistant',
+      model: this.opts.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: anthropicUsage(undefined),
+    };
     this.sink({ type: 'message_start', message });
   }
 
@@ -122,7 +132,11 @@ export class AnthropicAnswer {
       this.close();
       this.index++;
       this.open = kind;
-      this.sink({ type: 'content_block_start', index: this.index, content_block: kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' } });
+      this.sink({
+        type: 'content_block_start',
+        index: this.index,
+        content_block: kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' },
+      });
     }
     this.sink({ type: 'content_block_delta', index: this.index, delta });
   }
@@ -135,7 +149,11 @@ export class AnthropicAnswer {
       at = ++this.index;
       this.tools.set(key, at);
       this.open = 'tool';
-      this.sink({ type: 'content_block_start', index: at, content_block: { type: 'tool_use', id: tc.id || toolUseId(), name: tc.function?.name ?? '', input: {} } });
+      this.sink({
+        type: 'content_block_start',
+        index: at,
+        content_block: { type: 'tool_use', id: tc.id || toolUseId(), name: tc.function?.name ?? '', input: {} },
+      });
     }
     const args = tc.function?.arguments;
     if (args) this.sink({ type: 'content_block_delta', index: at, delta: { type: 'input_json_delta', partial_json: args } });

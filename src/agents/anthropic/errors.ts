@@ -89,6 +89,9 @@ function allFailedStatus(attempts: readonly AttemptSummary[]): number {
 export function anthropicErrorFrom(err: unknown): AnthropicHttpError {
   if (!isSwitchboardError(err)) return anthropicError(500, 'The local gateway failed unexpectedly; see the Switchboard log.');
   const status = hasErrorCode(err, 'all-failed') ? allFailedStatus(err.attempts) : BY_CODE[err.code as Exclude<ErrorCode, 'all-failed'>];
-  const retryAfter = hasErrorCode(err, 'rate-limited') && err.retryAfterMs !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) } : undefined;
+  const retryAfter =
+    hasErrorCode(err, 'rate-limited') && err.retryAfterMs !== undefined
+      ? { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) }
+      : undefined;
   return anthropicError(status, err.message, retryAfter);
 }

@@ -73,7 +73,11 @@ function systemText(system: unknown): string | undefined {
 function imagePart(b: Json, at: string): ChatCompletionContentPart | undefined {
   const source = b.source;
   if (!isObject(source)) return wrongType(`${at}.source`, 'an object', source);
-  if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${str(source.media_type, `${at}.source.media_type`)};base64,${str(source.data, `${at}.source.data`)}` } };
+  if (source.type === 'base64')
+    return {
+      type: 'image_url',
+      image_url: { url: `data:${str(source.media_type, `${at}.source.media_type`)};base64,${str(source.data, `${at}.source.data`)}` },
+    };
   if (source.type === 'url') return { type: 'image_url', image_url: { url: str(source.url, `${at}.source.url`) } };
   return undefined; // a file id: only Anthropic holds the file
 }
@@ -121,7 +125,8 @@ function userMessages(content: unknown[], at: string, out: ChatCompletionMessage
         out.push(toolResult(block, where, images));
         break;
       case 'document':
-        if (isObject(block.source) && block.source.type === 'text' && typeof block.source.data === 'string') parts.push({ type: 'text', text: block.source.data });
+        if (isObject(block.source) && block.source.type === 'text' && typeof block.source.data === 'string')
+          parts.push({ type: 'text', text: block.source.data });
         break;
       default:
         if (typeof block.type !== 'string') wrongType(`${where}.type`, 'a string', block.type);
@@ -145,7 +150,11 @@ function assistantMessage(content: unknown[], at: string): ChatCompletionAssista
     if (block.type === 'text') texts.push(str(block.text, `${where}.text`));
     else if (block.type === 'tool_use') {
       const input = block.input === undefined ? {} : block.input;
-      calls.push({ id: str(block.id, `${where}.id`), type: 'function', function: { name: str(block.name, `${where}.name`), arguments: JSON.stringify(input) } });
+      calls.push({
+        id: str(block.id, `${where}.id`),
+        type: 'function',
+        function: { name: str(block.name, `${where}.name`), arguments: JSON.stringify(input) },
+      });
     } else if (typeof block.type !== 'string') wrongType(`${where}.type`, 'a string', block.type);
     // thinking and redacted_thinking stay out: signed for Anthropic's models only
   }
@@ -165,11 +174,17 @@ function chatMessages(messages: unknown, system: string | undefined, requireOne:
     const { role, content } = m as Json;
     if (role === 'system') {
       // Mid-conversation instructions (Claude Code sends them): a system message where they stand.
-      const text = typeof content === 'string' ? content : Array.isArray(content) ? textOfBlocks(content, `${at}.content`) : wrongType(`${at}.content`, 'a string or an array of text blocks', content);
+      const text =
+        typeof content === 'string'
+          ? content
+          : Array.isArray(content)
+            ? textOfBlocks(content, `${at}.content`)
+            : wrongType(`${at}.content`, 'a string or an array of text blocks', content);
       if (text) out.push({ role: 'system', content: text });
       continue;
     }
-    if (role !== 'user' && role !== 'assistant') invalid(`${at}.role: expected "user", "assistant" or "system", but got ${JSON.stringify(role)?.slice(0, 40)}.`);
+    if (role !== 'user' && role !== 'assistant')
+      invalid(`${at}.role: expected "user", "assistant" or "system", but got ${JSON.stringify(role)?.slice(0, 40)}.`);
     if (typeof content === 'string') {
       out.push(role === 'user' ? { role: 'user', content } : { role: 'assistant', content });
       continue;
@@ -198,7 +213,10 @@ function chatTools(tools: unknown, notes: string[]): ChatCompletionTool[] | unde
       dropped.push(name);
       return;
     }
-    out.push({ type: 'function', function: { name, ...(typeof tool.description === 'string' ? { description: tool.description } : {}), parameters: tool.input_schema } });
+    out.push({
+      type: 'function',
+      function: { name, ...(typeof tool.description === 'string' ? { description: tool.description } : {}), parameters: tool.input_schema },
+    });
   });
   if (dropped.length) notes.push(`left out Anthropic server tools no upstream runs: ${dropped.join(', ')}`);
   return out.length ? out : undefined;

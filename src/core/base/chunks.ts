@@ -38,7 +38,9 @@ export function reasoningOf(chunk: ChatCompletionChunk): string {
 export function usageOf(chunk: ChatCompletionChunk): CompletionUsage | undefined {
   if (chunk.usage) return chunk.usage;
   const groq = (chunk as { x_groq?: { usage?: unknown } }).x_groq?.usage;
-  return isObject(groq) && typeof groq.prompt_tokens === 'number' && typeof groq.completion_tokens === 'number' ? (groq as unknown as CompletionUsage) : undefined;
+  return isObject(groq) && typeof groq.prompt_tokens === 'number' && typeof groq.completion_tokens === 'number'
+    ? (groq as unknown as CompletionUsage)
+    : undefined;
 }
 
 /** A non-streamed answer as the chunks a stream would have carried (for gateways that cannot stream). */
@@ -55,7 +57,9 @@ export function chunksFromCompletion(c: ChatCompletion): ChatCompletionChunk[] {
     if (typeof thought?.reasoning === 'string') (delta as DeltaWithReasoning).reasoning = thought.reasoning;
     if (m?.tool_calls?.length) {
       delta.tool_calls = m.tool_calls.map((t, index) =>
-        t.type === 'function' ? { index, id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } } : { index, id: t.id },
+        t.type === 'function'
+          ? { index, id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } }
+          : { index, id: t.id },
       );
     }
     out.push({ ...base, choices: [{ index: choice.index, delta, finish_reason: choice.finish_reason, logprobs: null }] });

@@ -41,7 +41,11 @@ export class ConfigError extends SwitchboardError {
   readonly code = 'config';
   readonly retryable = false;
   /** `setting` is the full setting name, e.g. `switchboard.timeouts.idleMs`; `fallbackNote` says what is used meanwhile. */
-  constructor(readonly setting: string, message: string, readonly fallbackNote?: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+    readonly fallbackNote?: string,
+  ) {
     super(message);
   }
 }
@@ -50,7 +54,10 @@ export class NoKeyError extends SwitchboardError {
   readonly code = 'no-key';
   readonly retryable = false;
   /** `endpoint` is `gateway` or a direct provider's name; `baseUrl` says where the key would be sent. */
-  constructor(readonly endpoint: string, baseUrl?: string) {
+  constructor(
+    readonly endpoint: string,
+    baseUrl?: string,
+  ) {
     super(
       endpoint === 'gateway'
         ? `No API key for the gateway${baseUrl ? ` ${baseUrl}` : ''}. Run "Switchboard: Set API Key", or set SWITCHBOARD_API_KEY in the environment (OPENAI_API_KEY is used only for https://api.openai.com).`
@@ -88,7 +95,11 @@ export class AuthError extends UpstreamError {
 export class RateLimitedError extends UpstreamError {
   readonly code = 'rate-limited';
   readonly retryable = true;
-  constructor(ctx: UpstreamContext, message: string, readonly retryAfterMs?: number) {
+  constructor(
+    ctx: UpstreamContext,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(ctx, message);
   }
 }
@@ -109,7 +120,8 @@ export class ContextLengthError extends UpstreamError {
   readonly retryable = false;
 }
 const TIMEOUT_FIX = {
-  connect: ' Check the base URL, your network and proxy settings ("Switchboard: Check Connection" or switchboard doctor), or raise switchboard.timeouts.connectMs.',
+  connect:
+    ' Check the base URL, your network and proxy settings ("Switchboard: Check Connection" or switchboard doctor), or raise switchboard.timeouts.connectMs.',
   'first-token': ' The model may be busy: try again, choose a faster model, or raise switchboard.timeouts.firstTokenMs.',
   idle: ' The stream stalled: try again, or raise switchboard.timeouts.idleMs.',
 } as const;
@@ -117,8 +129,16 @@ const TIMEOUT_FIX = {
 export class TimeoutError extends UpstreamError {
   readonly code = 'timeout';
   readonly retryable = true;
-  constructor(ctx: UpstreamContext, readonly phase: 'connect' | 'first-token' | 'idle', readonly afterMs: number) {
-    super(ctx, `${ctx.model} at ${ctx.endpoint}: no ${phase === 'idle' ? 'new token' : phase === 'connect' ? 'connection' : 'first token'} within ${afterMs} ms.` + TIMEOUT_FIX[phase]);
+  constructor(
+    ctx: UpstreamContext,
+    readonly phase: 'connect' | 'first-token' | 'idle',
+    readonly afterMs: number,
+  ) {
+    super(
+      ctx,
+      `${ctx.model} at ${ctx.endpoint}: no ${phase === 'idle' ? 'new token' : phase === 'connect' ? 'connection' : 'first token'} within ${afterMs} ms.` +
+        TIMEOUT_FIX[phase],
+    );
   }
 }
 /** The endpoint could not be reached or trusted (see networkErrors.ts). Certificate and proxy-login failures are not retried. */
@@ -139,8 +159,16 @@ export class MalformedResponseError extends UpstreamError {
 export class StreamBrokenError extends UpstreamError {
   readonly code = 'stream-broken';
   readonly retryable = false;
-  constructor(ctx: UpstreamContext, readonly partialText: string, override readonly cause: SwitchboardError, readonly continueWith?: string) {
-    super(ctx, `${ctx.model} stopped after ${partialText.length} characters: ${cause.message}` + (continueWith ? ` You can continue with ${continueWith}.` : ''));
+  constructor(
+    ctx: UpstreamContext,
+    readonly partialText: string,
+    override readonly cause: SwitchboardError,
+    readonly continueWith?: string,
+  ) {
+    super(
+      ctx,
+      `${ctx.model} stopped after ${partialText.length} characters: ${cause.message}` + (continueWith ? ` You can continue with ${continueWith}.` : ''),
+    );
   }
 }
 
@@ -163,7 +191,10 @@ export class InvalidRequestError extends SwitchboardError {
   readonly code = 'invalid-request';
   readonly retryable = false;
   /** `field` names what was wrong (`messages`, `model`, `header x-portkey-provider`, `key`). */
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -172,7 +203,10 @@ export class InvalidRequestError extends SwitchboardError {
 export class PromptTooLargeError extends SwitchboardError {
   readonly code = 'prompt-too-large';
   readonly retryable = false;
-  constructor(readonly promptTokens: number, message: string) {
+  constructor(
+    readonly promptTokens: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -206,7 +240,11 @@ export function errorFromStatus(ctx: UpstreamContext & { status: number }, bodyM
   if (s === 401 || s === 403)
     return new AuthError(ctx, `${ctx.endpoint} rejected the API key (HTTP ${s})${detail}. Run "Switchboard: Set API Key" to store another.`);
   if (s === 407)
-    return new ConnectionError(ctx, `The proxy between here and ${ctx.endpoint} requires a login (HTTP 407). Put user:password in the proxy URL (http://user:password@proxy:port) or set http.proxyAuthorization in VS Code.`, { retryable: false });
+    return new ConnectionError(
+      ctx,
+      `The proxy between here and ${ctx.endpoint} requires a login (HTTP 407). Put user:password in the proxy URL (http://user:password@proxy:port) or set http.proxyAuthorization in VS Code.`,
+      { retryable: false },
+    );
   if (s === 429) return new RateLimitedError(ctx, `${where} is rate-limited (HTTP 429)${detail}.`, retryAfterMs);
   if (s === 404) return new NotFoundError(ctx, `${where}: not found (HTTP 404)${detail}. Check the model id and the gateway base URL.`);
   if ((s === 400 || s === 413 || s === 422) && bodyMessage && CONTEXT_LENGTH.test(bodyMessage))

@@ -7,7 +7,14 @@ export interface IDisposable {
 
 export function toDisposable(fn: () => void): IDisposable {
   let done = false;
-  return { dispose: () => { if (!done) { done = true; fn(); } } };
+  return {
+    dispose: () => {
+      if (!done) {
+        done = true;
+        fn();
+      }
+    },
+  };
 }
 
 export class DisposableStore implements IDisposable {
@@ -24,7 +31,11 @@ export class DisposableStore implements IDisposable {
     if (this.disposed) return;
     this.disposed = true;
     for (const item of this.items) {
-      try { item.dispose(); } catch { /* one failing disposable must not stop the rest */ }
+      try {
+        item.dispose();
+      } catch {
+        /* one failing disposable must not stop the rest */
+      }
     }
     this.items.clear();
   }
@@ -79,7 +90,11 @@ export class Emitter<T> implements IDisposable {
 
   fire(e: T): void {
     for (const l of this.listeners) {
-      try { l(e); } catch (err) { this.onListenerError(err); }
+      try {
+        l(e);
+      } catch (err) {
+        this.onListenerError(err);
+      }
     }
   }
 

@@ -55,14 +55,7 @@ export interface Candidate {
   role: 'primary' | 'fallback' | 'context-fallback' | 'hedge';
 }
 
-export type AttemptOutcome =
-  | 'ok'
-  | 'error'
-  | 'timeout'
-  | 'skipped-breaker-open'
-  | 'cancelled'
-  | 'hedge-lost'
-  | 'broken-after-tokens';
+export type AttemptOutcome = 'ok' | 'error' | 'timeout' | 'skipped-breaker-open' | 'cancelled' | 'hedge-lost' | 'broken-after-tokens';
 
 export interface Usage {
   promptTokens: number;
@@ -145,11 +138,7 @@ export interface BreakerEvent {
 export type RoutingEvent = AttemptEvent | DecisionEvent | DoneEvent | ErrorEvent | BreakerEvent;
 
 /** What a route yields, in order: one decision, then chunks of the winning candidate, then done. Errors are thrown. */
-export type RouteYield =
-  | DecisionEvent
-  | { type: 'chunk'; chunk: ChatCompletionChunk; text: string; model: string }
-  | AttemptEvent
-  | DoneEvent;
+export type RouteYield = DecisionEvent | { type: 'chunk'; chunk: ChatCompletionChunk; text: string; model: string } | AttemptEvent | DoneEvent;
 
 export interface RouteOptions {
   signal?: AbortSignal;

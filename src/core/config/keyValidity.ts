@@ -15,7 +15,8 @@ export function keyProblem(key: string): string | undefined {
     if (c === 0x0a || c === 0x0d) return `contains a line break ${at}`;
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return `contains the control character U+${hex(c)} ${at}`;
     if (c === 0x20 || c === 0xa0) return `contains a space ${at}`;
-    if (c > 0xff) return `contains U+${hex(c)} ${at}, which an HTTP header cannot carry (only Latin-1); a copied key sometimes picks up a typographic quote or dash`;
+    if (c > 0xff)
+      return `contains U+${hex(c)} ${at}, which an HTTP header cannot carry (only Latin-1); a copied key sometimes picks up a typographic quote or dash`;
   }
   return undefined;
 }

@@ -27,8 +27,7 @@ export function isOpenAiEndpoint(gatewayUrl: string): boolean {
 }
 
 /** The environment variables that may supply the gateway key for `gatewayUrl`, in order. */
-export const gatewayKeyVariables = (gatewayUrl: string): readonly string[] =>
-  isOpenAiEndpoint(gatewayUrl) ? GATEWAY_KEY_ENV : [SWITCHBOARD_KEY_ENV];
+export const gatewayKeyVariables = (gatewayUrl: string): readonly string[] => (isOpenAiEndpoint(gatewayUrl) ? GATEWAY_KEY_ENV : [SWITCHBOARD_KEY_ENV]);
 
 /**
  * The key for a secret name from the environment, if any. The gateway key comes from SWITCHBOARD_API_KEY, or from

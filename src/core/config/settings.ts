@@ -32,7 +32,8 @@ export function urlProblem(value: string): string | undefined {
   if (keyParam !== undefined) return `must not carry a key in its query (${keyParam.slice(0, 40)}=…); store the key with "Switchboard: Set API Key"`;
   if (u.protocol === 'https:') return undefined;
   if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return undefined;
-  if (u.protocol === 'http:') return 'uses plain http to a remote host, which would send your API key unencrypted; use https (plain http is allowed only for localhost/127.0.0.1)';
+  if (u.protocol === 'http:')
+    return 'uses plain http to a remote host, which would send your API key unencrypted; use https (plain http is allowed only for localhost/127.0.0.1)';
   return `uses ${u.protocol} — only https (or http to localhost) is allowed`;
 }
 
@@ -55,12 +56,12 @@ export const SETTINGS = {
   'gateway.headers': {
     schema: () =>
       z.record(
-      z.string().check(
-        z.regex(/^[A-Za-z0-9-]+$/, 'header names are letters, digits and -'),
-        z.refine((h) => !/^(authorization|api-key|x-api-key)$/i.test(h), 'keys do not belong in settings; store the key with "Switchboard: Set API Key"'),
+        z.string().check(
+          z.regex(/^[A-Za-z0-9-]+$/, 'header names are letters, digits and -'),
+          z.refine((h) => !/^(authorization|api-key|x-api-key)$/i.test(h), 'keys do not belong in settings; store the key with "Switchboard: Set API Key"'),
+        ),
+        z.string(),
       ),
-      z.string(),
-    ),
     default: {} as Record<string, string>,
   },
   model: { schema: modelId, default: 'smart-select' },
@@ -82,14 +83,17 @@ export const SETTINGS = {
   providers: {
     schema: () =>
       z.record(
-      z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/i, 'provider names are letters, digits, . _ -')),
-      z.object({ baseUrl: baseUrl(), headers: z.optional(z.record(z.string(), z.string())) }),
-    ),
+        z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/i, 'provider names are letters, digits, . _ -')),
+        z.object({ baseUrl: baseUrl(), headers: z.optional(z.record(z.string(), z.string())) }),
+      ),
     default: {} as Record<string, { baseUrl: string; headers?: Record<string, string> }>,
   },
   'localGateway.port': { schema: () => z.int().check(z.minimum(0), z.maximum(65535)), default: 0 },
   /** An agent's model name (or a glob of them) → a model id, an alias, `smart-select` or a tier name; unmatched: smart-select. */
-  'agents.models': { schema: () => z.record(z.string().check(z.minLength(1, 'must be a non-empty model name or glob')), modelId()), default: {} as Record<string, string> },
+  'agents.models': {
+    schema: () => z.record(z.string().check(z.minLength(1, 'must be a non-empty model name or glob')), modelId()),
+    default: {} as Record<string, string>,
+  },
   /** A PEM file of extra trusted CA certificates (a company CA, a TLS-inspecting proxy); '' = none. */
   'tls.caFile': { schema: () => z.string(), default: '' },
 } as const;
@@ -101,7 +105,13 @@ export type SettingName = keyof typeof SETTINGS;
  * `.vscode/settings.json` is untrusted input, and a repository must never be able to redirect the key.
  * The manifest gives each of these `"scope": "application"` (a test keeps the two in step).
  */
-export const USER_ONLY_SETTINGS: ReadonlySet<SettingName> = new Set<SettingName>(['gateway.baseUrl', 'gateway.preset', 'gateway.headers', 'providers', 'tls.caFile']);
+export const USER_ONLY_SETTINGS: ReadonlySet<SettingName> = new Set<SettingName>([
+  'gateway.baseUrl',
+  'gateway.preset',
+  'gateway.headers',
+  'providers',
+  'tls.caFile',
+]);
 
 /** The values of one setting at each level, as VS Code's `WorkspaceConfiguration.inspect` reports them. */
 export interface InspectedSetting {
@@ -226,14 +236,18 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
         new ConfigError(
           SETTINGS_PREFIX + key,
           `Setting "${SETTINGS_PREFIX + key}" has an invalid value ${describe(value)}${where}: ${specific}expected ${ALLOWED[key as SettingName]}.`,
-          spec.default === undefined ? 'Using the preset\'s default until it is fixed.' : `Using the default ${describe(spec.default)} until it is fixed.`,
+          spec.default === undefined ? "Using the preset's default until it is fixed." : `Using the default ${describe(spec.default)} until it is fixed.`,
         ),
       );
     }
   }
   const v = (k: SettingName) => (k in values ? values[k] : SETTINGS[k].default) as Values[typeof k];
   const config: Config = {
-    gateway: { baseUrl: (v('gateway.baseUrl') as string).replace(/\/+$/, ''), preset: v('gateway.preset') as Preset, headers: v('gateway.headers') as Record<string, string> },
+    gateway: {
+      baseUrl: (v('gateway.baseUrl') as string).replace(/\/+$/, ''),
+      preset: v('gateway.preset') as Preset,
+      headers: v('gateway.headers') as Record<string, string>,
+    },
     model: v('model') as string,
     fallbacks: v('fallbacks') as Record<string, string[]>,
     aliases: v('aliases') as Record<string, string>,

@@ -51,7 +51,10 @@ export interface DoctorOptions {
 }
 
 class StepFailure extends Error {
-  constructor(message: string, readonly fix: string) {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
     super(message);
   }
 }
@@ -77,7 +80,8 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   };
 
   const settingsOk = await step('settings', 'settings valid', async () => {
-    if (o.settingsProblems.length) throw new StepFailure(o.settingsProblems.map((p) => p.message).join(' '), `Fix ${o.settingsProblems.map((p) => p.setting).join(', ')}.`);
+    if (o.settingsProblems.length)
+      throw new StepFailure(o.settingsProblems.map((p) => p.message).join(' '), `Fix ${o.settingsProblems.map((p) => p.setting).join(', ')}.`);
     return 'every switchboard setting is valid';
   });
   let network: Network;
@@ -119,12 +123,16 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       return `${dialHost} → ${addrs.map((a) => a.address).join(', ')}${proxy ? ` (${host} is resolved by the proxy)` : ''}`;
     });
     if (!dnsOk) continue;
-    const tcpOk = await step(target, proxy ? `TCP to the proxy ${route.proxy}` : 'TCP', () => tcpProbe(dialHost, dialPort, timeoutMs, { host: `${dialHost}:${dialPort}`, proxy: route.proxy }));
+    const tcpOk = await step(target, proxy ? `TCP to the proxy ${route.proxy}` : 'TCP', () =>
+      tcpProbe(dialHost, dialPort, timeoutMs, { host: `${dialHost}:${dialPort}`, proxy: route.proxy }),
+    );
     if (!tcpOk) continue;
     let tunnel: net.Socket | undefined;
     if (proxy) {
       const proxyOk = await step(target, 'proxy tunnel (CONNECT, 407)', async () => {
-        tunnel = await network.tunnelTo(url, timeoutMs).catch((e: Error) => Promise.reject(networkError(e, { endpoint: ep.id, model: '', host: `${host}:${port}`, proxy: route.proxy })));
+        tunnel = await network
+          .tunnelTo(url, timeoutMs)
+          .catch((e: Error) => Promise.reject(networkError(e, { endpoint: ep.id, model: '', host: `${host}:${port}`, proxy: route.proxy })));
         return `the proxy opened a tunnel to ${host}:${port}`;
       });
       if (!proxyOk) continue;
@@ -132,7 +140,11 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     if (url.protocol === 'https:') {
       const extraCas = o.network.caSources?.length ? `; extra CAs from ${o.network.caSources.join(', ')}` : '';
       const unchecked = o.network.strictSSL === false ? ' — certificate checks are OFF (http.proxyStrictSSL: false); prefer switchboard.tls.caFile' : '';
-      const tlsOk = await step(target, 'TLS', async () => (await tlsProbe({ host, port, socket: tunnel, options: network.tlsOptions(), timeoutMs, proxy: route.proxy })) + extraCas + unchecked);
+      const tlsOk = await step(
+        target,
+        'TLS',
+        async () => (await tlsProbe({ host, port, socket: tunnel, options: network.tlsOptions(), timeoutMs, proxy: route.proxy })) + extraCas + unchecked,
+      );
       if (!tlsOk) continue;
     } else tunnel?.destroy();
     if (!keyOk) continue;
@@ -159,7 +171,15 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       if (!model) throw new StepFailure('the endpoint lists no model to try', 'Run again with a model to try (switchboard doctor --model M).');
       const upstreamModel = ep.id === 'gateway' ? model : model.replace(`${ep.id}/`, '');
       let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
-      const stream = openChatStream({ endpoint: ep, key, upstreamModel, model, body: { model, messages: [{ role: 'user', content: 'Say OK.' }], max_tokens: 1 }, signal: ctrl(), timeouts: { connectMs: timeoutMs, firstTokenMs: timeoutMs } });
+      const stream = openChatStream({
+        endpoint: ep,
+        key,
+        upstreamModel,
+        model,
+        body: { model, messages: [{ role: 'user', content: 'Say OK.' }], max_tokens: 1 },
+        signal: ctrl(),
+        timeouts: { connectMs: timeoutMs, firstTokenMs: timeoutMs },
+      });
       for await (const c of stream) if (c.usage) usage = c.usage;
       const info = models.find((m) => m.id === model);
       const cost = usage && info ? usage.prompt_tokens * info.pricing.input + usage.completion_tokens * info.pricing.output : undefined;
@@ -197,7 +217,9 @@ function describeFailure(e: unknown): { detail: string; fix: string } {
   // Our messages end with the fix as their last sentence(s): split "what happened" from "what to do".
   if (isSwitchboardError(e)) {
     const at = message.search(/\. (?=[A-Z])/);
-    return at > 0 ? { detail: message.slice(0, at + 1), fix: message.slice(at + 2) } : { detail: message, fix: FIX_BY_CODE[e.code] ?? 'See the routing log for the attempts.' };
+    return at > 0
+      ? { detail: message.slice(0, at + 1), fix: message.slice(at + 2) }
+      : { detail: message, fix: FIX_BY_CODE[e.code] ?? 'See the routing log for the attempts.' };
   }
   return { detail: message, fix: 'Check your network and the base URL.' };
 }

@@ -40,7 +40,8 @@ export function chatBodyEncoder(req: ChatRequest, nonStreaming = false): BodyEnc
   try {
     json = JSON.stringify(fields);
   } catch (e) {
-    const why = e instanceof RangeError ? 'it is nested too deeply to serialise' : `it holds a value JSON cannot carry (${e instanceof Error ? e.message : String(e)})`;
+    const why =
+      e instanceof RangeError ? 'it is nested too deeply to serialise' : `it holds a value JSON cannot carry (${e instanceof Error ? e.message : String(e)})`;
     throw new InvalidRequestError('messages', `The request cannot be sent: ${why}. Flatten or shorten the messages and try again.`);
   }
   // `fields` always has `stream`, so `json` is `{…}` with at least one member after the model.
@@ -72,12 +73,15 @@ export function prepareChat(t: ChatTarget, encode: BodyEncoder): PreparedChat {
   }
   if (t.key) {
     const problem = keyProblem(t.key);
-    if (problem) throw new InvalidRequestError('key', `The API key for ${t.endpoint.id} ${problem}. Store it again with "Switchboard: Set API Key" (or fix the environment variable it came from).`);
+    if (problem)
+      throw new InvalidRequestError(
+        'key',
+        `The API key for ${t.endpoint.id} ${problem}. Store it again with "Switchboard: Set API Key" (or fix the environment variable it came from).`,
+      );
     headers.authorization = `Bearer ${t.key}`;
   }
   return { body, headers };
 }
-
 
 function headerValueProblem(name: string, value: string): boolean {
   try {

@@ -13,7 +13,8 @@ export interface NetworkFailureContext extends UpstreamContext {
 }
 
 /** The CA-related fix, in the words of both the extension and the CLI. */
-export const CA_FIX = 'If your company uses its own CA or a TLS-inspecting proxy, point the setting switchboard.tls.caFile (CLI: also NODE_EXTRA_CA_CERTS) at its PEM file.';
+export const CA_FIX =
+  'If your company uses its own CA or a TLS-inspecting proxy, point the setting switchboard.tls.caFile (CLI: also NODE_EXTRA_CA_CERTS) at its PEM file.';
 
 const UNKNOWN_CA = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -45,12 +46,18 @@ export function explainNetworkCode(code: string | undefined, c: Pick<NetworkFail
     case 'ETIMEDOUT':
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
-      return { what: `${c.host} could not be reached${proxied} (${code}). Check your network; behind a corporate proxy, set http.proxy in VS Code or HTTPS_PROXY for the CLI.`, retryable: true };
+      return {
+        what: `${c.host} could not be reached${proxied} (${code}). Check your network; behind a corporate proxy, set http.proxy in VS Code or HTTPS_PROXY for the CLI.`,
+        retryable: true,
+      };
     case 'ECONNRESET':
     case 'EPIPE':
       return { what: `the connection to ${c.host} was reset${proxied} (${code}).`, retryable: true };
     case 'CERT_HAS_EXPIRED':
-      return { what: `the TLS certificate of ${c.host} has expired (CERT_HAS_EXPIRED). Check the machine's clock; if the clock is right, the server (or a TLS-inspecting proxy) must renew it.`, retryable: false };
+      return {
+        what: `the TLS certificate of ${c.host} has expired (CERT_HAS_EXPIRED). Check the machine's clock; if the clock is right, the server (or a TLS-inspecting proxy) must renew it.`,
+        retryable: false,
+      };
     case 'CERT_NOT_YET_VALID':
       return { what: `the TLS certificate of ${c.host} is not valid yet (CERT_NOT_YET_VALID). Check the machine's clock.`, retryable: false };
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
@@ -72,12 +79,27 @@ function proxyVerdict(e: Error, proxy: string, host: string): Verdict {
         what: `the proxy ${proxy} requires a login (HTTP ${e.status}). Put user:password in the proxy URL (http://user:password@host:port) or set http.proxyAuthorization in VS Code.`,
         retryable: false,
       };
-    if (e.status === 403) return { what: `the proxy ${proxy} does not allow connections to ${host} (HTTP 403). Ask your network team to allow it, or add the host to NO_PROXY / http.noProxy if it is reachable directly.`, retryable: false };
-    return { what: `the proxy ${proxy} could not open a tunnel to ${host} (HTTP ${e.status}): the proxy may not resolve or reach that host.`, retryable: e.status >= 500 };
+    if (e.status === 403)
+      return {
+        what: `the proxy ${proxy} does not allow connections to ${host} (HTTP 403). Ask your network team to allow it, or add the host to NO_PROXY / http.noProxy if it is reachable directly.`,
+        retryable: false,
+      };
+    return {
+      what: `the proxy ${proxy} could not open a tunnel to ${host} (HTTP ${e.status}): the proxy may not resolve or reach that host.`,
+      retryable: e.status >= 500,
+    };
   }
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ECONNREFUSED') return { what: `the proxy ${proxy} refused the connection (ECONNREFUSED). Check the proxy address (http.proxy in VS Code, HTTPS_PROXY for the CLI) and that the proxy is running.`, retryable: true };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { what: `the proxy's host name in ${proxy} could not be resolved (DNS ${code}). Check the proxy address (http.proxy in VS Code, HTTPS_PROXY for the CLI).`, retryable: false };
+  if (code === 'ECONNREFUSED')
+    return {
+      what: `the proxy ${proxy} refused the connection (ECONNREFUSED). Check the proxy address (http.proxy in VS Code, HTTPS_PROXY for the CLI) and that the proxy is running.`,
+      retryable: true,
+    };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return {
+      what: `the proxy's host name in ${proxy} could not be resolved (DNS ${code}). Check the proxy address (http.proxy in VS Code, HTTPS_PROXY for the CLI).`,
+      retryable: false,
+    };
   const known = explainNetworkCode(code, { host: proxy });
   if (known) return { what: `talking to the proxy: ${known.what}`, retryable: known.retryable };
   return { what: `the proxy ${proxy} could not be reached (${code ?? e.message}).`, retryable: true };
@@ -91,5 +113,8 @@ export function networkError(e: Error, c: NetworkFailureContext): ConnectionErro
   const viaProxy = c.proxy && (e instanceof ProxyRefusedError || (e as { [PROXY_STAGE]?: boolean })[PROXY_STAGE]);
   const verdict = viaProxy ? proxyVerdict(e, c.proxy!, c.host) : explainNetworkCode(code, c);
   if (verdict) return new ConnectionError(c, `${where}: ${verdict.what}`, { retryable: verdict.retryable });
-  return new ConnectionError(c, `${where}: connection to ${c.host}${c.proxy ? ` through the proxy ${c.proxy}` : ''} failed (${code ?? e.message}). Check the base URL and your network.`);
+  return new ConnectionError(
+    c,
+    `${where}: connection to ${c.host}${c.proxy ? ` through the proxy ${c.proxy}` : ''} failed (${code ?? e.message}). Check the base URL and your network.`,
+  );
 }

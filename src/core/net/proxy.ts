@@ -125,7 +125,15 @@ export class Network {
     const proxy = this.proxyFor(url);
     if (!proxy) return Promise.reject(new Error(`no proxy applies to ${url.host}`));
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    return new Promise((resolve, reject) => openTunnel(this.tunnelOptions(proxy), url.hostname.replace(/^\[|\]$/g, ''), port, (err, socket) => (err || !socket ? reject(err) : resolve(socket)), timeoutMs));
+    return new Promise((resolve, reject) =>
+      openTunnel(
+        this.tunnelOptions(proxy),
+        url.hostname.replace(/^\[|\]$/g, ''),
+        port,
+        (err, socket) => (err || !socket ? reject(err) : resolve(socket)),
+        timeoutMs,
+      ),
+    );
   }
 
   private tunnelOptions(proxy: string): TunnelOptions {

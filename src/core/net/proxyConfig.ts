@@ -22,7 +22,10 @@ export interface NetworkConfig {
 export function networkFromEnv(env: NodeJS.ProcessEnv, caFile?: string): NetworkConfig {
   const pick = (name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
   const proxy = pick('https_proxy') ?? pick('http_proxy') ?? pick('all_proxy');
-  const noProxy = (pick('no_proxy') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const noProxy = (pick('no_proxy') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const files = [env.NODE_EXTRA_CA_CERTS, caFile].filter((f): f is string => !!f);
   return { proxy, noProxy, ...readCaFiles(files, caFile), strictSSL: true };
 }
@@ -39,7 +42,10 @@ export function readCaFiles(files: readonly string[], settingFile?: string): Pic
       text = readFileSync(file, 'utf8');
     } catch (e) {
       const where = file === settingFile ? 'switchboard.tls.caFile' : 'NODE_EXTRA_CA_CERTS';
-      throw new ConfigError(where, `${where} names ${file}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Point it at a PEM file of your CA certificates.`);
+      throw new ConfigError(
+        where,
+        `${where} names ${file}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Point it at a PEM file of your CA certificates.`,
+      );
     }
     if (!/-----BEGIN CERTIFICATE-----/.test(text)) {
       const where = file === settingFile ? 'switchboard.tls.caFile' : 'NODE_EXTRA_CA_CERTS';

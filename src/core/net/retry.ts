@@ -28,8 +28,7 @@ export interface RetryInput {
 }
 
 export type RetryDecision =
-  | { retry: true; delayMs: number }
-  | { retry: false; reason: 'not-retryable' | 'exhausted' | 'server-said-no' | 'retry-after-too-long' | 'slow-model' };
+  { retry: true; delayMs: number } | { retry: false; reason: 'not-retryable' | 'exhausted' | 'server-said-no' | 'retry-after-too-long' | 'slow-model' };
 
 export function decideRetry(input: RetryInput): RetryDecision {
   const { error } = input;

@@ -8,7 +8,17 @@ import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/
 import { chunksFromCompletion, completionShapeProblem, isTokenChunk } from '../base/chunks';
 import { urlProblem } from '../config/settings';
 import { chatBodyEncoder, prepareChat, type ChatTarget, type PreparedChat } from './chatRequest';
-import { CancelledError, ConfigError, hasErrorCode, ConnectionError, MalformedResponseError, TimeoutError, UnavailableError, errorFromStatus, type UpstreamContext } from '../base/errors';
+import {
+  CancelledError,
+  ConfigError,
+  hasErrorCode,
+  ConnectionError,
+  MalformedResponseError,
+  TimeoutError,
+  UnavailableError,
+  errorFromStatus,
+  type UpstreamContext,
+} from '../base/errors';
 import { network } from './proxy';
 import { networkError } from './networkErrors';
 import { attachShouldRetry, parseRetryAfter } from './retry';
@@ -121,9 +131,12 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
     const t = targetFor(r.endpoint.baseUrl, '/chat/completions');
     const route = network().route(t.url);
     this.via = { host: t.host, proxy: route.proxy };
-    this.req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers, agent: route.agent, ...route.tls }, (res) => this.onResponse(res));
+    this.req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers, agent: route.agent, ...route.tls }, (res) =>
+      this.onResponse(res),
+    );
     this.req.on('error', (e) => this.finish(this.connectionError(e)));
-    if (this.timeouts.connectMs > 0) this.connectTimer = setTimeout(() => this.finish(new TimeoutError(this.ctx, 'connect', this.timeouts.connectMs)), this.timeouts.connectMs);
+    if (this.timeouts.connectMs > 0)
+      this.connectTimer = setTimeout(() => this.finish(new TimeoutError(this.ctx, 'connect', this.timeouts.connectMs)), this.timeouts.connectMs);
     if (this.timeouts.firstTokenMs > 0)
       this.firstTokenTimer = setTimeout(() => this.finish(new TimeoutError(this.ctx, 'first-token', this.timeouts.firstTokenMs)), this.timeouts.firstTokenMs);
     if (this.signal) {
@@ -195,10 +208,15 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
       {
         chunk: (c) => this.push(c),
         done: () => this.markComplete(),
-        malformed: (detail) => this.finish(new MalformedResponseError(this.ctx, `${this.where()} sent a malformed stream (${redact(detail, this.knownKeys)}).`)),
+        malformed: (detail) =>
+          this.finish(new MalformedResponseError(this.ctx, `${this.where()} sent a malformed stream (${redact(detail, this.knownKeys)}).`)),
         upstreamError: (raw, status) => {
           const message = redact(raw, this.knownKeys);
-          this.finish(status && status >= 400 ? errorFromStatus({ ...this.ctx, status }, message) : new UnavailableError(this.ctx, `${this.where()} failed mid-stream: ${message}.`));
+          this.finish(
+            status && status >= 400
+              ? errorFromStatus({ ...this.ctx, status }, message)
+              : new UnavailableError(this.ctx, `${this.where()} failed mid-stream: ${message}.`),
+          );
         },
       },
       { knownKeys: this.knownKeys },
@@ -224,7 +242,8 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
 
   private readCompletion(res: http.IncomingMessage): void {
     this.collect(res, MAX_UPSTREAM_BODY_BYTES, (body) => {
-      if (body.cut) return this.finish(new MalformedResponseError(this.ctx, `${this.where()} sent an answer larger than ${MAX_UPSTREAM_BODY_BYTES / 1024 / 1024} MB.`));
+      if (body.cut)
+        return this.finish(new MalformedResponseError(this.ctx, `${this.where()} sent an answer larger than ${MAX_UPSTREAM_BODY_BYTES / 1024 / 1024} MB.`));
       let parsed: ChatCompletion;
       try {
         parsed = JSON.parse(body.text()) as ChatCompletion;

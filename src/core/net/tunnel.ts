@@ -10,7 +10,10 @@ import * as tls from 'node:tls';
 /** The proxy answered CONNECT with something other than 200. */
 export class ProxyRefusedError extends Error {
   readonly code = 'ERR_PROXY_REFUSED';
-  constructor(readonly status: number, readonly proxy: string) {
+  constructor(
+    readonly status: number,
+    readonly proxy: string,
+  ) {
     super(`The proxy ${proxy} answered CONNECT with HTTP ${status}.`);
   }
 }
@@ -64,7 +67,8 @@ export function openTunnel(t: TunnelOptions, host: string, port: number | string
     finish(new ProxyRefusedError(res.statusCode ?? 0, t.display));
   });
   req.once('error', (e) => finish(Object.assign(e, { [PROXY_STAGE]: true })));
-  if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer from the proxy within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+  if (timeoutMs > 0)
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer from the proxy within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
   req.end();
 }
 
@@ -75,7 +79,10 @@ function credentialsOf(proxy: URL): string | undefined {
 
 /** https upstreams: CONNECT, then TLS to the upstream inside the tunnel. */
 export class HttpsTunnelAgent extends https.Agent {
-  constructor(readonly tunnel: TunnelOptions, agentOptions: https.AgentOptions) {
+  constructor(
+    readonly tunnel: TunnelOptions,
+    agentOptions: https.AgentOptions,
+  ) {
     super({ ...agentOptions, ...tunnel.tlsOptions });
   }
 
@@ -92,7 +99,10 @@ export class HttpsTunnelAgent extends https.Agent {
 
 /** http upstreams: CONNECT, then plain HTTP inside the tunnel (one mechanism for both schemes). */
 export class HttpTunnelAgent extends http.Agent {
-  constructor(readonly tunnel: TunnelOptions, agentOptions: http.AgentOptions) {
+  constructor(
+    readonly tunnel: TunnelOptions,
+    agentOptions: http.AgentOptions,
+  ) {
     super(agentOptions);
   }
 

@@ -37,9 +37,7 @@ export function buildExplainPrompt(i: ExplainInput): ExplainPrompt {
   const after = i.after.slice(0, Math.floor(contextBudget / 2));
   const lines = i.startLine === i.endLine ? `line ${i.startLine}` : `lines ${i.startLine}-${i.endLine}`;
   const f = fence(code + before + after);
-  const parts = [
-    `Explain the following ${i.languageId} code from ${i.fileName} (${lines}): what it does, how, and anything surprising or risky.`,
-  ];
+  const parts = [`Explain the following ${i.languageId} code from ${i.fileName} (${lines}): what it does, how, and anything surprising or risky.`];
   if (before.trim()) parts.push(`Context before:\n${f}${i.languageId}\n${before}\n${f}`);
   parts.push(`Code to explain:\n${f}${i.languageId}\n${code}\n${f}`);
   if (after.trim()) parts.push(`Context after:\n${f}${i.languageId}\n${after}\n${f}`);

@@ -131,7 +131,11 @@ export function toOpenAITools(tools: readonly LmToolLike[] | undefined): ChatCom
   if (!tools?.length) return undefined;
   return tools.map((t) => ({
     type: 'function',
-    function: { name: t.name, description: t.description, parameters: (t.inputSchema as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} } },
+    function: {
+      name: t.name,
+      description: t.description,
+      parameters: (t.inputSchema as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} },
+    },
   }));
 }
 

@@ -52,7 +52,12 @@ export function fallbackNames(keys: readonly string[], fallbacks: Record<string,
 }
 
 function fallbackSelection(config: Config): SelectionDecision {
-  return { tier: 'balanced', model: config.smartSelect.tiers.balanced, confidence: 0, reasons: ['smart-select is not available here; using the balanced tier (switchboard.smartSelect.tiers.balanced)'] };
+  return {
+    tier: 'balanced',
+    model: config.smartSelect.tiers.balanced,
+    confidence: 0,
+    reasons: ['smart-select is not available here; using the balanced tier (switchboard.smartSelect.tiers.balanced)'],
+  };
 }
 
 export async function planCandidates(input: PlanInput): Promise<CandidatePlan> {
@@ -117,7 +122,10 @@ export function withGatewayFallbacks(plan: CandidatePlan, config: Config): Candi
   if (!GATEWAY_PRESETS[config.gateway.preset].fallbackListField) return plan;
   const candidates = plan.candidates.map((c, i) => {
     if (c.endpoint.id !== 'gateway') return c;
-    const later = plan.candidates.slice(i + 1).filter((n) => n.endpoint.id === 'gateway' && !n.missingKey).map((n) => n.upstreamModel);
+    const later = plan.candidates
+      .slice(i + 1)
+      .filter((n) => n.endpoint.id === 'gateway' && !n.missingKey)
+      .map((n) => n.upstreamModel);
     return later.length ? { ...c, gatewayFallbacks: [c.upstreamModel, ...later.filter((m) => m !== c.upstreamModel)] } : c;
   });
   return { ...plan, candidates };

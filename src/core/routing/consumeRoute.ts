@@ -44,7 +44,13 @@ export async function consumeRoute(router: Pick<ChatRouter, 'route'>, req: ChatR
   const base: RouteBase = { text: '', decision: undefined, attempts: [] };
   try {
     if (signal?.aborted) throw new CancelledError();
-    const routeOpts = { ...(signal ? { signal } : {}), ...(opts.requestId ? { requestId: opts.requestId } : {}), ...(opts.nonStreaming ? { nonStreaming: true } : {}), ...(opts.agent ? { agent: opts.agent } : {}), ...(opts.notes ? { notes: opts.notes } : {}) };
+    const routeOpts = {
+      ...(signal ? { signal } : {}),
+      ...(opts.requestId ? { requestId: opts.requestId } : {}),
+      ...(opts.nonStreaming ? { nonStreaming: true } : {}),
+      ...(opts.agent ? { agent: opts.agent } : {}),
+      ...(opts.notes ? { notes: opts.notes } : {}),
+    };
     for await (const y of router.route(req, routeOpts)) {
       if (signal?.aborted) throw new CancelledError();
       switch (y.type) {
@@ -66,7 +72,10 @@ export async function consumeRoute(router: Pick<ChatRouter, 'route'>, req: ChatR
       }
     }
     if (signal?.aborted) return { ...base, outcome: 'stopped' };
-    const error = new MalformedResponseError({ endpoint: 'router', model: req.model }, `${req.model}: the answer ended before it was complete. Retry, or pick another model.`);
+    const error = new MalformedResponseError(
+      { endpoint: 'router', model: req.model },
+      `${req.model}: the answer ended before it was complete. Retry, or pick another model.`,
+    );
     return { ...base, outcome: 'failed', error };
   } catch (error) {
     if (signal?.aborted || hasErrorCode(error, 'cancelled')) return { ...base, outcome: 'stopped' };

@@ -1,13 +1,14 @@
 import { formatUsd } from '../base/format';
 import type { RoutingEvent } from '../base/types';
 
-
 /** One log line per routing event; shared by the extension's routing log and the CLI's `--verbose`. */
 export function formatEvent(e: RoutingEvent): string {
   switch (e.type) {
     case 'decision': {
       const chain = e.candidates.map((c) => `${c.model}@${c.endpoint}${c.role === 'primary' ? '' : ` (${c.role})`}`).join(' → ');
-      const sel = e.selection ? ` smart-select → ${e.selection.tier}/${e.selection.model} (${e.selection.reasons.join('; ')}; confidence ${e.selection.confidence.toFixed(2)})` : '';
+      const sel = e.selection
+        ? ` smart-select → ${e.selection.tier}/${e.selection.model} (${e.selection.reasons.join('; ')}; confidence ${e.selection.confidence.toFixed(2)})`
+        : '';
       const notes = e.notes.length ? ` [${e.notes.join('; ')}]` : '';
       return `[${e.requestId}] route ${e.requested}:${sel} candidates ${chain}${notes}`;
     }

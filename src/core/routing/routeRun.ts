@@ -13,7 +13,16 @@ import type { Config } from '../config/settings';
 import { answerCost, billedCostOf } from '../catalog/billedCost';
 import { costOf } from '../catalog/cost';
 import { upstreamModelOf } from './servedModel';
-import { AllCandidatesFailedError, CancelledError, ConnectionError, NoKeyError, StreamBrokenError, hasErrorCode, isSwitchboardError, type SwitchboardError } from '../base/errors';
+import {
+  AllCandidatesFailedError,
+  CancelledError,
+  ConnectionError,
+  NoKeyError,
+  StreamBrokenError,
+  hasErrorCode,
+  isSwitchboardError,
+  type SwitchboardError,
+} from '../base/errors';
 import type { HealthTracker } from './health';
 import { firstToSettle, HEDGE } from './hedgeRace';
 import { decideRetry, shouldRetryHeaderOf } from '../net/retry';
@@ -108,7 +117,11 @@ export class RouteRun {
     const usage = w.usage ? usageOf(w.usage) : this.o.estimate(w.text);
     const served = w.served ?? w.candidate.model;
     // The upstream's bill when it sent one; otherwise the served model's prices.
-    const { costUsd, costSource } = answerCost({ billed: billedCostOf(w.usage), pricedUsd: costOf(usage, this.o.pricesFor(served, w.candidate)?.pricing), tokensEstimated: usage.estimated });
+    const { costUsd, costSource } = answerCost({
+      billed: billedCostOf(w.usage),
+      pricedUsd: costOf(usage, this.o.pricesFor(served, w.candidate)?.pricing),
+      tokensEstimated: usage.estimated,
+    });
     const event = this.attempts.end(w, { outcome: 'ok', usage, costUsd, costSource, ...(w.served ? { served: w.served } : {}) });
     return { event, usage, costUsd, costSource, served };
   }
@@ -178,7 +191,15 @@ export class RouteRun {
     let p = this.prepared.get(pc);
     if (p) return p;
     if (pc.missingKey) throw new NoKeyError(pc.endpoint.id, pc.endpoint.baseUrl);
-    const target = { endpoint: pc.endpoint, key: pc.key, upstreamModel: pc.upstreamModel, model: pc.model, headers: pc.headers, nonStreaming: this.o.nonStreaming, gatewayFallbacks: pc.gatewayFallbacks };
+    const target = {
+      endpoint: pc.endpoint,
+      key: pc.key,
+      upstreamModel: pc.upstreamModel,
+      model: pc.model,
+      headers: pc.headers,
+      nonStreaming: this.o.nonStreaming,
+      gatewayFallbacks: pc.gatewayFallbacks,
+    };
     p = prepareChat(target, this.o.encode);
     this.prepared.set(pc, p);
     return p;
@@ -193,7 +214,18 @@ export class RouteRun {
       lease,
       estimate: this.o.estimate,
       open: () =>
-        openChatStream({ endpoint: pc.endpoint, key: pc.key, upstreamModel: pc.upstreamModel, model: pc.model, body: req, headers: pc.headers, signal, timeouts: config.timeouts, nonStreaming, prepared }),
+        openChatStream({
+          endpoint: pc.endpoint,
+          key: pc.key,
+          upstreamModel: pc.upstreamModel,
+          model: pc.model,
+          body: req,
+          headers: pc.headers,
+          signal,
+          timeouts: config.timeouts,
+          nonStreaming,
+          prepared,
+        }),
     });
   }
 
@@ -203,7 +235,13 @@ export class RouteRun {
     const first = this.setupErrors[0];
     if (first && this.setupErrors.length === events.length && this.setupErrors.every((e) => e.code === first.code)) return first;
     return new AllCandidatesFailedError(
-      events.map((a) => ({ model: a.model, endpoint: a.endpoint, outcome: a.outcome, ...(a.status !== undefined ? { status: a.status } : {}), message: a.message ?? a.outcome })),
+      events.map((a) => ({
+        model: a.model,
+        endpoint: a.endpoint,
+        outcome: a.outcome,
+        ...(a.status !== undefined ? { status: a.status } : {}),
+        message: a.message ?? a.outcome,
+      })),
     );
   }
 }
@@ -217,7 +255,6 @@ function usageOf(u: CompletionUsage): Usage {
     estimated: false,
   };
 }
-
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {

@@ -131,7 +131,16 @@ export class Router implements ChatRouter, IDisposable {
       const budget = this.admitBudget();
       // Serialised before any breaker is asked: a request that cannot be sent is a clear error that costs no endpoint.
       const encode = chatBodyEncoder(req, opts.nonStreaming);
-      const planned = await planCandidates({ req, config, gateway: this.gateway, catalog: this.opts.catalog, keys: this.opts.keys, select: this.opts.select, budget, agent: opts.agent });
+      const planned = await planCandidates({
+        req,
+        config,
+        gateway: this.gateway,
+        catalog: this.opts.catalog,
+        keys: this.opts.keys,
+        select: this.opts.select,
+        budget,
+        agent: opts.agent,
+      });
       if (cancelled()) throw new CancelledError();
       this.refreshCatalogIfStale(planned);
       // Candidates whose window cannot hold the prompt are never asked.
@@ -144,8 +153,22 @@ export class Router implements ChatRouter, IDisposable {
       yield decision;
 
       const estimate = this.estimatorFor(req);
-      const pricesFor = (served: string, c: PlannedCandidate) => (served === c.model ? c.info : this.opts.catalog.get(pricingModel(served, c.model, (id) => !!this.opts.catalog.get(id))) ?? c.info);
-      const run = new RouteRun({ req, signal: opts.signal, nonStreaming: !!opts.nonStreaming, config, cursor, health: this.health, attempts, encode, cancelled, estimate, pricesFor, ...this.retryTuning() });
+      const pricesFor = (served: string, c: PlannedCandidate) =>
+        served === c.model ? c.info : (this.opts.catalog.get(pricingModel(served, c.model, (id) => !!this.opts.catalog.get(id))) ?? c.info);
+      const run = new RouteRun({
+        req,
+        signal: opts.signal,
+        nonStreaming: !!opts.nonStreaming,
+        config,
+        cursor,
+        health: this.health,
+        attempts,
+        encode,
+        cancelled,
+        estimate,
+        pricesFor,
+        ...this.retryTuning(),
+      });
       const winner = yield* run.firstToAnswer();
       // The hot loop stays here, one await per chunk: a nested generator would add a promise hop to every chunk.
       for (;;) {
@@ -193,14 +216,26 @@ export class Router implements ChatRouter, IDisposable {
       this.opts.catalog.refreshInBackground({ baseUrl: this.gateway.baseUrl, headers: this.gateway.headers, key: plan.gatewayKey });
   }
 
-  private decision(requestId: string, requested: string, plan: CandidatePlan, cursor: CandidateCursor, budget: BudgetStatus | undefined, windowNotes: string[]): DecisionEvent {
+  private decision(
+    requestId: string,
+    requested: string,
+    plan: CandidatePlan,
+    cursor: CandidateCursor,
+    budget: BudgetStatus | undefined,
+    windowNotes: string[],
+  ): DecisionEvent {
     const notes: string[] = [...windowNotes];
-    if (plan.gatewayRouted) notes.push(`smart-select: the gateway decides (${plan.gatewayRouted.label}, "${plan.gatewayRouted.model}" sent as is; switchboard.smartSelect.mode is "gateway").`);
+    if (plan.gatewayRouted)
+      notes.push(
+        `smart-select: the gateway decides (${plan.gatewayRouted.label}, "${plan.gatewayRouted.model}" sent as is; switchboard.smartSelect.mode is "gateway").`,
+      );
     const listed = plan.candidates.find((c) => c.gatewayFallbacks)?.gatewayFallbacks;
     if (listed) notes.push(`The gateway may fail over itself, in order: ${listed.join(', ')}.`);
-    if (budget?.action === 'warn') notes.push(`Budget: ${Math.round(budget.fraction * 100)} % of $${budget.limitUsd} (switchboard.budget.monthlyUsd) spent this month.`);
+    if (budget?.action === 'warn')
+      notes.push(`Budget: ${Math.round(budget.fraction * 100)} % of $${budget.limitUsd} (switchboard.budget.monthlyUsd) spent this month.`);
     if (cursor.forced) notes.push(`Every candidate's breaker is open; trying ${cursor.forced.model}, whose cooldown ends first.`);
-    for (const c of plan.candidates) if (this.health.isOpen(c.breakerKey) && c !== cursor.forced) notes.push(`${c.model} at ${c.endpoint.id}: breaker open, skipped.`);
+    for (const c of plan.candidates)
+      if (this.health.isOpen(c.breakerKey) && c !== cursor.forced) notes.push(`${c.model} at ${c.endpoint.id}: breaker open, skipped.`);
     return {
       type: 'decision',
       requestId,
@@ -223,7 +258,10 @@ export class Router implements ChatRouter, IDisposable {
   }
 
   private retryTuning(): { retryBaseMs?: number; random?: () => number } {
-    return { ...(this.opts.retryBaseMs !== undefined ? { retryBaseMs: this.opts.retryBaseMs } : {}), ...(this.opts.random ? { random: this.opts.random } : {}) };
+    return {
+      ...(this.opts.retryBaseMs !== undefined ? { retryBaseMs: this.opts.retryBaseMs } : {}),
+      ...(this.opts.random ? { random: this.opts.random } : {}),
+    };
   }
 
   private doneEvent(requestId: string, requested: string, plan: CandidatePlan, w: Attempt, ok: AnswerFigures, attempts: number, t0: number): DoneEvent {

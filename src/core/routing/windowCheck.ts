@@ -37,7 +37,11 @@ export interface WindowCheck {
 
 /** Skips candidates whose known window is smaller than the prompt; throws PromptTooLargeError when none is left. */
 export function checkWindows(plan: CandidatePlan, req: ChatRequest, count: (req: ChatRequest) => number, catalog: Catalog): WindowCheck {
-  const tokens = tokensIfNearAWindow(req, plan.candidates.map((c) => c.info?.contextWindow ?? 0), count);
+  const tokens = tokensIfNearAWindow(
+    req,
+    plan.candidates.map((c) => c.info?.contextWindow ?? 0),
+    count,
+  );
   if (tokens === undefined) return { plan, notes: [] };
   const notes: string[] = [];
   const kept = plan.candidates.filter((c) => {
@@ -52,19 +56,39 @@ export function checkWindows(plan: CandidatePlan, req: ChatRequest, count: (req:
 function tooLarge(tokens: number, plan: CandidatePlan, catalog: Catalog): PromptTooLargeError {
   const tried = plan.candidates.map((c) => `${c.model} (${compactTokens(c.info?.contextWindow ?? 0)})`).join(', ');
   const largest = [...catalog.list()].sort((a, b) => b.contextWindow - a.contextWindow)[0];
-  const hint = largest && largest.contextWindow >= tokens ? ` ${largest.id} has a ${compactTokens(largest.contextWindow)} window: choose it, or shorten the prompt.` : ' Shorten the prompt or remove attached context.';
-  return new PromptTooLargeError(tokens, `The request is about ${compactTokens(tokens)} tokens, more than the context window of every candidate: ${tried}. Nothing was sent.${hint}`);
+  const hint =
+    largest && largest.contextWindow >= tokens
+      ? ` ${largest.id} has a ${compactTokens(largest.contextWindow)} window: choose it, or shorten the prompt.`
+      : ' Shorten the prompt or remove attached context.';
+  return new PromptTooLargeError(
+    tokens,
+    `The request is about ${compactTokens(tokens)} tokens, more than the context window of every candidate: ${tried}. Nothing was sent.${hint}`,
+  );
 }
 
 /** smart-select's choice moved up to the first tier (from the chosen one) whose model's window can hold the prompt. */
-export function fitSelection(decision: SelectionDecision, req: ChatRequest, config: Config, catalog: Catalog, count: (req: ChatRequest) => number): SelectionDecision {
+export function fitSelection(
+  decision: SelectionDecision,
+  req: ChatRequest,
+  config: Config,
+  catalog: Catalog,
+  count: (req: ChatRequest) => number,
+): SelectionDecision {
   const windowOf = (tier: Tier) => catalog.get(config.smartSelect.tiers[tier])?.contextWindow ?? 0;
   const tokens = tokensIfNearAWindow(req, [windowOf(decision.tier)], count);
   if (tokens === undefined || !windowShortfall(tokens, catalog.get(decision.model))) return decision;
   for (const tier of TIER_ORDER.slice(TIER_ORDER.indexOf(decision.tier) + 1)) {
     const model = config.smartSelect.tiers[tier];
     if (windowShortfall(tokens, catalog.get(model))) continue;
-    return { ...decision, tier, model, reasons: [...decision.reasons, `moved up to ${tier}: ${compactTokens(tokens)} tokens > ${decision.model}'s ${compactTokens(windowOf(decision.tier))} window`] };
+    return {
+      ...decision,
+      tier,
+      model,
+      reasons: [
+        ...decision.reasons,
+        `moved up to ${tier}: ${compactTokens(tokens)} tokens > ${decision.model}'s ${compactTokens(windowOf(decision.tier))} window`,
+      ],
+    };
   }
   return decision; // nothing larger among the tiers: the router's window check explains it
 }

@@ -128,23 +128,28 @@ function splitCode(text: string): { prose: string; blocks: CodeBlock[]; code: st
   return { prose, blocks, code };
 }
 
-const FILE_EXT = 'tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|kts|c|h|cpp|hpp|cc|cs|rb|php|swift|scala|sql|json|ya?ml|toml|md|html|css|scss|sh|tf|proto|gradle|xml|vue|svelte|lock|env|ini|cfg|conf';
+const FILE_EXT =
+  'tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|kts|c|h|cpp|hpp|cc|cs|rb|php|swift|scala|sql|json|ya?ml|toml|md|html|css|scss|sh|tf|proto|gradle|xml|vue|svelte|lock|env|ini|cfg|conf';
 const FILE_RE = new RegExp(String.raw`(?:^|[\s\`'"(,])((?:[\w.-]+/)*[\w-]+\.(?:${FILE_EXT}))(?=$|[\s\`'"),.:;!?])`, 'gi');
 /** `orders/`, `src/plugins/` — a directory named in prose. Excludes URLs and fractions like 1/2. */
 const DIR_RE = /(?:^|[\s`'"(,])((?:[a-z_][\w.-]*\/)+)(?=$|[\s`'"),.:;!?])/gi;
-const STATED_COUNT_RE = /\b(\d+)\s+(?:\w+\s)?(files|modules|packages|services|microservices|repos|repositories|components|frontends|backends|collections|tables)\b/gi;
+const STATED_COUNT_RE =
+  /\b(\d+)\s+(?:\w+\s)?(files|modules|packages|services|microservices|repos|repositories|components|frontends|backends|collections|tables)\b/gi;
 const SYMBOL_RES = [
   /`([A-Za-z_$][\w$.]*(?:\(\))?)`/g, // `getUser`
   /\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\((?:[^()]{0,40})\)/g, // foo(x), obj.method()
   /\b([a-z]+[A-Z][A-Za-z0-9]*)\b/g, // camelCase
   /\b([a-z]+_[a-z0-9_]+)\b/g, // snake_case
 ];
-const QUANTITY_RE = /(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:hours?|hrs?|minutes?|days?|weeks?|months?|years?|meters?|metres?|km|miles?|mph|kg|grams?|liters?|litres?|people|persons|guests|workers|balls?|coins?|cents?|cards?|dice|pm|am)\b))/gi;
-const CONCURRENCY_CODE_RE = /\b(?:mutex|Mutex|RWMutex|Lock|lock\(|synchronized|Thread|thread::spawn|tokio::spawn|go func|goroutine|create_task|asyncio\.gather|Promise\.all|Atomic\w*|atomic\.|std::thread|ConcurrentHashMap|ThreadPool\w*|Semaphore|chan\b|mpsc)\b/;
+const QUANTITY_RE =
+  /(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:hours?|hrs?|minutes?|days?|weeks?|months?|years?|meters?|metres?|km|miles?|mph|kg|grams?|liters?|litres?|people|persons|guests|workers|balls?|coins?|cents?|cards?|dice|pm|am)\b))/gi;
+const CONCURRENCY_CODE_RE =
+  /\b(?:mutex|Mutex|RWMutex|Lock|lock\(|synchronized|Thread|thread::spawn|tokio::spawn|go func|goroutine|create_task|asyncio\.gather|Promise\.all|Atomic\w*|atomic\.|std::thread|ConcurrentHashMap|ThreadPool\w*|Semaphore|chan\b|mpsc)\b/;
 /** A quoted passage of some length; the quotes must sit at word edges so apostrophes ("can't") do not pair up. */
 const QUOTED_RE = /(^|[\s:(：])(['"“‘«「„])([^\n]{12,400}?)(['"”’»」“])(?=$|[\s.,;:!?)。？])/g;
 const NUMBER_RE = /(?:^|[^\w.])\$?\d[\d,]*(?:\.\d+)?/g;
-const CONSTRAINT_RE = /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
+const CONSTRAINT_RE =
+  /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
 
 const CONSTRAINT_I18N = termMatcher(allTerms(CONSTRAINT_TERMS));
 const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})|(?:R\$|€|£)\s?\d`, 'gi');
@@ -152,7 +157,8 @@ const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.j
 const HAN_KANA_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
 const CHARS_PER_HAN_WORD = 1.7;
 /** Python/JS/Java/Rust/Go traces, compiler errors and timestamped log lines. */
-const TRACE_LINE_RE = /^(?:\s+at [\w$.<>]+ ?\(|\s+File "[^"]+", line \d+|Traceback \(most recent|Exception in thread|\s*-->\s+\S+:\d+:\d+|error\[E\d+\]|\w+(?:Error|Exception)\b.*:|\s+\S+\.(?:go|rs|py|java|js|ts):\d+|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d|panic:|WARNING: DATA RACE|={10,}|goroutine \d+ \[|exit status \d|\t\S|[\w.$*()]+\(.*\)\s*$|\S+ {2,}\S+ {2,}\S+)/gm;
+const TRACE_LINE_RE =
+  /^(?:\s+at [\w$.<>]+ ?\(|\s+File "[^"]+", line \d+|Traceback \(most recent|Exception in thread|\s*-->\s+\S+:\d+:\d+|error\[E\d+\]|\w+(?:Error|Exception)\b.*:|\s+\S+\.(?:go|rs|py|java|js|ts):\d+|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d|panic:|WARNING: DATA RACE|={10,}|goroutine \d+ \[|exit status \d|\t\S|[\w.$*()]+\(.*\)\s*$|\S+ {2,}\S+ {2,}\S+)/gm;
 const MATH_RE = /[∈∑∫√≤≥≠∞∀∃²³]|\b[a-z]\^\d|\b[a-z]\([a-z]\)\s*=/;
 
 const QUERY_PLAN_RE = /\b(?:Seq Scan|Index Scan|Execution Time|Hash Join|Nested Loop|Rows Removed by Filter)\b/;
@@ -212,7 +218,8 @@ function statedCounts(s: string): { files: number; services: number } {
 }
 
 /** "Summarize these notes: …" — what follows the colon is material to work on, not the ask, so its cues do not count. */
-const MATERIAL_ASK = /^\s*(?:please\s+)?(?:summari[sz]e|tl;?dr|rewrite|rephrase|reword|shorten|translate|proofread|make this|fix the (?:typo|grammar|spelling)|capitali[sz]e)\b[^:\n]{0,80}:/i;
+const MATERIAL_ASK =
+  /^\s*(?:please\s+)?(?:summari[sz]e|tl;?dr|rewrite|rephrase|reword|shorten|translate|proofread|make this|fix the (?:typo|grammar|spelling)|capitali[sz]e)\b[^:\n]{0,80}:/i;
 
 function askOnly(prose: string): string {
   const m = MATERIAL_ASK.exec(prose);

@@ -30,48 +30,212 @@ interface Cue {
 
 const CUES: readonly Cue[] = [
   // reasoning: exactness matters
-  { tier: 'reasoning', weight: 5, re: /\b(?:prove|proof|disprove|show that|by induction|lemma|theorem|irrational)\b/, reason: 'asks for a proof', critical: true },
-  { tier: 'reasoning', weight: 2.5, re: /\b(?:invariant|linearizab\w*|termination|(?:always|ever|never) terminates?|prove it correct|argue (?:that|its|it))\b/, reason: 'asks for a correctness argument', critical: true },
-  { tier: 'reasoning', weight: 4, re: /\bo\((?:[^)]*(?:log|n|m|1)[^)]*)\)|[ωθ]\(|\btime complexity\b|\btight bound\b|\bamortized\b|\brunning time\b|\brecurrence\b|\basymptotic\w*|\bstate (?:its|the) complexity\b|\b(?:upper|lower|tight) bound\b|\bbound (?:its|the) (?:number|running|cost)/, reason: 'asks for complexity bounds', critical: true },
-  { tier: 'reasoning', weight: 2.5, re: /\b(?:design|devise|give|find|describe) (?:an? |the )?(?:\w+[- ])?(?:algorithm|data structure)\b|\bdynamic[- ]programming\b/, reason: 'asks to design an algorithm' },
-  { tier: 'reasoning', weight: 4, re: /\bprobability\b|\bexpected (?:number|value|distance|time|length|cost|payoff|count)\b|\bat random\b|\brandom(?:ly)? (?:chosen|picked|point)\b|\bpick a random\b|\buniformly\b|\bchance\b|\bodds\b|\bbayes\w*|\bp\([a-z]\s*[|)]|\bfind the number of\b|\b\d+!|\bfactorial\b|\bpercentage of\b|\bexpected (?:number|value)\b|\bhow many ways\b|\bin how many ways\b|\binteger solutions?\b|\bsolve (?:the |this )?(?:system|equation|recurrence)\b|\bderive\b|\bclosed form\b|\bmaximi[sz]es?\b|\bminimi[sz]es?\b|\bremainder\b|\bcombinatori\w*|\bcritical path\b/, reason: 'a math problem' },
-  { tier: 'reasoning', weight: 4, re: /\bpuzzle\b|\briddle\b|\bknights?\b.*\bknaves?\b|\bweighings?\b|\bbalance scale\b|\bcounterfeit\b|\blabels? (?:is|are) wrong\b|\bevery label is wrong\b|\bwho owns\b|\bwalk through the deduction\b|\btower of hanoi\b|\bcross(?:es|ing)? (?:a|the) river\b|\bthe boat (?:holds|carries)\b|\bmonty hall\b/, reason: 'looks like a puzzle' },
-  { tier: 'reasoning', weight: 2.5, re: /\boptimal(?:ity)?\b|\bcounterexample\b|\b(?:smallest|largest|minimum|maximum|fewest|least|greatest) (?:possible )?(?:number|amount|value|integer|positive)\b|\bfewest\b|\b(?:shortest|longest|cheapest) (?:possible )?(?:sequence|route|schedule|way|number)\b|\bor prove (?:that )?none\b/, reason: 'asks for an optimal or exact answer' },
-  { tier: 'reasoning', weight: 1.5, re: /\bstep by step\b|\bshow (?:your|the) (?:work|derivation)\b|\bexplain (?:your|the) reasoning\b|\bexplain carefully\b|\bjustify (?:each|every|your|the|it|why|that)\b|\bwork it out\b/, reason: 'asks to show the reasoning' },
-  { tier: 'reasoning', weight: 2, re: /\bschedul\w+|\bassign(?:ment)?\b|\btimetabl\w+|\bitinerary\b|\ballocat\w+|\btime slots?\b/, reason: 'a scheduling or assignment problem' },
-  { tier: 'reasoning', weight: 1.5, re: /\binteger program\w*|\bilp\b|\bconstraint satisfaction\b|\bsat solver\b|\bformulate\b/, reason: 'an optimisation formulation' },
+  {
+    tier: 'reasoning',
+    weight: 5,
+    re: /\b(?:prove|proof|disprove|show that|by induction|lemma|theorem|irrational)\b/,
+    reason: 'asks for a proof',
+    critical: true,
+  },
+  {
+    tier: 'reasoning',
+    weight: 2.5,
+    re: /\b(?:invariant|linearizab\w*|termination|(?:always|ever|never) terminates?|prove it correct|argue (?:that|its|it))\b/,
+    reason: 'asks for a correctness argument',
+    critical: true,
+  },
+  {
+    tier: 'reasoning',
+    weight: 4,
+    re: /\bo\((?:[^)]*(?:log|n|m|1)[^)]*)\)|[ωθ]\(|\btime complexity\b|\btight bound\b|\bamortized\b|\brunning time\b|\brecurrence\b|\basymptotic\w*|\bstate (?:its|the) complexity\b|\b(?:upper|lower|tight) bound\b|\bbound (?:its|the) (?:number|running|cost)/,
+    reason: 'asks for complexity bounds',
+    critical: true,
+  },
+  {
+    tier: 'reasoning',
+    weight: 2.5,
+    re: /\b(?:design|devise|give|find|describe) (?:an? |the )?(?:\w+[- ])?(?:algorithm|data structure)\b|\bdynamic[- ]programming\b/,
+    reason: 'asks to design an algorithm',
+  },
+  {
+    tier: 'reasoning',
+    weight: 4,
+    re: /\bprobability\b|\bexpected (?:number|value|distance|time|length|cost|payoff|count)\b|\bat random\b|\brandom(?:ly)? (?:chosen|picked|point)\b|\bpick a random\b|\buniformly\b|\bchance\b|\bodds\b|\bbayes\w*|\bp\([a-z]\s*[|)]|\bfind the number of\b|\b\d+!|\bfactorial\b|\bpercentage of\b|\bexpected (?:number|value)\b|\bhow many ways\b|\bin how many ways\b|\binteger solutions?\b|\bsolve (?:the |this )?(?:system|equation|recurrence)\b|\bderive\b|\bclosed form\b|\bmaximi[sz]es?\b|\bminimi[sz]es?\b|\bremainder\b|\bcombinatori\w*|\bcritical path\b/,
+    reason: 'a math problem',
+  },
+  {
+    tier: 'reasoning',
+    weight: 4,
+    re: /\bpuzzle\b|\briddle\b|\bknights?\b.*\bknaves?\b|\bweighings?\b|\bbalance scale\b|\bcounterfeit\b|\blabels? (?:is|are) wrong\b|\bevery label is wrong\b|\bwho owns\b|\bwalk through the deduction\b|\btower of hanoi\b|\bcross(?:es|ing)? (?:a|the) river\b|\bthe boat (?:holds|carries)\b|\bmonty hall\b/,
+    reason: 'looks like a puzzle',
+  },
+  {
+    tier: 'reasoning',
+    weight: 2.5,
+    re: /\boptimal(?:ity)?\b|\bcounterexample\b|\b(?:smallest|largest|minimum|maximum|fewest|least|greatest) (?:possible )?(?:number|amount|value|integer|positive)\b|\bfewest\b|\b(?:shortest|longest|cheapest) (?:possible )?(?:sequence|route|schedule|way|number)\b|\bor prove (?:that )?none\b/,
+    reason: 'asks for an optimal or exact answer',
+  },
+  {
+    tier: 'reasoning',
+    weight: 1.5,
+    re: /\bstep by step\b|\bshow (?:your|the) (?:work|derivation)\b|\bexplain (?:your|the) reasoning\b|\bexplain carefully\b|\bjustify (?:each|every|your|the|it|why|that)\b|\bwork it out\b/,
+    reason: 'asks to show the reasoning',
+  },
+  {
+    tier: 'reasoning',
+    weight: 2,
+    re: /\bschedul\w+|\bassign(?:ment)?\b|\btimetabl\w+|\bitinerary\b|\ballocat\w+|\btime slots?\b/,
+    reason: 'a scheduling or assignment problem',
+  },
+  {
+    tier: 'reasoning',
+    weight: 1.5,
+    re: /\binteger program\w*|\bilp\b|\bconstraint satisfaction\b|\bsat solver\b|\bformulate\b/,
+    reason: 'an optimisation formulation',
+  },
   // strong: breadth or care
-  { tier: 'strong', weight: 3, re: /\barchitecture\b|\bdesign (?:the |a |an |our )?(?:[\w-]+ ){0,2}(?:system|service|module|schema|api|strategy|layer)\b|\bservice boundar\w*|\bmonolith\w*|\bmulti-tenant\b|\bdistributed\b|\bmicroservices?\b/, reason: 'a design across components' },
-  { tier: 'strong', weight: 5, re: /\brace(?: condition)?\b|\bdeadlock\w*|\bthread[- ]safe\w*|\bconcurren\w+|\bmutex\w*|\block-free\b|\bgoroutines?\b|\bdata race\b|\bhangs?\b|\bcontention\b/, reason: 'a concurrency problem' },
-  { tier: 'strong', weight: 5, re: /\bmemory (?:leak|grows|usage)\w*|\bleak(?:s|ing)?\b|\buse-after-free\b|\bdouble free\b|\bdangling\b|\boom\w*|outofmemory|\bmemory corruption\b|\bcorrupt(?:s|ed|ion)\b|\bbuffer overflow\b|\bout-of-bounds\b|\bundefined behaviou?r\b|\bout of memory\b|\bsegfault\w*|\blifetime issue\b|\beats? (?:up )?memory\b/, reason: 'a memory bug', inLogs: true },
-  { tier: 'strong', weight: 5, re: /\bsecurity\b|\bauth(?:entication|orization)?\b|\bjwt\b|\bsession tokens?\b|\bcredentials\b|\bencrypt\w*|\bvulnerab\w+|\bxss\b|\bcsrf\b|\binjection\b|\bowasp\b|\bexploit\w*|\bharden\w*|\bsupply[- ]chain\b|\banother user's\b|\bprivilege escalation\b/, reason: 'a security concern' },
-  { tier: 'strong', weight: 3, re: /\bmigrat(?:e|ion|ing)\b|\bupgrad(?:e|ing) from\b|\bincrementally\b|\broll(?:ing)? (?:it )?out\b|\b(?:without|zero[- ])downtime\b|\brollback\b|\bdeprecat\w+|\bdisaster[- ]recovery\b/, reason: 'a migration or rollout plan' },
-  { tier: 'strong', weight: 2.5, re: /\btrade-?offs?\b|\bdownsides?\b|\bdrawbacks?\b|\balternatives\b|\bwhich is better\b|\brisks?\b|\bfailure modes?\b|\bpros and cons\b|\bcompare\b|\bweigh\b|\bversus\b|\bvs\.? (?!code\b)\w|\bwhich (?:should|would) (?:we|you)\b|\bshould we use\b/, reason: 'a trade-off analysis' },
-  { tier: 'strong', weight: 3, re: /\b(?:complete|full|whole|entire|comprehensive|end-to-end)\b[^.?!]{0,60}\b(?:api|app|setup|suite|backend|implementation|service|system|project|codebase)\b/, reason: 'long code generation' },
-  { tier: 'strong', weight: 2, re: /\bintermittent\w*|\bonly crash\w*|\brandomly\b|\bnon-?deterministic\w*|\b(?:can't|cannot|hard to) reproduce\b|\bcertain (?:inputs|files|users|devices)\b|\bcan(?:'t|not) figure out\b|\bno idea why\b|\bonly (?:on|when|under|after)\b|\bloses?\b|\boccasionally\b|\bsometimes\b|\bstale\b|\bflaky\b|\bconsistency\b|\bunder (?:heavy )?(?:load|traffic)\b|\bheavy traffic\b|\boffline\b[^.?!]{0,60}\bsync|\bsubtle\b/, reason: 'an intermittent or subtle failure' },
-  { tier: 'strong', weight: 2, re: /\bacross (?:the |our |all |many |multiple |several |\d+ )?(?:\w+ )?(?:services|components|repos|clients|modules|files|teams|instances|nodes|servers|regions|the frontend|frontend)\b|\bin each (?:component|service)\b|\bend to end\b/, reason: 'spans several components' },
+  {
+    tier: 'strong',
+    weight: 3,
+    re: /\barchitecture\b|\bdesign (?:the |a |an |our )?(?:[\w-]+ ){0,2}(?:system|service|module|schema|api|strategy|layer)\b|\bservice boundar\w*|\bmonolith\w*|\bmulti-tenant\b|\bdistributed\b|\bmicroservices?\b/,
+    reason: 'a design across components',
+  },
+  {
+    tier: 'strong',
+    weight: 5,
+    re: /\brace(?: condition)?\b|\bdeadlock\w*|\bthread[- ]safe\w*|\bconcurren\w+|\bmutex\w*|\block-free\b|\bgoroutines?\b|\bdata race\b|\bhangs?\b|\bcontention\b/,
+    reason: 'a concurrency problem',
+  },
+  {
+    tier: 'strong',
+    weight: 5,
+    re: /\bmemory (?:leak|grows|usage)\w*|\bleak(?:s|ing)?\b|\buse-after-free\b|\bdouble free\b|\bdangling\b|\boom\w*|outofmemory|\bmemory corruption\b|\bcorrupt(?:s|ed|ion)\b|\bbuffer overflow\b|\bout-of-bounds\b|\bundefined behaviou?r\b|\bout of memory\b|\bsegfault\w*|\blifetime issue\b|\beats? (?:up )?memory\b/,
+    reason: 'a memory bug',
+    inLogs: true,
+  },
+  {
+    tier: 'strong',
+    weight: 5,
+    re: /\bsecurity\b|\bauth(?:entication|orization)?\b|\bjwt\b|\bsession tokens?\b|\bcredentials\b|\bencrypt\w*|\bvulnerab\w+|\bxss\b|\bcsrf\b|\binjection\b|\bowasp\b|\bexploit\w*|\bharden\w*|\bsupply[- ]chain\b|\banother user's\b|\bprivilege escalation\b/,
+    reason: 'a security concern',
+  },
+  {
+    tier: 'strong',
+    weight: 3,
+    re: /\bmigrat(?:e|ion|ing)\b|\bupgrad(?:e|ing) from\b|\bincrementally\b|\broll(?:ing)? (?:it )?out\b|\b(?:without|zero[- ])downtime\b|\brollback\b|\bdeprecat\w+|\bdisaster[- ]recovery\b/,
+    reason: 'a migration or rollout plan',
+  },
+  {
+    tier: 'strong',
+    weight: 2.5,
+    re: /\btrade-?offs?\b|\bdownsides?\b|\bdrawbacks?\b|\balternatives\b|\bwhich is better\b|\brisks?\b|\bfailure modes?\b|\bpros and cons\b|\bcompare\b|\bweigh\b|\bversus\b|\bvs\.? (?!code\b)\w|\bwhich (?:should|would) (?:we|you)\b|\bshould we use\b/,
+    reason: 'a trade-off analysis',
+  },
+  {
+    tier: 'strong',
+    weight: 3,
+    re: /\b(?:complete|full|whole|entire|comprehensive|end-to-end)\b[^.?!]{0,60}\b(?:api|app|setup|suite|backend|implementation|service|system|project|codebase)\b/,
+    reason: 'long code generation',
+  },
+  {
+    tier: 'strong',
+    weight: 2,
+    re: /\bintermittent\w*|\bonly crash\w*|\brandomly\b|\bnon-?deterministic\w*|\b(?:can't|cannot|hard to) reproduce\b|\bcertain (?:inputs|files|users|devices)\b|\bcan(?:'t|not) figure out\b|\bno idea why\b|\bonly (?:on|when|under|after)\b|\bloses?\b|\boccasionally\b|\bsometimes\b|\bstale\b|\bflaky\b|\bconsistency\b|\bunder (?:heavy )?(?:load|traffic)\b|\bheavy traffic\b|\boffline\b[^.?!]{0,60}\bsync|\bsubtle\b/,
+    reason: 'an intermittent or subtle failure',
+  },
+  {
+    tier: 'strong',
+    weight: 2,
+    re: /\bacross (?:the |our |all |many |multiple |several |\d+ )?(?:\w+ )?(?:services|components|repos|clients|modules|files|teams|instances|nodes|servers|regions|the frontend|frontend)\b|\bin each (?:component|service)\b|\bend to end\b/,
+    reason: 'spans several components',
+  },
   { tier: 'strong', weight: 3, re: /\bpartition(?:ing|ed)?\b|\bshard(?:s|ing|ed)?\b/, reason: 'a data layout or scaling design' },
   { tier: 'strong', weight: 2.5, re: /\bcrashloopbackoff\b|\boomkilled\b|\bback-off restarting\b/, reason: 'a crash loop', inLogs: true },
-  { tier: 'strong', weight: 2, re: /\bwhat could be causing\b|\binvestigat\w+|\broot cause\b|\bwhere should (?:we|i) look\b|\bdiagnos\w+/, reason: 'an open-ended diagnosis' },
+  {
+    tier: 'strong',
+    weight: 2,
+    re: /\bwhat could be causing\b|\binvestigat\w+|\broot cause\b|\bwhere should (?:we|i) look\b|\bdiagnos\w+/,
+    reason: 'an open-ended diagnosis',
+  },
   { tier: 'strong', weight: 2, re: /\breview\b|\baudit\b|\bfind (?:the )?bugs\b/, reason: 'asks for a review' },
   { tier: 'strong', weight: 1.5, re: /\bplan\b|\bstrategy\b|\broadmap\b|\bpropose\b|\brecommend\w*|\brestructure\b/, reason: 'asks for a plan or proposal' },
-  { tier: 'strong', weight: 1.5, re: /\b\d+(?:\.\d+)?\s?(?:k|m|tb|gb)\b|\b\d+\s?(?:million|billion)\b|\bat scale\b|\bpeak\b|\bexplain analyze\b|\b\d+x (?:slower|faster)\b|\blag(?:s|gy|ging)?\b|\bslow(?:er|ly|s)?\b|\bperformance\b|\bre-?render\w*|\bbottleneck\w*|\blatency\b|\bp9\d\b|\bthroughput\b/, reason: 'mentions scale or performance' },
+  {
+    tier: 'strong',
+    weight: 1.5,
+    re: /\b\d+(?:\.\d+)?\s?(?:k|m|tb|gb)\b|\b\d+\s?(?:million|billion)\b|\bat scale\b|\bpeak\b|\bexplain analyze\b|\b\d+x (?:slower|faster)\b|\blag(?:s|gy|ging)?\b|\bslow(?:er|ly|s)?\b|\bperformance\b|\bre-?render\w*|\bbottleneck\w*|\blatency\b|\bp9\d\b|\bthroughput\b/,
+    reason: 'mentions scale or performance',
+  },
   // balanced: ordinary coding help
-  { tier: 'balanced', weight: 2.5, re: /(?:^|[.?!:]\s+|\b(?:please|can you|could you|help me|now|then|also|and)\s+)(?:write|implement|code up)\b|\b(?:create|generate|add|make|build|give me)\b[^.?!]{0,60}\b(?:function|script|test|tests|hook|class|query|regex|workflow|method|component|docstring|endpoint|cron|\.gitignore|dockerfile|type hints)\b/, reason: 'asks for one piece of code' },
-  { tier: 'balanced', weight: 2, re: /\b(?:convert|translate|refactor|rewrite|port)\b[^.?!]{0,40}\b(?:function|code|snippet|this|to (?:async|typescript|python|java|go|rust))\b/, reason: 'asks to transform code' },
-  { tier: 'balanced', weight: 2, re: /\bexplain\b|\bwhat does this\b|\bwhy does this\b|\bhow do i\b|\bhow can i\b|\bhow to\b|\bwhat's wrong\b|\bwhat is wrong\b/, reason: 'asks for an explanation or how-to' },
-  { tier: 'balanced', weight: 2.5, re: /(?:error|exception)\b\W|\berror\[|\btraceback\b|\bfails? with\b|\bundefined:|\bcannot\b.*\bborrow\b|\bstack trace\b/, reason: 'includes an error message' },
+  {
+    tier: 'balanced',
+    weight: 2.5,
+    re: /(?:^|[.?!:]\s+|\b(?:please|can you|could you|help me|now|then|also|and)\s+)(?:write|implement|code up)\b|\b(?:create|generate|add|make|build|give me)\b[^.?!]{0,60}\b(?:function|script|test|tests|hook|class|query|regex|workflow|method|component|docstring|endpoint|cron|\.gitignore|dockerfile|type hints)\b/,
+    reason: 'asks for one piece of code',
+  },
+  {
+    tier: 'balanced',
+    weight: 2,
+    re: /\b(?:convert|translate|refactor|rewrite|port)\b[^.?!]{0,40}\b(?:function|code|snippet|this|to (?:async|typescript|python|java|go|rust))\b/,
+    reason: 'asks to transform code',
+  },
+  {
+    tier: 'balanced',
+    weight: 2,
+    re: /\bexplain\b|\bwhat does this\b|\bwhy does this\b|\bhow do i\b|\bhow can i\b|\bhow to\b|\bwhat's wrong\b|\bwhat is wrong\b/,
+    reason: 'asks for an explanation or how-to',
+  },
+  {
+    tier: 'balanced',
+    weight: 2.5,
+    re: /(?:error|exception)\b\W|\berror\[|\btraceback\b|\bfails? with\b|\bundefined:|\bcannot\b.*\bborrow\b|\bstack trace\b/,
+    reason: 'includes an error message',
+  },
   { tier: 'balanced', weight: 2, re: /\bsummari[sz]e\b|\bsummary\b|\bbullet points\b|\baction items\b|\btl;?dr\b/, reason: 'asks for a summary' },
-  { tier: 'balanced', weight: 1.5, re: /\bregex\b|\bregular expression\b|\bsql\b|\bquery\b|\bpandas\b|\bunit test\b|\bpytest\b|\bjest\b/, reason: 'a regex, query or test' },
+  {
+    tier: 'balanced',
+    weight: 1.5,
+    re: /\bregex\b|\bregular expression\b|\bsql\b|\bquery\b|\bpandas\b|\bunit test\b|\bpytest\b|\bjest\b/,
+    reason: 'a regex, query or test',
+  },
   { tier: 'balanced', weight: 2, re: /\bfix\b(?! the typo)|\bdebug\w*|\bbroken\b|\bdoesn't work\b|\bnot working\b/, reason: 'asks to fix something' },
-  { tier: 'balanced', weight: 1.5, re: /\b(?:in|with|using) (?:python|javascript|js|typescript|ts|go|golang|rust|java|kotlin|c\+\+|c#|ruby|php|swift|bash|sql|react|node(?:\.js)?)\b/, reason: 'asks for code in a named language' },
+  {
+    tier: 'balanced',
+    weight: 1.5,
+    re: /\b(?:in|with|using) (?:python|javascript|js|typescript|ts|go|golang|rust|java|kotlin|c\+\+|c#|ruby|php|swift|bash|sql|react|node(?:\.js)?)\b/,
+    reason: 'asks for code in a named language',
+  },
   // fast: quick answers
-  { tier: 'fast', weight: 5, re: /^\s*(?:hi|hello|hey|yo|thanks|thank you|thx|good (?:morning|evening|night|afternoon)|lol|ok(?:ay)?|cool|nice|great|bye)\b[^?]{0,40}$/, reason: 'small talk' },
-  { tier: 'fast', weight: 2.5, re: /^\s*(?:define|what(?:'s| is| are| does)|who|which|when (?:was|did)|what year|how many \w+ (?:are )?in an? \w+|how do you say)\b/, reason: QUICK_FACT },
-  { tier: 'fast', weight: 3, re: /\b(?:convert )?\d+(?:\.\d+)?\s?(?:°?f|°?c|fahrenheit|celsius|miles?|km|kilometers?|kg|lbs?|pounds?|inches|cm|feet|ft|mph|gb|mb|kb)\b.{0,12}\b(?:to|in)\b|\b\d+%\s+of\b/, reason: 'a unit conversion or quick sum' },
-  { tier: 'fast', weight: 3, re: /\brename\b|\bchange (?:this|that|it|the \w+) (?:\w+ )?to\b|\bmake (?:this|it) (?:sound )?(?:more |less )?\w+(?:er|al|ly)\b|\bsound (?:more )?\w+er\b|\btypo\b|\bcapitali[sz](?:e|ation)\b|\bspell\b|\bstand for\b|\bacronym\b|\bin one sentence\b|\bshorter\b|\bshorten\b|\breword\b|\bmore concise\b|\bmore formal\b|\brephrase\b|\btranslate '|\bsay that again\b/, reason: 'a small edit or rewrite' },
+  {
+    tier: 'fast',
+    weight: 5,
+    re: /^\s*(?:hi|hello|hey|yo|thanks|thank you|thx|good (?:morning|evening|night|afternoon)|lol|ok(?:ay)?|cool|nice|great|bye)\b[^?]{0,40}$/,
+    reason: 'small talk',
+  },
+  {
+    tier: 'fast',
+    weight: 2.5,
+    re: /^\s*(?:define|what(?:'s| is| are| does)|who|which|when (?:was|did)|what year|how many \w+ (?:are )?in an? \w+|how do you say)\b/,
+    reason: QUICK_FACT,
+  },
+  {
+    tier: 'fast',
+    weight: 3,
+    re: /\b(?:convert )?\d+(?:\.\d+)?\s?(?:°?f|°?c|fahrenheit|celsius|miles?|km|kilometers?|kg|lbs?|pounds?|inches|cm|feet|ft|mph|gb|mb|kb)\b.{0,12}\b(?:to|in)\b|\b\d+%\s+of\b/,
+    reason: 'a unit conversion or quick sum',
+  },
+  {
+    tier: 'fast',
+    weight: 3,
+    re: /\brename\b|\bchange (?:this|that|it|the \w+) (?:\w+ )?to\b|\bmake (?:this|it) (?:sound )?(?:more |less )?\w+(?:er|al|ly)\b|\bsound (?:more )?\w+er\b|\btypo\b|\bcapitali[sz](?:e|ation)\b|\bspell\b|\bstand for\b|\bacronym\b|\bin one sentence\b|\bshorter\b|\bshorten\b|\breword\b|\bmore concise\b|\bmore formal\b|\brephrase\b|\btranslate '|\bsay that again\b/,
+    reason: 'a small edit or rewrite',
+  },
   { tier: 'fast', weight: 2.5, re: /^\s*(?:yes or no|yes\/no|is|are|does|do|can|could|will|should|was)\b[^?]{0,80}\?\s*$/, reason: 'a yes/no question' },
-  { tier: 'fast', weight: 2, re: /\bkeyboard shortcut\b|\bdefault port\b|\bby default\b|\bdefault (?:branch|value)\b|\bwhat (?:does|is) the -{1,2}\w+ flag\b|\bflag of\b/, reason: 'a quick lookup' },
+  {
+    tier: 'fast',
+    weight: 2,
+    re: /\bkeyboard shortcut\b|\bdefault port\b|\bby default\b|\bdefault (?:branch|value)\b|\bwhat (?:does|is) the -{1,2}\w+ flag\b|\bflag of\b/,
+    reason: 'a quick lookup',
+  },
 ];
 
 /** The same cues in the other languages (lexicon.ts), one matcher per cue. */
@@ -149,7 +313,8 @@ function structuralEvidence(f: PromptFeatures): Evidence[] {
   if (f.ownership >= 3 && f.words >= 30) push('strong', 1.5, 'about your own system');
   if (f.largeCodeMentioned) push('strong', 2, 'large or legacy code');
   if (f.codeConcurrency) push('strong', 2, 'the code uses concurrency primitives');
-  if (f.quantities >= 2 && f.codeLines === 0 && (f.asksQuestion || /\b(?:how|what|when|which|find)\b/.test(f.proseLower))) push('reasoning', 4, 'a word problem with numbers');
+  if (f.quantities >= 2 && f.codeLines === 0 && (f.asksQuestion || /\b(?:how|what|when|which|find)\b/.test(f.proseLower)))
+    push('reasoning', 4, 'a word problem with numbers');
   if (f.enumeratedItems >= 5 && f.words >= 30) push('strong', 1.5, `asks for ${f.enumeratedItems} things at once`);
   return ev;
 }
@@ -188,7 +353,8 @@ const BASE: Record<Tier, number> = { fast: 0, balanced: 1.5, strong: 0, reasonin
 
 function score(f: PromptFeatures): Scored {
   const { ev, critical } = cueEvidence(f);
-  if (f.codeConcurrency && ev.some((e) => e.reason === INTERMITTENT)) ev.push({ tier: 'strong', weight: 3, reason: 'an intermittent failure in concurrent code' });
+  if (f.codeConcurrency && ev.some((e) => e.reason === INTERMITTENT))
+    ev.push({ tier: 'strong', weight: 3, reason: 'an intermittent failure in concurrent code' });
   const errorCue = ev.some((e) => e.reason === 'includes an error message');
   for (const e of structuralEvidence(f)) if (!(errorCue && e.reason.startsWith(TRACE))) ev.push(e);
   const scores: Record<Tier, number> = { ...BASE };

@@ -37,7 +37,11 @@ export interface BudgetAlert {
  * The alert to show now, if any: the 80 % warning once per month and the 100 % notice once per month (a jump past
  * 100 % shows only the 100 % one). Returns the state to store; it starts fresh each local month.
  */
-export function nextBudgetAlert(status: BudgetStatus, state: BudgetAlertState | undefined, now: number = Date.now()): { alert?: BudgetAlert; state: BudgetAlertState } {
+export function nextBudgetAlert(
+  status: BudgetStatus,
+  state: BudgetAlertState | undefined,
+  now: number = Date.now(),
+): { alert?: BudgetAlert; state: BudgetAlertState } {
   const month = localMonth(now);
   const current: BudgetAlertState = state && state.month === month ? state : { month, warned: false, exceeded: false };
   if (status.limitUsd === 0) return { state: current };

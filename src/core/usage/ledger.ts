@@ -132,7 +132,9 @@ export class UsageLedger implements IDisposable {
       if (this.position.size - this.savedSize >= SAVE_ROLLUP_AFTER_BYTES) this.saveRollup();
     } catch (err) {
       this.unreadable = true;
-      this.warn(`Could not read the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. Usage from other Switchboard processes is no longer counted until restart.`);
+      this.warn(
+        `Could not read the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. Usage from other Switchboard processes is no longer counted until restart.`,
+      );
     }
     this.announce();
   }
@@ -258,7 +260,9 @@ export class UsageLedger implements IDisposable {
     if (line.trim() === '' || this.ownLines.delete(line)) return;
     const parsed = parseLine(line);
     if (!parsed) {
-      this.warn(`Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is not a valid usage record (perhaps a write cut short by a crash). The other lines were read.`);
+      this.warn(
+        `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is not a valid usage record (perhaps a write cut short by a crash). The other lines were read.`,
+      );
       return;
     }
     // A record glued onto a torn fragment is recovered; if it is one of ours, it is already counted.
@@ -296,7 +300,9 @@ export class UsageLedger implements IDisposable {
       return { bytes: buf.length, endSize: fstatSync(this.fd).size };
     } catch (err) {
       this.closeFile();
-      this.warn(`Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. This request's usage is kept only until VS Code restarts.`);
+      this.warn(
+        `Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. This request's usage is kept only until VS Code restarts.`,
+      );
       return undefined;
     }
   }
@@ -310,7 +316,6 @@ export class UsageLedger implements IDisposable {
     }
     this.fd = undefined;
   }
-
 
   private warn(message: string): void {
     this.opts.onWarning?.(message);

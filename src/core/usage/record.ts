@@ -4,7 +4,15 @@
 import * as z from 'zod/mini';
 import type { AttemptOutcome } from '../base/types';
 
-const OUTCOMES = ['ok', 'error', 'timeout', 'skipped-breaker-open', 'cancelled', 'hedge-lost', 'broken-after-tokens'] as const satisfies readonly AttemptOutcome[];
+const OUTCOMES = [
+  'ok',
+  'error',
+  'timeout',
+  'skipped-breaker-open',
+  'cancelled',
+  'hedge-lost',
+  'broken-after-tokens',
+] as const satisfies readonly AttemptOutcome[];
 const TIERS = ['fast', 'balanced', 'strong', 'reasoning'] as const;
 
 /** The ledger line's schema, built on first read (not at extension load). */

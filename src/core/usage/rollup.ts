@@ -96,7 +96,19 @@ function lastLineHashAt(file: string, end: number): string | undefined {
 }
 
 // On disk: totals as arrays of numbers and histograms as flat [bucket, count, …] lists, to stay compact.
-const FIELDS = ['requests', 'answeredAsFallback', 'failures', 'promptTokens', 'completionTokens', 'cachedTokens', 'reasoningTokens', 'estimated', 'costUsd', 'billedUsd', 'estimatedUsd'] as const;
+const FIELDS = [
+  'requests',
+  'answeredAsFallback',
+  'failures',
+  'promptTokens',
+  'completionTokens',
+  'cachedTokens',
+  'reasoningTokens',
+  'estimated',
+  'costUsd',
+  'billedUsd',
+  'estimatedUsd',
+] as const;
 // 2: billed and estimated cost kept apart; an older rollup is rebuilt from the JSONL.
 // 3: totals written by a ledger that counted each of its own answers twice (issue 24) are not trusted; opening
 // rebuilds them once from the JSONL, which is the truth.

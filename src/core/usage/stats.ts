@@ -119,7 +119,21 @@ function isPair(bucket: number, count: number): boolean {
 export type UsageTotals = Map<string, Map<string, ModelTotals>>;
 
 export function emptyModelTotals(): ModelTotals {
-  return { requests: 0, answeredAsFallback: 0, failures: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, estimated: 0, costUsd: 0, billedUsd: 0, estimatedUsd: 0, firstTokenMs: new LatencyHistogram(), totalMs: new LatencyHistogram() };
+  return {
+    requests: 0,
+    answeredAsFallback: 0,
+    failures: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cachedTokens: 0,
+    reasoningTokens: 0,
+    estimated: 0,
+    costUsd: 0,
+    billedUsd: 0,
+    estimatedUsd: 0,
+    firstTokenMs: new LatencyHistogram(),
+    totalMs: new LatencyHistogram(),
+  };
 }
 
 /**
@@ -219,11 +233,11 @@ export function spendOf(totals: UsageTotals, now: number): SpendTotals {
 
 /** One model's totals over a summary's window, latencies as percentiles (to two significant digits, see `latencyBucket`). */
 export type ModelStats = { model: string } & Omit<ModelTotals, 'firstTokenMs' | 'totalMs'> & {
-  p50FirstTokenMs: number;
-  p95FirstTokenMs: number;
-  p50TotalMs: number;
-  p95TotalMs: number;
-};
+    p50FirstTokenMs: number;
+    p95FirstTokenMs: number;
+    p50TotalMs: number;
+    p95TotalMs: number;
+  };
 
 export interface DayModelStats {
   day: string;
@@ -316,9 +330,27 @@ function dayWindow(now: number, count: number): string[] {
 }
 
 const CSV_COLUMNS = [
-  'time', 'request_id', 'requested', 'answered_by', 'served', 'cost_source', 'endpoint', 'tier', 'attempts', 'fallback', 'other_attempts',
-  'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'tokens_estimated',
-  'cost_usd', 'request_cost_usd', 'ms_to_first_token', 'ms_total', 'error',
+  'time',
+  'request_id',
+  'requested',
+  'answered_by',
+  'served',
+  'cost_source',
+  'endpoint',
+  'tier',
+  'attempts',
+  'fallback',
+  'other_attempts',
+  'prompt_tokens',
+  'completion_tokens',
+  'cached_tokens',
+  'reasoning_tokens',
+  'tokens_estimated',
+  'cost_usd',
+  'request_cost_usd',
+  'ms_to_first_token',
+  'ms_total',
+  'error',
 ] as const;
 
 /** RFC 4180 CSV (CRLF line ends, fields with `"` `,` CR or LF quoted, quotes doubled), one row per record. */
@@ -327,9 +359,27 @@ export function toCsv(records: readonly UsageRecord[]): string {
   for (const r of records) {
     const other = r.otherAttempts.map((a) => `${a.model} ${a.status ?? a.outcome}`).join('; ');
     const cells: (string | number | boolean)[] = [
-      new Date(r.at).toISOString(), r.requestId, r.requested, r.answeredBy, r.served ?? r.answeredBy, r.costSource ?? (r.usage.estimated ? 'estimated' : 'priced'), r.endpoint, r.tier ?? '', r.attempts,
-      r.fallback, other, r.usage.promptTokens, r.usage.completionTokens, r.usage.cachedTokens, r.usage.reasoningTokens,
-      r.usage.estimated, r.costUsd, requestCostUsd(r), r.msToFirstToken, r.msTotal, r.error ?? '',
+      new Date(r.at).toISOString(),
+      r.requestId,
+      r.requested,
+      r.answeredBy,
+      r.served ?? r.answeredBy,
+      r.costSource ?? (r.usage.estimated ? 'estimated' : 'priced'),
+      r.endpoint,
+      r.tier ?? '',
+      r.attempts,
+      r.fallback,
+      other,
+      r.usage.promptTokens,
+      r.usage.completionTokens,
+      r.usage.cachedTokens,
+      r.usage.reasoningTokens,
+      r.usage.estimated,
+      r.costUsd,
+      requestCostUsd(r),
+      r.msToFirstToken,
+      r.msTotal,
+      r.error ?? '',
     ];
     rows.push(cells.map(csvField).join(','));
   }

@@ -36,13 +36,18 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 async function pickTarget(): Promise<vscode.Uri | undefined> {
   const files = await vscode.workspace.findFiles('**/*', '**/{node_modules,.git,dist,out}/**', 2000);
   if (files.length === 0) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('Switchboard: Apply to File needs a file in an open folder. Open the folder, or use New File on the code block instead.'));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Switchboard: Apply to File needs a file in an open folder. Open the folder, or use New File on the code block instead.'),
+    );
     return undefined;
   }
   const active = vscode.window.activeTextEditor?.document.uri;
   const items = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), uri, picked: uri.toString() === active?.toString() }));
   items.sort((a, b) => Number(b.picked) - Number(a.picked));
-  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Apply to File'), placeHolder: vscode.l10n.t('Which file should this code replace?') });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Apply to File'),
+    placeHolder: vscode.l10n.t('Which file should this code replace?'),
+  });
   return pick?.uri;
 }
 
@@ -75,7 +80,11 @@ export class ApplyToFile implements vscode.Disposable {
       const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Apply the proposed change to {0}?', name), accept, vscode.l10n.t('Discard'));
       if (choice !== accept) return;
       const edit = new vscode.WorkspaceEdit();
-      edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), req.text.endsWith('\n') || !doc.getText().endsWith('\n') ? req.text : `${req.text}\n`);
+      edit.replace(
+        doc.uri,
+        new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)),
+        req.text.endsWith('\n') || !doc.getText().endsWith('\n') ? req.text : `${req.text}\n`,
+      );
       if (!(await vscode.workspace.applyEdit(edit))) {
         void vscode.window.showWarningMessage(vscode.l10n.t('Switchboard could not apply the change to {0} (is it read-only?).', name));
         return;

@@ -1,6 +1,16 @@
 // The chat's state and behaviour without vscode: the transcript (one workspace's history), the running request,
 // and what each webview message does. ChatViewProvider supplies the vscode side effects; tests supply fakes.
-import { parseTurn, parseWebviewMessage, safeExternalUrl, type ContextChip, type HostMessage, type Meter, type ModelOption, type Turn, type WebviewMessage } from '../../protocol';
+import {
+  parseTurn,
+  parseWebviewMessage,
+  safeExternalUrl,
+  type ContextChip,
+  type HostMessage,
+  type Meter,
+  type ModelOption,
+  type Turn,
+  type WebviewMessage,
+} from '../../protocol';
 import { composeQuestion, mentionsIn, type ContextAttachment, type ContextKind } from '../../core/prompt/chatContext';
 import type { PromptPreview } from '../../core/prompt/contextWindow';
 import type { ChatCompletionMessageParam, ChatRequest, ChatRouter } from '../../core/base/types';
@@ -83,7 +93,11 @@ export class ChatController implements IDisposable {
   /** Connects a webview; messages are dropped while none is attached (it gets the full state when it attaches). */
   attach(post: (msg: HostMessage) => void): IDisposable {
     this.sink = post;
-    return { dispose: () => { if (this.sink === post) this.sink = undefined; } };
+    return {
+      dispose: () => {
+        if (this.sink === post) this.sink = undefined;
+      },
+    };
   }
 
   get history(): readonly Turn[] {
@@ -209,7 +223,16 @@ export class ChatController implements IDisposable {
     if (chips.length > 0 || this.draft.trim()) {
       const request: ChatRequest = {
         model: this.fx.currentModel(),
-        messages: [...this.historyMessages(this.turns.slice(-CONTEXT_TURNS)), { role: 'user', content: composeQuestion(this.draft, this.pending.map((p) => p.attachment)) }],
+        messages: [
+          ...this.historyMessages(this.turns.slice(-CONTEXT_TURNS)),
+          {
+            role: 'user',
+            content: composeQuestion(
+              this.draft,
+              this.pending.map((p) => p.attachment),
+            ),
+          },
+        ],
       };
       try {
         meter = await this.fx.previewPrompt(request);
@@ -226,7 +249,15 @@ export class ChatController implements IDisposable {
     const attached = opts.attachments ?? [];
     if (attached.length) this.attachments[id] = attached.map((p) => p.attachment);
     const chips = attached.map((p) => chipOf(p.attachment, p.tokens));
-    const turn: Turn = { id, prompt, title: opts.title, model: opts.model ?? this.fx.currentModel(), ...(chips.length ? { context: chips } : {}), text: '', state: 'streaming' };
+    const turn: Turn = {
+      id,
+      prompt,
+      title: opts.title,
+      model: opts.model ?? this.fx.currentModel(),
+      ...(chips.length ? { context: chips } : {}),
+      text: '',
+      state: 'streaming',
+    };
     const history = this.turns.slice(-CONTEXT_TURNS);
     const previous = this.turns.at(-1);
     if (previous && samePrompt(previous.prompt, prompt)) this.noteReask(previous, turn.model);
@@ -267,7 +298,10 @@ export class ChatController implements IDisposable {
     const session = new ChatSession({
       router: () => this.fx.router(),
       id: turn.id,
-      request: { model: turn.model, messages: [...this.historyMessages(context), { role: 'user', content: composeQuestion(turn.prompt, this.attachments[turn.id] ?? []) }] },
+      request: {
+        model: turn.model,
+        messages: [...this.historyMessages(context), { role: 'user', content: composeQuestion(turn.prompt, this.attachments[turn.id] ?? []) }],
+      },
       prompt: turn.prompt,
       title: turn.title,
       ...(turn.context ? { context: turn.context } : {}),
@@ -280,7 +314,15 @@ export class ChatController implements IDisposable {
       const result = await session.run();
       if (this.running === session) this.running = undefined;
       const i = this.turns.findIndex((t) => t.id === turn.id);
-      if (i >= 0) this.turns[i] = { ...turn, text: result.text, state: result.state, badge: result.badge, error: result.error, ...(result.reasoning ? { reasoning: result.reasoning } : {}) };
+      if (i >= 0)
+        this.turns[i] = {
+          ...turn,
+          text: result.text,
+          state: result.state,
+          badge: result.badge,
+          error: result.error,
+          ...(result.reasoning ? { reasoning: result.reasoning } : {}),
+        };
       await this.fx.saveTurns(this.turns);
       if (result.cause !== undefined) this.fx.onError(result.cause);
       return result;
@@ -342,7 +384,10 @@ function restoreAttachments(raw: unknown, turns: readonly Turn[]): Record<string
   for (const t of turns) {
     const list = (raw as Record<string, unknown>)[t.id];
     if (!Array.isArray(list)) continue;
-    const valid = list.filter((a): a is ContextAttachment => typeof a === 'object' && a !== null && typeof (a as ContextAttachment).text === 'string' && typeof (a as ContextAttachment).label === 'string');
+    const valid = list.filter(
+      (a): a is ContextAttachment =>
+        typeof a === 'object' && a !== null && typeof (a as ContextAttachment).text === 'string' && typeof (a as ContextAttachment).label === 'string',
+    );
     if (valid.length) out[t.id] = valid;
   }
   return out;

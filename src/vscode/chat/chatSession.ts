@@ -72,7 +72,14 @@ export class ChatSession {
 
   async run(): Promise<TurnOutcome> {
     const { router, request, id, post } = this.opts;
-    post({ type: 'start', id, prompt: this.opts.prompt, title: this.opts.title, model: request.model, ...(this.opts.context ? { context: this.opts.context } : {}) });
+    post({
+      type: 'start',
+      id,
+      prompt: this.opts.prompt,
+      title: this.opts.title,
+      model: request.model,
+      ...(this.opts.context ? { context: this.opts.context } : {}),
+    });
     let outcome: TurnOutcome;
     try {
       const built = await router();
@@ -115,7 +122,9 @@ export class ChatSession {
   private failed(err: unknown): TurnOutcome {
     if (this.abort.signal.aborted) return { state: 'stopped', text: this.received };
     // Core errors are key-free by construction; anything else is scrubbed of key-shaped text before the webview sees it.
-    const message = isSwitchboardError(err) ? err.message : `Unexpected error: ${redact(err instanceof Error ? err.message : String(err), [])}. See "Switchboard: Show Routing Log".`;
+    const message = isSwitchboardError(err)
+      ? err.message
+      : `Unexpected error: ${redact(err instanceof Error ? err.message : String(err), [])}. See "Switchboard: Show Routing Log".`;
     return { state: 'error', text: this.received, cause: err, error: { message, partial: this.received.length > 0 } };
   }
 

@@ -38,7 +38,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly terminals = trackTerminalOutputs();
   private readonly applier = new ApplyToFile();
 
-  constructor(private readonly ctx: vscode.ExtensionContext, private readonly deps: ChatDeps) {
+  constructor(
+    private readonly ctx: vscode.ExtensionContext,
+    private readonly deps: ChatDeps,
+  ) {
     const effects: ChatEffects = {
       router: () => deps.router(),
       currentModel: () => deps.currentModel(),
@@ -142,9 +145,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           const outcome = await running.outcome;
           if (outcome.state === 'done') {
             const open = 'Open Chat';
-            void vscode.window.showInformationMessage(`Switchboard: the answer from ${outcome.badge?.model ?? 'the model'} is in the chat view.`, open).then((c) => {
-              if (c === open) void this.reveal();
-            });
+            void vscode.window
+              .showInformationMessage(`Switchboard: the answer from ${outcome.badge?.model ?? 'the model'} is in the chat view.`, open)
+              .then((c) => {
+                if (c === open) void this.reveal();
+              });
           }
         } finally {
           cancel.dispose();
@@ -201,7 +206,22 @@ async function insertAtCursor(text: string): Promise<void> {
 
 /** Markdown fence names → VS Code language ids where they differ. */
 function languageId(fence: string): string {
-  const map: Record<string, string> = { ts: 'typescript', js: 'javascript', py: 'python', sh: 'shellscript', bash: 'shellscript', shell: 'shellscript', zsh: 'shellscript', yml: 'yaml', 'c++': 'cpp', cs: 'csharp', rs: 'rust', md: 'markdown', html: 'html', xml: 'xml' };
+  const map: Record<string, string> = {
+    ts: 'typescript',
+    js: 'javascript',
+    py: 'python',
+    sh: 'shellscript',
+    bash: 'shellscript',
+    shell: 'shellscript',
+    zsh: 'shellscript',
+    yml: 'yaml',
+    'c++': 'cpp',
+    cs: 'csharp',
+    rs: 'rust',
+    md: 'markdown',
+    html: 'html',
+    xml: 'xml',
+  };
   const key = fence.toLowerCase();
   return map[key] ?? key;
 }

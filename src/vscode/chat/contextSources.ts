@@ -24,8 +24,14 @@ export function formatBytes(n: number): string {
 /** Why a file of `size` bytes starting with `head` cannot be attached, or undefined. */
 export function refusal(name: string, size: number, head: Uint8Array): string | undefined {
   if (size > MAX_ATTACHED_BYTES)
-    return vscode.l10n.t('{0} is {1}; files up to {2} can be attached. Select the part you need and use "Add Selection to Chat".', name, formatBytes(size), formatBytes(MAX_ATTACHED_BYTES));
-  if (head.subarray(0, BINARY_PROBE_BYTES).includes(0)) return vscode.l10n.t('{0} looks binary (it has a NUL byte in its first 8 KB); only text files can be attached.', name);
+    return vscode.l10n.t(
+      '{0} is {1}; files up to {2} can be attached. Select the part you need and use "Add Selection to Chat".',
+      name,
+      formatBytes(size),
+      formatBytes(MAX_ATTACHED_BYTES),
+    );
+  if (head.subarray(0, BINARY_PROBE_BYTES).includes(0))
+    return vscode.l10n.t('{0} looks binary (it has a NUL byte in its first 8 KB); only text files can be attached.', name);
   return undefined;
 }
 
@@ -76,7 +82,14 @@ async function selection(): Promise<ContextAttachment | undefined> {
   const text = editor.document.getText(editor.selection);
   if (Buffer.byteLength(text) > MAX_ATTACHED_BYTES)
     return refuse(vscode.l10n.t('the selection is {0}; up to {1} can be attached.', formatBytes(Buffer.byteLength(text)), formatBytes(MAX_ATTACHED_BYTES)));
-  return { id: nextId(), kind: 'selection', label: `${path}:${start.line + 1}-${end.line + 1}`, path, language: fenceLanguage(editor.document.languageId, path), text };
+  return {
+    id: nextId(),
+    kind: 'selection',
+    label: `${path}:${start.line + 1}-${end.line + 1}`,
+    path,
+    language: fenceLanguage(editor.document.languageId, path),
+    text,
+  };
 }
 
 async function openEditors(): Promise<ContextAttachment[]> {
@@ -95,7 +108,10 @@ function problems(): ContextAttachment | undefined {
   if (diagnostics.length === 0) return refuse(vscode.l10n.t('{0} has no problems to attach.', path));
   const severity = ['error', 'warning', 'info', 'hint'];
   const text = diagnostics
-    .map((d) => `${path}:${d.range.start.line + 1}:${d.range.start.character + 1} ${severity[d.severity] ?? 'error'}: ${d.message}${d.source ? ` (${d.source})` : ''}`)
+    .map(
+      (d) =>
+        `${path}:${d.range.start.line + 1}:${d.range.start.character + 1} ${severity[d.severity] ?? 'error'}: ${d.message}${d.source ? ` (${d.source})` : ''}`,
+    )
     .join('\n');
   return { id: nextId(), kind: 'problems', label: `Problems in ${path} (${diagnostics.length})`, text };
 }
@@ -104,12 +120,18 @@ function terminal(outputs: TerminalOutputs): ContextAttachment | undefined {
   const active = vscode.window.activeTerminal;
   if (!active) return refuse(vscode.l10n.t('no terminal is active.'));
   const last = outputs.last(active);
-  if (!last) return refuse(vscode.l10n.t('no command output is known for terminal "{0}": output can be read only from commands run with shell integration after Switchboard started.', active.name));
+  if (!last)
+    return refuse(
+      vscode.l10n.t(
+        'no command output is known for terminal "{0}": output can be read only from commands run with shell integration after Switchboard started.',
+        active.name,
+      ),
+    );
   return { id: nextId(), kind: 'terminal', label: `Terminal: ${active.name}`, text: `$ ${last.command}\n${last.output}` };
 }
 
 const KIND_ITEMS: { context: ContextKind; label: string; detail: string }[] = [
-  { context: 'file', label: '#file', detail: 'The active editor\'s file, or one you pick' },
+  { context: 'file', label: '#file', detail: "The active editor's file, or one you pick" },
   { context: 'selection', label: '#selection', detail: 'The selected text in the active editor' },
   { context: 'editors', label: '#editors', detail: 'Every open editor' },
   { context: 'problems', label: '#problems', detail: 'Errors and warnings of the active file' },

@@ -22,7 +22,12 @@ function pickPrompt(ctx: vscode.ExtensionContext): Promise<string | undefined> {
   qp.placeholder = vscode.l10n.t('Ask anything — Enter sends; recent prompts below');
   qp.ignoreFocusOut = true;
   qp.matchOnDetail = true;
-  const recentItems = recent.map((p) => ({ label: '$(history) ' + p.split('\n')[0].slice(0, 120), detail: p.includes('\n') ? p.slice(0, 200) : undefined, prompt: p, alwaysShow: false }));
+  const recentItems = recent.map((p) => ({
+    label: '$(history) ' + p.split('\n')[0].slice(0, 120),
+    detail: p.includes('\n') ? p.slice(0, 200) : undefined,
+    prompt: p,
+    alwaysShow: false,
+  }));
   const render = () => {
     const v = qp.value;
     qp.items = v.trim() ? [{ label: v, description: vscode.l10n.t('Ask'), prompt: v, alwaysShow: true }, ...recentItems] : recentItems;

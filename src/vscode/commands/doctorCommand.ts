@@ -9,40 +9,42 @@ import type { SettingsSource } from '../settings';
 export function registerDoctorCommand(settings: SettingsSource, keys: KeyStore): vscode.Disposable {
   const channel = vscode.window.createOutputChannel(vscode.l10n.t('Switchboard: Connection'));
   const command = vscode.commands.registerCommand('switchboard.checkConnection', () =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Switchboard: checking the connection…'), cancellable: true }, async (_p, token) => {
-      channel.clear();
-      channel.show(true);
-      const ac = new AbortController();
-      token.onCancellationRequested(() => ac.abort());
-      const { formatDoctorStep, runDoctor } = await import('../../core/doctor/doctor');
-      const config = settings.config();
-      let network;
-      try {
-        network = networkFromVscode(config);
-      } catch (e) {
-        channel.appendLine(`FAIL settings · tls.caFile: ${(e as Error).message}`);
-        return;
-      }
-      const report = await runDoctor({
-        config,
-        userSetBaseUrl: settings.userSetBaseUrl(),
-        settingsProblems: settingsProblems(),
-        keys: keys.lookup,
-        network,
-        howToSetKey,
-        chat: true,
-        signal: ac.signal,
-        onStep: (s) => channel.appendLine(formatDoctorStep(s)),
-      });
-      channel.appendLine(report.ok ? vscode.l10n.t('Every check passed.') : vscode.l10n.t('Some checks failed: see the → lines above.'));
-    }),
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Switchboard: checking the connection…'), cancellable: true },
+      async (_p, token) => {
+        channel.clear();
+        channel.show(true);
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        const { formatDoctorStep, runDoctor } = await import('../../core/doctor/doctor');
+        const config = settings.config();
+        let network;
+        try {
+          network = networkFromVscode(config);
+        } catch (e) {
+          channel.appendLine(`FAIL settings · tls.caFile: ${(e as Error).message}`);
+          return;
+        }
+        const report = await runDoctor({
+          config,
+          userSetBaseUrl: settings.userSetBaseUrl(),
+          settingsProblems: settingsProblems(),
+          keys: keys.lookup,
+          network,
+          howToSetKey,
+          chat: true,
+          signal: ac.signal,
+          onStep: (s) => channel.appendLine(formatDoctorStep(s)),
+        });
+        channel.appendLine(report.ok ? vscode.l10n.t('Every check passed.') : vscode.l10n.t('Some checks failed: see the → lines above.'));
+      },
+    ),
   );
   return vscode.Disposable.from(channel, command);
 }
 
 const howToSetKey = (ep: Endpoint) =>
   ep.id === 'gateway' ? vscode.l10n.t('Run "Switchboard: Set API Key"') : vscode.l10n.t('Run "Switchboard: Set Provider Key" for {0}', ep.id);
-
 
 function settingsProblems() {
   const ws = vscode.workspace.getConfiguration('switchboard');

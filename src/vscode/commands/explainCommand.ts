@@ -14,7 +14,8 @@ export function registerExplain(chat: ChatViewProvider, maxCodeChars: () => Prom
       void vscode.window.showInformationMessage(vscode.l10n.t('Open a file and select some code to explain.'));
       return;
     }
-    const target = range instanceof vscode.Range ? range : editor && !editor.selection.isEmpty ? editor.selection : await enclosingRange(doc, editor?.selection.active);
+    const target =
+      range instanceof vscode.Range ? range : editor && !editor.selection.isEmpty ? editor.selection : await enclosingRange(doc, editor?.selection.active);
     const start = target.start.line;
     const end = target.end.character === 0 && target.end.line > start ? target.end.line - 1 : target.end.line;
     const code = doc.getText(new vscode.Range(start, 0, end, doc.lineAt(end).text.length));
@@ -31,7 +32,9 @@ export function registerExplain(chat: ChatViewProvider, maxCodeChars: () => Prom
       maxChars: await maxCodeChars(),
     });
     if (built.trimmedChars) {
-      void vscode.window.showInformationMessage(vscode.l10n.t("The selection was trimmed by {0} characters to fit the model's context window.", built.trimmedChars));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t("The selection was trimmed by {0} characters to fit the model's context window.", built.trimmedChars),
+      );
     }
     await chat.ask(built.prompt, { title: built.title });
   });

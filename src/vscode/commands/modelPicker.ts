@@ -94,7 +94,10 @@ export function registerSwitchModel(ctx: vscode.ExtensionContext, deps: ModelPic
     qp.onDidChangeValue((v) => {
       const typed = v.trim();
       const known = base.some((i) => i.model === typed);
-      qp.items = typed && !known && /^[\w.:/?&=@-]+$/.test(typed) ? [...base, { label: typed, description: vscode.l10n.t('use this model id'), model: typed, alwaysShow: true }] : base;
+      qp.items =
+        typed && !known && /^[\w.:/?&=@-]+$/.test(typed)
+          ? [...base, { label: typed, description: vscode.l10n.t('use this model id'), model: typed, alwaysShow: true }]
+          : base;
     });
     let mode: SmartSelectMode | undefined;
     const chosen = await new Promise<string | undefined>((resolve) => {

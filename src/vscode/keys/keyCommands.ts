@@ -21,7 +21,9 @@ export function registerKeyCommands(keys: KeyStore, settings: SettingsSource, on
       const fromEnv = await keys.hasGatewayKey();
       void vscode.window.showInformationMessage(
         fromEnv
-          ? vscode.l10n.t('Switchboard: stored API key deleted. The key in the environment (SWITCHBOARD_API_KEY, or OPENAI_API_KEY for OpenAI\'s endpoint) is still used.')
+          ? vscode.l10n.t(
+              "Switchboard: stored API key deleted. The key in the environment (SWITCHBOARD_API_KEY, or OPENAI_API_KEY for OpenAI's endpoint) is still used.",
+            )
           : vscode.l10n.t('Switchboard: API key deleted.'),
       );
     }),
@@ -29,7 +31,12 @@ export function registerKeyCommands(keys: KeyStore, settings: SettingsSource, on
       const providers = Object.keys(settings.config().providers);
       if (providers.length === 0) {
         const open = vscode.l10n.t('Open Setting');
-        const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No direct providers are configured. Add one to "switchboard.providers" first, e.g. {"deepseek": {"baseUrl": "https://api.deepseek.com/v1"}}.'), open);
+        const choice = await vscode.window.showInformationMessage(
+          vscode.l10n.t(
+            'No direct providers are configured. Add one to "switchboard.providers" first, e.g. {"deepseek": {"baseUrl": "https://api.deepseek.com/v1"}}.',
+          ),
+          open,
+        );
         if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'switchboard.providers');
         return;
       }

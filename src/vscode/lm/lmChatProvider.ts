@@ -30,7 +30,18 @@ const TOKENS_PER_MESSAGE = 3;
 const PICKER_CATEGORY = { label: 'Switchboard', order: 50 } as const;
 
 /** modelOptions VS Code callers may set that mean the same thing upstream. */
-const PASSED_OPTIONS = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'stop', 'frequency_penalty', 'presence_penalty', 'seed', 'reasoning_effort', 'parallel_tool_calls'] as const;
+const PASSED_OPTIONS = [
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'max_completion_tokens',
+  'stop',
+  'frequency_penalty',
+  'presence_penalty',
+  'seed',
+  'reasoning_effort',
+  'parallel_tool_calls',
+] as const;
 
 const perMillion = (usdPerToken: number) => `$${(usdPerToken * 1e6).toFixed(2)}`;
 const thousands = (tokens: number) => (tokens >= 1_000_000 ? `${+(tokens / 1_000_000).toFixed(2)}M` : `${Math.round(tokens / 1000)}K`);
@@ -103,7 +114,10 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
    * background): VS Code asks lazily and lists only what the first answer holds. Models are listed without a key
    * too; a request then fails with the no-key message naming Set API Key, and a non-silent ask prompts for it.
    */
-  async provideLanguageModelChatInformation(options: PrepareLanguageModelChatModelOptions, token: CancellationTokenLike): Promise<LanguageModelChatInformation[]> {
+  async provideLanguageModelChatInformation(
+    options: PrepareLanguageModelChatModelOptions,
+    token: CancellationTokenLike,
+  ): Promise<LanguageModelChatInformation[]> {
     if (!options.silent && !(await this.deps.canSendWithoutPrompt())) await this.deps.promptForKey();
     if (token.isCancellationRequested) return [];
     const core = await this.deps.core();
@@ -163,7 +177,11 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
     throw r.error;
   }
 
-  async provideTokenCount(_model: LanguageModelChatInformation, text: string | LanguageModelChatRequestMessage, _token: CancellationTokenLike): Promise<number> {
+  async provideTokenCount(
+    _model: LanguageModelChatInformation,
+    text: string | LanguageModelChatRequestMessage,
+    _token: CancellationTokenLike,
+  ): Promise<number> {
     if (typeof text === 'string') return estimateTokens(text);
     return TOKENS_PER_MESSAGE + estimateTokens(lmMessageText(text));
   }

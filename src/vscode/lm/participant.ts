@@ -30,7 +30,13 @@ export function registerParticipant(ctx: vscode.ExtensionContext, deps: FeatureD
   const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, context, stream, token) =>
     handler.handle(
       request,
-      { history: context.history.map((t) => (t instanceof vscode.ChatRequestTurn ? { participant: t.participant, prompt: t.prompt, command: t.command } : { participant: t.participant, command: t.command, response: t.response, result: t.result })) },
+      {
+        history: context.history.map((t) =>
+          t instanceof vscode.ChatRequestTurn
+            ? { participant: t.participant, prompt: t.prompt, command: t.command }
+            : { participant: t.participant, command: t.command, response: t.response, result: t.result },
+        ),
+      },
       stream,
       token,
     ),

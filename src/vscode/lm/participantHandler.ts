@@ -83,7 +83,12 @@ export function historyMessages(history: readonly HistoryTurnLike[]): ChatComple
 export class ParticipantHandler {
   constructor(private readonly env: ParticipantEnv) {}
 
-  async handle(request: ParticipantRequestLike, context: ParticipantContextLike, stream: ResponseStreamLike, token: CancellationTokenLike): Promise<ParticipantResult> {
+  async handle(
+    request: ParticipantRequestLike,
+    context: ParticipantContextLike,
+    stream: ResponseStreamLike,
+    token: CancellationTokenLike,
+  ): Promise<ParticipantResult> {
     switch (request.command) {
       case 'model':
         return this.model(request.prompt.trim(), stream);
@@ -93,7 +98,7 @@ export class ParticipantHandler {
         return this.explain(context, stream, token);
       default:
         if (!request.prompt.trim()) {
-          stream.markdown('Ask me anything, or use `/explain` (the editor selection), `/model` (show or switch the model) or `/usage` (today\'s spend).');
+          stream.markdown("Ask me anything, or use `/explain` (the editor selection), `/model` (show or switch the model) or `/usage` (today's spend).");
           return {};
         }
         this.noteReask(context.history, request.prompt);
@@ -123,7 +128,9 @@ export class ParticipantHandler {
       const tiers = core.config().smartSelect.tiers;
       stream.markdown(
         `Current model: **${current}**\n\n` +
-          (current === SMART_SELECT ? `smart-select tiers: fast → \`${tiers.fast}\`, balanced → \`${tiers.balanced}\`, strong → \`${tiers.strong}\`, reasoning → \`${tiers.reasoning}\`\n\n` : '') +
+          (current === SMART_SELECT
+            ? `smart-select tiers: fast → \`${tiers.fast}\`, balanced → \`${tiers.balanced}\`, strong → \`${tiers.strong}\`, reasoning → \`${tiers.reasoning}\`\n\n`
+            : '') +
           'Switch with `/model <id>`, e.g. `/model smart-select` or `/model openai/gpt-4.1`.',
       );
       return { metadata: { command: 'model', model: current } };
@@ -145,8 +152,14 @@ export class ParticipantHandler {
     const today = core.ledger.summary({ now: Date.now(), days: 1 });
     const fallbacks = today.perModel.reduce((n, m) => n + m.answeredAsFallback, 0);
     const answers = today.totalRequests;
-    const lines = [`**Today:** ${formatUsd(b.todaySpentUsd)} over ${answers} answer${answers === 1 ? '' : 's'}${fallbacks ? ` (${fallbacks} after a fallback)` : ''}.`];
-    lines.push(b.limitUsd > 0 ? `**This month:** ${formatUsd(b.monthSpentUsd)} of ${formatUsd(b.limitUsd)} (${Math.floor(b.fraction * 100)} %).` : `**This month:** ${formatUsd(b.monthSpentUsd)} (no budget set).`);
+    const lines = [
+      `**Today:** ${formatUsd(b.todaySpentUsd)} over ${answers} answer${answers === 1 ? '' : 's'}${fallbacks ? ` (${fallbacks} after a fallback)` : ''}.`,
+    ];
+    lines.push(
+      b.limitUsd > 0
+        ? `**This month:** ${formatUsd(b.monthSpentUsd)} of ${formatUsd(b.limitUsd)} (${Math.floor(b.fraction * 100)} %).`
+        : `**This month:** ${formatUsd(b.monthSpentUsd)} (no budget set).`,
+    );
     const used = today.perModel.filter((m) => m.requests > 0 || m.costUsd > 0);
     if (used.length) {
       lines.push('', '| model | answers | tokens | cost |', '| --- | ---: | ---: | ---: |');
@@ -168,20 +181,29 @@ export class ParticipantHandler {
     return this.answer([...historyMessages(context.history), { role: 'user', content: prompt.prompt }], stream, token, 'explain');
   }
 
-  private async answer(messages: ChatCompletionMessageParam[], stream: ResponseStreamLike, token: CancellationTokenLike, command: string | undefined): Promise<ParticipantResult> {
+  private async answer(
+    messages: ChatCompletionMessageParam[],
+    stream: ResponseStreamLike,
+    token: CancellationTokenLike,
+    command: string | undefined,
+  ): Promise<ParticipantResult> {
     const core = await this.env.core();
     const model = this.env.currentModel();
     const cancel = signalFromToken(token);
-    const r = await consumeRoute(core.router, { model, messages }, {
-      signal: cancel.signal,
-      onDecision: (d) => {
-        const sel = selectionText(d);
-        if (sel) stream.progress(sel);
+    const r = await consumeRoute(
+      core.router,
+      { model, messages },
+      {
+        signal: cancel.signal,
+        onDecision: (d) => {
+          const sel = selectionText(d);
+          if (sel) stream.progress(sel);
+        },
+        onChunk: (c) => {
+          if (c.text) stream.markdown(c.text);
+        },
       },
-      onChunk: (c) => {
-        if (c.text) stream.markdown(c.text);
-      },
-    }).finally(() => cancel.dispose());
+    ).finally(() => cancel.dispose());
     switch (r.outcome) {
       case 'stopped':
         return { metadata: { command, requested: model } };
@@ -189,7 +211,9 @@ export class ParticipantHandler {
         stream.markdown(`${FOOTER_MARK}*The answer was interrupted: ${r.error.message}*`);
         return { metadata: { command, requested: model, model: r.servedModel } };
       case 'failed': {
-        const message = isSwitchboardError(r.error) ? r.error.message : `Switchboard failed unexpectedly: ${r.error instanceof Error ? r.error.message : String(r.error)}`;
+        const message = isSwitchboardError(r.error)
+          ? r.error.message
+          : `Switchboard failed unexpectedly: ${r.error instanceof Error ? r.error.message : String(r.error)}`;
         this.env.log(`@switchboard: ${message}`);
         return { errorDetails: { message }, metadata: { command, requested: model } };
       }

@@ -37,7 +37,23 @@ export function makeCerts(): Certs {
   run('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   const sign = (out: string, days: string, names: string) => {
     writeFileSync(join(dir, `${out}.ext`), `subjectAltName=${names}\nbasicConstraints=CA:FALSE\n`);
-    run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${out}.pem`, '-days', days, '-extfile', `${out}.ext`);
+    run(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${out}.pem`,
+      '-days',
+      days,
+      '-extfile',
+      `${out}.ext`,
+    );
     return readFileSync(join(dir, `${out}.pem`), 'utf8');
   };
   const loopback = 'IP:127.0.0.1,DNS:localhost';
