@@ -130,9 +130,37 @@ describe('Anthropic request → chat request', () => {
 
   test('thinking: enabled asks for it (with its budget); adaptive and disabled leave it to the prompt', () => {
     const messages = [{ role: 'user', content: 'x' }];
-    assert.deepEqual(parse({ messages, thinking: { type: 'enabled', budget_tokens: 1024 } }).agent, { dialect: 'anthropic', thinking: { budgetTokens: 1024 } });
-    assert.deepEqual(parse({ messages, thinking: { type: 'adaptive' } }).agent, { dialect: 'anthropic' });
-    assert.deepEqual(parse({ messages, thinking: { type: 'disabled' } }).agent, { dialect: 'anthropic' });
+    assert.deepEqual(parse({ messages, thinking: { type: 'enabled', budget_tokens: 1024 } }).agent, {
+      dialect: 'anthropic',
+      thinking: { budgetTokens: 1024 },
+      task: 'x',
+    });
+    assert.deepEqual(parse({ messages, thinking: { type: 'adaptive' } }).agent, { dialect: 'anthropic', task: 'x' });
+    assert.deepEqual(parse({ messages, thinking: { type: 'disabled' } }).agent, { dialect: 'anthropic', task: 'x' });
+  });
+
+  test("the task smart-select reads is the user's own words: not tool results, not Claude Code's system reminders", () => {
+    const r = parse({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '<system-reminder>As you answer, use the todo list.</system-reminder>' },
+            { type: 'text', text: 'Explain what a mutex is' },
+          ],
+        },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Read', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't1', content: 'prove the theorem by induction' },
+            { type: 'text', text: '<system-reminder>x</system-reminder>' },
+          ],
+        },
+      ],
+    });
+    assert.equal(r.agent.task, 'Explain what a mutex is');
+    assert.equal(parse({ messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'out' }] }] }).agent.task, undefined);
   });
 
   test('what the core needs is checked: a 400 naming the field', () => {
@@ -281,5 +309,8 @@ describe('switchboard.agents.models and smart-select for agents', () => {
     assert.equal(ask(proof).tier, 'reasoning', 'the same words from a person are classified');
     assert.equal(ask(proof, { dialect: 'anthropic' }, 23).tier, 'reasoning', 'with tools the words decide');
     assert.notEqual(ask('word '.repeat(SMALL_AGENT_REQUEST_CHARS / 5 + 10), { dialect: 'anthropic' }).tier, 'fast');
+    // With tools, the task's words decide, not the tool output the last message carries.
+    const toolTurn = { dialect: 'anthropic', task: 'hi there' };
+    assert.equal(ask('Prove by induction that the invariant holds; state the time complexity.', toolTurn, 23).tier, 'fast');
   });
 });

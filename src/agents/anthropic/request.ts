@@ -245,6 +245,32 @@ function thinkingOf(thinking: unknown): AgentTraits['thinking'] {
   return typeof thinking.budget_tokens === 'number' ? { budgetTokens: thinking.budget_tokens } : {};
 }
 
+const REMINDER = /<system-reminder>[\s\S]*?<\/system-reminder>/g;
+
+/**
+ * The user's own words of the task for smart-select: the latest user message with text of its own, without tool
+ * results and without Claude Code's `<system-reminder>` insertions. Undefined when there is none.
+ */
+function taskOf(messages: unknown): string | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m: unknown = messages[i];
+    if (!isObject(m) || m.role !== 'user') continue;
+    const texts =
+      typeof m.content === 'string'
+        ? [m.content]
+        : Array.isArray(m.content)
+          ? m.content.flatMap((b) => (isObject(b) && b.type === 'text' && typeof b.text === 'string' ? [b.text] : []))
+          : [];
+    const words = texts
+      .map((t) => t.replace(REMINDER, '').trim())
+      .filter(Boolean)
+      .join('\n');
+    if (words) return words;
+  }
+  return undefined;
+}
+
 function parseBody(text: string): Json {
   let body: unknown;
   try {
@@ -280,7 +306,13 @@ export function parseMessagesRequest(text: string): MessagesRequest | AnthropicH
     }
     if (isObject(body.metadata) && typeof body.metadata.user_id === 'string' && body.metadata.user_id) request.user = body.metadata.user_id;
     const thinking = thinkingOf(body.thinking);
-    return { request, stream: body.stream === true, agent: { dialect: 'anthropic', ...(thinking ? { thinking } : {}) }, notes };
+    const task = taskOf(body.messages);
+    return {
+      request,
+      stream: body.stream === true,
+      agent: { dialect: 'anthropic', ...(thinking ? { thinking } : {}), ...(task !== undefined ? { task } : {}) },
+      notes,
+    };
   } catch (e) {
     if (e instanceof Invalid) return anthropicError(400, e.message);
     throw e;

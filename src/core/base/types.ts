@@ -157,6 +157,11 @@ export interface AgentTraits {
   dialect: string;
   /** The agent asks the model to think before answering (Anthropic `thinking: enabled`, a Responses reasoning effort). */
   thinking?: { budgetTokens?: number; effort?: string };
+  /**
+   * The user's own words of the task: the latest user turn that has any, without tool results or the agent's
+   * injected reminders. smart-select classifies these rather than a tool's output. Undefined when none was found.
+   */
+  task?: string;
 }
 
 /** Looks up keys by secret name; the extension reads SecretStorage, the CLI reads the environment. */

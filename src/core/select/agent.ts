@@ -22,6 +22,12 @@ function promptChars(input: SelectInput, limit: number): number {
   return n;
 }
 
+/** What smart-select reads of an agent's request: the user's words of the task when the dialect found them. */
+export function agentClassifyInput(input: SelectInput): SelectInput {
+  const task = input.agent?.task;
+  return task === undefined ? input : { messages: [{ role: 'user', content: task }] };
+}
+
 /** The tier an agent's request asks for by its shape, or undefined when the prompt's words should decide. */
 export function agentTier(input: SelectInput): AgentTier | undefined {
   const agent = input.agent;

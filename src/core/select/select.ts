@@ -4,7 +4,7 @@
 // then a learned move up where the user corrected similar prompts (learning.ts). Tiers are those of
 // DESIGN.md § "smart-select tiers".
 import type { Config } from '../config/settings';
-import { agentTier } from './agent';
+import { agentClassifyInput, agentTier } from './agent';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './features';
 import { allTerms, LEXICON, QUICK_FACT, termMatcher } from './lexicon';
 import { hashKey, learnedTier, type LearnedCorrections } from './learning';
@@ -436,7 +436,7 @@ export function selectionKey(input: SelectInput): string {
  */
 export function selectModel(input: SelectInput, config: Config, budget?: BudgetStatus, learned?: LearnedCorrections): SelectionDecision {
   const byShape = agentTier(input);
-  const f = extractFeatures(input);
+  const f = extractFeatures(agentClassifyInput(input));
   const s = byShape ? { ...score(f), tier: byShape.tier, reasons: [byShape.reason], confidence: 1, critical: false } : score(f);
   let tier = s.tier;
   const reasons = [...s.reasons];
