@@ -323,6 +323,23 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
     );
   });
 
+  test('a stream already begun (pings sent) when every candidate fails: an overloaded_error event', async () => {
+    const eager = await startLocalGateway({ core, port: 0, pingAfterMs: 0 });
+    try {
+      const body = JSON.stringify({ model: 'sim/fail?status=503', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'x' }] });
+      const r = await post('/v1/messages', body, { 'x-api-key': eager.token }, eager.port);
+      assert.equal(r.status, 200);
+      const ev = sseEvents(r.text);
+      assert.deepEqual(
+        ev.map((e) => e.event),
+        ['message_start', 'ping', 'error'],
+      );
+      assert.equal((ev[2].data as { error: { type: string } }).error.type, 'overloaded_error');
+    } finally {
+      await eager.close();
+    }
+  });
+
   test('count_tokens counts system, messages and tools', async () => {
     const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'count these few words please' }];
     const plain = await client().messages.countTokens({ model: 'claude-sonnet-4-5', messages });
