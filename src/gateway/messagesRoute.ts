@@ -66,6 +66,8 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
       answer.start();
     };
     let waiting: NodeJS.Timeout | undefined = setTimeout(function ping() {
+      // The client left: its 'close' aborted the route, which ends this wait.
+      if (res.destroyed) return;
       if (!started) begin();
       res.write(pending + PING);
       pending = '';

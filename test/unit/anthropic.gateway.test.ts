@@ -340,6 +340,33 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
     }
   });
 
+  test('a client that leaves while pings are flowing: the upstream request is aborted, the gateway keeps serving', async () => {
+    const body = JSON.stringify({ model: 'sim/slow?firstTokenMs=1500', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'bye' }] });
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port: gw.port, path: '/v1/messages', method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': gw.token } },
+        (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (s: string) => {
+            if (s.includes('event: ping')) {
+              req.destroy();
+              resolve();
+            }
+          });
+        },
+      );
+      req.on('error', () => undefined);
+      req.on('close', () => resolve());
+      setTimeout(() => reject(new Error('no ping')), 5000).unref();
+      req.end(body);
+    });
+    const end = Date.now() + 5000;
+    while (sim.stats().aborted < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(sim.stats().aborted, 1, 'the upstream request was aborted');
+    const msg = await client().messages.create({ model: 'sim/echo', max_tokens: 5, messages: [{ role: 'user', content: 'still here' }] });
+    assert.deepEqual(msg.content, [{ type: 'text', text: 'still here' }]);
+  });
+
   test('count_tokens counts system, messages and tools', async () => {
     const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'count these few words please' }];
     const plain = await client().messages.countTokens({ model: 'claude-sonnet-4-5', messages });
