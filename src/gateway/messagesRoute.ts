@@ -14,8 +14,9 @@ import { anthropicError, anthropicErrorFrom, type AnthropicHttpError } from '../
 import { parseCountTokensRequest, parseMessagesRequest, type MessagesRequest } from '../agents/anthropic/request';
 import type { Config } from '../core/config/settings';
 import { consumeRoute } from '../core/routing/consumeRoute';
-import type { ChatRouter } from '../core/base/types';
+import type { ChatRouter, ClientId } from '../core/base/types';
 import { readBody, refuse } from './body';
+import { clientOf } from './clientName';
 import { drained, sendJson, SSE_HEADERS } from './respond';
 
 export interface MessagesRouteOptions {
@@ -141,7 +142,7 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
       res.on('close', () => {
         if (!res.writableFinished) ac.abort();
       });
-      const routeOpts = routeFor(parsed, core.config(), ac.signal);
+      const routeOpts = routeFor(parsed, core.config(), ac.signal, clientOf('/v1/messages', req.headers['user-agent']));
       if (parsed.stream) await stream(parsed, res, routeOpts);
       else await complete(parsed, res, routeOpts);
     },
@@ -157,15 +158,15 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
 
 interface RouteFor {
   request: MessagesRequest['request'];
-  options: { signal: AbortSignal; agent: MessagesRequest['agent']; notes: string[] };
+  options: { signal: AbortSignal; client: ClientId; agent: MessagesRequest['agent']; notes: string[] };
 }
 
 /** The agent's model name mapped by switchboard.agents.models; the mapping and what was left out go to the decision's notes. */
-function routeFor(p: MessagesRequest, config: Config, signal: AbortSignal): RouteFor {
+function routeFor(p: MessagesRequest, config: Config, signal: AbortSignal, client: ClientId): RouteFor {
   const mapped = resolveAgentModel(p.request.model, config);
   return {
     request: { ...p.request, model: mapped.model },
-    options: { signal, agent: p.agent, notes: mapped.note ? [mapped.note, ...p.notes] : p.notes },
+    options: { signal, client, agent: p.agent, notes: mapped.note ? [mapped.note, ...p.notes] : p.notes },
   };
 }
 

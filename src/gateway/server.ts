@@ -6,17 +6,19 @@ import type { AddressInfo } from 'node:net';
 import { consumeRoute } from '../core/routing/consumeRoute';
 import { SMART_SELECT } from '../core/config/names';
 import { ConfigError } from '../core/base/errors';
-import type { ChatRouter, ModelInfo } from '../core/base/types';
+import type { ChatRouter, ClientId, ModelInfo } from '../core/base/types';
 import { CompletionAggregator } from './aggregate';
 import { readBody, refuse } from './body';
 import { createGuard, newLocalToken } from './guard';
+import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
+import { handleResponses } from './responsesRoute';
+import { drained, sendJson, SSE_HEADERS } from './respond';
 import { parseChat, type ParsedChat } from './validate';
 import { messagesRoute, sendAnthropicError } from './messagesRoute';
 import { anthropicError } from '../agents/anthropic/errors';
 import { resolveAgentModel } from '../agents/agentModel';
 import type { Config } from '../core/config/settings';
-import { drained, sendJson, SSE_HEADERS } from './respond';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */
 export interface GatewayCore {
@@ -93,8 +95,9 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
       if (!res.writableFinished) ac.abort();
     });
     try {
-      if (parsed.stream) await streamAnswer(parsed, res, ac.signal);
-      else await completeAnswer(parsed, res, ac.signal);
+      const client = clientOf('/v1/chat/completions', req.headers['user-agent']);
+      if (parsed.stream) await streamAnswer(parsed, res, ac.signal, client);
+      else await completeAnswer(parsed, res, ac.signal, client);
     } catch (err) {
       if (ac.signal.aborted) return;
       const e = httpErrorFrom(err);
@@ -105,9 +108,10 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     }
   }
 
-  async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
     const r = await consumeRoute(core.router, p.request, {
       signal,
+      client,
       ...(p.notes ? { notes: p.notes } : {}),
       onChunk: (y) => {
         const c = y.chunk;
@@ -123,11 +127,12 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     res.end('data: [DONE]\n\n');
   }
 
-  async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
     const acc = new CompletionAggregator();
     // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
     const r = await consumeRoute(core.router, p.request, {
       signal,
+      client,
       nonStreaming: true,
       ...(p.notes ? { notes: p.notes } : {}),
       onChunk: (y) => acc.add(y.chunk),
@@ -171,6 +176,13 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
           headers: { allow: 'POST' },
         });
       work = chat(req, res);
+    } else if (route === '/v1/responses') {
+      if (req.method !== 'POST')
+        return refuse(req, res, openAIError(405, 'Use POST for /v1/responses.', 'invalid_request_error', 'method_not_allowed'), {
+          bodyLimit: maxBody,
+          headers: { allow: 'POST' },
+        });
+      work = handleResponses(req, res, { router: core.router, config: () => core.config(), maxBodyBytes: maxBody, ...(log ? { log } : {}) });
     } else if (route === '/v1/models') {
       if (req.method !== 'GET')
         return refuse(req, res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), {
@@ -185,7 +197,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
         res,
         openAIError(
           404,
-          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models.`,
+          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models.`,
           'invalid_request_error',
           'unknown_url',
         ),

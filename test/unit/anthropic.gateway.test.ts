@@ -115,6 +115,7 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
     await core.flush();
     assert.equal(core.ledger.records().length, before + 1);
     assert.equal(core.ledger.records().at(-1)?.answeredBy, 'sim/echo');
+    assert.equal(core.ledger.records().at(-1)?.client, 'anthropic-sdk', 'the record names its client');
     const up = proxy.seen[0];
     assert.equal(up.headers.authorization, `Bearer ${SIM_KEY}`);
     assert.ok(!JSON.stringify(up.headers).includes(gw.token) && !up.raw.includes(gw.token), 'the local token never reaches the upstream');
@@ -396,6 +397,22 @@ describe('switchboard.agents.models on /v1/chat/completions', () => {
     assert.match(lastDecision()?.notes.join('\n') ?? '', /agent model claude-lorem → sim\/lorem\?tokens=7/);
     assert.equal(await ask('sim/echo'), 'one two three');
     assert.deepEqual(lastDecision()?.notes, []);
+  });
+});
+
+describe('switchboard.agents.models on /v1/responses', () => {
+  test("Codex's model name is mapped like Claude Code's; a high reasoning effort asks smart-select for the reasoning tier", async () => {
+    const ask = (body: Record<string, unknown>) =>
+      post('/v1/responses', JSON.stringify({ input: 'one two three', store: false, ...body }), { authorization: `Bearer ${gw.token}` });
+    const r = await ask({ model: 'claude-lorem' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(proxy.seen[0].body.model, 'sim/lorem?tokens=7');
+    assert.match(lastDecision()?.notes.join('\n') ?? '', /agent model claude-lorem → sim\/lorem\?tokens=7/);
+    const effort = await ask({ model: 'gpt-5-codex', reasoning: { effort: 'high' } });
+    assert.equal(effort.status, 200, effort.text);
+    assert.equal(lastDecision()?.selection?.tier, 'reasoning');
+    assert.match(lastDecision()?.selection?.reasons[0] ?? '', /the agent asks for thinking \(effort high\)/);
+    assert.match(lastDecision()?.notes.join('\n') ?? '', /agent model gpt-5-codex → smart-select/);
   });
 });
 

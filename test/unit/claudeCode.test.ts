@@ -135,7 +135,7 @@ const records = (file: string) =>
   readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { requested: string; answeredBy: string; usage: { promptTokens: number; completionTokens: number } });
+    .map((l) => JSON.parse(l) as { requested: string; answeredBy: string; client?: string; usage: { promptTokens: number; completionTokens: number } });
 
 describe('Claude Code through switchboard serve', { skip: !existsSync(CLAUDE) && 'the Claude Code binary is not installed' }, () => {
   test('Claude Code writes a file with its Write tool when the routed model calls it, and the turns are in the ledger', async () => {
@@ -159,6 +159,10 @@ describe('Claude Code through switchboard serve', { skip: !existsSync(CLAUDE) &&
     assert.ok(
       rows.every((x) => x.usage.promptTokens > 1000),
       'Claude Code sends its whole system prompt and tools',
+    );
+    assert.ok(
+      rows.every((x) => x.client === 'claude-code'),
+      'each record names its client',
     );
   });
 
