@@ -1,3 +1,5 @@
+// The extension's entry point: activate() builds the settings, keys, services and every surface (status bar, chat
+// view, language-model provider, participant, commands) and registers them; the core is built on first use.
 import * as vscode from 'vscode';
 import { setUnexpectedErrorHandler } from './core/base/lifecycle';
 import { isLoopbackUrl } from './core/base/loopback';
@@ -86,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerGatewayCommands(context, features),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
+    vscode.commands.registerCommand('switchboard.clearChatHistory', () => chat.clearHistory()),
     vscode.commands.registerCommand('switchboard.addFileToChat', (uri?: unknown) => chat.addContext('file', uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('switchboard.addSelectionToChat', () => chat.addContext('selection')),
     vscode.commands.registerCommand('switchboard.manage', () =>
