@@ -58,6 +58,8 @@ describe('invalid settings: each problem names its setting and the default is us
     ['localGateway.port', -1],
     ['localGateway.port', '8080'],
     ['tls.caFile', 42],
+    ['agents.models', ['claude-*']],
+    ['agents.models', { 'claude-*': '' }],
   ];
 
   test('the matrix covers every setting', () => {

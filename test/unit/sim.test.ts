@@ -361,7 +361,7 @@ describe('provider simulator', () => {
     assert.equal(prices.size, simModels.length, 'every sim model has its own price');
     assert.ok(['sim/lorem', 'sim/flaky', 'sim/tool', 'sim/context'].every((id) => body.data.some((m) => m.id === id)));
     // smart-select's default tiers are listed as stand-ins (answered like sim/echo); standIns: false lists sim/ only.
-    const standIns = body.data.filter((m) => !m.id.startsWith('sim/')).map((m) => m.id);
+    const standIns = body.data.filter((m) => !m.id.startsWith('sim/') && !m.id.startsWith('dialect/')).map((m) => m.id);
     assert.deepEqual(standIns.sort(), ['anthropic/claude-sonnet-4.5', 'openai/gpt-4.1', 'openai/gpt-4.1-mini', 'openai/o3']);
     const own = await startSim({ key: 'k', standIns: false });
     try {

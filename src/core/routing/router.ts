@@ -20,6 +20,7 @@ import { RouteRun, type AnswerFigures } from './routeRun';
 import { pricingModel } from './servedModel';
 import { checkWindows } from './windowCheck';
 import type {
+  AgentTraits,
   BudgetStatus,
   ChatRequest,
   ChatRouter,
@@ -39,7 +40,7 @@ export interface RouterOptions {
   keys: KeyLookup;
   catalog: Catalog;
   /** smart-select; without it `smart-select` means `config.smartSelect.tiers.balanced`. */
-  select?: (req: ChatRequest, budget?: BudgetStatus) => SelectionDecision;
+  select?: (req: ChatRequest, budget?: BudgetStatus, agent?: AgentTraits) => SelectionDecision;
   budget?: () => BudgetStatus;
   /** Wall clock (epoch ms) for breakers and event timestamps; injectable for tests. */
   now?: () => number;
@@ -139,6 +140,7 @@ export class Router implements ChatRouter, IDisposable {
         keys: this.opts.keys,
         select: this.opts.select,
         budget,
+        agent: opts.agent,
       });
       if (cancelled()) throw new CancelledError();
       this.refreshCatalogIfStale(planned);
