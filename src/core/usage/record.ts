@@ -67,6 +67,8 @@ function buildSchemas() {
     tier: z.optional(z.enum(TIERS)),
     /** Set when no candidate answered (the record exists because some attempt was billed). */
     error: z.optional(z.string()),
+    /** Who asked (a name from base/clients.ts; absent in records written before clients were named). */
+    client: z.optional(z.string()),
   });
   return { usageRecordSchema, otherAttemptSchema };
 }

@@ -159,6 +159,7 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
     const cancel = signalFromToken(token);
     const r = await consumeRoute(core.router, req, {
       signal: cancel.signal,
+      client: 'vscode-lm',
       onChunk: (y) => {
         if (y.text) progress.report(this.parts.text(y.text));
         const choice = y.chunk.choices[0];

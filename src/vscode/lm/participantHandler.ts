@@ -195,6 +195,7 @@ export class ParticipantHandler {
       { model, messages },
       {
         signal: cancel.signal,
+        client: 'participant',
         onDecision: (d) => {
           const sel = selectionText(d);
           if (sel) stream.progress(sel);
