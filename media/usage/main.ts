@@ -24,6 +24,13 @@ const app = document.getElementById('app') as HTMLElement;
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const tokens = (n: number) => integer.format(n);
 const ms = (n: number) => `${integer.format(n)} ms`;
+/** What the budget line adds for each budget action. */
+const BUDGET_NOTE: Record<UsageMessage['budget']['action'], string> = {
+  ok: '',
+  warn: ' — warning',
+  block: ' — requests blocked',
+  downgrade: ' — downgrading to cheaper models',
+};
 
 // ---- DOM helpers ------------------------------------------------------------------------------------------------
 
@@ -272,7 +279,7 @@ function render(message: UsageMessage): void {
   budgetLine.textContent =
     budget.limitUsd === 0
       ? 'No monthly budget set (switchboard.budget.monthlyUsd).'
-      : `${Math.floor(budget.fraction * 100)} % of the monthly budget${budget.action === 'ok' ? '' : budget.action === 'warn' ? ' — warning' : ` — ${budget.action === 'block' ? 'requests blocked' : 'downgrading to cheaper models'}`}.`;
+      : `${Math.floor(budget.fraction * 100)} % of the monthly budget${BUDGET_NOTE[budget.action]}.`;
 
   emptyNote.hidden = summary.perModel.length > 0;
   tableBody.replaceChildren(...summary.perModel.map(modelRow));

@@ -1,3 +1,5 @@
+// The CLI's commands (ask, select, models, usage, serve): each builds the core from the parsed options, runs, prints
+// and returns the exit code. Argument parsing is options.ts; the entry point is src/cli.ts.
 import { createCore, type Core } from '../core/createCore';
 import { consumeRoute, type RouteResult } from '../core/routing/consumeRoute';
 import { CancelledError, ConfigError, isSwitchboardError } from '../core/base/errors';
@@ -133,7 +135,9 @@ export async function runUsage(opts: CliOptions): Promise<number> {
     else {
       process.stdout.write(`today ${formatUsd(summary.todaySpentUsd)} · this month ${formatUsd(summary.monthSpentUsd)}\n`);
       for (const m of summary.perModel) {
-        const line = `${m.model}: ${m.requests} answers (${m.answeredAsFallback} as fallback, ${m.failures} failed attempts), ${m.promptTokens}+${m.completionTokens} tokens, ${formatUsd(m.costUsd)}, p50 ${Math.round(m.p50TotalMs)} ms\n`;
+        const line =
+          `${m.model}: ${m.requests} answers (${m.answeredAsFallback} as fallback, ${m.failures} failed attempts), ` +
+          `${m.promptTokens}+${m.completionTokens} tokens, ${formatUsd(m.costUsd)}, p50 ${Math.round(m.p50TotalMs)} ms\n`;
         process.stdout.write(terminalSafe(line));
       }
       if (summary.byClient.length) process.stdout.write('by client:\n');

@@ -1,3 +1,5 @@
+// The CLI's arguments, `--config` file and environment → CliOptions and a validated Config; the usage text; keys
+// from the environment. Every problem is a ConfigError naming the option or setting.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';

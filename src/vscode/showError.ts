@@ -1,3 +1,4 @@
+// Errors shown to the user: each message says what to do and offers the command that does it.
 import * as vscode from 'vscode';
 import { hasErrorCode, isSwitchboardError } from '../core/base/errors';
 

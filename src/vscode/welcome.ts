@@ -1,3 +1,4 @@
+// First run: opens the getting-started walkthrough once when no key is set anywhere.
 import * as vscode from 'vscode';
 import type { KeyStore } from './keys/secrets';
 

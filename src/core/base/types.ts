@@ -40,7 +40,9 @@ export interface ModelInfo {
   source: 'builtin' | 'gateway';
 }
 
-export type Tier = 'fast' | 'balanced' | 'strong' | 'reasoning';
+/** smart-select's tiers, cheapest first: the one list every tier table, schema and loop is built from. */
+export const TIERS = ['fast', 'balanced', 'strong', 'reasoning'] as const;
+export type Tier = (typeof TIERS)[number];
 
 export interface SelectionDecision {
   tier: Tier;

@@ -82,7 +82,8 @@ function checkedHeaders(t: ChatTarget): Readonly<Record<string, string>> {
     if (headerValueProblem(name, value))
       throw new InvalidRequestError(
         `header ${name}`,
-        `The header "${name}" for ${quote(model)} at ${t.endpoint.id} holds a line break, a control character or a character outside Latin-1, so it cannot be sent. ` +
+        `The header "${name}" for ${quote(model)} at ${t.endpoint.id} holds a line break, a control character ` +
+          'or a character outside Latin-1, so it cannot be sent. ' +
           `Check the model id and the headers in ${t.endpoint.id === 'gateway' ? 'switchboard.gateway.headers' : 'switchboard.providers'}.`,
       );
   }

@@ -135,7 +135,8 @@ export class UsageLedger implements IDisposable {
     } catch (err) {
       this.unreadable = true;
       this.warn(
-        `Could not read the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. Usage from other Switchboard processes is no longer counted until restart.`,
+        `Could not read the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. ` +
+          'Usage from other Switchboard processes is no longer counted until restart.',
       );
     }
     this.announce();
@@ -255,7 +256,8 @@ export class UsageLedger implements IDisposable {
           if (nl < 0) continue;
           this.inLongLine = false;
           this.warn(
-            `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is longer than ${READ_CHUNK_BYTES} bytes, so it is not a usage record. The other lines were read.`,
+            `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is longer than ${READ_CHUNK_BYTES} bytes, ` +
+              'so it is not a usage record. The other lines were read.',
           );
           chunk = chunk.slice(nl + 1);
         }
@@ -280,7 +282,8 @@ export class UsageLedger implements IDisposable {
     const parsed = parseLine(line);
     if (!parsed) {
       this.warn(
-        `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is not a valid usage record (perhaps a write cut short by a crash). The other lines were read.`,
+        `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is not a valid usage record ` +
+          '(perhaps a write cut short by a crash). The other lines were read.',
       );
       return;
     }
@@ -320,7 +323,8 @@ export class UsageLedger implements IDisposable {
     } catch (err) {
       this.closeFile();
       this.warn(
-        `Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. This request's usage is kept only until VS Code restarts.`,
+        `Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. ` +
+          "This request's usage is kept only until VS Code restarts.",
       );
       return undefined;
     }

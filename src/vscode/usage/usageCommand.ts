@@ -1,3 +1,4 @@
+// The "Switchboard: Show Usage" command: builds the core and opens the usage webview over its ledger and budget.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { showError } from '../showError';
