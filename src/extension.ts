@@ -1,5 +1,6 @@
-// The extension's entry point: activate() builds the settings, keys, services and every surface (status bar, chat
-// view, language-model provider, participant, commands) and registers them; the core is built on first use.
+// The extension proper (built as dist/features.js): activateFeatures() builds the settings, keys, services and every
+// surface (status bar, chat view, language-model provider, participant, commands) and registers them; the core is
+// built on first use. VS Code's entry is src/boot.ts, which registers shims at start-up and loads this on first use.
 import * as vscode from 'vscode';
 import { setUnexpectedErrorHandler } from './core/base/lifecycle';
 import { isLoopbackUrl } from './core/base/loopback';
