@@ -110,6 +110,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     registerGatewayCommands(context, features),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
+    vscode.commands.registerCommand('switchboard.clearChatHistory', () => chat.clearHistory()),
     vscode.commands.registerCommand('switchboard.addFileToChat', (uri?: unknown) => chat.addContext('file', uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('switchboard.addSelectionToChat', () => chat.addContext('selection')),
     vscode.commands.registerCommand('switchboard.manage', () =>
