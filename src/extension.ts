@@ -1,5 +1,6 @@
-// The extension's entry point: activate() builds the settings, keys, services and every surface (status bar, chat
-// view, language-model provider, participant, commands) and registers them; the core is built on first use.
+// The extension proper (built as dist/features.js): activateFeatures() builds the settings, keys, services and every
+// surface (status bar, chat view, language-model provider, participant, commands) and registers them; the core is
+// built on first use. VS Code's entry is src/boot.ts, which registers shims at start-up and loads this on first use.
 import * as vscode from 'vscode';
 import { setUnexpectedErrorHandler } from './core/base/lifecycle';
 import { isLoopbackUrl } from './core/base/loopback';
@@ -25,7 +26,26 @@ import { registerUsageCommand } from './vscode/usage/usageCommand';
 import { openWalkthroughOnFirstRun } from './vscode/welcome';
 import { shouldWarmUp, warmUpAfterStartup } from './vscode/warmUp';
 
+/** What the start-up shims (src/boot.ts) registered already, for the extension to take over instead of registering. */
+export interface BootHost {
+  /** The chat view's provider is registered and hands its views to `Features.chat`. */
+  chatViewRegistered?: boolean;
+  /** The @switchboard participant, created with a handler that waits for this one. */
+  participant?: vscode.ChatParticipant;
+}
+
+/** What the shims hand over to. */
+export interface Features {
+  chat: vscode.WebviewViewProvider;
+}
+
+/** VS Code's entry when the extension is loaded whole (tests); the shipped entry is src/boot.ts. */
 export function activate(context: vscode.ExtensionContext): void {
+  activateFeatures(context, {});
+}
+
+/** The whole extension, loaded by src/boot.ts on first use; registers everything the shims in `host` did not. */
+export function activateFeatures(context: vscode.ExtensionContext, host: BootHost): Features {
   // The settings warn through the log (later, asynchronously); the key store asks the settings where the key goes.
   const settings = new SettingsSource((line) => log.warn(line));
   const keys = new KeyStore(context.secrets, () => effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl);
@@ -70,7 +90,9 @@ export function activate(context: vscode.ExtensionContext): void {
     chat,
     statusBar,
     services.onDidChangeState((s) => statusBar.render(s)),
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
+    host.chatViewRegistered
+      ? new vscode.Disposable(() => undefined)
+      : vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
     registerAskModel(context, chat),
     registerExplain(chat, async () => (await services.core()).maxPromptChars(settings.config().model)),
     registerSwitchModel(context, {
@@ -84,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerUsageCommand(context, services),
     registerDoctorCommand(settings, keys),
     registerLmProvider(context, features),
-    registerParticipant(context, features),
+    registerParticipant(context, features, host.participant),
     registerGatewayCommands(context, features),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
@@ -97,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void openWalkthroughOnFirstRun(context, keys);
   warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));
+  return { chat };
 }
 
 export function deactivate(): void {}

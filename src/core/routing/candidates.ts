@@ -90,7 +90,11 @@ export async function planCandidates(input: PlanInput): Promise<CandidatePlan> {
     if (owner && hasOwn(config.providers, owner)) neededProviders.add(owner);
   }
   const providerList = [...neededProviders];
-  const [gatewayKey, ...providerKeys] = await Promise.all([input.keys(GATEWAY_SECRET), ...providerList.map((p) => input.keys(providerSecret(p)))]);
+  // One key (the usual case) is awaited alone: Promise.all would add turns of the microtask queue before the request.
+  const [gatewayKey, ...providerKeys] =
+    providerList.length === 0
+      ? [await input.keys(GATEWAY_SECRET)]
+      : await Promise.all([input.keys(GATEWAY_SECRET), ...providerList.map((p) => input.keys(providerSecret(p)))]);
   const providersWithKey = new Set(providerList.filter((_, i) => !!providerKeys[i]));
   const keyFor = new Map<string, string | undefined>(providerList.map((p, i) => [p, providerKeys[i]]));
   const gatewayNeedsKey = !isLoopbackUrl(gateway.baseUrl);

@@ -151,7 +151,6 @@ export class Router implements ChatRouter, IDisposable {
       const cursor = new CandidateCursor(plan, this.health);
       const decision = this.decision(requestId, requested, plan, cursor, budget, [...(opts.notes ?? []), ...windowNotes]);
       this.emitter.fire(decision);
-      yield decision;
 
       const estimate = this.estimatorFor(req);
       const pricesFor = (served: string, c: PlannedCandidate) =>
@@ -170,6 +169,10 @@ export class Router implements ChatRouter, IDisposable {
         pricesFor,
         ...this.retryTuning(),
       });
+      // The first request goes out before the decision is yielded: the consumer's turn overlaps the upstream's.
+      const notStarted = run.startFirst();
+      yield decision;
+      for (const e of notStarted) yield e;
       const winner = yield* run.firstToAnswer();
       // The hot loop stays here, one await per chunk: a nested generator would add a promise hop to every chunk.
       for (;;) {
