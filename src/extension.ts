@@ -102,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): void {
       setFallbacks: (value) => settings.update('fallbacks', value),
     }),
   );
-  void openWalkthroughOnFirstRun(context, keys);
+  void openWalkthroughOnFirstRun(context, keys, (line) => log.info(line));
   warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));
 }
 

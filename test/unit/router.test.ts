@@ -228,7 +228,7 @@ describe('fallback chains', () => {
         ['sim/fail?status=502', 502],
       ],
     );
-    assert.match(r.error.message, /sim\/fail\?status=503: 503 — [^\n]*\n  sim\/fail\?status=502: 502 — /);
+    assert.match(r.error.message, /sim\/fail\?status=503: 503 — [^\n]*\n {2}sim\/fail\?status=502: 502 — /);
   });
 });
 

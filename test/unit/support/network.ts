@@ -29,7 +29,8 @@ export interface Certs {
   wrongHost: string;
 }
 
-export function makeCerts(): Certs {
+/** `extraNames`: more subjectAltName entries for the good certificate (e.g. `IP:192.0.2.2`), beside the loopback ones. */
+export function makeCerts(opts: { extraNames?: string[] } = {}): Certs {
   const dir = mkdtempSync(join(tmpdir(), 'sb-certs-'));
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -56,7 +57,7 @@ export function makeCerts(): Certs {
     );
     return readFileSync(join(dir, `${out}.pem`), 'utf8');
   };
-  const loopback = 'IP:127.0.0.1,DNS:localhost';
+  const loopback = ['IP:127.0.0.1', 'DNS:localhost', ...(opts.extraNames ?? [])].join(',');
   return {
     dir,
     caFile: join(dir, 'ca.pem'),
