@@ -1,13 +1,13 @@
 // The getting-started walkthrough on the first start of a profile without a key. VS Code opens its own first-start
-// walkthrough ("Setup VS Code") into the same Welcome editor, sometimes after ours, which then vanishes: ours is opened
-// again if that happens during start-up. It is marked shown only once it is on screen, so a start-up that fails to
+// walkthrough ("Setup VS Code") into the same Welcome editor after ours, which then vanishes: during start-up, that
+// Welcome editor is closed and ours opened again. It is marked shown only once it is on screen, so a start-up that fails to
 // show it tries again next time; each start logs what it decided (the e2e test reads it).
 import * as vscode from 'vscode';
 import type { KeyStore } from './keys/secrets';
 
 const WELCOMED = 'switchboard.welcomed';
-/** The walkthrough's title (package.json); the Welcome editor's tab then reads "Walkthrough: <title>". */
-const TITLE = 'Get started with Switchboard';
+/** The Welcome editor's tab reads "Walkthrough: <the extension's display name>" while ours is selected. */
+const OURS = /^Walkthrough: .*Switchboard/;
 /** How long after opening ours another walkthrough replacing it counts as start-up (not as the user's doing). */
 const STARTUP_MS = 20_000;
 /** How often the tabs are looked at, and how long an opened walkthrough gets to show in its tab's label. */
@@ -16,8 +16,8 @@ const SETTLE_MS = 1500;
 const MAX_REOPEN = 3;
 
 const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-const oursShown = () => tabs().some((t) => t.label.includes(TITLE));
-const otherWelcomeShown = () => tabs().some((t) => !t.label.includes(TITLE) && (t.label.startsWith('Walkthrough:') || t.label === 'Welcome'));
+const oursShown = () => tabs().some((t) => OURS.test(t.label));
+const otherWelcomeTabs = () => tabs().filter((t) => !OURS.test(t.label) && (t.label.startsWith('Walkthrough:') || t.label === 'Welcome'));
 
 export async function openWalkthroughOnFirstRun(ctx: vscode.ExtensionContext, keys: KeyStore, log: (line: string) => void): Promise<void> {
   if (ctx.globalState.get<boolean>(WELCOMED)) {
@@ -61,10 +61,12 @@ function keepShownDuringStartup(open: () => Thenable<unknown>): Promise<{ reopen
     const timer = setInterval(() => {
       const now = Date.now();
       if (oursShown()) seen = true;
-      else if (otherWelcomeShown() && now - lastOpen >= SETTLE_MS && reopened < MAX_REOPEN) {
+      else if (otherWelcomeTabs().length && now - lastOpen >= SETTLE_MS && reopened < MAX_REOPEN) {
+        // Selecting ours in the Welcome editor VS Code opened does not stick (its page selects its own walkthrough
+        // once built): that editor is closed and ours opens in a fresh one.
         reopened++;
         lastOpen = now;
-        void open();
+        void Promise.resolve(vscode.window.tabGroups.close(otherWelcomeTabs())).then(open, open);
       }
       if (now - started >= STARTUP_MS) {
         clearInterval(timer);

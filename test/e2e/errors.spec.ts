@@ -85,4 +85,17 @@ describe('a failing model without fallbacks', { timeout: scaled(600_000), ...lan
       assert.ok(answer.body.includes(question), 'sim/echo answered');
     });
   });
+
+  test('the Usage tab survives a window reload (issue 25 item 4)', { timeout: scaled(240_000) }, async () => {
+    await vs.step('usage-after-reload', async () => {
+      await vs.wb.runCommand('Switchboard: Show Usage');
+      await vs.wb.frameWith('[data-testid=usage-total-cost]', { what: 'the Switchboard Usage panel' });
+      await vs.wb.reloadWindow();
+      await vs.page
+        .locator('.tabs-container .tab', { hasText: 'Switchboard Usage' })
+        .first()
+        .waitFor({ timeout: scaled(120_000) });
+      await vs.wb.frameWith('[data-testid=usage-total-cost]', { what: 'the Usage panel filled again after the reload', timeoutMs: 120_000 });
+    });
+  });
 });

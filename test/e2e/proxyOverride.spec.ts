@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { PROMPT, answerCount, chatFrame, openChatView, waitForAnswer } from './chat';
 import { startInstance, type Instance } from './harness';
 import { lanes } from './lanes';
-import { scaled } from './wait';
+import { scaled, waitFor } from './wait';
 import { startSim, type Sim } from '../sim/server';
 import { hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Tinyproxy } from '../unit/support/network';
 
@@ -68,6 +68,9 @@ describe("VS Code's own proxy path (http.proxySupport: override)", { timeout: sc
     const proxyPort = new URL(proxy.url).port;
     await vs.step('answer-through-proxy-once', async () => {
       await openChatView(wb);
+      // The chat view lists the gateway's models when it opens: that request's tunnel comes first, counted apart.
+      await waitFor(() => sim!.stats().modelListings > 0, { what: 'the model list to be fetched through the proxy' });
+      await waitFor(() => connectsTo(proxy!.log(), target) > 0, { what: "the model list's CONNECT in tinyproxy's log" });
       const index = await answerCount(wb);
       const frame = await chatFrame(wb);
       const connectsBefore = connectsTo(proxy!.log(), target);
@@ -90,7 +93,7 @@ describe("VS Code's own proxy path (http.proxySupport: override)", { timeout: sc
   });
 });
 
-/** How many CONNECT requests to `hostPort` tinyproxy logged. */
+/** How many CONNECT requests to `hostPort` tinyproxy logged ("Request (file descriptor N): CONNECT host:port HTTP/1.1"). */
 function connectsTo(log: string, hostPort: string): number {
-  return log.split('\n').filter((l) => /CONNECT/.test(l) && l.includes(hostPort)).length;
+  return log.split('\n').filter((l) => l.includes(`: CONNECT ${hostPort} `)).length;
 }
