@@ -1,5 +1,6 @@
 // Runs dependency-cruiser with the rules of .dependency-cruiser.cjs over src/ and media/: prints each violation and
-// exits 1 when there is one (`npm run lint`), or with `--picture` prints src/core's rooms as a Graphviz dot graph.
+// exits 1 when there is one (`npm run lint`), or with `--picture` prints src/core's rooms as a Graphviz dot graph, or
+// with `--mermaid` the rooms of src/ and media/ as a Mermaid flowchart (for docs/architecture.md; no Graphviz needed).
 // Through the API rather than the `depcruise` CLI: the CLI refuses Node 20 (dependency-cruiser 18 declares Node 22+),
 // which Switchboard still supports; the API it wraps runs there unchanged.
 import { createRequire } from 'node:module';
@@ -35,7 +36,17 @@ export async function checkArchitecture(opts: CheckOptions = {}): Promise<ICruis
   return result.output as ICruiseResult;
 }
 
+/** One box per room: src/core's rooms, src/vscode, each other folder or file under src/, each webview under media/. */
+const ROOMS = '^src/core/[^/]+|^src/vscode|^src/[^/]+|^media/[^/]+';
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--mermaid')) {
+    const { options } = architectureConfig();
+    const { cruise } = await cruiser();
+    const picture = await cruise(['src', 'media'], { ...options, baseDir: ROOT, includeOnly: '^(?:src|media)/', collapse: ROOMS, outputType: 'mermaid' });
+    process.stdout.write(String(picture.output));
+    return;
+  }
   if (process.argv.includes('--picture')) {
     const { options } = architectureConfig();
     const { cruise } = await cruiser();

@@ -5,10 +5,11 @@
 // Usage: npx tsx scripts/gen-select-data.ts
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TIERS as TIER_LIST } from '../src/core/base/types';
 
 const root = join(__dirname, '..', 'test', 'fixtures', 'select');
 const source = join(root, 'source');
-const TIERS = new Set(['fast', 'balanced', 'strong', 'reasoning']);
+const TIERS = new Set<string>(TIER_LIST);
 
 function readSnippets(): Map<string, string> {
   const snippets = new Map<string, string>();

@@ -3,6 +3,7 @@
 import { runAsk, runModels, runSelect, runServe, runUsage } from './cli/commands';
 import { runDoctorCommand } from './cli/doctor';
 import { parseCli, USAGE } from './cli/options';
+import { runWithGateway } from './cli/run';
 import { terminalSafe } from './cli/terminalText';
 import { networkFromEnv, useNetwork } from './core/net/proxy';
 import { ConfigError, isSwitchboardError } from './core/base/errors';
@@ -26,6 +27,8 @@ async function main(): Promise<number> {
       return runUsage(opts);
     case 'doctor':
       return runDoctorCommand(opts, network);
+    case 'run':
+      return runWithGateway(opts, opts.commandLine);
     case 'help':
       process.stdout.write(USAGE + '\n');
       return 0;

@@ -1,3 +1,5 @@
+// The extension's entry point: activate() builds the settings, keys, services and every surface (status bar, chat
+// view, language-model provider, participant, commands) and registers them; the core is built on first use.
 import * as vscode from 'vscode';
 import { setUnexpectedErrorHandler } from './core/base/lifecycle';
 import { isLoopbackUrl } from './core/base/loopback';

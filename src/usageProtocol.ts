@@ -1,6 +1,7 @@
 // Typed messages between the usage webview and the extension host, imported by both sides. The webview only ever
 // receives aggregated numbers and model ids: no key, no prompt text, no request bodies.
 import * as z from 'zod/mini';
+import { CLIENT_IDS } from './core/base/clients';
 import type { BudgetStatus } from './core/base/types';
 import type { UsageSummary } from './core/usage/stats';
 
@@ -29,6 +30,7 @@ export const usageSummarySchema = z.object({
   days: z.array(z.string()),
   perDay: z.array(z.object({ day: z.string(), model: z.string(), costUsd: num, tokens: num, requests: num })),
   perModel: z.array(modelStats),
+  byClient: z.array(z.object({ client: z.enum(CLIENT_IDS), label: z.string(), requests: num, promptTokens: num, completionTokens: num, costUsd: num })),
   totalCostUsd: num,
   totalRequests: num,
   totalTokens: num,

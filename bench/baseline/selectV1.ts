@@ -2,7 +2,7 @@
 // bench/select.bench.ts. Not used by the extension.
 // smart-select: prompt features → tier → configured model, with reasons and a confidence. Offline and
 // deterministic: a weighted table of textual cues plus structural features (length, code, files, symbols,
-// constraints, conversation depth, attached selection). Tiers are those of DESIGN.md § "smart-select tiers".
+// constraints, conversation depth, attached selection). Tiers are those of docs/architecture.md § "smart-select tiers".
 import type { Config } from '../../src/core/config/settings';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './selectFeaturesV1';
 import type { BudgetStatus, SelectionDecision, Tier } from '../../src/core/base/types';

@@ -1,4 +1,5 @@
-// The usage webview: spend against the budget, cost and tokens per day stacked by model, and a per-model table.
+// The usage webview: spend against the budget, cost and tokens per day stacked by model, a per-model table and
+// a per-client table (Codex, Claude Code, the chat view, …).
 // Everything shown comes from the host's `usage` message; DOM is built with textContent only.
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip, type ChartDataset } from 'chart.js';
 import { usageHostMessage, type UsageHostMessage, type UsageWebviewMessage } from '../../src/usageProtocol';
@@ -23,6 +24,13 @@ const app = document.getElementById('app') as HTMLElement;
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const tokens = (n: number) => integer.format(n);
 const ms = (n: number) => `${integer.format(n)} ms`;
+/** What the budget line adds for each budget action. */
+const BUDGET_NOTE: Record<UsageMessage['budget']['action'], string> = {
+  ok: '',
+  warn: ' — warning',
+  block: ' — requests blocked',
+  downgrade: ' — downgrading to cheaper models',
+};
 
 // ---- DOM helpers ------------------------------------------------------------------------------------------------
 
@@ -114,6 +122,12 @@ const table = el('table', { className: 'models' }, [
   tableBody,
 ]);
 
+const clientBody = el('tbody');
+const clientTable = el('table', { className: 'models', testId: 'usage-clients' }, [
+  el('thead', {}, [el('tr', {}, [headerCell('Client'), headerCell('Requests'), headerCell('Tokens', 'Prompt + completion'), headerCell('Cost')])]),
+  clientBody,
+]);
+
 exportButton.addEventListener('click', () => {
   exportButton.disabled = true;
   exportStatus.textContent = 'Choosing a file…';
@@ -135,6 +149,8 @@ app.replaceChildren(
   ]),
   el('h2', { text: 'Per model' }),
   el('div', { className: 'table-wrap' }, [table]),
+  el('h2', { text: 'Per client' }),
+  el('div', { className: 'table-wrap' }, [clientTable]),
 );
 
 // ---- rendering --------------------------------------------------------------------------------------------------
@@ -228,6 +244,24 @@ function modelRow(m: Summary['perModel'][number]): HTMLTableRowElement {
   return row;
 }
 
+function clientRow(c: Summary['byClient'][number]): HTMLTableRowElement {
+  const row = el('tr', { testId: 'usage-client-row' });
+  row.dataset.client = c.client;
+  const name = el('th', { text: c.label, className: 'model-id' });
+  name.scope = 'row';
+  row.append(
+    name,
+    el('td', { className: 'num', text: integer.format(c.requests) }),
+    el('td', {
+      className: 'num',
+      text: tokens(c.promptTokens + c.completionTokens),
+      title: `${tokens(c.promptTokens)} prompt + ${tokens(c.completionTokens)} completion`,
+    }),
+    el('td', { className: 'num', text: formatUsd(c.costUsd), title: `$${c.costUsd}` }),
+  );
+  return row;
+}
+
 function render(message: UsageMessage): void {
   const { summary, budget, windowDays } = message;
   todaySpend.textContent = formatUsd(summary.todaySpentUsd);
@@ -245,10 +279,11 @@ function render(message: UsageMessage): void {
   budgetLine.textContent =
     budget.limitUsd === 0
       ? 'No monthly budget set (switchboard.budget.monthlyUsd).'
-      : `${Math.floor(budget.fraction * 100)} % of the monthly budget${budget.action === 'ok' ? '' : budget.action === 'warn' ? ' — warning' : ` — ${budget.action === 'block' ? 'requests blocked' : 'downgrading to cheaper models'}`}.`;
+      : `${Math.floor(budget.fraction * 100)} % of the monthly budget${BUDGET_NOTE[budget.action]}.`;
 
   emptyNote.hidden = summary.perModel.length > 0;
   tableBody.replaceChildren(...summary.perModel.map(modelRow));
+  clientBody.replaceChildren(...summary.byClient.map(clientRow));
   costChart = drawChart(costChart, costCanvas, summary, 'costUsd');
   tokenChart = drawChart(tokenChart, tokenCanvas, summary, 'tokens');
 }

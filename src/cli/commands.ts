@@ -1,3 +1,5 @@
+// The CLI's commands (ask, select, models, usage, serve): each builds the core from the parsed options, runs, prints
+// and returns the exit code. Argument parsing is options.ts; the entry point is src/cli.ts.
 import { createCore, type Core } from '../core/createCore';
 import { consumeRoute, type RouteResult } from '../core/routing/consumeRoute';
 import { CancelledError, ConfigError, isSwitchboardError } from '../core/base/errors';
@@ -13,7 +15,7 @@ import { terminalJson, terminalSafe } from './terminalText';
 const CATALOG_WAIT_MS = 2000;
 const envKeyValues = () => keysInEnv(process.env);
 
-async function openCore(opts: CliOptions): Promise<Core> {
+export async function openCore(opts: CliOptions): Promise<Core> {
   const core = await createCore({
     config: opts.config,
     userSetBaseUrl: opts.userSetBaseUrl,
@@ -46,6 +48,7 @@ export async function runAsk(opts: CliOptions): Promise<number> {
       { model: core.config().model, messages: [{ role: 'user', content: prompt }] },
       {
         signal: ac.signal,
+        client: 'cli',
         onChunk: (c) => {
           if (!opts.json) process.stdout.write(terminalSafe(c.text));
         },
@@ -132,8 +135,14 @@ export async function runUsage(opts: CliOptions): Promise<number> {
     else {
       process.stdout.write(`today ${formatUsd(summary.todaySpentUsd)} · this month ${formatUsd(summary.monthSpentUsd)}\n`);
       for (const m of summary.perModel) {
-        const line = `${m.model}: ${m.requests} answers (${m.answeredAsFallback} as fallback, ${m.failures} failed attempts), ${m.promptTokens}+${m.completionTokens} tokens, ${formatUsd(m.costUsd)}, p50 ${Math.round(m.p50TotalMs)} ms\n`;
+        const line =
+          `${m.model}: ${m.requests} answers (${m.answeredAsFallback} as fallback, ${m.failures} failed attempts), ` +
+          `${m.promptTokens}+${m.completionTokens} tokens, ${formatUsd(m.costUsd)}, p50 ${Math.round(m.p50TotalMs)} ms\n`;
         process.stdout.write(terminalSafe(line));
+      }
+      if (summary.byClient.length) process.stdout.write('by client:\n');
+      for (const c of summary.byClient) {
+        process.stdout.write(terminalSafe(`  ${c.label}: ${c.requests} answers, ${c.promptTokens}+${c.completionTokens} tokens, ${formatUsd(c.costUsd)}\n`));
       }
     }
   } finally {

@@ -35,7 +35,8 @@ function checked(source: string, token: string): string {
   if (length < MIN_LOCAL_TOKEN_LENGTH)
     throw new ConfigError(
       source,
-      `The local token from ${source} has ${length} characters; it needs at least ${MIN_LOCAL_TOKEN_LENGTH} (e.g. \`openssl rand -hex 32\`), or leave it out and serve prints a random one.`,
+      `The local token from ${source} has ${length} characters; it needs at least ${MIN_LOCAL_TOKEN_LENGTH} ` +
+        '(e.g. `openssl rand -hex 32`), or leave it out and serve prints a random one.',
     );
   return token;
 }

@@ -1,3 +1,5 @@
+// The CLI's arguments, `--config` file and environment → CliOptions and a validated Config; the usage text; keys
+// from the environment. Every problem is a ConfigError naming the option or setting.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,10 @@ Usage:
   switchboard select "prompt" [--json]               which tier and model smart-select picks, and why (no model call)
   switchboard models [--json]                        the model catalog (built-in + the gateway's /models)
   switchboard serve [--port N] [--token-file FILE]   local OpenAI-compatible gateway on 127.0.0.1
-  switchboard usage [--json]                         tokens, cost and fallbacks per model from the usage ledger
+  switchboard usage [--json]                         tokens, cost and fallbacks per model and per client
+  switchboard run [--port N] -- COMMAND [ARGS…]      run an agent (codex, claude, aider…) through a local gateway:
+                                                     ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN, OPENAI_BASE_URL and
+                                                     OPENAI_API_KEY point at it (the local token, never your key)
   switchboard doctor [--json] [--no-chat]            check the connection step by step (exit 0 only if all pass)
 
 Options:
@@ -48,10 +53,18 @@ export interface CliOptions {
   config: Config;
   /** True when --base-url or the config file set the base URL (a preset then does not override it). */
   userSetBaseUrl: boolean;
+  /** run: the command and its arguments, as given after `--`. */
+  commandLine: string[];
 }
 
 /** Parses argv; every problem is a ConfigError naming the option or setting (exit code 2). */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
+  // `run [options] -- COMMAND ARGS…`: what follows `--` is the child's, word for word.
+  const dash = argv.indexOf('--');
+  if (dash >= 0 && argv.slice(0, dash).includes('run')) {
+    const own = parseCli(argv.slice(0, dash), env);
+    if (own.command === 'run') return { ...own, commandLine: argv.slice(dash + 1) };
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -105,6 +118,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     usageFile: values['usage-file'] ?? join(configDir, 'switchboard', 'usage.jsonl'),
     config,
     userSetBaseUrl: 'gateway.baseUrl' in flat,
+    commandLine: command === 'run' ? rest : [],
   };
 }
 

@@ -6,11 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { consumeRoute } from '../core/routing/consumeRoute';
 import { SMART_SELECT } from '../core/config/names';
 import { ConfigError } from '../core/base/errors';
-import type { ChatRouter, ModelInfo } from '../core/base/types';
+import type { ChatRouter, ClientId, ModelInfo } from '../core/base/types';
 import { CompletionAggregator } from './aggregate';
 import { readBody, refuse } from './body';
 import { createGuard, newLocalToken } from './guard';
+import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
+import { handleResponses } from './responsesRoute';
+import { drained, sendJson, SSE_HEADERS } from './respond';
 import { parseChat, type ParsedChat } from './validate';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */
@@ -40,31 +43,8 @@ export interface LocalGateway {
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
 function sendError(res: ServerResponse, e: HttpError): void {
   sendJson(res, e.status, e.body, e.headers);
-}
-
-/** Resolves when the socket can take more, or the client went away. */
-function drained(res: ServerResponse): Promise<void> {
-  if (res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 export async function startLocalGateway(opts: LocalGatewayOptions): Promise<LocalGateway> {
@@ -100,8 +80,9 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
       if (!res.writableFinished) ac.abort();
     });
     try {
-      if (parsed.stream) await streamAnswer(parsed, res, ac.signal);
-      else await completeAnswer(parsed, res, ac.signal);
+      const client = clientOf('/v1/chat/completions', req.headers['user-agent']);
+      if (parsed.stream) await streamAnswer(parsed, res, ac.signal, client);
+      else await completeAnswer(parsed, res, ac.signal, client);
     } catch (err) {
       if (ac.signal.aborted) return;
       const e = httpErrorFrom(err);
@@ -112,9 +93,10 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     }
   }
 
-  async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
     const r = await consumeRoute(core.router, p.request, {
       signal,
+      client,
       onChunk: (y) => {
         const c = y.chunk;
         if (!p.includeUsage && c.usage && c.choices.length === 0) return;
@@ -129,10 +111,10 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     res.end('data: [DONE]\n\n');
   }
 
-  async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
     const acc = new CompletionAggregator();
     // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
-    const r = await consumeRoute(core.router, p.request, { signal, nonStreaming: true, onChunk: (y) => acc.add(y.chunk) });
+    const r = await consumeRoute(core.router, p.request, { signal, client, nonStreaming: true, onChunk: (y) => acc.add(y.chunk) });
     if (r.outcome === 'stopped') return;
     if (r.outcome !== 'done') throw r.error;
     sendJson(res, 200, acc.result(r.servedModel));
@@ -161,6 +143,13 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
           headers: { allow: 'POST' },
         });
       work = chat(req, res);
+    } else if (route === '/v1/responses') {
+      if (req.method !== 'POST')
+        return refuse(req, res, openAIError(405, 'Use POST for /v1/responses.', 'invalid_request_error', 'method_not_allowed'), {
+          bodyLimit: maxBody,
+          headers: { allow: 'POST' },
+        });
+      work = handleResponses(req, res, { router: core.router, maxBodyBytes: maxBody, ...(log ? { log } : {}) });
     } else if (route === '/v1/models') {
       if (req.method !== 'GET')
         return refuse(req, res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), {
@@ -175,7 +164,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
         res,
         openAIError(
           404,
-          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions and GET /v1/models.`,
+          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/responses and GET /v1/models.`,
           'invalid_request_error',
           'unknown_url',
         ),

@@ -1,3 +1,4 @@
+// The "Switchboard" output channel: one redacted line per routing attempt and decision.
 import * as vscode from 'vscode';
 import { formatEvent } from '../core/routing/eventLog';
 import type { Event, IDisposable } from '../core/base/lifecycle';

@@ -1,3 +1,4 @@
+// VS Code's proxy settings (`http.proxy`, `http.noProxy`, …) and `switchboard.tls.caFile` → the core's NetworkConfig.
 import * as vscode from 'vscode';
 import type { Config } from '../core/config/settings';
 import { networkFromEnv, type NetworkConfig } from '../core/net/proxyConfig';

@@ -1,6 +1,7 @@
+// The extension's services: the core built on first use, kept in step with settings, and disposed with the extension.
 import * as vscode from 'vscode';
 import type { Core } from '../core/createCore';
-import { Emitter, type IDisposable } from '../core/base/lifecycle';
+import { DisposableStore, Emitter, LazyDisposable, type IDisposable } from '../core/base/lifecycle';
 import type { BudgetStatus, DoneEvent, ModelInfo, RoutingEvent } from '../core/base/types';
 import { showBudgetAlert } from './usage/budgetAlerts';
 import type { RoutingLog } from './log';
@@ -19,15 +20,18 @@ export interface ServicesState {
 
 /**
  * Builds the core (router, catalog, usage ledger) on first use, so activation stays cheap, and keeps it in step
- * with settings. Everything routed in the extension goes through `core()`.
+ * with settings. Everything routed in the extension goes through `core()`. Disposing it disposes the core and every
+ * listener, including a core whose build was still under way (LazyDisposable): no ledger file stays open.
  */
 export class Services implements IDisposable {
-  private corePromise: Promise<Core> | undefined;
-  private loaded: Core | undefined;
+  private readonly built = new LazyDisposable(
+    () => this.build(),
+    () => this.fireState(),
+  );
   private lastAnswer: DoneEvent | undefined;
   private readonly changed = new Emitter<ServicesState>();
   readonly onDidChangeState = this.changed.event;
-  private readonly subscriptions: IDisposable[] = [];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -35,24 +39,28 @@ export class Services implements IDisposable {
     readonly keys: KeyStore,
     readonly log: RoutingLog,
   ) {
-    this.subscriptions.push(
+    this.subscriptions.add(
       settings.onDidChange((config) => {
         this.loaded?.updateConfig(config, settings.userSetBaseUrl());
         this.fireState();
       }),
+    );
+    this.subscriptions.add(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsNetwork(e)) this.loaded?.updateNetwork(this.network());
       }),
     );
+    this.subscriptions.add(this.built);
+    this.subscriptions.add(this.changed);
   }
 
+  /** The core, built on first use. A failed build (e.g. an unwritable storage folder) is not kept: the next call tries again. */
   core(): Promise<Core> {
-    // A failed build (e.g. an unwritable storage folder) is not cached: the next request tries again.
-    this.corePromise ??= this.build().catch((err: unknown) => {
-      this.corePromise = undefined;
-      throw err;
-    });
-    return this.corePromise;
+    return this.built.get();
+  }
+
+  private get loaded(): Core | undefined {
+    return this.built.value;
   }
 
   private async build(): Promise<Core> {
@@ -68,19 +76,20 @@ export class Services implements IDisposable {
       onWarning: (m) => this.log.warn(m),
       selectLearning: selectLearningStore(this.ctx),
     });
-    this.subscriptions.push(
-      this.log.attach(core.router.onEvent),
+    // Added after dispose() (the build outlived the extension), these are disposed at once; the core is by LazyDisposable.
+    this.subscriptions.add(this.log.attach(core.router.onEvent));
+    this.subscriptions.add(
       core.router.onEvent((e: RoutingEvent) => {
         if (e.type === 'done') this.lastAnswer = e;
         if (e.type === 'done' || e.type === 'breaker') this.fireState();
       }),
+    );
+    this.subscriptions.add(
       core.ledger.onDidChange(() => {
         showBudgetAlert(this.ctx, core.budget());
         this.fireState();
       }),
     );
-    this.loaded = core;
-    this.fireState();
     return core;
   }
 
@@ -119,8 +128,6 @@ export class Services implements IDisposable {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
-    this.loaded?.dispose();
+    this.subscriptions.dispose();
   }
 }

@@ -1,13 +1,25 @@
+// The `switchboard.*` settings in VS Code: read through effectiveSettings into a Config, re-read on change, and each
+// problem or ignored workspace value shown once.
 import * as vscode from 'vscode';
-import { effectiveSettings, parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config/settings';
+import { parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type SettingName } from '../core/config/settings';
+import { effectiveSettings, whyIgnored } from '../core/config/effectiveSettings';
+import { BUILTIN_MODELS } from '../core/catalog/snapshot';
 import { Emitter, type IDisposable } from '../core/base/lifecycle';
 import { userOnlySettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceKeySettings';
 
 /**
  * Reads the `switchboard.*` settings into a validated Config, re-reads on change (no reload needed) and reports
  * each invalid value once, naming the setting, with a button that opens it. Settings that decide where the key is
- * sent come from the user's settings only; a workspace that sets one is ignored and named in one warning.
+ * sent and the budget come from the user's settings only, and a workspace value that reaches another direct provider
+ * or multiplies requests is ignored (core/config/effectiveSettings.ts); each ignored setting is named in one warning.
  */
+let bareIds: Map<string, string> | undefined;
+/** The provider of a bare model id the built-in catalog knows (`gpt-4.1` → `openai`), as the router would find it. */
+function builtinProviderOf(bareId: string): string | undefined {
+  bareIds ??= new Map(BUILTIN_MODELS.map((m) => [m.id.slice(m.id.indexOf('/') + 1).toLowerCase(), m.provider]));
+  return bareIds.get(bareId.toLowerCase());
+}
+
 export class SettingsSource implements IDisposable {
   private cached: Config | undefined;
   private readonly reported = new Set<string>();
@@ -31,7 +43,7 @@ export class SettingsSource implements IDisposable {
   config(): Config {
     if (this.cached) return this.cached;
     const ws = vscode.workspace.getConfiguration('switchboard');
-    const { flat, ignored } = effectiveSettings((name) => ws.inspect(name));
+    const { flat, ignored } = effectiveSettings({ inspect: (name) => ws.inspect(name), providerOf: builtinProviderOf });
     this.warnIgnored(ignored);
     const { config, problems } = parseConfig(flat);
     for (const p of problems) {
@@ -66,13 +78,10 @@ export class SettingsSource implements IDisposable {
   private warnIgnored(names: readonly SettingName[]): void {
     for (const name of names) {
       const setting = SETTINGS_PREFIX + name;
-      this.log(`settings: ignored "${setting}" from the workspace settings (where the key is sent is read from user settings only)`);
+      this.log(`settings: ignored "${setting}" from the workspace settings: ${whyIgnored(name)}`);
       if (this.warnedIgnored.has(name)) continue;
       this.warnedIgnored.add(name);
-      const message = vscode.l10n.t(
-        'Switchboard ignored "{0}" in this workspace\'s settings: where your API key is sent is decided only by your user settings, so a repository cannot redirect it. Your user value is used.',
-        setting,
-      );
+      const message = vscode.l10n.t('Switchboard ignored "{0}" in this workspace\'s settings: {1}. Your user value is used.', setting, whyIgnored(name));
       void vscode.window.showWarningMessage(message, vscode.l10n.t('Open User Setting')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
       });

@@ -1,3 +1,4 @@
+// The status bar item: the current model (and smart-select's last choice), a breaker or budget warning.
 import * as vscode from 'vscode';
 import type { IDisposable } from '../core/base/lifecycle';
 import type { BudgetStatus, DoneEvent } from '../core/base/types';
@@ -39,7 +40,8 @@ export class ModelStatusBar implements IDisposable {
     if (state.budget) {
       const b = state.budget;
       md.appendMarkdown(
-        `Today ${formatUsd(b.todaySpentUsd)} · this month ${formatUsd(b.monthSpentUsd)}${b.limitUsd > 0 ? ` of ${formatUsd(b.limitUsd)} (${Math.round(b.fraction * 100)} %)` : ''}\n\n`,
+        `Today ${formatUsd(b.todaySpentUsd)} · this month ${formatUsd(b.monthSpentUsd)}` +
+          `${b.limitUsd > 0 ? ` of ${formatUsd(b.limitUsd)} (${Math.round(b.fraction * 100)} %)` : ''}\n\n`,
       );
     }
     if (state.openBreakers.length)

@@ -1,3 +1,5 @@
+// User-only settings found in this workspace's own settings files (VS Code drops them before `inspect`), so the
+// user can be told they were ignored; and a watcher that re-checks those files when they change.
 import * as vscode from 'vscode';
 import { SETTINGS_PREFIX, USER_ONLY_SETTINGS, type SettingName } from '../core/config/settings';
 

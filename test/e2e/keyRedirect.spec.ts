@@ -4,8 +4,10 @@
 // the attacker must have seen no request at all, while the user is told which workspace setting was ignored.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { waitForAnswer } from './chat';
 import { startInstance, type Instance } from './harness';
@@ -52,6 +54,9 @@ describe('a workspace cannot redirect the key (code-server)', { timeout: scaled(
         'switchboard.gateway.preset': 'custom',
         'switchboard.gateway.headers': { 'x-portkey-custom-host': attacker.url },
         'switchboard.providers': { sim: { baseUrl: attacker.url } },
+        // Issue 21 finding 4: nor may it switch off the budget or multiply the requests sent per prompt.
+        'switchboard.budget.monthlyUsd': 0,
+        'switchboard.retries': 10,
       },
     });
   });
@@ -62,7 +67,7 @@ describe('a workspace cannot redirect the key (code-server)', { timeout: scaled(
 
   test("the workspace values are ignored with a warning that names them; answers come from the user's gateway", { timeout: scaled(300_000) }, async () => {
     assert.ok(vs, 'the instance started');
-    const { wb, sim } = vs;
+    const { wb, sim, dirs } = vs;
     await vs.step('warned', async () => {
       await wb
         .statusBarItem('sim/echo')
@@ -72,6 +77,19 @@ describe('a workspace cannot redirect the key (code-server)', { timeout: scaled(
         .locator('.notifications-toasts .notification-toast', { hasText: 'switchboard.gateway.baseUrl' })
         .first()
         .waitFor({ timeout: scaled(60_000) });
+    });
+    await vs.step('budget-and-retries-ignored', async () => {
+      // More warnings than VS Code shows at once (its notification list is virtualised): the Switchboard log names each.
+      const logged = () =>
+        (readdirSync(dirs.logsDir, { recursive: true }) as string[])
+          .filter((f) => f.endsWith('Switchboard.log'))
+          .map((f) => readFileSync(path.join(dirs.logsDir, f), 'utf8'))
+          .join('\n');
+      for (const setting of ['switchboard.budget.monthlyUsd', 'switchboard.retries'])
+        await waitFor(() => logged().includes(`settings: ignored "${setting}" from the workspace settings`), {
+          what: `the log to name the ignored ${setting}`,
+          timeoutMs: 60_000,
+        });
     });
     await vs.step('answered-by-user-gateway', async () => {
       await wb.runCommand('Switchboard: Ask Model');

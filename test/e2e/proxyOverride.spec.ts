@@ -1,30 +1,23 @@
 // Issue 25 item 5: VS Code's own proxy path. With `http.proxy` set and `http.proxySupport: override` (VS Code's
-// default), VS Code patches Node's http/https so that requests to non-loopback hosts take its proxy agent. The gateway
-// here is on this machine's non-loopback address (proxy.spec.ts's loopback gateway is one VS Code's patch leaves
-// alone), over https with a private CA from `switchboard.tls.caFile`: a chat request must reach it through the proxy
-// exactly once (one CONNECT in tinyproxy's log, none to the proxy itself) and trust the user's CA.
+// default, set here explicitly), VS Code patches Node's http/https so that requests to non-loopback hosts take its
+// proxy agent, beside the tunnel our own agents open. The gateway is on this machine's LAN address over https with a
+// private CA from `switchboard.tls.caFile`: a chat request must reach it through the proxy exactly once (at most one
+// CONNECT in tinyproxy's log for it, none to the proxy itself: never a tunnel inside a tunnel) and trust the user's CA.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { PROMPT, answerCount, chatFrame, openChatView, waitForAnswer } from './chat';
 import { startInstance, type Instance } from './harness';
 import { lanes } from './lanes';
 import { scaled, waitFor } from './wait';
 import { startSim, type Sim } from '../sim/server';
-import { hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Tinyproxy } from '../unit/support/network';
+import { hasTinyproxy, LAN_ADDRESS, makeCerts, NO_LAN_ADDRESS, NO_TINYPROXY, startTinyproxy, type Tinyproxy } from '../unit/support/network';
 
 const KEY = `sk-e2e-proxy-override-${randomBytes(8).toString('hex')}`;
 const LOGIN = { user: 'erin', password: `e2e-${randomBytes(6).toString('hex')}` };
 
-/** This machine's first non-internal IPv4 address: a host VS Code's proxy patch does not exempt as loopback. */
-function lanAddress(): string | undefined {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-}
-const LAN = lanAddress();
-const skip = !hasTinyproxy ? NO_TINYPROXY : !LAN ? 'this machine has no non-loopback IPv4 address' : false;
+const LAN = LAN_ADDRESS;
+const skip = !hasTinyproxy ? NO_TINYPROXY : !LAN ? NO_LAN_ADDRESS : false;
 
 describe("VS Code's own proxy path (http.proxySupport: override)", { timeout: scaled(480_000), ...(skip ? { skip } : lanes('1.100')) }, () => {
   let vs: Instance | undefined;
@@ -33,7 +26,7 @@ describe("VS Code's own proxy path (http.proxySupport: override)", { timeout: sc
 
   before(async () => {
     const host = LAN as string;
-    const certs = makeCerts({ extraNames: [`IP:${host}`] });
+    const certs = makeCerts(); // valid for LAN_ADDRESS too
     sim = await startSim({ key: KEY, host, tls: { key: certs.key, cert: certs.good } });
     proxy = await startTinyproxy(LOGIN);
     vs = await startInstance({

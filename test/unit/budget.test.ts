@@ -1,3 +1,4 @@
+// The monthly budget: status from spend, the 80 % and 100 % alerts once a month, the blocked message.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { budgetBlockedMessage, budgetStatus, nextBudgetAlert, type BudgetAlertState } from '../../src/core/usage/budget';

@@ -1,3 +1,4 @@
+// The model catalog: the built-in snapshot, lookups by exact, bare and variant ids, refresh from the gateway.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Catalog, modelsFromGateway, type CatalogSource } from '../../src/core/catalog/catalog';

@@ -73,17 +73,21 @@ interface Harness {
   controller: ChatController;
   posted: HostMessage[];
   requests: ChatRequest[];
+  /** The client each request named (for the ledger). */
+  clients: (string | undefined)[];
   gathered: (ContextKind | 'pick')[];
   previews: ChatRequest[];
 }
 
 function harness(attachments: Partial<Record<ContextKind, ContextAttachment[]>>): Harness {
   const requests: ChatRequest[] = [];
+  const clients: (string | undefined)[] = [];
   const events = new Emitter<RoutingEvent>();
   const router: ChatRouter = {
     onEvent: events.event,
-    async *route(req): AsyncGenerator<RouteYield> {
+    async *route(req, opts): AsyncGenerator<RouteYield> {
       requests.push(req);
+      clients.push(opts?.client);
       const text = 'ok';
       yield { type: 'chunk', text, model: 'sim/echo', chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'sim/echo', choices: [] } };
       yield {
@@ -120,7 +124,7 @@ function harness(attachments: Partial<Record<ContextKind, ContextAttachment[]>>)
   const controller = new ChatController(fx);
   const posted: HostMessage[] = [];
   controller.attach((m) => posted.push(m));
-  return { controller, posted, requests, gathered, previews };
+  return { controller, posted, requests, clients, gathered, previews };
 }
 
 const lastContext = (posted: HostMessage[]) => posted.filter((m) => m.type === 'context').at(-1);
@@ -196,5 +200,14 @@ describe('the core previews a prompt against the model it would go to', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the chat controller names its client for the ledger', () => {
+  test("the chat view's own questions are 'chat-view'; Ask Model and Explain pass 'ask'", async () => {
+    const h = harness({});
+    await h.controller.start('from the chat view').outcome;
+    await h.controller.start('from Ask Model', { client: 'ask' }).outcome;
+    assert.deepEqual(h.clients, ['chat-view', 'ask']);
   });
 });

@@ -1,3 +1,4 @@
+// The chat session and controller: turns, streaming, retries and reasoning deltas, over the simulator.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatSession } from '../../src/vscode/chat/chatSession';

@@ -1,3 +1,4 @@
+// parseConfig and urlProblem: defaults, the flat → nested form, invalid values named with what is allowed.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TIERS, defaultConfig, parseConfig, urlProblem } from '../../src/core/config/settings';

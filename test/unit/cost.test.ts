@@ -1,3 +1,4 @@
+// costOf: cached and reasoning tokens priced once at their own prices, counts clamped, unknown pricing costs 0.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { costOf } from '../../src/core/catalog/cost';

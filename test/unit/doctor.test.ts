@@ -10,7 +10,7 @@ import { startSim, type Sim } from '../sim/server';
 import { runDoctor, type DoctorOptions, type DoctorReport } from '../../src/core/doctor/doctor';
 import { parseConfig } from '../../src/core/config/settings';
 import { useNetwork, type NetworkConfig } from '../../src/core/net/proxy';
-import { freePort, hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Certs, type Tinyproxy } from './support/network';
+import { freePort, hasTinyproxy, LAN_ADDRESS, makeCerts, NO_LAN_ADDRESS, NO_TINYPROXY, startTinyproxy, type Certs, type Tinyproxy } from './support/network';
 
 const KEY = 'sk-doctor-secret-key';
 const LOGIN = { user: 'carol', password: 'doct0r-pass' };
@@ -101,20 +101,26 @@ describe('doctor, direct', () => {
   });
 });
 
-describe('doctor through a proxy', { skip: hasTinyproxy ? false : NO_TINYPROXY }, () => {
+describe('doctor through a proxy', { skip: !hasTinyproxy ? NO_TINYPROXY : !LAN_ADDRESS ? NO_LAN_ADDRESS : false }, () => {
   let proxy: Tinyproxy;
-  before(async () => (proxy = await startTinyproxy(LOGIN)));
-  after(() => proxy.stop());
+  let lan: Sim;
+  // The upstream on the LAN address: loopback always goes direct, never through a proxy.
+  const viaProxy = (network: NetworkConfig) => doctor(network, { config: parseConfig({ 'gateway.baseUrl': lan.url, 'gateway.preset': 'custom' }).config });
+  before(async () => {
+    proxy = await startTinyproxy(LOGIN);
+    lan = await startSim({ key: KEY, host: LAN_ADDRESS, tls: { key: certs.key, cert: certs.good } });
+  });
+  after(() => Promise.all([proxy.stop(), lan.close()]));
 
   test('the proxy login missing: the tunnel step fails with what to do; with it every step passes', async () => {
-    const r = await doctor({ proxy: proxy.url, ca: [certs.ca] });
+    const r = await viaProxy({ proxy: proxy.url, ca: [certs.ca] });
     assert.deepEqual(names(r).slice(2, 5), [
       'DNS (proxy http://127.0.0.1:' + proxy.port + '):pass',
       `TCP to the proxy http://127.0.0.1:${proxy.port}:pass`,
       'proxy tunnel (CONNECT, 407):fail',
     ]);
     assert.match(failed(r)!.fix!, /user:password/);
-    const ok = await doctor({ proxy: proxy.urlWithLogin, ca: [certs.ca] });
+    const ok = await viaProxy({ proxy: proxy.urlWithLogin, ca: [certs.ca] });
     assert.equal(ok.ok, true, JSON.stringify(ok.steps, null, 1));
     assert.doesNotMatch(JSON.stringify(ok), new RegExp(LOGIN.password));
   });

@@ -1,3 +1,4 @@
+// Gateway presets, where each model is sent (resolveTarget) and candidate planning.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig, PRESETS } from '../../src/core/config/settings';

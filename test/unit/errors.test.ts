@@ -1,3 +1,4 @@
+// The error tree: errors are recognised by code across the two bundles, not by class identity.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CancelledError, errorFromStatus, hasErrorCode, isSwitchboardError, StreamBrokenError, UnavailableError } from '../../src/core/base/errors';

@@ -1,3 +1,4 @@
+// Routing log lines, one per event, and that they are redacted.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatEvent } from '../../src/core/routing/eventLog';

@@ -1,3 +1,4 @@
+// buildExplainPrompt: the code, its language and surroundings, trimmed to fit.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildExplainPrompt, type ExplainInput } from '../../src/core/prompt/explainPrompt';

@@ -1,3 +1,4 @@
+// HealthTracker: the per-model circuit breaker (opens after N failures, one probe after the cooldown, closes on success).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HealthTracker, breakerKey } from '../../src/core/routing/health';

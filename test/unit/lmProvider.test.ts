@@ -219,6 +219,7 @@ describe('responses', () => {
     assert.equal(got.map((p) => (p.kind === 'text' ? p.value : '')).join(''), 'hello there you');
     assert.equal(core.ledger.records().length, before + 1);
     assert.equal(core.ledger.records().at(-1)?.requested, 'smart-select');
+    assert.equal(core.ledger.records().at(-1)?.client, 'vscode-lm');
   });
 
   test('a tool-call round trip against sim/tool: call part out, tool result part back in', async () => {

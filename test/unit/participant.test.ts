@@ -106,6 +106,7 @@ describe('@switchboard answers', () => {
     );
     assert.equal(result.metadata?.model, 'sim/echo');
     assert.equal(core.ledger.records().at(-1)?.requested, 'smart-select');
+    assert.equal(core.ledger.records().at(-1)?.client, 'participant');
   });
 
   test('a fallback shows as the footer badge', async () => {

@@ -1,3 +1,4 @@
+// The webview message protocol: what the host and the webview may send each other, and safe external URLs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHostMessage, parseWebviewMessage, safeExternalUrl, type HostMessage, type WebviewMessage } from '../../src/protocol';

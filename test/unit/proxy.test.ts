@@ -6,7 +6,7 @@ import { openChatStream, getJson } from '../../src/core/net/transport';
 import { bypassesProxy, networkFromEnv, useNetwork, type NetworkConfig } from '../../src/core/net/proxy';
 import { hasErrorCode } from '../../src/core/base/errors';
 import type { Endpoint } from '../../src/core/base/types';
-import { freePort, hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Certs, type Tinyproxy } from './support/network';
+import { freePort, hasTinyproxy, LAN_ADDRESS, makeCerts, NO_LAN_ADDRESS, NO_TINYPROXY, startTinyproxy, type Certs, type Tinyproxy } from './support/network';
 
 const KEY = 'sk-proxy-test-secret';
 const LOGIN = { user: 'alice', password: 'pr0xy-s3cret' };
@@ -36,12 +36,12 @@ const connects = (p: Tinyproxy) =>
   p
     .log()
     .split('\n')
-    .filter((l) => l.includes(`127.0.0.1:${sim.port}`) && /CONNECT|opensock/.test(l));
+    .filter((l) => l.includes(`${LAN_ADDRESS}:${sim.port}`) && /CONNECT|opensock/.test(l));
 
-describe('through a forward proxy', { skip: hasTinyproxy ? false : NO_TINYPROXY }, () => {
+describe('through a forward proxy', { skip: !hasTinyproxy ? NO_TINYPROXY : !LAN_ADDRESS ? NO_LAN_ADDRESS : false }, () => {
   before(async () => {
     certs = makeCerts();
-    sim = await startSim({ key: KEY, tls: { key: certs.key, cert: certs.good } });
+    sim = await startSim({ key: KEY, host: LAN_ADDRESS, tls: { key: certs.key, cert: certs.good } });
     endpoint = { id: 'gateway', baseUrl: sim.url, headers: {}, secretName: 'switchboard.apiKey' };
     [open, locked] = await Promise.all([startTinyproxy(), startTinyproxy(LOGIN)]);
   });
@@ -60,7 +60,10 @@ describe('through a forward proxy', { skip: hasTinyproxy ? false : NO_TINYPROXY 
     const tunnels = open
       .log()
       .split('\n')
-      .filter((l) => /Established connection to host "127\.0\.0\.1"|opensock: opening connection to 127\.0\.0\.1/.test(l) && l.includes(String(sim.port)));
+      .filter(
+        (l) =>
+          (l.includes(`Established connection to host "${LAN_ADDRESS}"`) || l.includes(`opening connection to ${LAN_ADDRESS}`)) && l.includes(String(sim.port)),
+      );
     assert.equal(tunnels.length, 1, `one tunnel for three requests; proxy log:\n${open.log()}`);
   });
 
@@ -89,9 +92,24 @@ describe('through a forward proxy', { skip: hasTinyproxy ? false : NO_TINYPROXY 
     assert.doesNotMatch(error!.message, /hidden/);
   });
 
+  test('a loopback gateway (localhost, 127.0.0.1) is always reached directly: the proxy never sees it or its key (finding 2)', async () => {
+    const local = await startSim({ key: KEY });
+    try {
+      const before = open.log().length;
+      for (const host of ['localhost', '127.0.0.1']) {
+        endpoint = { id: 'gateway', baseUrl: local.url.replace('127.0.0.1', host), headers: {}, secretName: 'switchboard.apiKey' };
+        assert.deepEqual(await ask({ proxy: open.url, noProxy: [] }), { text: 'through the proxy' }, host);
+      }
+      assert.equal(open.log().slice(before).includes(String(local.port)), false, 'the proxy log names the loopback gateway');
+    } finally {
+      endpoint = { id: 'gateway', baseUrl: sim.url, headers: {}, secretName: 'switchboard.apiKey' };
+      await local.close();
+    }
+  });
+
   test('NO_PROXY covering the host: the request goes direct and the proxy sees nothing', async () => {
     const before = connects(open).length;
-    assert.deepEqual(await ask({ proxy: open.url, noProxy: ['127.0.0.1'], ca: [certs.ca] }), { text: 'through the proxy' });
+    assert.deepEqual(await ask({ proxy: open.url, noProxy: [LAN_ADDRESS!], ca: [certs.ca] }), { text: 'through the proxy' });
     assert.equal(connects(open).length, before);
   });
 
@@ -175,5 +193,10 @@ describe('proxy settings from the environment', () => {
     assert.equal(bypassesProxy('[::1]', '443', np), true);
     assert.equal(bypassesProxy('LOCALHOST', '80', np), true);
     assert.equal(bypassesProxy('anything', '1', ['*']), true);
+    // localhost and the loopback addresses are one host (finding 2): NO_PROXY=127.0.0.1 covers localhost, and back.
+    assert.equal(bypassesProxy('localhost', '4000', ['127.0.0.1']), true);
+    assert.equal(bypassesProxy('127.0.0.1', '4000', ['localhost']), true);
+    assert.equal(bypassesProxy('[::1]', '4000', ['127.0.0.1:4000']), true);
+    assert.equal(bypassesProxy('localhost.evil.example', '443', ['127.0.0.1']), false);
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSim, type Sim } from '../sim/server';
-import { hasTinyproxy, makeCerts, NO_TINYPROXY, startTinyproxy, type Certs, type Tinyproxy } from './support/network';
+import { hasTinyproxy, LAN_ADDRESS, makeCerts, NO_LAN_ADDRESS, NO_TINYPROXY, startTinyproxy, type Certs, type Tinyproxy } from './support/network';
 
 const run = promisify(execFile);
 const KEY = 'sk-cli-proxy-secret';
@@ -40,11 +40,11 @@ const simLines = () =>
     .split('\n')
     .filter((l) => l.includes(String(sim.port)));
 
-describe('the CLI behind a proxy with a private CA', { skip: hasTinyproxy ? false : NO_TINYPROXY }, () => {
+describe('the CLI behind a proxy with a private CA', { skip: !hasTinyproxy ? NO_TINYPROXY : !LAN_ADDRESS ? NO_LAN_ADDRESS : false }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sb-proxy-cli-'));
     certs = makeCerts();
-    sim = await startSim({ key: KEY, tls: { key: certs.key, cert: certs.good } });
+    sim = await startSim({ key: KEY, host: LAN_ADDRESS, tls: { key: certs.key, cert: certs.good } });
     proxy = await startTinyproxy(LOGIN);
   });
   after(() => Promise.all([sim?.close(), proxy?.stop()]));
@@ -69,7 +69,7 @@ describe('the CLI behind a proxy with a private CA', { skip: hasTinyproxy ? fals
 
   test('ask with NO_PROXY covering the host: answered, and the proxy sees no request', async () => {
     const before = simLines().length;
-    const env = { ...cleanEnv(), HTTPS_PROXY: proxy.urlWithLogin, no_proxy: 'localhost,127.0.0.1', NODE_EXTRA_CA_CERTS: certs.caFile };
+    const env = { ...cleanEnv(), HTTPS_PROXY: proxy.urlWithLogin, no_proxy: `localhost,${LAN_ADDRESS}`, NODE_EXTRA_CA_CERTS: certs.caFile };
     const r = await cli(['ask', 'direct', '--config', configFile('direct.json')], env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'direct');

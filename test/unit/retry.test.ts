@@ -1,3 +1,4 @@
+// Retry decisions: which failures are retried, exponential backoff with jitter, Retry-After.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

@@ -1,3 +1,4 @@
+// The router over the simulator: the happy path, failover before the first token, faults after it, fallback chains.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';

@@ -2,6 +2,7 @@
 // a piece of a known key (8+ characters) left at the edge of a text someone else cut is removed too.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { redact, redactAndCut } from '../../src/core/base/redact';
 import { errorMessageFromBody, openChatStream } from '../../src/core/net/transport';
@@ -70,5 +71,51 @@ describe('a piece of a known key at the edge of a text someone else cut', () => 
   test('fewer than 8 characters, or a piece in the middle of other words, are left alone', () => {
     assert.equal(redact('the canary sang', [KEY]), 'the canary sang');
     assert.equal(redact('ends with canary.', [KEY]), 'ends with canary.');
+  });
+});
+
+describe('a piece of a known key in the middle of a text (issue 21 finding 10)', () => {
+  const LIVE = 'pk_live_9f8e7d6c5b4a3210fedcba98';
+  test('an upstream quoting the first 20 characters of the key mid-sentence: the piece is masked', () => {
+    const text = `Invalid API key ${LIVE.slice(0, 20)}… for this project`;
+    const out = redact(text, [LIVE]);
+    assert.equal(out, 'Invalid API key ‹redacted›… for this project');
+  });
+  test('every run of 8+ characters goes, wherever it stands; shorter coincidences and other text stay', () => {
+    const out = redact(`a ${KEY.slice(3, 14)} b ${KEY.slice(10, 18)} c ${KEY.slice(0, 7)} d`, [KEY]);
+    assert.equal(leakedPiece(out), undefined, out);
+    assert.ok(out.startsWith('a ‹redacted› b ‹redacted› c ') && out.endsWith(`${KEY.slice(0, 7)} d`), out);
+  });
+});
+
+describe('the CLI never prints a piece of a key an upstream quotes mid-text (finding 10)', () => {
+  const LIVE = 'pk_live_9f8e7d6c5b4a3210fedcba98';
+  let upstream: HostileUpstream;
+  const run = (args: string[]) =>
+    new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli.ts', ...args, '--base-url', upstream.url, '--usage-file', '/dev/null'],
+        { env: { ...process.env, SWITCHBOARD_API_KEY: LIVE, OPENAI_API_KEY: '', HTTPS_PROXY: '', HTTP_PROXY: '' }, timeout: 30_000 },
+        (_err, stdout, stderr) => resolve(stdout + stderr),
+      ),
+    );
+  test('ask --json and doctor --json', async () => {
+    upstream = await startHostileUpstream((seen, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `Invalid API key ${(seen.key ?? '').slice(0, 20)}… for this project`, type: 'invalid_request_error' } }));
+    });
+    try {
+      for (const args of [
+        ['ask', 'hi', '--json', '--model', 'm'],
+        ['doctor', '--json'],
+      ]) {
+        const out = await run(args);
+        assert.match(out, /for this project|401/, `${args[0]} reported the upstream's answer: ${out.slice(0, 300)}`);
+        assert.equal(leakedPiece(out, LIVE), undefined, `${args[0]} printed a piece of the key: ${out.slice(0, 500)}`);
+      }
+    } finally {
+      await upstream.close();
+    }
   });
 });

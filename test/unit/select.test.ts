@@ -1,3 +1,4 @@
+// smart-select: classification over the labelled prompts, its features, and the tier → model choice.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// smart-select learning from the user's corrections.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';

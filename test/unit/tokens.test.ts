@@ -1,3 +1,4 @@
+// Token estimates: the tokenizer loaded on first use, the usual ranges, special-token markers counted as text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimateTokens, estimatePromptTokens, tokenizerLoaded } from '../../src/core/prompt/tokens';

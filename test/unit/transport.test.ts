@@ -1,3 +1,4 @@
+// The transport: streaming, HTTP errors mapped onto the error tree, network faults, cancellation.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';

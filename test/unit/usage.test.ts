@@ -1,3 +1,4 @@
+// The usage ledger: its JSONL storage, attaching to the router, and records from real routed requests.
 import { test, describe, beforeEach, afterEach, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile, rm, mkdir } from 'node:fs/promises';

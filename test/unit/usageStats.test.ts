@@ -1,3 +1,4 @@
+// Usage statistics: percentiles, totals by local day and by model, CSV export (RFC 4180, formulas neutralised).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { percentile, summarizeUsage, spendTotals, toCsv, localDay } from '../../src/core/usage/stats';

@@ -1,3 +1,4 @@
+// Shared vocabulary: one money format, provider keys from the environment, one loopback check, listener errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatEvent } from '../../src/core/routing/eventLog';

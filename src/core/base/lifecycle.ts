@@ -1,5 +1,6 @@
-// Small versions of VS Code's Disposable / DisposableStore / Emitter so src/core stays free of `vscode`
-// while its objects can be pushed straight into `context.subscriptions`.
+// Small versions of VS Code's DisposableStore / Emitter (and a disposable built lazily) so src/core stays free of
+// `vscode` while its objects can be pushed straight into `context.subscriptions`.
+import { CancelledError } from './errors';
 
 export interface IDisposable {
   dispose(): void;
@@ -21,6 +22,7 @@ export class DisposableStore implements IDisposable {
   private readonly items = new Set<IDisposable>();
   private disposed = false;
 
+  /** Keeps `item` to dispose with the store; once the store is disposed, disposes it at once (as VS Code's does). */
   add<T extends IDisposable>(item: T): T {
     if (this.disposed) item.dispose();
     else this.items.add(item);
@@ -41,13 +43,53 @@ export class DisposableStore implements IDisposable {
   }
 }
 
-export abstract class Disposable implements IDisposable {
-  protected readonly store = new DisposableStore();
-  protected _register<T extends IDisposable>(item: T): T {
-    return this.store.add(item);
+/**
+ * A disposable built on first use, asynchronously (e.g. the core with its ledger file). Concurrent callers share one
+ * build; a failed build is not kept, so the next call tries again. Disposing it disposes the value — also a value
+ * whose build finishes only after `dispose()`: it is disposed the moment it arrives, and its callers get a
+ * CancelledError, so nothing it opened stays open.
+ */
+export class LazyDisposable<T extends IDisposable> implements IDisposable {
+  private pending: Promise<T> | undefined;
+  private built: T | undefined;
+  private disposed = false;
+
+  /** `onBuilt` runs once the value is kept (and `value` returns it). */
+  constructor(
+    private readonly build: () => Promise<T>,
+    private readonly onBuilt?: (value: T) => void,
+  ) {}
+
+  get(): Promise<T> {
+    if (this.disposed) return Promise.reject(new CancelledError());
+    this.pending ??= this.build().then(
+      (value) => {
+        if (this.disposed) {
+          value.dispose();
+          throw new CancelledError();
+        }
+        this.built = value;
+        this.onBuilt?.(value);
+        return value;
+      },
+      (err: unknown) => {
+        this.pending = undefined;
+        throw err;
+      },
+    );
+    return this.pending;
   }
+
+  /** The value once built (and not disposed); undefined before. */
+  get value(): T | undefined {
+    return this.built;
+  }
+
   dispose(): void {
-    this.store.dispose();
+    if (this.disposed) return;
+    this.disposed = true;
+    this.built?.dispose();
+    this.built = undefined;
   }
 }
 

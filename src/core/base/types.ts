@@ -2,7 +2,10 @@
 // The OpenAI SDK's types are used for everything on the wire.
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
+import type { ClientId } from './clients';
+
 export type { ChatCompletionChunk, ChatCompletionMessageParam };
+export type { ClientId } from './clients';
 
 /** Where an answer's cost comes from: the upstream's bill, the catalog's prices, or locally estimated tokens. */
 export type CostSource = 'billed' | 'priced' | 'estimated';
@@ -37,7 +40,9 @@ export interface ModelInfo {
   source: 'builtin' | 'gateway';
 }
 
-export type Tier = 'fast' | 'balanced' | 'strong' | 'reasoning';
+/** smart-select's tiers, cheapest first: the one list every tier table, schema and loop is built from. */
+export const TIERS = ['fast', 'balanced', 'strong', 'reasoning'] as const;
+export type Tier = (typeof TIERS)[number];
 
 export interface SelectionDecision {
   tier: Tier;
@@ -117,12 +122,15 @@ export interface DoneEvent {
   msToFirstToken: number;
   msTotal: number;
   selection?: SelectionDecision;
+  /** Who asked (RouteOptions.client). */
+  client?: ClientId;
 }
 
 export interface ErrorEvent {
   type: 'error';
   requestId: string;
   requested: string;
+  client?: ClientId;
   code: string;
   message: string;
   partialText?: string;
@@ -145,6 +153,10 @@ export interface RouteOptions {
   requestId?: string;
   /** Send `stream: false` upstream (for gateways that cannot stream); still yields chunks. */
   nonStreaming?: boolean;
+  /** Who asked: named in the done/error events, so the ledger can show spend per client. */
+  client?: ClientId;
+  /** The caller's notes for the routing log's decision (e.g. what a dialect translation dropped). */
+  notes?: readonly string[];
 }
 
 /** Looks up keys by secret name; the extension reads SecretStorage, the CLI reads the environment. */

@@ -1,3 +1,4 @@
+// What a request cost in USD from its token usage and the model's pricing (cached and reasoning tokens priced apart).
 import type { ModelInfo, Usage } from '../base/types';
 
 /**

@@ -1,6 +1,6 @@
 // What a model name means: smart-select, aliases (chains allowed, cycles stop), the ids behind a name and the context
 // window a prompt for it must fit. Defined once; every caller answers "which model is X?" here.
-import type { ModelInfo } from '../base/types';
+import { TIERS, type ModelInfo } from '../base/types';
 import type { Config } from './settings';
 
 export const SMART_SELECT = 'smart-select';
@@ -26,7 +26,7 @@ export interface ResolvedModel {
 export function resolveModel(name: string, config: Pick<Config, 'aliases' | 'smartSelect'>): ResolvedModel {
   if (name === SMART_SELECT) {
     const t = config.smartSelect.tiers;
-    return { smartSelect: true, ids: [...new Set([t.fast, t.balanced, t.strong, t.reasoning].map((id) => resolveAlias(id, config.aliases)))] };
+    return { smartSelect: true, ids: [...new Set(TIERS.map((tier) => resolveAlias(t[tier], config.aliases)))] };
   }
   return { smartSelect: false, ids: [resolveAlias(name, config.aliases)] };
 }

@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { ConfigError } from '../base/errors';
 import { redact } from '../base/redact';
-import type { Tier } from '../base/types';
+import { TIERS, type Tier } from '../base/types';
 import { isLoopbackHost } from '../base/loopback';
 
 export const SETTINGS_PREFIX = 'switchboard.';
@@ -13,6 +13,9 @@ export type Preset = (typeof PRESETS)[number];
 export const SMART_SELECT_MODES = ['local', 'gateway'] as const;
 /** Who resolves `smart-select`: Switchboard (`local`) or the gateway's own auto-routing model (`gateway`). */
 export type SmartSelectMode = (typeof SMART_SELECT_MODES)[number];
+export const BUDGET_ACTIONS = ['warn', 'downgrade', 'block'] as const;
+/** What happens when the month's spend reaches `budget.monthlyUsd`. */
+export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
 
 /** Query parameters that carry a secret: `key`, `api_key`, `apiKey`, `access_token`, `token`, `secret`, `sig`, … */
 const KEYISH_PARAM = /key|token|secret|passw|pwd|auth|credential|^sig$|signature/i;
@@ -46,14 +49,67 @@ const baseUrl = () =>
     }),
   );
 const ms = (max: number) => () => z.int().check(z.minimum(0), z.maximum(max));
-const modelId = () => z.string().check(z.trim(), z.minLength(1, 'must be a non-empty model id'));
+/**
+ * The characters a model id may have: letters, digits, `. _ : / @ + -`, and `? & = % ,` for the simulator's
+ * parameters (`sim/lorem?tokens=5`). Never quotes, `$`, backticks, spaces, `;`, `|`, backslashes or newlines: a workspace
+ * can set `switchboard.model`, and the id ends up in snippets, logs and requests.
+ */
+export const MODEL_ID = /^[A-Za-z0-9._:/@+?&=%,-]+$/;
+export const MAX_MODEL_ID = 300;
+const MODEL_ID_CHARACTERS = 'a model id has only letters, digits, commas and . _ : / @ + - ? & = %';
+const modelId = () =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'must be a non-empty model id'),
+      z.maxLength(MAX_MODEL_ID, `a model id has at most ${MAX_MODEL_ID} characters`),
+      z.regex(MODEL_ID, MODEL_ID_CHARACTERS),
+    );
+/** A fallbacks key: a model id, or `*` for every model without its own chain. */
+const fallbackKey = () =>
+  z.string().check(z.refine((k) => k === '*' || (k.length <= MAX_MODEL_ID && MODEL_ID.test(k)), `a key is "*" or a model id; ${MODEL_ID_CHARACTERS}`));
+const TIMEOUT = 'an integer number of milliseconds from 0 (off) to 600000';
+const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
 
-/** Each entry: setting name (without prefix) → schema and default. The manifest's settings mirror this table. */
+export const DEFAULT_TIERS: Record<Tier, string> = {
+  fast: 'openai/gpt-4.1-mini',
+  balanced: 'openai/gpt-4.1',
+  strong: 'anthropic/claude-sonnet-4.5',
+  reasoning: 'openai/o3',
+};
+/** Each tier a model id, an unset tier its default: the value is always a whole table. */
+const tiersSchema = () =>
+  z.strictObject(
+    Object.fromEntries(TIERS.map((t) => [t, z._default(modelId(), DEFAULT_TIERS[t])])) as { [T in Tier]: z.ZodMiniDefault<ReturnType<typeof modelId>> },
+  );
+
+/**
+ * One setting, declared once. `scope` is the manifest's: `application` or `machine` means only the user's own
+ * (global) value counts, absent means a workspace or folder may set it ("window"). The manifest's entry must agree
+ * (test/unit/settingsScope.test.ts checks name, default, enum and scope).
+ */
+export interface SettingSpec<S extends z.ZodMiniType = z.ZodMiniType> {
+  schema: () => S;
+  /** Used when the setting is unset or invalid; `undefined` = decided elsewhere (e.g. by the preset). */
+  default: z.infer<S>;
+  /** What the setting accepts, in words, for messages (zod/mini carries no locale messages, by design: size). */
+  allowed: string;
+  scope?: 'application' | 'machine';
+}
+const setting = <S extends z.ZodMiniType>(spec: SettingSpec<S>): SettingSpec<S> => spec;
+
+/** Every setting: name (without the prefix) → schema, default, scope and what it accepts. Config is derived from it. */
 export const SETTINGS = {
-  'gateway.baseUrl': { schema: baseUrl, default: 'https://api.select.ax/v1' },
-  'gateway.preset': { schema: () => z.enum(PRESETS), default: 'select' as Preset },
+  'gateway.baseUrl': setting({
+    schema: () => baseUrl().check(z.overwrite((v) => v.replace(/\/+$/, ''))),
+    default: 'https://api.select.ax/v1',
+    allowed: 'an https:// URL (or http:// to localhost), e.g. "https://api.select.ax/v1"',
+    scope: 'application',
+  }),
+  'gateway.preset': setting({ schema: () => z.enum(PRESETS), default: 'select', allowed: `one of ${quoted(PRESETS)}`, scope: 'application' }),
   /** Extra headers on every gateway request (e.g. Portkey's `x-portkey-custom-host`). Never a key. */
-  'gateway.headers': {
+  'gateway.headers': setting({
     schema: () =>
       z.record(
         z.string().check(
@@ -62,134 +118,96 @@ export const SETTINGS = {
         ),
         z.string(),
       ),
-    default: {} as Record<string, string>,
-  },
-  model: { schema: modelId, default: 'smart-select' },
-  fallbacks: { schema: () => z.record(z.string(), z.array(modelId())), default: {} as Record<string, string[]> },
-  aliases: { schema: () => z.record(z.string(), modelId()), default: {} as Record<string, string> },
-  'smartSelect.tiers': {
-    schema: () => z.partial(z.strictObject({ fast: modelId(), balanced: modelId(), strong: modelId(), reasoning: modelId() })),
-    default: {} as Partial<Record<Tier, string>>,
-  },
+    default: {},
+    allowed: 'an object of header name → string value (no keys)',
+    scope: 'application',
+  }),
+  model: setting({
+    schema: modelId,
+    default: 'smart-select',
+    allowed: 'a non-empty model id: "smart-select", an alias, "provider/model" or a bare id',
+  }),
+  fallbacks: setting({
+    schema: () => z.record(fallbackKey(), z.array(modelId())),
+    default: {},
+    allowed: 'an object of model → array of model ids, e.g. {"*": ["openai/gpt-4.1-mini"]}',
+  }),
+  aliases: setting({ schema: () => z.record(z.string(), modelId()), default: {}, allowed: 'an object of alias → model id' }),
+  'smartSelect.tiers': setting({ schema: tiersSchema, default: DEFAULT_TIERS, allowed: `an object with any of ${quoted(TIERS)} → model id` }),
   /** Unset means the preset's default (endpoints.ts, GATEWAY_PRESETS). */
-  'smartSelect.mode': { schema: () => z.enum(SMART_SELECT_MODES), default: undefined as SmartSelectMode | undefined },
-  'timeouts.connectMs': { schema: ms(600_000), default: 10_000 },
-  'timeouts.firstTokenMs': { schema: ms(600_000), default: 60_000 },
-  'timeouts.idleMs': { schema: ms(600_000), default: 30_000 },
-  hedgeAfterMs: { schema: ms(600_000), default: 0 },
-  retries: { schema: () => z.int().check(z.minimum(0), z.maximum(10)), default: 2 },
-  'budget.monthlyUsd': { schema: () => z.number().check(z.minimum(0)), default: 0 },
-  'budget.onExceed': { schema: () => z.enum(['warn', 'downgrade', 'block']), default: 'warn' as 'warn' | 'downgrade' | 'block' },
-  providers: {
+  'smartSelect.mode': setting({
+    schema: () => z.optional(z.enum(SMART_SELECT_MODES)),
+    default: undefined,
+    allowed: '"local" (Switchboard picks the model) or "gateway" (the gateway\'s own auto-routing model decides)',
+  }),
+  'timeouts.connectMs': setting({ schema: ms(600_000), default: 10_000, allowed: TIMEOUT }),
+  'timeouts.firstTokenMs': setting({ schema: ms(600_000), default: 60_000, allowed: TIMEOUT }),
+  'timeouts.idleMs': setting({ schema: ms(600_000), default: 30_000, allowed: TIMEOUT }),
+  hedgeAfterMs: setting({ schema: ms(600_000), default: 0, allowed: TIMEOUT }),
+  retries: setting({ schema: () => z.int().check(z.minimum(0), z.maximum(10)), default: 2, allowed: 'an integer from 0 to 10' }),
+  'budget.monthlyUsd': setting({
+    schema: () => z.number().check(z.minimum(0)),
+    default: 0,
+    allowed: 'a number of US dollars, 0 or more (0 = no budget)',
+    scope: 'application',
+  }),
+  'budget.onExceed': setting({
+    schema: () => z.enum(BUDGET_ACTIONS),
+    default: 'warn',
+    allowed: `one of ${quoted(BUDGET_ACTIONS)}`,
+    scope: 'application',
+  }),
+  providers: setting({
     schema: () =>
       z.record(
         z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/i, 'provider names are letters, digits, . _ -')),
         z.object({ baseUrl: baseUrl(), headers: z.optional(z.record(z.string(), z.string())) }),
       ),
-    default: {} as Record<string, { baseUrl: string; headers?: Record<string, string> }>,
-  },
-  'localGateway.port': { schema: () => z.int().check(z.minimum(0), z.maximum(65535)), default: 0 },
+    default: {},
+    allowed: 'an object of provider name → {"baseUrl": "https://...", "headers"?: {...}}',
+    scope: 'application',
+  }),
+  'localGateway.port': setting({
+    schema: () => z.int().check(z.minimum(0), z.maximum(65535)),
+    default: 0,
+    allowed: 'an integer port from 0 (any free port) to 65535',
+  }),
   /** A PEM file of extra trusted CA certificates (a company CA, a TLS-inspecting proxy); '' = none. */
-  'tls.caFile': { schema: () => z.string(), default: '' },
-} as const;
+  'tls.caFile': setting({
+    schema: () => z.string(),
+    default: '',
+    allowed: 'the path of a PEM file of CA certificates, e.g. "/etc/ssl/certs/company-ca.pem"',
+    scope: 'machine',
+  }),
+};
 
 export type SettingName = keyof typeof SETTINGS;
 
 /**
- * Settings that decide where a key is sent (and which certificates vouch for that place). Only the user's own (global) value counts: a workspace's
- * `.vscode/settings.json` is untrusted input, and a repository must never be able to redirect the key.
- * The manifest gives each of these `"scope": "application"` (a test keeps the two in step).
+ * Settings whose workspace values never count (manifest scope `application` or `machine`): a workspace's
+ * `.vscode/settings.json` is untrusted input: a repository must never redirect the key or lift the user's budget.
  */
-export const USER_ONLY_SETTINGS: ReadonlySet<SettingName> = new Set<SettingName>([
-  'gateway.baseUrl',
-  'gateway.preset',
-  'gateway.headers',
-  'providers',
-  'tls.caFile',
-]);
+export const USER_ONLY_SETTINGS: ReadonlySet<SettingName> = new Set((Object.keys(SETTINGS) as SettingName[]).filter((name) => SETTINGS[name].scope));
 
-/** The values of one setting at each level, as VS Code's `WorkspaceConfiguration.inspect` reports them. */
-export interface InspectedSetting {
-  globalValue?: unknown;
-  workspaceValue?: unknown;
-  workspaceFolderValue?: unknown;
-}
+/** Each setting's value type, as its schema gives it. */
+export type SettingValues = { [K in SettingName]: z.infer<ReturnType<(typeof SETTINGS)[K]['schema']>> };
 
-/**
- * The flat settings that count: folder over workspace over user, except that user-only settings take the user's
- * value alone. `ignored` names each user-only setting a workspace or folder tried to set.
- */
-export function effectiveSettings(inspect: (name: SettingName) => InspectedSetting | undefined): { flat: Record<string, unknown>; ignored: SettingName[] } {
-  const flat: Record<string, unknown> = {};
-  const ignored: SettingName[] = [];
-  for (const name of Object.keys(SETTINGS) as SettingName[]) {
-    const i = inspect(name);
-    if (!i) continue;
-    const fromWorkspace = i.workspaceFolderValue ?? i.workspaceValue;
-    let value: unknown;
-    if (USER_ONLY_SETTINGS.has(name)) {
-      if (fromWorkspace !== undefined) ignored.push(name);
-      value = i.globalValue;
-    } else {
-      value = fromWorkspace ?? i.globalValue;
-    }
-    if (value !== undefined) flat[name] = value;
-  }
-  return { flat, ignored };
-}
+type Nest<Path extends string, V> = Path extends `${infer Head}.${infer Rest}`
+  ? { [P in Head]: Nest<Rest, V> }
+  : undefined extends V
+    ? { [P in Path]?: Exclude<V, undefined> }
+    : { [P in Path]: V };
+type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+type Flatten<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]: Flatten<T[K]> } : T;
 
-const TIMEOUT = 'an integer number of milliseconds from 0 (off) to 600000';
-/** What each setting accepts, in words, for messages (zod/mini carries no locale messages, by design: size). */
-const ALLOWED: Record<SettingName, string> = {
-  'gateway.baseUrl': 'an https:// URL (or http:// to localhost), e.g. "https://api.select.ax/v1"',
-  'gateway.preset': `one of ${PRESETS.map((p) => `"${p}"`).join(', ')}`,
-  'gateway.headers': 'an object of header name → string value (no keys)',
-  model: 'a non-empty model id: "smart-select", an alias, "provider/model" or a bare id',
-  fallbacks: 'an object of model → array of model ids, e.g. {"*": ["openai/gpt-4.1-mini"]}',
-  aliases: 'an object of alias → model id',
-  'smartSelect.tiers': 'an object with any of "fast", "balanced", "strong", "reasoning" → model id',
-  'smartSelect.mode': '"local" (Switchboard picks the model) or "gateway" (the gateway\'s own auto-routing model decides)',
-  'timeouts.connectMs': TIMEOUT,
-  'timeouts.firstTokenMs': TIMEOUT,
-  'timeouts.idleMs': TIMEOUT,
-  hedgeAfterMs: TIMEOUT,
-  retries: 'an integer from 0 to 10',
-  'budget.monthlyUsd': 'a number of US dollars, 0 or more (0 = no budget)',
-  'budget.onExceed': 'one of "warn", "downgrade", "block"',
-  providers: 'an object of provider name → {"baseUrl": "https://...", "headers"?: {...}}',
-  'localGateway.port': 'an integer port from 0 (any free port) to 65535',
-  'tls.caFile': 'the path of a PEM file of CA certificates, e.g. "/etc/ssl/certs/company-ca.pem"',
-};
-type Values = { [K in SettingName]: z.infer<ReturnType<(typeof SETTINGS)[K]['schema']>> };
+/** The settings as one nested object: `timeouts.idleMs` is `config.timeouts.idleMs`; an unset optional setting is absent. */
+export type Config = Flatten<Intersection<{ [K in SettingName]: Nest<K, SettingValues[K]> }[SettingName]>>;
 
-const built = new Map<SettingName, ReturnType<(typeof SETTINGS)[SettingName]['schema']>>();
-const schemaOf = (name: SettingName) => {
+const built = new Map<SettingName, z.ZodMiniType>();
+const schemaOf = (name: SettingName): z.ZodMiniType => {
   let schema = built.get(name);
   if (!schema) built.set(name, (schema = SETTINGS[name].schema()));
   return schema;
-};
-
-export interface Config {
-  gateway: { baseUrl: string; preset: Preset; headers?: Record<string, string> };
-  model: string;
-  fallbacks: Record<string, string[]>;
-  aliases: Record<string, string>;
-  /** `mode` is undefined when unset: the preset's default applies (smartSelectMode in endpoints.ts). */
-  smartSelect: { tiers: Record<Tier, string>; mode?: SmartSelectMode };
-  timeouts: { connectMs: number; firstTokenMs: number; idleMs: number };
-  hedgeAfterMs: number;
-  retries: number;
-  budget: { monthlyUsd: number; onExceed: 'warn' | 'downgrade' | 'block' };
-  providers: Record<string, { baseUrl: string; headers?: Record<string, string> }>;
-  localGateway: { port: number };
-  tls: { caFile: string };
-}
-
-export const DEFAULT_TIERS: Record<Tier, string> = {
-  fast: 'openai/gpt-4.1-mini',
-  balanced: 'openai/gpt-4.1',
-  strong: 'anthropic/claude-sonnet-4.5',
-  reasoning: 'openai/o3',
 };
 
 export interface ParsedConfig {
@@ -211,7 +229,7 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
   const values = {} as Record<string, unknown>;
   for (const [rawKey, value] of Object.entries(flat)) {
     const key = rawKey.startsWith(SETTINGS_PREFIX) ? rawKey.slice(SETTINGS_PREFIX.length) : rawKey;
-    if (!(key in SETTINGS)) {
+    if (!Object.hasOwn(SETTINGS, key)) {
       problems.push(new ConfigError(SETTINGS_PREFIX + key, `Unknown setting "${SETTINGS_PREFIX + key}"; known settings: ${Object.keys(SETTINGS).join(', ')}.`));
       continue;
     }
@@ -223,43 +241,28 @@ export function parseConfig(flat: Record<string, unknown>): ParsedConfig {
     } else {
       const issue = result.error.issues[0];
       const where = issue.path.length ? ` (at ${issue.path.join('.')})` : '';
-      const specific = /^Invalid/.test(issue.message) ? '' : `${issue.message}; `;
+      // A record's bad key is reported as "Invalid key in record" around the key schema's own message.
+      const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+      const specific = /^Invalid/.test(message) ? '' : `${message}; `;
       problems.push(
         new ConfigError(
           SETTINGS_PREFIX + key,
-          `Setting "${SETTINGS_PREFIX + key}" has an invalid value ${describe(value)}${where}: ${specific}expected ${ALLOWED[key as SettingName]}.`,
+          `Setting "${SETTINGS_PREFIX + key}" has an invalid value ${describe(value)}${where}: ${specific}expected ${spec.allowed}.`,
           spec.default === undefined ? "Using the preset's default until it is fixed." : `Using the default ${describe(spec.default)} until it is fixed.`,
         ),
       );
     }
   }
-  const v = (k: SettingName) => (k in values ? values[k] : SETTINGS[k].default) as Values[typeof k];
-  const config: Config = {
-    gateway: {
-      baseUrl: (v('gateway.baseUrl') as string).replace(/\/+$/, ''),
-      preset: v('gateway.preset') as Preset,
-      headers: v('gateway.headers') as Record<string, string>,
-    },
-    model: v('model') as string,
-    fallbacks: v('fallbacks') as Record<string, string[]>,
-    aliases: v('aliases') as Record<string, string>,
-    smartSelect: {
-      tiers: { ...DEFAULT_TIERS, ...(v('smartSelect.tiers') as Partial<Record<Tier, string>>) },
-      ...(v('smartSelect.mode') ? { mode: v('smartSelect.mode') as SmartSelectMode } : {}),
-    },
-    timeouts: {
-      connectMs: v('timeouts.connectMs') as number,
-      firstTokenMs: v('timeouts.firstTokenMs') as number,
-      idleMs: v('timeouts.idleMs') as number,
-    },
-    hedgeAfterMs: v('hedgeAfterMs') as number,
-    retries: v('retries') as number,
-    budget: { monthlyUsd: v('budget.monthlyUsd') as number, onExceed: v('budget.onExceed') as Config['budget']['onExceed'] },
-    providers: v('providers') as Config['providers'],
-    localGateway: { port: v('localGateway.port') as number },
-    tls: { caFile: v('tls.caFile') as string },
-  };
-  return { config, problems };
+  const config: Record<string, unknown> = {};
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const value = Object.hasOwn(values, name) ? values[name] : structuredClone(SETTINGS[name].default);
+    if (value === undefined) continue;
+    const path = name.split('.');
+    let node = config;
+    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1]] = value;
+  }
+  return { config: config as Config, problems };
 }
 
 export const defaultConfig = (): Config => parseConfig({}).config;

@@ -183,7 +183,8 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       for await (const c of stream) if (c.usage) usage = c.usage;
       const info = models.find((m) => m.id === model);
       const cost = usage && info ? usage.prompt_tokens * info.pricing.input + usage.completion_tokens * info.pricing.output : undefined;
-      return `${model} answered${usage ? ` (${usage.prompt_tokens}+${usage.completion_tokens} tokens` + (cost !== undefined ? `, $${cost.toFixed(6)})` : ')') : ''}`;
+      const costNote = cost !== undefined ? `, $${cost.toFixed(6)})` : ')';
+      return `${model} answered${usage ? ` (${usage.prompt_tokens}+${usage.completion_tokens} tokens${costNote}` : ''}`;
     });
   }
   return { ok: settingsOk && steps.every((s) => s.outcome !== 'fail'), steps };

@@ -67,7 +67,8 @@ export function prepareChat(t: ChatTarget, encode: BodyEncoder): PreparedChat {
     if (headerValueProblem(name, value))
       throw new InvalidRequestError(
         `header ${name}`,
-        `The header "${name}" for ${quote(model)} at ${t.endpoint.id} holds a line break, a control character or a character outside Latin-1, so it cannot be sent. ` +
+        `The header "${name}" for ${quote(model)} at ${t.endpoint.id} holds a line break, a control character ` +
+          'or a character outside Latin-1, so it cannot be sent. ' +
           `Check the model id and the headers in ${t.endpoint.id === 'gateway' ? 'switchboard.gateway.headers' : 'switchboard.providers'}.`,
       );
   }

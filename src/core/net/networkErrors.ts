@@ -16,6 +16,7 @@ export interface NetworkFailureContext extends UpstreamContext {
 export const CA_FIX =
   'If your company uses its own CA or a TLS-inspecting proxy, point the setting switchboard.tls.caFile (CLI: also NODE_EXTRA_CA_CERTS) at its PEM file.';
 
+const BEHIND_A_PROXY = 'behind a corporate proxy, set http.proxy in VS Code or HTTPS_PROXY for the CLI.';
 const UNKNOWN_CA = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -40,14 +41,14 @@ export function explainNetworkCode(code: string | undefined, c: Pick<NetworkFail
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return {
-        what: `the host name of ${c.host} could not be resolved (DNS ${code}). Check the base URL for typos and your network; behind a corporate proxy, set http.proxy in VS Code or HTTPS_PROXY for the CLI.`,
+        what: `the host name of ${c.host} could not be resolved (DNS ${code}). Check the base URL for typos and your network; ${BEHIND_A_PROXY}`,
         retryable: code === 'EAI_AGAIN',
       };
     case 'ETIMEDOUT':
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
       return {
-        what: `${c.host} could not be reached${proxied} (${code}). Check your network; behind a corporate proxy, set http.proxy in VS Code or HTTPS_PROXY for the CLI.`,
+        what: `${c.host} could not be reached${proxied} (${code}). Check your network; ${BEHIND_A_PROXY}`,
         retryable: true,
       };
     case 'ECONNRESET':
@@ -55,14 +56,18 @@ export function explainNetworkCode(code: string | undefined, c: Pick<NetworkFail
       return { what: `the connection to ${c.host} was reset${proxied} (${code}).`, retryable: true };
     case 'CERT_HAS_EXPIRED':
       return {
-        what: `the TLS certificate of ${c.host} has expired (CERT_HAS_EXPIRED). Check the machine's clock; if the clock is right, the server (or a TLS-inspecting proxy) must renew it.`,
+        what:
+          `the TLS certificate of ${c.host} has expired (CERT_HAS_EXPIRED). Check the machine's clock; ` +
+          'if the clock is right, the server (or a TLS-inspecting proxy) must renew it.',
         retryable: false,
       };
     case 'CERT_NOT_YET_VALID':
       return { what: `the TLS certificate of ${c.host} is not valid yet (CERT_NOT_YET_VALID). Check the machine's clock.`, retryable: false };
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return {
-        what: `the TLS certificate presented for ${c.host} is for another host name (ERR_TLS_CERT_ALTNAME_INVALID). Check the base URL; a TLS-inspecting proxy must issue certificates for the host you connect to.`,
+        what:
+          `the TLS certificate presented for ${c.host} is for another host name (ERR_TLS_CERT_ALTNAME_INVALID). ` +
+          'Check the base URL; a TLS-inspecting proxy must issue certificates for the host you connect to.',
         retryable: false,
       };
   }
@@ -81,7 +86,9 @@ function proxyVerdict(e: Error, proxy: string, host: string): Verdict {
       };
     if (e.status === 403)
       return {
-        what: `the proxy ${proxy} does not allow connections to ${host} (HTTP 403). Ask your network team to allow it, or add the host to NO_PROXY / http.noProxy if it is reachable directly.`,
+        what:
+          `the proxy ${proxy} does not allow connections to ${host} (HTTP 403). Ask your network team to allow it, ` +
+          'or add the host to NO_PROXY / http.noProxy if it is reachable directly.',
         retryable: false,
       };
     return {
@@ -92,7 +99,9 @@ function proxyVerdict(e: Error, proxy: string, host: string): Verdict {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED')
     return {
-      what: `the proxy ${proxy} refused the connection (ECONNREFUSED). Check the proxy address (http.proxy in VS Code, HTTPS_PROXY for the CLI) and that the proxy is running.`,
+      what:
+        `the proxy ${proxy} refused the connection (ECONNREFUSED). ` +
+        'Check the proxy address (http.proxy in VS Code, HTTPS_PROXY for the CLI) and that the proxy is running.',
       retryable: true,
     };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')

@@ -7,6 +7,7 @@ import * as https from 'node:https';
 import { isIP, BlockList } from 'node:net';
 import * as tls from 'node:tls';
 import { ConfigError } from '../base/errors';
+import { isLoopbackHost } from '../base/loopback';
 import { proxyProblem, type NetworkConfig } from './proxyConfig';
 import type { Socket } from 'node:net';
 import { HttpsTunnelAgent, HttpTunnelAgent, openTunnel, type TunnelOptions } from './tunnel';
@@ -37,9 +38,24 @@ export function proxyForDisplay(proxy: string): string {
   }
 }
 
-/** NO_PROXY matching as curl and VS Code do it: exact host, host:port, domain suffix, `*`, IPs and CIDR ranges. */
+/**
+ * NO_PROXY matching as curl and VS Code do it: exact host, host:port, domain suffix, `*`, IPs and CIDR ranges.
+ * `localhost`, 127.0.0.0/8 and ::1 are one host: an entry naming any of them covers them all.
+ */
 export function bypassesProxy(hostname: string, port: string, noProxy: readonly string[]): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (
+    isLoopbackHost(host) &&
+    noProxy.some((raw) =>
+      isLoopbackHost(
+        raw
+          .trim()
+          .replace(/^\[|\]$/g, '')
+          .replace(/:\d+$/, ''),
+      ),
+    )
+  )
+    return true;
   const blocks = new BlockList();
   let anyBlock = false;
   for (const raw of noProxy) {
@@ -103,10 +119,14 @@ export class Network {
     return { agent: (this.proxied.http ??= this.proxyAgent(proxy, false)), proxy: display, tls };
   }
 
-  /** The proxy URL (with credentials) that applies to `url`, or undefined for a direct connection. */
+  /**
+   * The proxy URL (with credentials) that applies to `url`, or undefined for a direct connection. This machine
+   * (localhost, 127.0.0.0/8, ::1) is always reached directly: through a proxy it would be the proxy's own machine, and a
+   * loopback gateway speaks plain http, so its key would cross the proxy in clear text.
+   */
   proxyFor(url: URL): string | undefined {
     const proxy = this.config.proxy;
-    if (!proxy) return undefined;
+    if (!proxy || isLoopbackHost(url.hostname)) return undefined;
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
     return bypassesProxy(url.hostname, port, this.config.noProxy ?? []) ? undefined : proxy;
   }

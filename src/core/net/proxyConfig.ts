@@ -44,7 +44,8 @@ export function readCaFiles(files: readonly string[], settingFile?: string): Pic
       const where = file === settingFile ? 'switchboard.tls.caFile' : 'NODE_EXTRA_CA_CERTS';
       throw new ConfigError(
         where,
-        `${where} names ${file}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Point it at a PEM file of your CA certificates.`,
+        `${where} names ${file}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). ` +
+          'Point it at a PEM file of your CA certificates.',
       );
     }
     if (!/-----BEGIN CERTIFICATE-----/.test(text)) {

@@ -1,3 +1,4 @@
+// The Explain Selection prompt: the selected code with its language, file and surroundings, trimmed to fit the model.
 export interface ExplainInput {
   code: string;
   languageId: string;

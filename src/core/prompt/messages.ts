@@ -1,3 +1,4 @@
+// Reading chat messages: the text of a message's content, whatever shape (string or parts) it has.
 import type { ChatCompletionMessageParam } from '../base/types';
 
 /** The text of a message's content: the string itself, or its text parts joined by newlines (images etc. skipped). */

@@ -2,7 +2,7 @@
 // hands its request here with an AbortSignal and callbacks for what it shows as it arrives, and gets back one
 // result with the text, the decision, every attempt and exactly one outcome — then only presents it.
 import { CancelledError, MalformedResponseError, hasErrorCode, type StreamBrokenError } from '../base/errors';
-import type { AttemptEvent, ChatRequest, ChatRouter, DecisionEvent, DoneEvent, RouteYield } from '../base/types';
+import type { AttemptEvent, ChatRequest, ChatRouter, ClientId, DecisionEvent, DoneEvent, RouteOptions, RouteYield } from '../base/types';
 
 export type RouteChunk = Extract<RouteYield, { type: 'chunk' }>;
 
@@ -30,6 +30,10 @@ export interface ConsumeOptions {
   requestId?: string;
   /** Ask the upstream without streaming (chunks still arrive, all at the end). */
   nonStreaming?: boolean;
+  /** Who asks (named in the ledger). */
+  client?: ClientId;
+  /** Notes for the routing log's decision. */
+  notes?: readonly string[];
   onDecision?(decision: DecisionEvent): void;
   /** May return a promise (e.g. a socket's back-pressure); the next chunk waits for it. */
   onChunk?(chunk: RouteChunk): void | Promise<void>;
@@ -41,10 +45,12 @@ export async function consumeRoute(router: Pick<ChatRouter, 'route'>, req: ChatR
   const base: RouteBase = { text: '', decision: undefined, attempts: [] };
   try {
     if (signal?.aborted) throw new CancelledError();
-    const routeOpts = {
+    const routeOpts: RouteOptions = {
       ...(signal ? { signal } : {}),
       ...(opts.requestId ? { requestId: opts.requestId } : {}),
       ...(opts.nonStreaming ? { nonStreaming: true } : {}),
+      ...(opts.client ? { client: opts.client } : {}),
+      ...(opts.notes?.length ? { notes: opts.notes } : {}),
     };
     for await (const y of router.route(req, routeOpts)) {
       if (signal?.aborted) throw new CancelledError();

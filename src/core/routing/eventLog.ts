@@ -1,3 +1,4 @@
+// Routing events as log lines, one per event: shared by the extension's routing log and the CLI's `--verbose`.
 import { formatUsd } from '../base/format';
 import type { RoutingEvent } from '../base/types';
 
@@ -20,7 +21,11 @@ export function formatEvent(e: RoutingEvent): string {
       return `[${e.requestId}] attempt ${e.index + 1} ${e.model}@${e.endpoint} ${e.outcome}${status}${ttft} total ${Math.round(e.msTotal)} ms${tokens}${msg}`;
     }
     case 'done':
-      return `[${e.requestId}] done ${e.answeredBy}${e.fallback ? ` (fallback from ${e.requested})` : ''} after ${e.attempts} attempt(s): ${e.usage.promptTokens}+${e.usage.completionTokens} tok${e.usage.estimated ? ' (est.)' : ''}, ${formatUsd(e.costUsd)}, ttft ${Math.round(e.msToFirstToken)} ms, total ${Math.round(e.msTotal)} ms`;
+      return (
+        `[${e.requestId}] done ${e.answeredBy}${e.fallback ? ` (fallback from ${e.requested})` : ''} after ${e.attempts} attempt(s): ` +
+        `${e.usage.promptTokens}+${e.usage.completionTokens} tok${e.usage.estimated ? ' (est.)' : ''}, ${formatUsd(e.costUsd)}, ` +
+        `ttft ${Math.round(e.msToFirstToken)} ms, total ${Math.round(e.msTotal)} ms`
+      );
     case 'error':
       return `[${e.requestId}] failed ${e.requested}: ${e.code} — ${e.message}`;
     case 'breaker':

@@ -114,7 +114,8 @@ export class RouteRun {
 
   /** The winner's stream ended: its `ok` attempt, with what the answer used. */
   answered(w: Attempt): AnswerFigures & { event: AttemptEvent } {
-    const usage = w.usage ? usageOf(w.usage) : this.o.estimate(w.text);
+    // The upstream's token counts when they are believable, else counted here (and marked estimated).
+    const usage = (w.usage && usageOf(w.usage)) || this.o.estimate(w.text);
     const served = w.served ?? w.candidate.model;
     // The upstream's bill when it sent one; otherwise the served model's prices.
     const { costUsd, costSource } = answerCost({
@@ -247,14 +248,22 @@ export class RouteRun {
   }
 }
 
-function usageOf(u: CompletionUsage): Usage {
-  return {
+/** More tokens than any model's window holds: a count above it is not believed. */
+const MAX_BELIEVABLE_TOKENS = 100_000_000;
+const isTokenCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= MAX_BELIEVABLE_TOKENS;
+
+/** The upstream's usage, when every count is a whole number from 0 up (a negative one would be a refund); else undefined. */
+function usageOf(u: CompletionUsage): Usage | undefined {
+  const usage = {
     promptTokens: u.prompt_tokens ?? 0,
     completionTokens: u.completion_tokens ?? 0,
     cachedTokens: u.prompt_tokens_details?.cached_tokens ?? 0,
     reasoningTokens: u.completion_tokens_details?.reasoning_tokens ?? 0,
     estimated: false,
   };
+  return isTokenCount(usage.promptTokens) && isTokenCount(usage.completionTokens) && isTokenCount(usage.cachedTokens) && isTokenCount(usage.reasoningTokens)
+    ? usage
+    : undefined;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -23,6 +23,7 @@ import type {
   BudgetStatus,
   ChatRequest,
   ChatRouter,
+  ClientId,
   DecisionEvent,
   DoneEvent,
   KeyLookup,
@@ -146,7 +147,7 @@ export class Router implements ChatRouter, IDisposable {
       const plan = withGatewayFallbacks(fitting.plan, config);
       const windowNotes = fitting.notes;
       const cursor = new CandidateCursor(plan, this.health);
-      const decision = this.decision(requestId, requested, plan, cursor, budget, windowNotes);
+      const decision = this.decision(requestId, requested, plan, cursor, budget, [...(opts.notes ?? []), ...windowNotes]);
       this.emitter.fire(decision);
       yield decision;
 
@@ -181,7 +182,7 @@ export class Router implements ChatRouter, IDisposable {
       }
       const ok = run.answered(winner);
       yield ok.event;
-      const done = this.doneEvent(requestId, requested, planned, winner, ok, attempts.events.length, t0);
+      const done = this.doneEvent(requestId, requested, planned, winner, ok, attempts.events.length, t0, opts.client);
       this.emitter.fire(done);
       yield done;
     } catch (e) {
@@ -189,6 +190,7 @@ export class Router implements ChatRouter, IDisposable {
         type: 'error',
         requestId,
         requested,
+        ...(opts.client ? { client: opts.client } : {}),
         code: isSwitchboardError(e) ? e.code : 'internal',
         message: e instanceof Error ? e.message : String(e),
         ...(hasErrorCode(e, 'stream-broken') ? { partialText: e.partialText } : {}),
@@ -262,7 +264,16 @@ export class Router implements ChatRouter, IDisposable {
     };
   }
 
-  private doneEvent(requestId: string, requested: string, plan: CandidatePlan, w: Attempt, ok: AnswerFigures, attempts: number, t0: number): DoneEvent {
+  private doneEvent(
+    requestId: string,
+    requested: string,
+    plan: CandidatePlan,
+    w: Attempt,
+    ok: AnswerFigures,
+    attempts: number,
+    t0: number,
+    client: ClientId | undefined,
+  ): DoneEvent {
     const end = performance.now();
     return {
       type: 'done',
@@ -280,6 +291,7 @@ export class Router implements ChatRouter, IDisposable {
       msToFirstToken: (w.firstTokenAt || end) - t0,
       msTotal: end - t0,
       ...(plan.selection ? { selection: plan.selection } : {}),
+      ...(client ? { client } : {}),
     };
   }
 }

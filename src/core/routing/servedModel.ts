@@ -4,12 +4,21 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { splitModelId } from '../config/endpoints';
 
+/** An upstream names models freely: its name is kept to this many characters, without control characters. */
+const MAX_SERVED_ID_LENGTH = 300;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /** The `model` a chunk names, or undefined when it names none (Azure's prompt-filter chunk has `model: ""`). */
 export function upstreamModelOf(chunk: Pick<ChatCompletionChunk, 'model'>): string | undefined {
   const m = (chunk as { model?: unknown }).model;
   if (typeof m !== 'string') return undefined;
-  const trimmed = m.trim();
-  return trimmed === '' ? undefined : trimmed;
+  const clean = m
+    .slice(0, 4 * MAX_SERVED_ID_LENGTH)
+    .replace(CONTROL, '')
+    .trim()
+    .slice(0, MAX_SERVED_ID_LENGTH);
+  return clean === '' ? undefined : clean;
 }
 
 /** The served model of an answer: the first model its chunks name, else the requested id. */

@@ -7,9 +7,7 @@ import type { Config } from '../config/settings';
 import { compactTokens, windowShortfall } from '../prompt/contextWindow';
 import { PromptTooLargeError } from '../base/errors';
 import { contentText } from '../prompt/messages';
-import type { ChatRequest, SelectionDecision, Tier } from '../base/types';
-
-const TIER_ORDER: readonly Tier[] = ['fast', 'balanced', 'strong', 'reasoning'];
+import { TIERS as TIER_ORDER, type ChatRequest, type SelectionDecision, type Tier } from '../base/types';
 
 /** Characters of the prompt: an upper bound on its tokens (a token is at least one character). */
 export function promptChars(req: ChatRequest): number {

@@ -2,7 +2,7 @@
 // deterministic: a weighted table of textual cues (English here, 14 more languages in lexicon.ts) plus
 // structural features (length, code, traces, files, symbols, constraints, conversation depth, attached selection),
 // then a learned move up where the user corrected similar prompts (learning.ts). Tiers are those of
-// DESIGN.md § "smart-select tiers".
+// docs/architecture.md § "smart-select tiers".
 import type { Config } from '../config/settings';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './features';
 import { allTerms, LEXICON, QUICK_FACT, termMatcher } from './lexicon';

@@ -90,5 +90,8 @@ function exceededMessage(status: BudgetStatus): string {
       : status.action === 'downgrade'
         ? 'smart-select now moves requests to a cheaper tier'
         : 'Requests continue';
-  return `Switchboard has spent ${spent(status)} this month. ${what} ("switchboard.budget.onExceed": "${status.action}"); raise "switchboard.budget.monthlyUsd" to change the limit.`;
+  return (
+    `Switchboard has spent ${spent(status)} this month. ${what} ("switchboard.budget.onExceed": "${status.action}"); ` +
+    'raise "switchboard.budget.monthlyUsd" to change the limit.'
+  );
 }

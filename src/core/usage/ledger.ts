@@ -51,6 +51,8 @@ export class UsageLedger implements IDisposable {
   /** Counted records whose listeners have not been told yet (see `announce`). */
   private readonly unannounced: UsageRecord[] = [];
   private announcing = false;
+  /** Reading through a line too long to be a record: what follows up to its newline is skipped. */
+  private inLongLine = false;
   /** Lines this process appended and already counted, until the file is read past them. */
   private readonly ownLines = new Set<string>();
   private totals: Pick<Rollup, 'days' | 'months'>;
@@ -133,7 +135,8 @@ export class UsageLedger implements IDisposable {
     } catch (err) {
       this.unreadable = true;
       this.warn(
-        `Could not read the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. Usage from other Switchboard processes is no longer counted until restart.`,
+        `Could not read the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. ` +
+          'Usage from other Switchboard processes is no longer counted until restart.',
       );
     }
     this.announce();
@@ -244,11 +247,29 @@ export class UsageLedger implements IDisposable {
         const from = this.position.size + Buffer.byteLength(carry);
         const n = readSync(fd, buf, 0, Math.min(buf.length, size - from), from);
         if (n === 0) break;
-        const chunk = carry + buf.toString('utf8', 0, n);
+        let chunk = carry + buf.toString('utf8', 0, n);
+        carry = '';
+        if (this.inLongLine) {
+          const nl = chunk.indexOf('\n');
+          const skipped = nl < 0 ? chunk : chunk.slice(0, nl + 1);
+          this.position = { size: this.position.size + Buffer.byteLength(skipped), lines: this.position.lines + (nl < 0 ? 0 : 1), lastLine: '' };
+          if (nl < 0) continue;
+          this.inLongLine = false;
+          this.warn(
+            `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is longer than ${READ_CHUNK_BYTES} bytes, ` +
+              'so it is not a usage record. The other lines were read.',
+          );
+          chunk = chunk.slice(nl + 1);
+        }
         const lines = chunk.split('\n');
         carry = lines.pop() ?? '';
         for (const line of lines) this.readLine(line, announce);
-        if (Buffer.byteLength(carry) > READ_CHUNK_BYTES) throw new Error(`a line longer than ${READ_CHUNK_BYTES} bytes at byte ${this.position.size}`);
+        if (Buffer.byteLength(carry) > READ_CHUNK_BYTES) {
+          // No record is this long: skip to the line's end (perhaps in a later read) and go on with the next one.
+          this.inLongLine = true;
+          this.position = { ...this.position, size: this.position.size + Buffer.byteLength(carry), lastLine: '' };
+          carry = '';
+        }
       }
     } finally {
       closeSync(fd);
@@ -261,7 +282,8 @@ export class UsageLedger implements IDisposable {
     const parsed = parseLine(line);
     if (!parsed) {
       this.warn(
-        `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is not a valid usage record (perhaps a write cut short by a crash). The other lines were read.`,
+        `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is not a valid usage record ` +
+          '(perhaps a write cut short by a crash). The other lines were read.',
       );
       return;
     }
@@ -301,7 +323,8 @@ export class UsageLedger implements IDisposable {
     } catch (err) {
       this.closeFile();
       this.warn(
-        `Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. This request's usage is kept only until VS Code restarts.`,
+        `Could not write the usage ledger ${this.file}: ${err instanceof Error ? err.message : String(err)}. ` +
+          "This request's usage is kept only until VS Code restarts.",
       );
       return undefined;
     }

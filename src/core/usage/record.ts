@@ -2,7 +2,7 @@
 // write the same file) and what a whole request cost. Pure data; the file is ledger.ts, the events → records step
 // records.ts.
 import * as z from 'zod/mini';
-import type { AttemptOutcome } from '../base/types';
+import { TIERS, type AttemptOutcome } from '../base/types';
 
 const OUTCOMES = [
   'ok',
@@ -13,7 +13,6 @@ const OUTCOMES = [
   'hedge-lost',
   'broken-after-tokens',
 ] as const satisfies readonly AttemptOutcome[];
-const TIERS = ['fast', 'balanced', 'strong', 'reasoning'] as const;
 
 /** The ledger line's schema, built on first read (not at extension load). */
 function buildSchemas() {
@@ -67,6 +66,8 @@ function buildSchemas() {
     tier: z.optional(z.enum(TIERS)),
     /** Set when no candidate answered (the record exists because some attempt was billed). */
     error: z.optional(z.string()),
+    /** Who asked (a name from base/clients.ts; absent in records written before clients were named). */
+    client: z.optional(z.string()),
   });
   return { usageRecordSchema, otherAttemptSchema };
 }

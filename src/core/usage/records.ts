@@ -55,6 +55,7 @@ export class RecordsFromEvents {
           msToFirstToken: e.msToFirstToken,
           msTotal: e.msTotal,
           ...(e.selection ? { tier: e.selection.tier } : {}),
+          ...(e.client ? { client: e.client } : {}),
         });
         return;
       }
@@ -79,6 +80,7 @@ export class RecordsFromEvents {
           msToFirstToken: 0,
           msTotal: attempts.reduce((t, a) => Math.max(t, a.msTotal), 0),
           error: e.code,
+          ...(e.client ? { client: e.client } : {}),
         });
         return;
       }

@@ -119,9 +119,10 @@ type StoredPeriods = Record<string, Record<string, StoredTotals>>;
 
 function toJson(r: Rollup): { v: number; coverage: Coverage; days: StoredPeriods; months: StoredPeriods } {
   const periods = (totals: UsageTotals): StoredPeriods => {
-    const out: StoredPeriods = {};
+    // Null-prototype objects: a model named "__proto__" by an upstream is a key like any other.
+    const out: StoredPeriods = Object.create(null) as StoredPeriods;
     for (const [period, models] of totals) {
-      const p: Record<string, StoredTotals> = (out[period] = {});
+      const p: Record<string, StoredTotals> = (out[period] = Object.create(null) as Record<string, StoredTotals>);
       for (const [model, t] of models) p[model] = [FIELDS.map((f) => t[f]), t.firstTokenMs.toJSON(), t.totalMs.toJSON()];
     }
     return out;

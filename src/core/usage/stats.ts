@@ -1,4 +1,5 @@
 // Pure aggregation of ledger records for the usage view, the status bar and the CLI. Days and months are local time.
+import { clientLabel, isClientId, type ClientId } from '../base/clients';
 import { requestCostUsd, type UsageRecord } from './record';
 
 /** `YYYY-MM-DD` of `ms` in local time. */
@@ -115,8 +116,25 @@ function isPair(bucket: number, count: number): boolean {
   return Number.isFinite(bucket) && Number.isFinite(count) && bucket >= 0 && count > 0;
 }
 
-/** Period (`YYYY-MM-DD` day or `YYYY-MM` month) → model → totals. */
+/**
+ * Period (`YYYY-MM-DD` day or `YYYY-MM` month) → model and client (`totalsKey`) → totals. Keys of records from before
+ * clients were named are the bare model, read as client `unknown`.
+ */
 export type UsageTotals = Map<string, Map<string, ModelTotals>>;
+
+/** Separates the model from the client in a totals key; no client name contains it. */
+const CLIENT_SEPARATOR = '\u0000';
+
+export function totalsKey(model: string, client: string | undefined): string {
+  return isClientId(client) && client !== 'unknown' ? `${model}${CLIENT_SEPARATOR}${client}` : model;
+}
+
+export function splitTotalsKey(key: string): { model: string; client: ClientId } {
+  const at = key.lastIndexOf(CLIENT_SEPARATOR);
+  if (at < 0) return { model: key, client: 'unknown' };
+  const client = key.slice(at + 1);
+  return { model: key.slice(0, at), client: isClientId(client) ? client : 'unknown' };
+}
 
 export function emptyModelTotals(): ModelTotals {
   return {
@@ -159,7 +177,7 @@ export function addRecord(totals: UsageTotals, r: UsageRecord, period: string = 
   if (!p) totals.set(period, (p = new Map()));
   if (!r.error) {
     // Grouped by the model that served: what the user paid for.
-    const m = modelIn(p, r.served ?? r.answeredBy);
+    const m = modelIn(p, totalsKey(r.served ?? r.answeredBy, r.client));
     m.requests++;
     if (r.fallback) m.answeredAsFallback++;
     m.promptTokens += r.usage.promptTokens;
@@ -175,7 +193,7 @@ export function addRecord(totals: UsageTotals, r: UsageRecord, period: string = 
     m.totalMs.add(r.msTotal);
   }
   for (const a of r.otherAttempts) {
-    const m = modelIn(p, a.model);
+    const m = modelIn(p, totalsKey(a.model, r.client));
     if (FAILED.has(a.outcome)) m.failures++;
     if (a.usage) {
       m.promptTokens += a.usage.promptTokens;
@@ -247,12 +265,25 @@ export interface DayModelStats {
   requests: number;
 }
 
+/** What one client (Codex, Claude Code, the chat view, …) spent over a summary's window. */
+export interface ClientStats {
+  client: ClientId;
+  /** As the user reads it ("Claude Code", "vscode.lm"). */
+  label: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
 export interface UsageSummary {
   /** Every local day in the window, oldest first, so charts show gaps as zero. */
   days: string[];
   perDay: DayModelStats[];
   /** Sorted by cost, then requests, descending. */
   perModel: ModelStats[];
+  /** Sorted by cost, then requests, descending. */
+  byClient: ClientStats[];
   totalCostUsd: number;
   totalRequests: number;
   totalTokens: number;
@@ -281,17 +312,34 @@ export function summarizeTotals(totals: UsageTotals, opts: SummaryOptions): Usag
   let totalCostUsd = 0;
   let totalRequests = 0;
   let totalTokens = 0;
+  const clients = new Map<ClientId, ClientStats>();
   for (const day of days) {
-    for (const [model, t] of totals.get(day) ?? []) {
+    const dayModels = new Map<string, DayModelStats>();
+    for (const [key, t] of totals.get(day) ?? []) {
+      const { model, client } = splitTotalsKey(key);
       let m = models.get(model);
       if (!m) models.set(model, (m = emptyModelTotals()));
       mergeModelTotals(m, t);
       const tokens = t.promptTokens + t.completionTokens;
-      if (t.requests > 0 || t.costUsd > 0 || tokens > 0) perDay.push({ day, model, costUsd: t.costUsd, tokens, requests: t.requests });
+      if (t.requests > 0 || t.costUsd > 0 || tokens > 0) {
+        const d = dayModels.get(model);
+        if (d) {
+          d.costUsd += t.costUsd;
+          d.tokens += tokens;
+          d.requests += t.requests;
+        } else dayModels.set(model, { day, model, costUsd: t.costUsd, tokens, requests: t.requests });
+        let c = clients.get(client);
+        if (!c) clients.set(client, (c = { client, label: clientLabel(client), requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 }));
+        c.requests += t.requests;
+        c.promptTokens += t.promptTokens;
+        c.completionTokens += t.completionTokens;
+        c.costUsd += t.costUsd;
+      }
       totalCostUsd += t.costUsd;
       totalRequests += t.requests;
       totalTokens += tokens;
     }
+    perDay.push(...dayModels.values());
   }
   const perModel: ModelStats[] = [...models]
     .map(([model, { firstTokenMs, totalMs, ...m }]) => ({
@@ -308,6 +356,7 @@ export function summarizeTotals(totals: UsageTotals, opts: SummaryOptions): Usag
     days,
     perDay: perDay.sort((a, b) => byCodeUnits(a.day, b.day) || byCodeUnits(a.model, b.model)),
     perModel,
+    byClient: [...clients.values()].sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || byCodeUnits(a.client, b.client)),
     totalCostUsd,
     totalRequests,
     totalTokens,
@@ -351,6 +400,7 @@ const CSV_COLUMNS = [
   'ms_to_first_token',
   'ms_total',
   'error',
+  'client',
 ] as const;
 
 /** RFC 4180 CSV (CRLF line ends, fields with `"` `,` CR or LF quoted, quotes doubled), one row per record. */
@@ -380,6 +430,7 @@ export function toCsv(records: readonly UsageRecord[]): string {
       r.msToFirstToken,
       r.msTotal,
       r.error ?? '',
+      isClientId(r.client) ? r.client : 'unknown',
     ];
     rows.push(cells.map(csvField).join(','));
   }

@@ -14,7 +14,7 @@ import {
 } from '../../protocol';
 import { composeQuestion, mentionsIn, type ContextAttachment, type ContextKind } from '../../core/prompt/chatContext';
 import type { PromptPreview } from '../../core/prompt/contextWindow';
-import type { ChatCompletionMessageParam, ChatRequest, ChatRouter } from '../../core/base/types';
+import type { ChatCompletionMessageParam, ChatRequest, ChatRouter, ClientId } from '../../core/base/types';
 import { Emitter, type IDisposable } from '../../core/base/lifecycle';
 import { ChatSession, type TurnOutcome } from './chatSession';
 
@@ -56,6 +56,8 @@ export interface AskOptions {
   title?: string;
   /** Context sent with the question (the chat's chips). */
   attachments?: readonly SizedAttachment[];
+  /** Who asks, for the ledger (default: the chat view itself). */
+  client?: ClientId;
 }
 
 export interface SizedAttachment {
@@ -291,7 +293,7 @@ export class ChatController implements IDisposable {
     if (previous && samePrompt(previous.prompt, prompt)) this.noteReask(previous, turn.model);
     this.turns.push(turn);
     if (this.turns.length > MAX_TURNS) this.turns.splice(0, this.turns.length - MAX_TURNS);
-    return this.run(turn, history);
+    return this.run(turn, history, opts.client);
   }
 
   async clear(): Promise<void> {
@@ -321,7 +323,7 @@ export class ChatController implements IDisposable {
     return this.start(CONTINUE_PROMPT, { model, title: `Continue with ${model}` });
   }
 
-  private run(turn: Turn, context: readonly Turn[]): RunningAnswer {
+  private run(turn: Turn, context: readonly Turn[], client: ClientId = 'chat-view'): RunningAnswer {
     this.running?.stop();
     const session = new ChatSession({
       router: () => this.fx.router(),
@@ -334,6 +336,7 @@ export class ChatController implements IDisposable {
       title: turn.title,
       ...(turn.context ? { context: turn.context } : {}),
       post: (m) => this.post(m),
+      client,
     });
     this.running = session;
     void this.fx.saveTurns(this.turns);

@@ -4,7 +4,7 @@
 import type { AnswerError, AnswerState, Badge, ContextChip, HostMessage } from '../../protocol';
 import { reasoningOf } from '../../core/base/chunks';
 import { consumeRoute, type RouteResult } from '../../core/routing/consumeRoute';
-import type { ChatRequest, ChatRouter } from '../../core/base/types';
+import type { ChatRequest, ChatRouter, ClientId } from '../../core/base/types';
 import { isSwitchboardError } from '../../core/base/errors';
 import { badgeFor } from './chatBadge';
 import { redact } from '../../core/base/redact';
@@ -24,6 +24,8 @@ export interface ChatSessionOptions {
   post(msg: HostMessage): void;
   /** Deltas arriving within this window are sent as one message; 0 sends every chunk. */
   flushMs?: number;
+  /** Who asks, for the ledger. */
+  client?: ClientId;
 }
 
 export interface TurnOutcome {
@@ -86,6 +88,7 @@ export class ChatSession {
       const r = await consumeRoute(built, request, {
         signal: this.abort.signal,
         requestId: id,
+        ...(this.opts.client ? { client: this.opts.client } : {}),
         onChunk: (c) => {
           const thinking = reasoningOf(c.chunk);
           if (thinking) this.think(thinking);

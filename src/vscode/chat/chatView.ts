@@ -134,7 +134,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Reveal the view and ask; the answer streams into it. If the view cannot be shown, show progress in a notification with Cancel. */
   async ask(prompt: string, opts?: { model?: string; title?: string }): Promise<void> {
     const shown = await this.reveal();
-    const running = this.controller.start(prompt, { model: opts?.model, title: opts?.title });
+    // Ask Model and Explain come here; the chat view's own questions go straight to the controller.
+    const running = this.controller.start(prompt, { model: opts?.model, title: opts?.title, client: 'ask' });
     if (shown) {
       await running.outcome;
       return;

@@ -1,3 +1,4 @@
+// The "Switchboard: Ask Model" command: an input that remembers recent prompts, answered in the chat view.
 import * as vscode from 'vscode';
 import type { ChatViewProvider } from '../chat/chatView';
 

@@ -1,5 +1,7 @@
+// The "Switchboard: Check Connection" command: runs the connection doctor and prints each step to an output channel.
 import * as vscode from 'vscode';
-import { parseConfig, SETTINGS } from '../../core/config/settings';
+import { parseConfig } from '../../core/config/settings';
+import { effectiveSettings } from '../../core/config/effectiveSettings';
 import type { Endpoint } from '../../core/base/types';
 import { networkFromVscode } from '../networkSettings';
 import type { KeyStore } from '../keys/secrets';
@@ -48,11 +50,6 @@ const howToSetKey = (ep: Endpoint) =>
 
 function settingsProblems() {
   const ws = vscode.workspace.getConfiguration('switchboard');
-  const flat: Record<string, unknown> = {};
-  for (const name of Object.keys(SETTINGS)) {
-    const i = ws.inspect(name);
-    const explicit = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-    if (explicit !== undefined) flat[name] = explicit;
-  }
-  return parseConfig(flat).problems;
+  // The values that count (a workspace's ignored values are reported by SettingsSource, not as problems).
+  return parseConfig(effectiveSettings({ inspect: (name) => ws.inspect(name) }).flat).problems;
 }

@@ -1,3 +1,4 @@
+// The Explain Selection command (context menu, keybinding, lightbulb): builds the explain prompt, asks in the chat view.
 import * as vscode from 'vscode';
 import { buildExplainPrompt } from '../../core/prompt/explainPrompt';
 import { explainTarget, type LineSpan } from '../../core/prompt/explainTarget';

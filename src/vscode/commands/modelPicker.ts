@@ -1,3 +1,4 @@
+// The "Switchboard: Switch Model" quick pick: smart-select first, recent models, then every model by provider.
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../../core/base/types';
 import type { SmartSelectMode } from '../../core/config/settings';

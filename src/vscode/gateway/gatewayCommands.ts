@@ -1,9 +1,12 @@
-// Start/Stop Local Gateway and Copy Gateway Snippet. The gateway runs inside the extension host over the same
-// core as the chat view; its token is new on every start and is never the provider key.
+// Start/Stop Local Gateway, Copy Gateway Snippet and Connect/Disconnect Terminal Agents. The gateway runs inside the
+// extension host over the same core as the chat view; its token is new on every start and is never the provider key.
+// Stopping the gateway disconnects the terminal agents (their variables would point at nothing).
 import * as vscode from 'vscode';
 import type { LocalGateway } from '../../gateway/server';
 import { curlSnippet, envSnippet, nodeSnippet, pythonSnippet, type SnippetInput } from '../../gateway/snippets';
+import { codexConfigLines } from '../../gateway/agentEnv';
 import type { FeatureDeps } from '../featureDeps';
+import { TerminalAgents } from './terminalAgents';
 
 const SNIPPETS: { label: string; make: (i: SnippetInput) => string }[] = [
   { label: 'Python (openai)', make: pythonSnippet },
@@ -12,8 +15,9 @@ const SNIPPETS: { label: string; make: (i: SnippetInput) => string }[] = [
   { label: 'Environment variables', make: envSnippet },
 ];
 
-export function registerGatewayCommands(_ctx: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
+export function registerGatewayCommands(ctx: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
   let gateway: LocalGateway | undefined;
+  const agents = new TerminalAgents(ctx.environmentVariableCollection);
   let starting: Promise<LocalGateway> | undefined;
 
   const start = async (): Promise<LocalGateway> => {
@@ -67,8 +71,9 @@ export function registerGatewayCommands(_ctx: vscode.ExtensionContext, deps: Fea
       const gw = gateway;
       if (!gw) return void vscode.window.showInformationMessage('The local gateway is not running.');
       gateway = undefined;
+      const disconnected = agents.disconnect();
       await gw.close();
-      deps.log('local gateway stopped');
+      deps.log(`local gateway stopped${disconnected ? '; terminal agents disconnected' : ''}`);
       void vscode.window.showInformationMessage('Local gateway stopped; its token is no longer valid.');
     }),
     vscode.commands.registerCommand('switchboard.copyGatewaySnippet', async () => {
@@ -82,7 +87,35 @@ export function registerGatewayCommands(_ctx: vscode.ExtensionContext, deps: Fea
         reportError('Could not copy a gateway snippet', err);
       }
     }),
+    vscode.commands.registerCommand('switchboard.connectTerminalAgents', async () => {
+      try {
+        const gw = await start();
+        agents.connect(gw);
+        deps.log(`terminal agents connected to ${gw.url}`);
+        const choice = await vscode.window.showInformationMessage(
+          `New terminals now send Claude Code, Codex and other agents through Switchboard (${gw.url}). Codex also needs a provider in ~/.codex/config.toml.`,
+          'Copy Codex Config',
+          'Open Terminal',
+        );
+        if (choice === 'Copy Codex Config') {
+          await vscode.env.clipboard.writeText(codexConfigLines(gw));
+          void vscode.window.showInformationMessage(
+            `Codex provider lines copied: paste them into ~/.codex/config.toml. The port changes on every start unless "switchboard.localGateway.port" is set.`,
+          );
+        } else if (choice === 'Open Terminal') vscode.window.createTerminal({ name: 'Switchboard agents' }).show();
+      } catch (err) {
+        reportError('Could not connect terminal agents', err);
+      }
+    }),
+    vscode.commands.registerCommand('switchboard.disconnectTerminalAgents', () => {
+      const was = agents.disconnect();
+      deps.log('terminal agents disconnected');
+      void vscode.window.showInformationMessage(
+        was ? 'Terminal agents disconnected: new terminals no longer point at the local gateway.' : 'Terminal agents were not connected.',
+      );
+    }),
     new vscode.Disposable(() => {
+      agents.disconnect();
       void gateway?.close();
       gateway = undefined;
     }),

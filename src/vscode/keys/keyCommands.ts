@@ -1,3 +1,4 @@
+// The key commands: Set/Clear API Key, Set Provider Key, Choose Gateway (a preset writes the user's settings).
 import * as vscode from 'vscode';
 import { PRESETS, urlProblem } from '../../core/config/settings';
 import { presetPickLabel } from '../../core/config/endpoints';

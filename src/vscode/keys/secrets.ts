@@ -1,3 +1,4 @@
+// Where keys live in VS Code: SecretStorage first, the environment as fallback (KeyStore), and the password prompt.
 import * as vscode from 'vscode';
 import { keyProblem } from '../../core/config/keyValidity';
 import type { KeyLookup } from '../../core/base/types';

@@ -6,7 +6,7 @@ import { SMART_SELECT } from '../../core/config/names';
 import { lmMessageText, toOpenAIMessages, toOpenAIToolChoice, toOpenAITools, ToolCallAccumulator } from '../../core/prompt/lmMessages';
 import { Emitter } from '../../core/base/lifecycle';
 import { estimateTokens } from '../../core/prompt/tokens';
-import type { ChatRequest, ModelInfo } from '../../core/base/types';
+import { TIERS, type ChatRequest, type ModelInfo } from '../../core/base/types';
 import { signalFromToken } from './cancellation';
 import type { FeatureDeps } from '../featureDeps';
 import type {
@@ -63,7 +63,9 @@ function modelInfo(m: ModelInfo, defaultModel: string): LanguageModelChatInforma
     name: m.name ?? m.id,
     family: m.id,
     version: m.source,
-    tooltip: `${m.id} via Switchboard: ${perMillion(m.pricing.input)} in / ${perMillion(m.pricing.output)} out per 1M tokens, ${m.contextWindow.toLocaleString('en-US')}-token context window. Fallbacks and usage tracking apply.`,
+    tooltip:
+      `${m.id} via Switchboard: ${perMillion(m.pricing.input)} in / ${perMillion(m.pricing.output)} out per 1M tokens, ` +
+      `${m.contextWindow.toLocaleString('en-US')}-token context window. Fallbacks and usage tracking apply.`,
     detail,
     maxInputTokens: m.contextWindow,
     maxOutputTokens: Math.min(DEFAULT_MAX_OUTPUT, m.contextWindow),
@@ -82,7 +84,9 @@ function smartSelectInfo(tierModels: (ModelInfo | undefined)[], defaultModel: st
     name: 'Smart Select',
     family: SMART_SELECT,
     version: '1',
-    tooltip: `Switchboard picks a model per prompt (fast, balanced, strong or reasoning tier) and falls back when one fails: ${range}, ${window.toLocaleString('en-US')}-token context window.`,
+    tooltip:
+      `Switchboard picks a model per prompt (fast, balanced, strong or reasoning tier) and falls back when one fails: ` +
+      `${range}, ${window.toLocaleString('en-US')}-token context window.`,
     detail: `${range} · ${thousands(window)} context`,
     maxInputTokens: window,
     maxOutputTokens: Math.min(DEFAULT_MAX_OUTPUT, window),
@@ -124,7 +128,7 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
     this.catalogSubscription ??= core.catalog.onDidChange(() => this.changed.fire());
     const models = await core.listModels();
     const tiers = core.config().smartSelect.tiers;
-    const tierModels = [tiers.fast, tiers.balanced, tiers.strong, tiers.reasoning].map((id) => core.catalog.get(id));
+    const tierModels = TIERS.map((tier) => core.catalog.get(tiers[tier]));
     const current = this.deps.currentModel();
     const defaultModel = models.some((m) => m.id === current) ? current : SMART_SELECT;
     return [smartSelectInfo(tierModels, defaultModel), ...models.map((m) => modelInfo(m, defaultModel))];
@@ -159,6 +163,7 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
     const cancel = signalFromToken(token);
     const r = await consumeRoute(core.router, req, {
       signal: cancel.signal,
+      client: 'vscode-lm',
       onChunk: (y) => {
         if (y.text) progress.report(this.parts.text(y.text));
         const choice = y.chunk.choices[0];

@@ -6,7 +6,7 @@ import { isSwitchboardError } from '../../core/base/errors';
 import { buildExplainPrompt, type ExplainInput } from '../../core/prompt/explainPrompt';
 import { formatUsd } from '../../core/base/format';
 import { resolveModel, SMART_SELECT } from '../../core/config/names';
-import type { ChatCompletionMessageParam } from '../../core/base/types';
+import { TIERS, type ChatCompletionMessageParam } from '../../core/base/types';
 import { fallbackText, selectionText } from '../chat/chatBadge';
 import type { FeatureDeps } from '../featureDeps';
 import { signalFromToken } from './cancellation';
@@ -128,9 +128,7 @@ export class ParticipantHandler {
       const tiers = core.config().smartSelect.tiers;
       stream.markdown(
         `Current model: **${current}**\n\n` +
-          (current === SMART_SELECT
-            ? `smart-select tiers: fast → \`${tiers.fast}\`, balanced → \`${tiers.balanced}\`, strong → \`${tiers.strong}\`, reasoning → \`${tiers.reasoning}\`\n\n`
-            : '') +
+          (current === SMART_SELECT ? `smart-select tiers: ${TIERS.map((tier) => `${tier} → \`${tiers[tier]}\``).join(', ')}\n\n` : '') +
           'Switch with `/model <id>`, e.g. `/model smart-select` or `/model openai/gpt-4.1`.',
       );
       return { metadata: { command: 'model', model: current } };
@@ -196,6 +194,7 @@ export class ParticipantHandler {
       { model, messages },
       {
         signal: cancel.signal,
+        client: 'participant',
         onDecision: (d) => {
           const sel = selectionText(d);
           if (sel) stream.progress(sel);

@@ -1,3 +1,4 @@
+// Budget notifications: the 80 % warning and the 100 % notice, once each per month, remembered in globalState.
 import * as vscode from 'vscode';
 import { nextBudgetAlert, type BudgetAlertState } from '../../core/usage/budget';
 import type { BudgetStatus } from '../../core/base/types';

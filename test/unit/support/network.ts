@@ -3,7 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const hasTinyproxy = (() => {
@@ -16,12 +16,21 @@ export const hasTinyproxy = (() => {
 })();
 export const NO_TINYPROXY = 'tinyproxy is not installed (scripts/apt-deps.sh installs it)';
 
+/**
+ * This machine's first non-loopback IPv4 address. An upstream that a test reaches through a proxy listens here:
+ * loopback always goes direct (a proxy's "localhost" is its own machine).
+ */
+export const LAN_ADDRESS: string | undefined = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+export const NO_LAN_ADDRESS = 'this machine has no non-loopback IPv4 address for an upstream reached through a proxy';
+
 export interface Certs {
   dir: string;
   caFile: string;
   ca: string;
   key: string;
-  /** For 127.0.0.1 and localhost, valid today. */
+  /** For 127.0.0.1, localhost and LAN_ADDRESS, valid today. */
   good: string;
   /** Same names, expired yesterday. */
   expired: string;
@@ -29,8 +38,7 @@ export interface Certs {
   wrongHost: string;
 }
 
-/** `extraNames`: more subjectAltName entries for the good certificate (e.g. `IP:192.0.2.2`), beside the loopback ones. */
-export function makeCerts(opts: { extraNames?: string[] } = {}): Certs {
+export function makeCerts(): Certs {
   const dir = mkdtempSync(join(tmpdir(), 'sb-certs-'));
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -57,7 +65,7 @@ export function makeCerts(opts: { extraNames?: string[] } = {}): Certs {
     );
     return readFileSync(join(dir, `${out}.pem`), 'utf8');
   };
-  const loopback = ['IP:127.0.0.1', 'DNS:localhost', ...(opts.extraNames ?? [])].join(',');
+  const loopback = `IP:127.0.0.1,DNS:localhost${LAN_ADDRESS ? `,IP:${LAN_ADDRESS}` : ''}`;
   return {
     dir,
     caFile: join(dir, 'ca.pem'),

@@ -1,0 +1,55 @@
+// The environment that points terminal agents (Claude Code, Codex, Aider, opencode, any OpenAI or Anthropic SDK) at
+// the local gateway: four variables holding its URL and the local token, never the provider key. Used by
+// `switchboard run` and by VS Code's "Connect Terminal Agents".
+import { PROVIDER_KEY_ENV_PREFIX } from '../core/config/keys';
+import { SMART_SELECT } from '../core/config/names';
+
+export interface AgentGateway {
+  /** `http://127.0.0.1:PORT/v1` */
+  url: string;
+  /** The local gateway token. */
+  token: string;
+}
+
+export const AGENT_ENV_NAMES = ['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'OPENAI_BASE_URL', 'OPENAI_API_KEY'] as const;
+export type AgentEnv = Record<(typeof AGENT_ENV_NAMES)[number], string>;
+
+/** Anthropic's clients add `/v1` themselves; OpenAI's expect it in the base URL. */
+export function agentEnv(gw: AgentGateway): AgentEnv {
+  return {
+    ANTHROPIC_BASE_URL: gw.url.replace(/\/v1\/?$/, ''),
+    ANTHROPIC_AUTH_TOKEN: gw.token,
+    OPENAI_BASE_URL: gw.url,
+    OPENAI_API_KEY: gw.token,
+  };
+}
+
+/**
+ * Variables that must not reach an agent: Switchboard's own keys (SWITCHBOARD_API_KEY, SWITCHBOARD_PROVIDER_KEY_*,
+ * SWITCHBOARD_LOCAL_TOKEN …) and a provider key the agent would send instead of the local token.
+ */
+export function isKeyForAgentsToLose(name: string): boolean {
+  return name.startsWith('SWITCHBOARD_') || name.startsWith(PROVIDER_KEY_ENV_PREFIX) || name === 'ANTHROPIC_API_KEY';
+}
+
+/** `base` without any key, plus the agent variables. */
+export function childEnv(base: NodeJS.ProcessEnv, gw: AgentGateway): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(base)) if (!isKeyForAgentsToLose(name)) env[name] = value;
+  return { ...env, ...agentEnv(gw) };
+}
+
+/** The lines for `~/.codex/config.toml`: a provider that reads the local token from OPENAI_API_KEY. */
+export function codexConfigLines(gw: AgentGateway): string {
+  return [
+    `model = "${SMART_SELECT}"`,
+    'model_provider = "switchboard"',
+    '',
+    '[model_providers.switchboard]',
+    'name = "Switchboard"',
+    `base_url = ${JSON.stringify(gw.url)}`,
+    'env_key = "OPENAI_API_KEY"',
+    'wire_api = "responses"',
+    '',
+  ].join('\n');
+}
