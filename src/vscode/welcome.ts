@@ -1,23 +1,18 @@
-// The getting-started walkthrough on the first start of a profile without a key. VS Code opens its own first-start
-// walkthrough ("Setup VS Code") into the same Welcome editor after ours, which then vanishes: during start-up, that
-// Welcome editor is closed and ours opened again. It is marked shown only once it is on screen, so a start-up that fails to
-// show it tries again next time; each start logs what it decided (the e2e test reads it).
+// The getting-started walkthrough on the first start of a profile without a key. On a fresh profile VS Code opens its
+// own Welcome editor at start-up and selects its first-start walkthrough ("Setup VS Code") in it, after we activate;
+// selecting ours in that editor does not stick. So ours waits for that Welcome editor (a few seconds at most), closes
+// it and opens in a fresh one. The profile is marked welcomed once ours has opened; each start logs its decision (the
+// e2e test reads it).
 import * as vscode from 'vscode';
 import type { KeyStore } from './keys/secrets';
 
 const WELCOMED = 'switchboard.welcomed';
-/** The Welcome editor's tab reads "Walkthrough: <the extension's display name>" while ours is selected. */
-const OURS = /^Walkthrough: .*Switchboard/;
-/** How long after opening ours another walkthrough replacing it counts as start-up (not as the user's doing). */
-const STARTUP_MS = 20_000;
-/** How often the tabs are looked at, and how long an opened walkthrough gets to show in its tab's label. */
-const POLL_MS = 250;
-const SETTLE_MS = 1500;
-const MAX_REOPEN = 3;
+/** How long to wait for VS Code's own start-up Welcome editor before opening ours anyway (it may be turned off). */
+const STARTUP_WELCOME_MS = 8_000;
 
-const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-const oursShown = () => tabs().some((t) => OURS.test(t.label));
-const otherWelcomeTabs = () => tabs().filter((t) => !OURS.test(t.label) && (t.label.startsWith('Walkthrough:') || t.label === 'Welcome'));
+/** VS Code's Welcome editor (its tab has no input type the API exposes; its label is "Welcome" or "Walkthrough: …"). */
+const welcomeTabs = () =>
+  vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input === undefined && (t.label === 'Welcome' || t.label.startsWith('Walkthrough:')));
 
 export async function openWalkthroughOnFirstRun(ctx: vscode.ExtensionContext, keys: KeyStore, log: (line: string) => void): Promise<void> {
   if (ctx.globalState.get<boolean>(WELCOMED)) {
@@ -29,49 +24,29 @@ export async function openWalkthroughOnFirstRun(ctx: vscode.ExtensionContext, ke
     await ctx.globalState.update(WELCOMED, true);
     return;
   }
-  const open = () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ctx.extension.id}#switchboard.welcome`, false);
-  let watched = { reopened: 0, seen: false };
   try {
-    await open();
-    watched = await keepShownDuringStartup(open);
+    const theirs = await startupWelcome();
+    if (theirs.length) await vscode.window.tabGroups.close(theirs);
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ctx.extension.id}#switchboard.welcome`, false);
+    await ctx.globalState.update(WELCOMED, true);
+    log(`welcome: opened the walkthrough (first start of this profile${theirs.length ? ", in place of VS Code's start-up Welcome editor" : ''})`);
   } catch (err) {
     log(`welcome: could not open the walkthrough (${err instanceof Error ? err.message : String(err)}); trying again next start`);
-    return;
   }
-  if (watched.reopened) log(`welcome: another walkthrough replaced ours during start-up; opened ours again (${watched.reopened}×)`);
-  if (!watched.seen && !oursShown()) {
-    log('welcome: the walkthrough did not stay open; trying again next start');
-    return;
-  }
-  await ctx.globalState.update(WELCOMED, true);
-  log('welcome: opened the walkthrough (first start of this profile)');
 }
 
-/**
- * Watches the tabs through the start-up window: when another Welcome or walkthrough tab stands where ours was (VS
- * Code's own first-start walkthrough, opened after ours into the same Welcome editor), opens ours again — at most
- * MAX_REOPEN times, each after the tabs had time to show the last one. Resolves with how often it reopened and whether ours was ever on screen (a user may close it at once).
- */
-function keepShownDuringStartup(open: () => Thenable<unknown>): Promise<{ reopened: number; seen: boolean }> {
+/** VS Code's start-up Welcome editor, once it is open (waited for up to STARTUP_WELCOME_MS); empty if none opens. */
+function startupWelcome(): Promise<vscode.Tab[]> {
   return new Promise((resolve) => {
-    const started = Date.now();
-    let lastOpen = started;
-    let reopened = 0;
-    let seen = false;
-    const timer = setInterval(() => {
-      const now = Date.now();
-      if (oursShown()) seen = true;
-      else if (otherWelcomeTabs().length && now - lastOpen >= SETTLE_MS && reopened < MAX_REOPEN) {
-        // Selecting ours in the Welcome editor VS Code opened does not stick (its page selects its own walkthrough
-        // once built): that editor is closed and ours opens in a fresh one.
-        reopened++;
-        lastOpen = now;
-        void Promise.resolve(vscode.window.tabGroups.close(otherWelcomeTabs())).then(open, open);
-      }
-      if (now - started >= STARTUP_MS) {
-        clearInterval(timer);
-        resolve({ reopened, seen });
-      }
-    }, POLL_MS);
+    const settle = () => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(welcomeTabs());
+    };
+    const timer = setTimeout(settle, STARTUP_WELCOME_MS);
+    const listener = vscode.window.tabGroups.onDidChangeTabs(() => {
+      if (welcomeTabs().length) settle();
+    });
+    if (welcomeTabs().length) settle();
   });
 }
