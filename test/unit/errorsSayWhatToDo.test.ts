@@ -40,7 +40,9 @@ describe('every candidate failed: one line per model', () => {
   });
 
   test('a key refused everywhere is a key problem, not a fallback problem', () => {
-    const refused = new AllCandidatesFailedError([{ model: 'm', endpoint: 'gateway', outcome: 'error', status: 401, message: 'gateway rejected the API key (HTTP 401).' }]);
+    const refused = new AllCandidatesFailedError([
+      { model: 'm', endpoint: 'gateway', outcome: 'error', status: 401, message: 'gateway rejected the API key (HTTP 401).' },
+    ]);
     assert.equal(refused.keyRefused, true);
     assert.equal(refused.withoutFallback, undefined);
   });
