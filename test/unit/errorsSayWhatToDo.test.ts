@@ -39,6 +39,14 @@ describe('every candidate failed: one line per model', () => {
     assert.doesNotMatch(chain.message, /No fallback/);
   });
 
+  test('an endpoint that cannot be reached gets no fallback hint (a fallback on it would fail alike)', () => {
+    const refused = new AllCandidatesFailedError([
+      { model: 'm', endpoint: 'gateway', outcome: 'error', code: 'connection', message: '127.0.0.1:9 refused the connection (ECONNREFUSED).' },
+    ]);
+    assert.equal(refused.withoutFallback, undefined);
+    assert.doesNotMatch(refused.message, /No fallback/);
+  });
+
   test('a key refused everywhere is a key problem, not a fallback problem', () => {
     const refused = new AllCandidatesFailedError([
       { model: 'm', endpoint: 'gateway', outcome: 'error', status: 401, message: 'gateway rejected the API key (HTTP 401).' },

@@ -233,7 +233,9 @@ export class AllCandidatesFailedError extends SwitchboardError {
   constructor(readonly attempts: readonly AttemptSummary[]) {
     const models = new Set(attempts.map((a) => a.model));
     const keyRefused = attempts.length > 0 && attempts.every((a) => a.status === 401 || a.status === 403);
-    const alone = models.size === 1 && !keyRefused ? [...models][0] : undefined;
+    // A fallback helps a model that failed, not a key that was refused or an endpoint that cannot be reached.
+    const unreachable = attempts.length > 0 && attempts.every((a) => a.code === 'connection');
+    const alone = models.size === 1 && !keyRefused && !unreachable ? [...models][0] : undefined;
     super(
       `Every candidate failed:\n` +
         attemptLines(attempts)
