@@ -94,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerGatewayCommands(context, features),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
+    vscode.commands.registerCommand('switchboard.clearChatHistory', () => chat.clearHistory()),
     vscode.commands.registerCommand('switchboard.addFileToChat', (uri?: unknown) => chat.addContext('file', uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('switchboard.addSelectionToChat', () => chat.addContext('selection')),
     registerManage(context.extension.id),

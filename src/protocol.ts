@@ -6,11 +6,31 @@ import * as z from 'zod/mini';
 /** Longest model id accepted anywhere a caller names a model (webview messages, the local gateway). */
 export const MAX_MODEL_ID_LENGTH = 300;
 
+/** The protocol's size limits, in one place: the schemas check them and the host fits what it sends to them
+ * (src/vscode/chat/fitHostMessage.ts), so a message the host sends is never one the webview refuses. */
+export const LIMITS = {
+  /** Prompts, answers, reasoning, deltas, copied code. */
+  text: 2_000_000,
+  id: 100,
+  modelId: MAX_MODEL_ID_LENGTH,
+  title: 500,
+  chipLabel: 500,
+  /** Chips per message (waiting attachments, or one question's). */
+  chips: 50,
+  fallbackNote: 2000,
+  selection: 500,
+  errorMessage: 20_000,
+  provider: 200,
+  modelLabel: 300,
+  models: 5000,
+  turns: 1000,
+} as const;
+
 // Schemas are built on first parse, not when the extension loads.
 function build() {
-  const MAX_TEXT = 2_000_000;
+  const MAX_TEXT = LIMITS.text;
   const text = z.string().check(z.maxLength(MAX_TEXT));
-  const id = z.string().check(z.minLength(1), z.maxLength(100));
+  const id = z.string().check(z.minLength(1), z.maxLength(LIMITS.id));
   const modelId = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MODEL_ID_LENGTH));
 
   const AnswerState = z.enum(['streaming', 'done', 'stopped', 'error']);
@@ -29,13 +49,13 @@ function build() {
     /** billed: the upstream's own bill · priced: tokens × the catalog's prices · estimated: tokens counted locally. */
     costSource: z.optional(z.enum(['billed', 'priced', 'estimated'])),
     /** e.g. "answered by sim/echo after sim/fail?status=503 failed (503)"; absent when the first candidate answered. */
-    fallbackNote: z.optional(z.string().check(z.maxLength(2000))),
+    fallbackNote: z.optional(z.string().check(z.maxLength(LIMITS.fallbackNote))),
     /** e.g. "smart-select → gpt-4o-mini (balanced)". */
-    selection: z.optional(z.string().check(z.maxLength(500))),
+    selection: z.optional(z.string().check(z.maxLength(LIMITS.selection))),
   });
 
   const AnswerError = z.object({
-    message: z.string().check(z.maxLength(20_000)),
+    message: z.string().check(z.maxLength(LIMITS.errorMessage)),
     /** True when tokens had arrived before the failure; the partial text is kept and marked. */
     partial: z.boolean(),
     /** The fallback model a broken stream can be continued with. */
@@ -45,7 +65,7 @@ function build() {
   const ContextKind = z.enum(['file', 'selection', 'editors', 'problems', 'terminal']);
   const KeyState = z.enum(['ok', 'missing', 'missing-local']);
   /** An attachment as the view shows it: a chip with its size. Its text stays in the extension host. */
-  const ContextChip = z.object({ id, kind: ContextKind, label: z.string().check(z.maxLength(500)), tokens: z.int().check(z.minimum(0)) });
+  const ContextChip = z.object({ id, kind: ContextKind, label: z.string().check(z.maxLength(LIMITS.chipLabel)), tokens: z.int().check(z.minimum(0)) });
   /** The prompt (question + context) against the window of the model it would go to. */
   const Meter = z.object({
     model: modelId,
@@ -61,11 +81,11 @@ function build() {
     id,
     prompt: text,
     /** Shown instead of a long prompt, e.g. "Explain foo.ts:10-20". */
-    title: z.optional(z.string().check(z.maxLength(500))),
+    title: z.optional(z.string().check(z.maxLength(LIMITS.title))),
     /** The model asked for. */
     model: modelId,
     /** What was attached to the question (shown in the history). */
-    context: z.optional(z.array(ContextChip).check(z.maxLength(50))),
+    context: z.optional(z.array(ContextChip).check(z.maxLength(LIMITS.chips))),
     /** The model's reasoning (`reasoning_content` / `reasoning` deltas), shown apart as "Thinking", never in the answer. */
     reasoning: z.optional(text),
     text,
@@ -74,7 +94,11 @@ function build() {
     error: z.optional(AnswerError),
   });
 
-  const ModelOption = z.object({ id: modelId, provider: z.string().check(z.maxLength(200)), label: z.optional(z.string().check(z.maxLength(300))) });
+  const ModelOption = z.object({
+    id: modelId,
+    provider: z.string().check(z.maxLength(LIMITS.provider)),
+    label: z.optional(z.string().check(z.maxLength(LIMITS.modelLabel))),
+  });
 
   // ── host → webview ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -82,22 +106,22 @@ function build() {
     /** The whole picture: sent on `ready`, after New Chat/Clear, and when the view is shown again. */
     z.object({
       type: z.literal('state'),
-      turns: z.array(Turn).check(z.maxLength(1000)),
-      models: z.array(ModelOption).check(z.maxLength(5000)),
+      turns: z.array(Turn).check(z.maxLength(LIMITS.turns)),
+      models: z.array(ModelOption).check(z.maxLength(LIMITS.models)),
       currentModel: modelId,
     }),
-    z.object({ type: z.literal('models'), models: z.array(ModelOption).check(z.maxLength(5000)), currentModel: modelId }),
+    z.object({ type: z.literal('models'), models: z.array(ModelOption).check(z.maxLength(LIMITS.models)), currentModel: modelId }),
     /** A new answer begins (or an existing one restarts on Retry: same id, text reset). */
     z.object({
       type: z.literal('start'),
       id,
       prompt: text,
-      title: z.optional(z.string().check(z.maxLength(500))),
+      title: z.optional(z.string().check(z.maxLength(LIMITS.title))),
       model: modelId,
-      context: z.optional(z.array(ContextChip).check(z.maxLength(50))),
+      context: z.optional(z.array(ContextChip).check(z.maxLength(LIMITS.chips))),
     }),
     /** The attachments waiting for the next question, and the meter for it (absent while it cannot be computed). */
-    z.object({ type: z.literal('context'), chips: z.array(ContextChip).check(z.maxLength(50)), meter: z.optional(Meter) }),
+    z.object({ type: z.literal('context'), chips: z.array(ContextChip).check(z.maxLength(LIMITS.chips)), meter: z.optional(Meter) }),
     z.object({ type: z.literal('delta'), id, text }),
     z.object({ type: z.literal('reasoning'), id, text }),
     z.object({ type: z.literal('done'), id, badge: Badge }),

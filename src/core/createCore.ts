@@ -8,6 +8,8 @@ import type { IDisposable } from './base/lifecycle';
 import { useNetwork, type NetworkConfig } from './net/proxy';
 import { Router, type RouterOptions } from './routing/router';
 import { selectionKey, selectModel, type SelectInput } from './select/select';
+import { withSubstitutionReason } from './select/served';
+import { ServedTierCache } from './select/servedTierCache';
 import { isStrongerChoice, SelectLearning, type LearningStore } from './select/learning';
 import { resolveAlias, SMART_SELECT } from './config/names';
 import { previewPrompt, type PromptPreview } from './prompt/contextWindow';
@@ -83,15 +85,20 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   };
   const learning = opts.selectLearning ? new SelectLearning(opts.selectLearning) : undefined;
   const countPromptTokens = (req: ChatRequest) => estimatePromptTokens(req.messages);
-  // smart-select's choice (with what it learned from corrections), moved up a tier when the prompt cannot fit.
-  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) =>
-    fitSelection(
-      selectModel({ messages: req.messages }, config, status ?? budget(), learning),
+  const tiers = new ServedTierCache(catalog, opts.onWarning);
+  // smart-select's choice (with what it learned from corrections) among the models the gateway serves, moved up a
+  // tier when the prompt cannot fit.
+  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) => {
+    const { served, config: selectConfig } = tiers.resolve(config);
+    const decision = fitSelection(
+      selectModel({ messages: req.messages }, selectConfig, status ?? budget(), learning),
       { model: SMART_SELECT, messages: req.messages },
-      config,
+      selectConfig,
       catalog,
       countPromptTokens,
     );
+    return withSubstitutionReason(decision, served);
+  };
   const router = new Router({
     ...opts.routerTuning,
     config,
@@ -123,8 +130,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     select: (input) => select(input),
     async recordSelectCorrection(input, model) {
       if (!learning) return false;
-      const chosen = selectModel(input, config, undefined, learning).tier;
-      if (!isStrongerChoice(model, chosen, config, (id) => catalog.get(id))) return false;
+      const selectConfig = tiers.resolve(config).config;
+      const chosen = selectModel(input, selectConfig, undefined, learning).tier;
+      if (!isStrongerChoice(model, chosen, selectConfig, (id) => catalog.get(id))) return false;
       await learning.record(selectionKey(input));
       return true;
     },

@@ -9,6 +9,8 @@ import { CORRECTIONS_TO_MOVE_UP, isStrongerChoice, learnedTier, SelectLearning, 
 import { parseConfig } from '../../src/core/config/settings';
 import { createCore } from '../../src/core/createCore';
 import type { ModelInfo } from '../../src/core/base/types';
+import { similarityKeys } from '../../src/core/select/learningKeys';
+import type { Evidence } from '../../src/core/select/cues';
 
 const ask = (prompt: string): SelectInput => ({ messages: [{ role: 'user', content: prompt }] });
 const tiers = { fast: 'acme/small', balanced: 'acme/medium', strong: 'acme/large', reasoning: 'acme/think' };
@@ -51,6 +53,40 @@ describe('smart-select learning from corrections', () => {
     }
     assert.deepEqual(learnedTier('reasoning', 10), { tier: 'reasoning' });
     for (const tier of ['fast', 'balanced', 'strong'] as const) assert.equal(learnedTier(tier, 0).tier, tier);
+  });
+
+  test('a learning store written before cue ids (keys hashed from the reason texts) is still honoured', async () => {
+    // These keys are what selectionKey returned for these prompts before cues had ids (commit 92c6389).
+    const format1 = { [WRITE_A]: '8103cd37', 'Why does this deadlock sometimes under load? We use two mutexes in the worker pool.': '21337e26' };
+    for (const [prompt, key] of Object.entries(format1)) {
+      const before = selectModel(ask(prompt), config).tier;
+      const learning = new SelectLearning(memoryStore({ version: 1, corrections: { [key]: CORRECTIONS_TO_MOVE_UP } }));
+      const after = selectModel(ask(prompt), config, undefined, learning);
+      assert.equal(after.tier, before === 'balanced' ? 'strong' : 'reasoning', prompt);
+      assert.match(after.reasons[0], /^moved up/);
+    }
+    // Old and new corrections of the same kind of prompt add up; new ones are counted under the new key only.
+    const store = memoryStore({ version: 1, corrections: { [format1[WRITE_A]]: CORRECTIONS_TO_MOVE_UP - 1 } });
+    const learning = new SelectLearning(store);
+    assert.equal(selectModel(ask(WRITE_A), config, undefined, learning).tier, 'balanced');
+    await learning.record(selectionKey(ask(WRITE_B)));
+    assert.notEqual(selectionKey(ask(WRITE_B)), format1[WRITE_A]);
+    assert.equal(selectModel(ask(WRITE_A), config, undefined, learning).tier, 'strong');
+  });
+
+  test('the similarity key is made of cue ids, not of the text shown: rewording a reason keeps what was learned', () => {
+    const evidence = (reason: string): Evidence[] => [
+      { tier: 'strong', weight: 5, cue: 'concurrency', reason },
+      { tier: 'strong', weight: 2, cue: 'intermittent', reason: 'an intermittent or subtle failure' },
+      { tier: 'strong', weight: 1, cue: 'depth', reason: 'conversation depth 5 turns' },
+    ];
+    const keys = (reason: string) => similarityKeys({ tier: 'strong', words: 20, code: false, evidence: evidence(reason) });
+    assert.equal(keys('a concurrency problem').key, keys('threads step on each other').key);
+    assert.notEqual(keys('a concurrency problem').key, similarityKeys({ tier: 'strong', words: 20, code: false, evidence: evidence('x').slice(1) }).key);
+    // A counted cue and a cue from an earlier turn do not split similar prompts.
+    const earlier: Evidence = { tier: 'reasoning', weight: 2, cue: 'proof', reason: 'earlier in the conversation: asks for a proof', earlier: true };
+    assert.equal(similarityKeys({ tier: 'strong', words: 20, code: false, evidence: [...evidence('a'), earlier] }).key, keys('a').key);
+    assert.equal(similarityKeys({ tier: 'strong', words: 20, code: false, evidence: evidence('a').slice(0, 2) }).key, keys('a').key);
   });
 
   test('stores counts under hashed keys only: no text of the prompt', async () => {

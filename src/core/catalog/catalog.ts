@@ -33,6 +33,8 @@ export class Catalog {
   private models: ModelInfo[] = [];
   private readonly builtin: readonly ModelInfo[];
   private gatewayModels: ModelInfo[] = [];
+  /** The gateway's models as merged into the catalog; undefined until a refresh has read a non-empty list. */
+  private served: readonly ModelInfo[] | undefined;
   private nextRefreshAt = 0;
   private inFlight: Promise<void> | undefined;
   private readonly changed = new Emitter<void>();
@@ -68,6 +70,14 @@ export class Catalog {
 
   list(): readonly ModelInfo[] {
     return this.models;
+  }
+
+  /**
+   * The models the gateway serves, as its last `/models` answer listed them (merged with what the snapshot knows of
+   * them), or undefined while no refresh has read a list: then only the built-in catalog is known.
+   */
+  servedByGateway(): readonly ModelInfo[] | undefined {
+    return this.served;
   }
 
   isStale(): boolean {
@@ -118,13 +128,16 @@ export class Catalog {
     for (const m of this.builtin) merged.set(m.id.toLowerCase(), m);
     const bareBuiltin = new Map<string, ModelInfo>();
     for (const m of this.builtin) bareBuiltin.set(bareOf(m.id), m);
+    const servedKeys = new Set<string>();
     for (const g of this.gatewayModels) {
       const key = g.id.toLowerCase();
       // A gateway listing bare ids (OpenAI, Ollama) refines the built-in entry instead of duplicating it.
       const known = merged.get(key) ?? (g.id.includes('/') ? undefined : bareBuiltin.get(key));
       if (known) merged.set(known.id.toLowerCase(), mergeInfo(known, g));
       else merged.set(key, g);
+      servedKeys.add(known ? known.id.toLowerCase() : key);
     }
+    this.served = servedKeys.size > 0 ? [...servedKeys].flatMap((k) => merged.get(k) ?? []) : undefined;
     this.models = [...merged.values()];
     this.byId = new Map();
     this.byBareId = new Map();

@@ -124,37 +124,73 @@ function splitCode(text: string): { prose: string; blocks: CodeBlock[]; code: st
   return { prose, blocks, code };
 }
 
-const FILE_EXT =
-  'tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|kts|c|h|cpp|hpp|cc|cs|rb|php|swift|scala|sql|json|ya?ml|toml|md|html|css|scss|sh|tf|proto|gradle|xml|vue|svelte|lock|env|ini|cfg|conf';
+const oneOf = (terms: readonly string[]) => terms.join('|');
+
+const FILE_EXTENSIONS = [
+  ...['tsx?', 'jsx?', 'mjs', 'cjs', 'py', 'go', 'rs', 'java', 'kt', 'kts', 'c', 'h', 'cpp', 'hpp', 'cc', 'cs', 'rb', 'php', 'swift', 'scala', 'sql'],
+  ...['json', 'ya?ml', 'toml', 'md', 'html', 'css', 'scss', 'sh', 'tf', 'proto', 'gradle', 'xml', 'vue', 'svelte', 'lock', 'env', 'ini', 'cfg', 'conf'],
+];
+const FILE_EXT = oneOf(FILE_EXTENSIONS);
 const FILE_RE = new RegExp(String.raw`(?:^|[\s\`'"(,])((?:[\w.-]+/)*[\w-]+\.(?:${FILE_EXT}))(?=$|[\s\`'"),.:;!?])`, 'gi');
 /** `orders/`, `src/plugins/` — a directory named in prose. Excludes URLs and fractions like 1/2. */
 const DIR_RE = /(?:^|[\s`'"(,])((?:[a-z_][\w.-]*\/)+)(?=$|[\s`'"),.:;!?])/gi;
 const STATED_COUNT_RE =
   /\b(\d+)\s+(?:\w+\s)?(files|modules|packages|services|microservices|repos|repositories|components|frontends|backends|collections|tables)\b/gi;
-const SYMBOL_RES = [
-  /`([A-Za-z_$][\w$.]*(?:\(\))?)`/g, // `getUser`
-  /\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\((?:[^()]{0,40})\)/g, // foo(x), obj.method()
-  /\b([a-z]+[A-Z][A-Za-z0-9]*)\b/g, // camelCase
-  /\b([a-z]+_[a-z0-9_]+)\b/g, // snake_case
+/** A shape of code identifier, and the character it cannot match without (its scan is skipped when absent). */
+interface SymbolShape {
+  re: RegExp;
+  needs?: string;
+}
+const SYMBOL_RES: readonly SymbolShape[] = [
+  { re: /`([A-Za-z_$][\w$.]*(?:\(\))?)`/g, needs: '`' }, // `getUser`
+  { re: /\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\((?:[^()]{0,40})\)/g, needs: '(' }, // foo(x), obj.method()
+  { re: /\b([a-z]+[A-Z][A-Za-z0-9]*)\b/g }, // camelCase
+  { re: /\b([a-z]+_[a-z0-9_]+)\b/g, needs: '_' }, // snake_case
 ];
-const QUANTITY_RE =
-  /(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:hours?|hrs?|minutes?|days?|weeks?|months?|years?|meters?|metres?|km|miles?|mph|kg|grams?|liters?|litres?|people|persons|guests|workers|balls?|coins?|cents?|cards?|dice|pm|am)\b))/gi;
-const CONCURRENCY_CODE_RE =
-  /\b(?:mutex|Mutex|RWMutex|Lock|lock\(|synchronized|Thread|thread::spawn|tokio::spawn|go func|goroutine|create_task|asyncio\.gather|Promise\.all|Atomic\w*|atomic\.|std::thread|ConcurrentHashMap|ThreadPool\w*|Semaphore|chan\b|mpsc)\b/;
+const UNITS = [
+  ...['hours?', 'hrs?', 'minutes?', 'days?', 'weeks?', 'months?', 'years?', 'meters?', 'metres?', 'km', 'miles?', 'mph', 'kg', 'grams?', 'liters?', 'litres?'],
+  ...['people', 'persons', 'guests', 'workers', 'balls?', 'coins?', 'cents?', 'cards?', 'dice', 'pm', 'am'],
+];
+const QUANTITY_RE = new RegExp(String.raw`(?:\$\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|(?:${oneOf(UNITS)})\b))`, 'gi');
+const CONCURRENCY_IN_CODE = [
+  ...['mutex', 'Mutex', 'RWMutex', 'Lock', 'lock\\(', 'synchronized', 'Thread', 'thread::spawn', 'tokio::spawn', 'go func', 'goroutine', 'create_task'],
+  ...['asyncio\\.gather', 'Promise\\.all', 'Atomic\\w*', 'atomic\\.', 'std::thread', 'ConcurrentHashMap', 'ThreadPool\\w*', 'Semaphore', 'chan\\b', 'mpsc'],
+];
+const CONCURRENCY_CODE_RE = new RegExp(String.raw`\b(?:${oneOf(CONCURRENCY_IN_CODE)})\b`);
 /** A quoted passage of some length; the quotes must sit at word edges so apostrophes ("can't") do not pair up. */
 const QUOTED_RE = /(^|[\s:(：])(['"“‘«「„])([^\n]{12,400}?)(['"”’»」“])(?=$|[\s.,;:!?)。？])/g;
 const NUMBER_RE = /(?:^|[^\w.])\$?\d[\d,]*(?:\.\d+)?/g;
-const CONSTRAINT_RE =
-  /\b(?:must(?: not)?|at least|at most|no more than|no fewer than|exactly|never|nobody|no two|none of|may not|cannot|can't|only if|unless|at most|within|every|each|avoid|forbidden|not allowed|required?|constraints?)\b/gi;
+const CONSTRAINT_WORDS = [
+  ...['must(?: not)?', 'at least', 'at most', 'no more than', 'no fewer than', 'exactly', 'never', 'nobody', 'no two', 'none of', 'may not', 'cannot'],
+  ...["can't", 'only if', 'unless', 'at most', 'within', 'every', 'each', 'avoid', 'forbidden', 'not allowed', 'required?', 'constraints?'],
+];
+const CONSTRAINT_RE = new RegExp(String.raw`\b(?:${oneOf(CONSTRAINT_WORDS)})\b`, 'gi');
 
 const CONSTRAINT_I18N = termMatcher(allTerms(CONSTRAINT_TERMS));
 const QUANTITY_I18N_RE = new RegExp(String.raw`\d[\d,.]*\s?(?:${QUANTITY_UNITS.join('|')})|(?:R\$|€|£)\s?\d`, 'gi');
 /** Han characters and kana: no spaces between words, so length is counted in characters. */
-const HAN_KANA_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
 const CHARS_PER_HAN_WORD = 1.7;
 /** Python/JS/Java/Rust/Go traces, compiler errors and timestamped log lines. */
-const TRACE_LINE_RE =
-  /^(?:\s+at [\w$.<>]+ ?\(|\s+File "[^"]+", line \d+|Traceback \(most recent|Exception in thread|\s*-->\s+\S+:\d+:\d+|error\[E\d+\]|\w+(?:Error|Exception)\b.*:|\s+\S+\.(?:go|rs|py|java|js|ts):\d+|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d|panic:|WARNING: DATA RACE|={10,}|goroutine \d+ \[|exit status \d|\t\S|[\w.$*()]+\(.*\)\s*$|\S+ {2,}\S+ {2,}\S+)/gm;
+const TRACE_LINE_SHAPES = [
+  String.raw`\s+at [\w$.<>]+ ?\(`, // JS/Java frames
+  String.raw`\s+File "[^"]+", line \d+`, // Python frames
+  String.raw`Traceback \(most recent`,
+  'Exception in thread',
+  String.raw`\s*-->\s+\S+:\d+:\d+`, // rustc
+  String.raw`error\[E\d+\]`,
+  String.raw`\w+(?:Error|Exception)\b.*:`,
+  String.raw`\s+\S+\.(?:go|rs|py|java|js|ts):\d+`,
+  String.raw`\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d`, // timestamps
+  'panic:',
+  'WARNING: DATA RACE',
+  '={10,}',
+  String.raw`goroutine \d+ \[`,
+  String.raw`exit status \d`,
+  String.raw`\t\S`,
+  String.raw`[\w.$*()]+\(.*\)\s*$`, // a call on its own line
+  String.raw`\S+ {2,}\S+ {2,}\S+`, // columns (kubectl, ps)
+];
+const TRACE_LINE_RE = new RegExp(`^(?:${oneOf(TRACE_LINE_SHAPES)})`, 'gm');
 const MATH_RE = /[∈∑∫√≤≥≠∞∀∃²³]|\b[a-z]\^\d|\b[a-z]\([a-z]\)\s*=/;
 
 const QUERY_PLAN_RE = /\b(?:Seq Scan|Index Scan|Execution Time|Hash Join|Nested Loop|Rows Removed by Filter)\b/;
@@ -175,26 +211,72 @@ function splitTraces(prose: string): { prose: string; traceLines: number; traceL
   return { prose: traceLines ? kept.join('\n') : prose, traceLines, traceLower: trace.toLowerCase() };
 }
 
-/** Word-sized units: whitespace-separated tokens that carry a letter or digit, plus Han/kana runs by characters. */
+const isSpace = (c: number) =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
+const isHanKana = (c: number) => (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * Word-sized units: whitespace-separated tokens that carry a letter or digit, plus Han/kana runs by characters
+ * (a Han or kana character also ends a token). One pass over the characters.
+ */
 function lengthInWords(prose: string): number {
-  HAN_KANA_RE.lastIndex = 0;
   let han = 0;
-  while (HAN_KANA_RE.exec(prose)) han++;
   let tokens = 0;
-  for (const t of (han ? prose.replace(HAN_KANA_RE, ' ') : prose).split(/\s+/)) if (/[\p{L}\p{N}]/u.test(t)) tokens++;
+  let counted = false;
+  for (let i = 0; i < prose.length; i++) {
+    const c = prose.charCodeAt(i);
+    if (isHanKana(c)) {
+      han++;
+      counted = false;
+    } else if (isSpace(c)) counted = false;
+    else if (!counted) {
+      const letter =
+        (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
+          ? true
+          : c >= 0xaa && LETTER_OR_DIGIT.test(c >= 0xd800 && c <= 0xdbff ? prose.slice(i, i + 2) : prose[i]);
+      if (letter) {
+        tokens++;
+        counted = true;
+      }
+    }
+  }
   return tokens + Math.round(han / CHARS_PER_HAN_WORD);
 }
 
-function countMatches(re: RegExp, s: string): number {
+function countMatches(re: RegExp, s: string, limit = Infinity): number {
   re.lastIndex = 0;
   let n = 0;
-  while (re.exec(s)) n++;
+  while (n < limit && re.exec(s)) n++;
   return n;
 }
 
-function distinctCaptures(res: RegExp[], s: string): number {
+const HAS_DIGIT = /\d/;
+const LIST_ITEM_RE = /^\s*(?:[-*•]|\d+[.)])\s+\S/gm;
+const OWNERSHIP_RE = /\b(?:we|our|us|we're|we've)\b/gi;
+const LARGE_CODE_RE = /\b\d{3,}[- ]lines?\b|\b\d+k(?:[- ]lines?| loc)\b|\blegacy\b/i;
+const LEGACY_RE = /\blegacy\b/i;
+const URL_START = /^(?:https?:|www\.)/i;
+
+function collectPaths(re: RegExp, prose: string, into: Set<string>): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(prose); m; m = re.exec(prose)) if (!URL_START.test(m[1])) into.add(m[1].toLowerCase());
+}
+
+function distinctCaptures(res: readonly SymbolShape[], s: string): number {
   const seen = new Set<string>();
-  for (const re of res) {
+  for (const { re, needs } of res) {
+    if (needs && !s.includes(needs)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(s); m; m = re.exec(s)) seen.add(m[1]);
   }
@@ -214,8 +296,20 @@ function statedCounts(s: string): { files: number; services: number } {
 }
 
 /** "Summarize these notes: …" — what follows the colon is material to work on, not the ask, so its cues do not count. */
-const MATERIAL_ASK =
-  /^\s*(?:please\s+)?(?:summari[sz]e|tl;?dr|rewrite|rephrase|reword|shorten|translate|proofread|make this|fix the (?:typo|grammar|spelling)|capitali[sz]e)\b[^:\n]{0,80}:/i;
+const MATERIAL_VERBS = [
+  'summari[sz]e',
+  'tl;?dr',
+  'rewrite',
+  'rephrase',
+  'reword',
+  'shorten',
+  'translate',
+  'proofread',
+  'make this',
+  'fix the (?:typo|grammar|spelling)',
+  'capitali[sz]e',
+];
+const MATERIAL_ASK = new RegExp(String.raw`^\s*(?:please\s+)?(?:${oneOf(MATERIAL_VERBS)})\b[^:\n]{0,80}:`, 'i');
 
 function askOnly(prose: string): string {
   const m = MATERIAL_ASK.exec(prose);
@@ -223,6 +317,8 @@ function askOnly(prose: string): string {
 }
 
 function maxEnumerated(prose: string): number {
+  const firstComma = prose.indexOf(',');
+  if (firstComma < 0 || prose.indexOf(',', firstComma + 1) < 0) return 0; // a sentence needs two commas to count
   let most = 0;
   for (const sentence of prose.split(/[.?!\n]+(?:\s|$)/)) {
     const commas = countMatches(/,/g, sentence);
@@ -261,13 +357,13 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
   const { prose: fullProse, traceLines, traceLower } = splitTraces(withTraces);
   const prose = capForScan(fullProse);
   const fileNames = new Set<string>();
-  for (const re of [FILE_RE, DIR_RE]) {
-    re.lastIndex = 0;
-    for (let m = re.exec(prose); m; m = re.exec(prose)) if (!/^(?:https?:|www\.)/i.test(m[1])) fileNames.add(m[1].toLowerCase());
-  }
-  const stated = statedCounts(prose);
+  // Each scan below runs only when the character it cannot match without is there.
+  if (prose.includes('.')) collectPaths(FILE_RE, prose, fileNames);
+  if (prose.includes('/')) collectPaths(DIR_RE, prose, fileNames);
+  const digits = HAS_DIGIT.test(prose);
+  const stated = digits ? statedCounts(prose) : { files: 0, services: 0 };
   const words = lengthInWords(prose);
-  const listItems = countMatches(/^\s*(?:[-*•]|\d+[.)])\s+\S/gm, prose);
+  const listItems = countMatches(LIST_ITEM_RE, prose);
   return {
     prose,
     proseLower: askOnly(prose).replace(QUOTED_RE, '$1$2…$4').toLowerCase(),
@@ -280,7 +376,7 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
     statedFileCount: stated.files,
     statedServiceCount: stated.services,
     symbols: distinctCaptures(SYMBOL_RES, prose),
-    numbers: countMatches(NUMBER_RE, prose),
+    numbers: digits ? countMatches(NUMBER_RE, prose) : 0,
     constraints: countMatches(CONSTRAINT_RE, prose) + CONSTRAINT_I18N.count(prose.toLowerCase()),
     listItems,
     enumeratedItems: maxEnumerated(prose),
@@ -288,15 +384,15 @@ export function extractFeatures(input: SelectInput): PromptFeatures {
     conversationChars,
     selectionChars: Math.max(0, input.selectionChars ?? 0),
     hasImage,
-    quantities: countMatches(QUANTITY_RE, prose) + countMatches(QUANTITY_I18N_RE, prose),
-    ownership: countMatches(/\b(?:we|our|us|we're|we've)\b/gi, prose),
-    largeCodeMentioned: /\b\d{3,}[- ]lines?\b|\b\d+k(?:[- ]lines?| loc)\b|\blegacy\b/i.test(prose),
+    quantities: digits ? countMatches(QUANTITY_RE, prose) + countMatches(QUANTITY_I18N_RE, prose) : 0,
+    ownership: countMatches(OWNERSHIP_RE, prose),
+    largeCodeMentioned: (digits ? LARGE_CODE_RE : LEGACY_RE).test(prose),
     codeConcurrency: CONCURRENCY_CODE_RE.test(code),
     traceLines,
     traceLower,
     queryPlan: QUERY_PLAN_RE.test(code),
     hasMath: MATH_RE.test(prose),
     asksQuestion: /[?？؟]/.test(prose),
-    quotesText: countMatches(QUOTED_RE, prose) > 0,
+    quotesText: countMatches(QUOTED_RE, prose, 1) > 0,
   };
 }

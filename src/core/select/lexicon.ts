@@ -1,26 +1,26 @@
-// smart-select cues in the languages other than English (English cues live in select.ts, tuned on their own
+// smart-select cues in the languages other than English (English cues live in english.ts, tuned on their own
 // fixture set). Each cue lists, per language, lower-case word stems or short regex fragments. A fragment in a script
 // that separates words (Latin, Cyrillic, Devanagari) must start a word; Chinese, Japanese, Korean and Arabic ones match
-// anywhere, since those scripts attach particles and clitics to words. Reasons reuse the English wording so the user
-// sees one vocabulary whatever the language.
+// anywhere, since those scripts attach particles and clitics to words. Each names the cue it finds (cues.ts), so the
+// user sees one vocabulary whatever the language, and learning groups prompts by the same ids.
 import type { Tier } from '../base/types';
+import type { TextCueId } from './cues';
 
 export type Lang = 'es' | 'pt' | 'fr' | 'de' | 'it' | 'ru' | 'zh' | 'ja' | 'ko' | 'hi' | 'ar' | 'tr' | 'vi' | 'id';
 export const LEXICON_LANGS: readonly Lang[] = ['es', 'pt', 'fr', 'de', 'it', 'ru', 'zh', 'ja', 'ko', 'hi', 'ar', 'tr', 'vi', 'id'];
 
 export interface LexiconCue {
-  /** Stable name, used by tests and by correction signatures. */
+  /** Name of this term table, used by tests. */
   id: string;
+  /** The cue found (several tables may find the same cue). */
+  cue: TextCueId;
   tier: Tier;
   weight: number;
-  reason: string;
   critical?: boolean;
   /** Only at the start of the prompt, and only when the whole prompt is at most this many characters. */
   openingWithin?: number;
   terms: Partial<Record<Lang, readonly string[]>>;
 }
-
-export const QUICK_FACT = 'a quick factual question';
 
 export const LEXICON: readonly LexiconCue[] = [
   // reasoning
@@ -28,7 +28,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'proof',
     tier: 'reasoning',
     weight: 5,
-    reason: 'asks for a proof',
+    cue: 'proof',
     critical: true,
     terms: {
       es: ['demuestr', 'demostra', 'prueba que', 'por inducción', 'irracional'],
@@ -51,7 +51,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'correctness',
     tier: 'reasoning',
     weight: 2.5,
-    reason: 'asks for a correctness argument',
+    cue: 'correctness',
     critical: true,
     terms: {
       es: ['corrección', 'justifica su'],
@@ -74,7 +74,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'complexity',
     tier: 'reasoning',
     weight: 4,
-    reason: 'asks for complexity bounds',
+    cue: 'complexity',
     critical: true,
     terms: {
       es: ['complejidad'],
@@ -97,7 +97,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'algorithm',
     tier: 'reasoning',
     weight: 2.5,
-    reason: 'asks to design an algorithm',
+    cue: 'algorithm',
     terms: {
       es: ['algoritmo', 'programación dinámica'],
       pt: ['algoritmo', 'programação dinâmica'],
@@ -119,7 +119,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'math',
     tier: 'reasoning',
     weight: 4,
-    reason: 'a math problem',
+    cue: 'math',
     terms: {
       es: [
         'probabilidad',
@@ -151,7 +151,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'puzzle',
     tier: 'reasoning',
     weight: 4,
-    reason: 'looks like a puzzle',
+    cue: 'puzzle',
     terms: {
       es: ['acertijo', 'rompecabezas', 'etiquetas están mal', 'pesadas', 'cruzar el río', 'caballeros y escuderos', 'deducción'],
       pt: ['quebra-cabeça', 'charada', 'atravessar (?:um|o) rio', 'pesagens', 'rótulos (?:estão )?errados', 'dedução'],
@@ -173,7 +173,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'optimal',
     tier: 'reasoning',
     weight: 2.5,
-    reason: 'asks for an optimal or exact answer',
+    cue: 'optimal',
     terms: {
       es: ['óptim', 'como mínimo', 'mínimo número', 'más grande posible', 'el .{0,30}más grande'],
       pt: ['ótim', 'no mínimo', 'o maior'],
@@ -195,7 +195,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'stepByStep',
     tier: 'reasoning',
     weight: 1.5,
-    reason: 'asks to show the reasoning',
+    cue: 'stepByStep',
     terms: {
       es: ['paso a paso', 'razonamiento', 'con cuidado'],
       pt: ['passo a passo', 'raciocínio', 'com cuidado'],
@@ -217,7 +217,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'schedule',
     tier: 'reasoning',
     weight: 3,
-    reason: 'a scheduling or assignment problem',
+    cue: 'schedule',
     terms: {
       es: ['franjas? horarias?', 'turnos', 'organiza \\d+'],
       pt: ['plantõ', 'escala de', 'turnos'],
@@ -240,7 +240,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'architecture',
     tier: 'strong',
     weight: 3,
-    reason: 'a design across components',
+    cue: 'architecture',
     terms: {
       es: ['arquitectura', 'microservicio', 'monolito', 'multi-?tenant', 'idempoten', 'servicio (?:propio|aparte|separado)'],
       pt: ['arquitetura', 'microsserviço', 'monólito', 'multi-?tenant', 'idempotên', 'serviço (?:próprio|separado)'],
@@ -262,7 +262,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'design',
     tier: 'strong',
     weight: 1.5,
-    reason: 'asks for a design',
+    cue: 'design',
     terms: {
       es: ['diseña'],
       pt: ['projet[ae]', 'desenh[ae]'],
@@ -284,7 +284,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'concurrency',
     tier: 'strong',
     weight: 5,
-    reason: 'a concurrency problem',
+    cue: 'concurrency',
     terms: {
       es: ['condición de carrera', 'concurrencia', 'interbloqueo'],
       pt: ['condição de corrida', 'concorrência'],
@@ -306,7 +306,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'simultaneous',
     tier: 'strong',
     weight: 1.5,
-    reason: 'a concurrency problem',
+    cue: 'concurrency',
     terms: {
       es: ['a la vez'],
       pt: ['ao mesmo tempo'],
@@ -328,7 +328,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'isItSafe',
     tier: 'strong',
     weight: 2.5,
-    reason: 'asks whether it is safe',
+    cue: 'isItSafe',
     terms: {
       es: ['es seguro'],
       pt: ['é seguro'],
@@ -350,7 +350,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'memoryBug',
     tier: 'strong',
     weight: 5,
-    reason: 'a memory bug',
+    cue: 'memoryBug',
     terms: {
       es: ['fuga de memoria', 'memoria liberada'],
       pt: ['vazamento de memória', 'memória liberada'],
@@ -372,7 +372,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'memory',
     tier: 'strong',
     weight: 2,
-    reason: 'mentions memory use',
+    cue: 'memory',
     terms: {
       es: ['memoria'],
       pt: ['memória'],
@@ -394,7 +394,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'killed',
     tier: 'strong',
     weight: 2,
-    reason: 'the process crashes or is killed',
+    cue: 'killed',
     terms: {
       es: ['lo matan', 'se cuelga'],
       pt: ['ser morto', 'trava'],
@@ -416,7 +416,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'security',
     tier: 'strong',
     weight: 5,
-    reason: 'a security concern',
+    cue: 'security',
     terms: {
       es: ['seguridad', 'autenticación', 'vulnerab', 'autorización'],
       pt: ['segurança', 'autenticação', 'vulnerab', 'autorização'],
@@ -438,7 +438,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'migration',
     tier: 'strong',
     weight: 3,
-    reason: 'a migration or rollout plan',
+    cue: 'migration',
     terms: {
       es: ['migració', 'sin tiempo de inactividad', 'vuelta atrás', 'rollback'],
       pt: ['migraç', 'sem downtime', 'rollback'],
@@ -460,7 +460,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'tradeoffs',
     tier: 'strong',
     weight: 2.5,
-    reason: 'a trade-off analysis',
+    cue: 'tradeoffs',
     terms: {
       es: ['ventajas', 'desventajas', 'compara', 'cuál es mejor', 'pros y contras'],
       pt: ['prós e contras', 'vantagens', 'desvantagens', 'compar', 'qual é melhor'],
@@ -482,7 +482,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'onlyOneEnvironment',
     tier: 'strong',
     weight: 2.5,
-    reason: 'fails only in one environment',
+    cue: 'onlyOneEnvironment',
     terms: {
       es: ['solo en producción'],
       pt: ['só em produção'],
@@ -504,7 +504,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'dataLayout',
     tier: 'strong',
     weight: 3,
-    reason: 'a data layout or scaling design',
+    cue: 'dataLayout',
     terms: {
       es: ['particion'],
       pt: ['particion', 'partição'],
@@ -526,7 +526,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'syncConflicts',
     tier: 'strong',
     weight: 2.5,
-    reason: 'a distributed sync design',
+    cue: 'syncConflicts',
     terms: {
       es: ['sin conexión', 'conflictos'],
       pt: ['offline', 'conflitos'],
@@ -548,7 +548,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'growsOverTime',
     tier: 'strong',
     weight: 2,
-    reason: 'something degrades over time',
+    cue: 'growsOverTime',
     terms: {
       es: ['poco a poco'],
       pt: ['aos poucos'],
@@ -570,7 +570,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'review',
     tier: 'strong',
     weight: 2,
-    reason: 'asks for a review',
+    cue: 'review',
     terms: {
       es: ['revisa', 'revisión'],
       pt: ['revisão', 'revisa'],
@@ -592,7 +592,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'diagnosis',
     tier: 'strong',
     weight: 2,
-    reason: 'an open-ended diagnosis',
+    cue: 'diagnosis',
     terms: {
       es: ['qué puede estar causando', 'causa', 'investigar'],
       pt: ['o que pode estar causando', 'causa', 'investigar'],
@@ -614,7 +614,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'intermittent',
     tier: 'strong',
     weight: 2,
-    reason: 'an intermittent or subtle failure',
+    cue: 'intermittent',
     terms: {
       es: ['a veces', 'solo con carga', 'carga alta', 'mucho tráfico'],
       pt: ['às vezes', 'sob carga', 'muito tráfego'],
@@ -636,7 +636,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'plan',
     tier: 'strong',
     weight: 1.5,
-    reason: 'asks for a plan or proposal',
+    cue: 'plan',
     terms: {
       es: ['planifica', 'plan de'],
       pt: ['planej[ae]', 'plano'],
@@ -658,7 +658,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'performance',
     tier: 'strong',
     weight: 1.5,
-    reason: 'mentions scale or performance',
+    cue: 'performance',
     terms: {
       es: ['rendimiento', 'optimiza', 'por segundo', 'millones'],
       pt: ['desempenho', 'otimiz', 'por segundo', 'milhões'],
@@ -681,7 +681,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'writeCode',
     tier: 'balanced',
     weight: 2.5,
-    reason: 'asks for one piece of code',
+    cue: 'writeCode',
     terms: {
       es: ['escribe', 'genera', 'dame una (?:consulta|función)'],
       pt: ['escreve', 'escreva', 'gera'],
@@ -703,7 +703,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'explain',
     tier: 'balanced',
     weight: 2,
-    reason: 'asks for an explanation or how-to',
+    cue: 'explain',
     terms: {
       es: ['explica', 'qué hace', 'cómo'],
       pt: ['explica', 'o que (?:essa|esta) \\S+ faz', 'como (?:faço|corrijo)'],
@@ -725,7 +725,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'error',
     tier: 'balanced',
     weight: 2.5,
-    reason: 'includes an error message',
+    cue: 'error',
     terms: {
       es: ['error'],
       pt: ['erro'],
@@ -747,7 +747,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'summary',
     tier: 'balanced',
     weight: 2,
-    reason: 'asks for a summary',
+    cue: 'summary',
     terms: {
       es: ['resúme', 'resume', 'resumen'],
       pt: ['resume', 'resuma'],
@@ -769,7 +769,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'regexTest',
     tier: 'balanced',
     weight: 1.5,
-    reason: 'a regex, query or test',
+    cue: 'regexTest',
     terms: {
       es: ['expresión regular', 'pruebas unitarias', 'consulta'],
       pt: ['expressão regular', 'testes', 'consulta'],
@@ -791,7 +791,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'fix',
     tier: 'balanced',
     weight: 2,
-    reason: 'asks to fix something',
+    cue: 'fix',
     terms: {
       es: ['arregl', 'corrig', 'depura'],
       pt: ['corrij', 'corrig', 'consert', 'depur'],
@@ -813,7 +813,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'translate',
     tier: 'fast',
     weight: 2,
-    reason: 'a short translation',
+    cue: 'translate',
     terms: {
       es: ['traduce'],
       pt: ['traduz'],
@@ -836,7 +836,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'smallTalk',
     tier: 'fast',
     weight: 5,
-    reason: 'small talk',
+    cue: 'smallTalk',
     openingWithin: 60,
     terms: {
       es: ['hola', 'gracias', 'muchas gracias', 'buenos días', 'buenas'],
@@ -859,7 +859,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'quickFact',
     tier: 'fast',
     weight: 2.5,
-    reason: QUICK_FACT,
+    cue: 'quickFact',
     terms: {
       es: ['qué significa', 'qué es', 'cuál es el', 'en qué año', 'pregunta rápida', 'diferencia entre', 'en una frase'],
       pt: ['o que significa', 'o que é', 'qual é a', 'em que ano', 'rapidinho', 'diferença entre', 'numa frase'],
@@ -881,7 +881,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'lookup',
     tier: 'fast',
     weight: 2,
-    reason: 'a quick lookup',
+    cue: 'lookup',
     terms: {
       es: ['por defecto', 'todavía soporta', 'por defecto', 'atajo'],
       pt: ['padrão', 'já tem', 'por padrão', 'atalho'],
@@ -903,7 +903,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'smallEdit',
     tier: 'fast',
     weight: 3,
-    reason: 'a small edit or rewrite',
+    cue: 'smallEdit',
     terms: {
       es: ['cambia el nombre', 'renombra', 'más formal', 'más educad', 'esta frase', 'mayúsculas'],
       pt: ['renomei', 'mais educad', 'mais formal', 'essa frase', 'maiúsculas'],
@@ -925,7 +925,7 @@ export const LEXICON: readonly LexiconCue[] = [
     id: 'unitQuestion',
     tier: 'fast',
     weight: 3,
-    reason: 'a unit conversion or quick sum',
+    cue: 'unitQuestion',
     terms: {
       es: ['convierte \\d', 'cuántos \\S+ hay en'],
       pt: ['converte \\d', 'quantos \\S+ tem'],
@@ -1012,7 +1012,7 @@ export const QUANTITY_UNITS: readonly string[] = [
 ];
 
 /** Scripts whose terms match anywhere (no spaces between words, or clitics attached): Arabic, kana, Han, Hangul. */
-const MATCHES_INSIDE_WORDS = /^[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+export const MATCHES_INSIDE_WORDS = /^[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 
 export interface TermMatcher {

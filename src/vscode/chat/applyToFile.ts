@@ -1,8 +1,12 @@
 // "Apply to File" on a code block: the block becomes the file's new content, shown first as VS Code's diff of the
 // file against it, and written only when the user accepts — as one workspace edit, so Undo works as for any edit.
 // The target is the path the block names (its fence info), else the one file attached to the question, else the
-// user picks. A path from model output is untrusted: only a file inside an open workspace folder is accepted.
+// user picks. A path from model output is untrusted: only a relative path inside an open workspace folder is taken,
+// and whatever the target, it is resolved through symbolic links first (workspaceUri): the file written is the
+// one its real path names, inside an open folder and outside .git, and the diff and the question name that path.
 import * as vscode from 'vscode';
+import { hasGitSegment } from './workspacePaths';
+import { checkWorkspaceUri } from './workspaceUri';
 
 const SCHEME = 'switchboard-proposed';
 
@@ -16,7 +20,7 @@ export interface ApplyRequest {
 
 /** A workspace file for a relative path that stays inside its folder, or undefined. */
 export function workspaceFile(path: string | undefined): vscode.Uri | undefined {
-  if (!path || /^([a-z]:)?[\\/]/i.test(path) || path.split(/[\\/]/).includes('..') || /^[a-z][\w+.-]*:/i.test(path)) return undefined;
+  if (!path || /^([a-z]:)?[\\/]/i.test(path) || path.split(/[\\/]/).includes('..') || /^[a-z][\w+.-]*:/i.test(path) || hasGitSegment(path)) return undefined;
   const folders = vscode.workspace.workspaceFolders ?? [];
   const named = folders.length > 1 ? folders.find((f) => path.startsWith(`${f.name}/`)) : undefined;
   const folder = named ?? folders[0];
@@ -68,11 +72,16 @@ export class ApplyToFile implements vscode.Disposable {
     if (!target && req.attachedPaths.length === 1) target = workspaceFile(req.attachedPaths[0]);
     target ??= await pickTarget();
     if (!target) return;
+    const checked = await checkWorkspaceUri(target);
+    if (!checked.ok) {
+      void vscode.window.showWarningMessage(`Switchboard: ${vscode.l10n.t('Apply to File refused: {0}', checked.message)}`);
+      return;
+    }
 
-    const doc = await vscode.workspace.openTextDocument(target);
+    const doc = await vscode.workspace.openTextDocument(checked.uri);
     const key = String(this.seq++);
     this.proposals.set(key, req.text);
-    const name = vscode.workspace.asRelativePath(target, false);
+    const name = checked.label;
     const proposed = vscode.Uri.from({ scheme: SCHEME, path: `/${name}`, query: key });
     try {
       await vscode.commands.executeCommand('vscode.diff', doc.uri, proposed, vscode.l10n.t('{0}: current ↔ proposed (Switchboard)', name), { preview: true });

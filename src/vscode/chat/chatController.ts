@@ -1,6 +1,7 @@
 // The chat's state and behaviour without vscode: the transcript (one workspace's history), the running request,
 // and what each webview message does. ChatViewProvider supplies the vscode side effects; tests supply fakes.
 import {
+  LIMITS,
   parseTurn,
   parseWebviewMessage,
   safeExternalUrl,
@@ -17,6 +18,7 @@ import type { PromptPreview } from '../../core/prompt/contextWindow';
 import type { ChatCompletionMessageParam, ChatRequest, ChatRouter, ClientId } from '../../core/base/types';
 import { Emitter, type IDisposable } from '../../core/base/lifecycle';
 import { ChatSession, type TurnOutcome } from './chatSession';
+import { fitHostMessage, fitTurn, MORE_CHIP_ID } from './fitHostMessage';
 
 export interface ChatEffects {
   router(): Promise<ChatRouter>;
@@ -36,6 +38,8 @@ export interface ChatEffects {
   /** Persisted attachments of past questions, by turn id (their text never goes to the webview). */
   loadAttachments(): unknown;
   saveAttachments(byTurn: Record<string, ContextAttachment[]>): Promise<void>;
+  /** Removes the stored transcript and attachments (Clear Chat History). */
+  removeStored(): Promise<void>;
   /** Reads what the user asked to attach; `pick` lets them choose; `uri` names a file (Add File to Chat). Refusals
    * (binary, too large) are shown by it. */
   gatherContext(kind: ContextKind | 'pick', uri?: string): Promise<ContextAttachment[]>;
@@ -154,7 +158,8 @@ export class ChatController implements IDisposable {
         await this.addContext(msg.kind);
         return;
       case 'removeContext':
-        this.pending = this.pending.filter((p) => p.attachment.id !== msg.id);
+        // The "+N more" chip stands for every attachment past the ones shown: removing it removes those.
+        this.pending = msg.id === MORE_CHIP_ID ? this.pending.slice(0, LIMITS.chips - 1) : this.pending.filter((p) => p.attachment.id !== msg.id);
         await this.postContext();
         return;
       case 'draft':
@@ -300,9 +305,21 @@ export class ChatController implements IDisposable {
     this.running?.stop();
     this.turns = [];
     this.attachments = {};
-    await this.fx.saveTurns(this.turns);
+    await this.saveTurns();
     await this.fx.saveAttachments(this.attachments);
     this.post(this.stateMessage());
+  }
+
+  /** Clear Chat History: New Chat, and the attachments waiting for a question, and what is stored is removed. */
+  async clearHistory(): Promise<void> {
+    this.running?.stop();
+    this.turns = [];
+    this.attachments = {};
+    this.pending = [];
+    this.draft = '';
+    await this.fx.removeStored();
+    this.post(this.stateMessage());
+    await this.postContext();
   }
 
   private retry(id: string): RunningAnswer | undefined {
@@ -339,7 +356,7 @@ export class ChatController implements IDisposable {
       client,
     });
     this.running = session;
-    void this.fx.saveTurns(this.turns);
+    void this.saveTurns();
     void this.fx.saveAttachments(this.attachments);
     const outcome = (async (): Promise<TurnOutcome> => {
       const result = await session.run();
@@ -354,7 +371,7 @@ export class ChatController implements IDisposable {
           error: result.error,
           ...(result.reasoning ? { reasoning: result.reasoning } : {}),
         };
-      await this.fx.saveTurns(this.turns);
+      await this.saveTurns();
       if (result.cause !== undefined) this.fx.onError(result.cause, { shownInline: result.error !== undefined });
       return result;
     })();
@@ -388,9 +405,17 @@ export class ChatController implements IDisposable {
     return list;
   }
 
+  /** Every message to the webview passes here, fitted to the protocol's limits so the webview never refuses one. */
   private post(msg: HostMessage): void {
-    this.posted.fire(msg);
-    this.sink?.(msg);
+    for (const fitted of fitHostMessage(msg)) {
+      this.posted.fire(fitted);
+      this.sink?.(fitted);
+    }
+  }
+
+  /** The transcript is stored as the protocol reads it back (restoreTurns drops a turn it cannot parse). */
+  private saveTurns(): Promise<void> {
+    return this.fx.saveTurns(this.turns.map(fitTurn));
   }
 
   private nextId(): string {

@@ -77,6 +77,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       saveAttachments: async (byTurn: Record<string, ContextAttachment[]>) => {
         await ctx.workspaceState.update(ATTACHMENTS_KEY, byTurn);
       },
+      removeStored: async () => {
+        await ctx.workspaceState.update(HISTORY_KEY, undefined);
+        await ctx.workspaceState.update(ATTACHMENTS_KEY, undefined);
+      },
       gatherContext: (kind, uri) => gatherContext(kind, { terminals: this.terminals, ...(uri ? { uri: vscode.Uri.parse(uri, true) } : {}) }),
       countTokens: (text) => deps.countTokens(text),
       previewPrompt: (req) => deps.previewPrompt(req),
@@ -101,6 +105,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Stops a running answer and starts an empty conversation (the view's New Chat button does the same). */
   async newChat(): Promise<void> {
     await this.controller.clear();
+  }
+
+  /** Switchboard: Clear Chat History — removes this workspace's stored transcript and attachments. */
+  async clearHistory(): Promise<void> {
+    await this.controller.clearHistory();
+    void vscode.window.showInformationMessage(vscode.l10n.t("Switchboard: this workspace's chat history and attachments were removed."));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {

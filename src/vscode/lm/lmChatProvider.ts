@@ -157,8 +157,14 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
     for (const k of PASSED_OPTIONS) if (mo[k] !== undefined) (req as Record<string, unknown>)[k] = mo[k];
 
     const calls = new ToolCallAccumulator();
+    // A call of a tool this request did not offer is model output asking VS Code to run something it was never
+    // given (a prompt injection's `run_in_terminal`): dropped, and the routing log says so.
+    const offered = new Set((options.tools ?? []).map((t) => t.name));
     const reportCalls = () => {
-      for (const c of calls.flush()) progress.report(this.parts.toolCall(c.callId, c.name, c.input));
+      for (const c of calls.flush()) {
+        if (offered.has(c.name)) progress.report(this.parts.toolCall(c.callId, c.name, c.input));
+        else this.deps.log(`language model ${model.id}: dropped a call of tool "${c.name.slice(0, 100)}", which this request did not offer`);
+      }
     };
     const cancel = signalFromToken(token);
     const r = await consumeRoute(core.router, req, {

@@ -18,6 +18,7 @@ export function fakeChatEffects(overrides: Partial<ChatEffects> = {}): ChatEffec
     saveTurns: noop,
     loadAttachments: () => undefined,
     saveAttachments: noop,
+    removeStored: noop,
     gatherContext: async () => [],
     countTokens: async (t) => t.split(/\s+/).filter(Boolean).length,
     previewPrompt: async (r) => ({ model: r.model, promptTokens: 0, window: 0, costUsd: 0, level: 'ok' }),
