@@ -13,6 +13,8 @@ import { registerParticipant } from './vscode/lm/participant';
 import { ChatViewProvider } from './vscode/chat/chatView';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerExplain } from './vscode/commands/explainCommand';
+import { registerAddFallback } from './vscode/commands/fallbackCommand';
+import { registerManage } from './vscode/commands/manageCommand';
 import { registerKeyCommands } from './vscode/keys/keyCommands';
 import { RoutingLog } from './vscode/log';
 import { registerSwitchModel } from './vscode/commands/modelPicker';
@@ -64,9 +66,13 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     setModel: (model) => settings.setModel(model),
     listModels: () => services.listModels(),
     log: (line) => log.info(line),
-    onError: (err) => void showError(err, log),
+    onError: (err, opts) => void showError(err, log, opts),
     countTokens: async (text) => (await services.core()).countTokens(text),
     previewPrompt: async (req) => (await services.core()).previewPrompt(req),
+    keyState: async () => {
+      const gateway = effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl;
+      return { state: (await keys.hasGatewayKey()) ? 'ok' : isLoopbackUrl(gateway) ? 'missing-local' : 'missing', gateway };
+    },
   });
   const features: FeatureDeps = {
     core: () => services.core(),
@@ -113,11 +119,15 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     vscode.commands.registerCommand('switchboard.clearChatHistory', () => chat.clearHistory()),
     vscode.commands.registerCommand('switchboard.addFileToChat', (uri?: unknown) => chat.addContext('file', uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('switchboard.addSelectionToChat', () => chat.addContext('selection')),
-    vscode.commands.registerCommand('switchboard.manage', () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false),
-    ),
+    registerManage(context.extension.id),
+    registerAddFallback({
+      listModels: () => services.listModels(),
+      currentModel: () => settings.config().model,
+      fallbacks: () => settings.config().fallbacks,
+      setFallbacks: (value) => settings.update('fallbacks', value),
+    }),
   );
-  void openWalkthroughOnFirstRun(context, keys);
+  void openWalkthroughOnFirstRun(context, keys, (line) => log.info(line));
   warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));
   return { chat };
 }

@@ -333,7 +333,7 @@ describe('unreachable endpoints fail fast with a ConnectionError that says what 
     const r = await route(router, 'some/model');
     router.dispose();
     assert.ok(r.error instanceof SwitchboardError);
-    assert.match(r.error.message, /some\/model \(gateway\): error — .*ECONNREFUSED/);
+    assert.match(r.error.message, /some\/model: connection — .*ECONNREFUSED/);
   });
 
   test('a DNS failure (.invalid host)', { timeout: 20_000 }, async () => {

@@ -143,7 +143,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
 
   constructor(r: ChatStreamRequest) {
     this.knownKeys = r.key ? [r.key] : [];
-    this.ctx = { endpoint: r.endpoint.id, model: r.model ?? r.upstreamModel };
+    this.ctx = { endpoint: r.endpoint.id, model: r.model ?? r.upstreamModel, keySent: !!r.key };
     this.timeouts = { connectMs: r.timeouts?.connectMs ?? 0, firstTokenMs: r.timeouts?.firstTokenMs ?? 0, idleMs: r.timeouts?.idleMs ?? 0 };
     this.signal = r.signal;
     this.nonStreaming = r.nonStreaming ?? false;
@@ -476,7 +476,7 @@ export function getJson(r: GetJsonRequest): Promise<unknown> {
     const t = targetFor(u.origin, u.pathname + u.search);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'switchboard/0.1', ...r.headers };
     if (r.key) headers.authorization = `Bearer ${r.key}`;
-    const ctx = { endpoint: u.host, model: '(model list)' };
+    const ctx = { endpoint: u.host, model: '(model list)', keySent: !!r.key };
     const onAbort = () => req.destroy(new CancelledError());
     const route = network().route(t.url);
     const req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'GET', headers, agent: route.agent, ...route.tls }, (res) => {

@@ -260,6 +260,7 @@ export class RouteRun {
         endpoint: a.endpoint,
         outcome: a.outcome,
         ...(a.status !== undefined ? { status: a.status } : {}),
+        ...(a.errorCode !== undefined ? { code: a.errorCode } : {}),
         message: a.message ?? a.outcome,
       })),
     );

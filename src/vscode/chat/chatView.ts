@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContextAttachment, ContextKind } from '../../core/prompt/chatContext';
 import type { PromptPreview } from '../../core/prompt/contextWindow';
 import type { ChatRequest, ChatRouter } from '../../core/base/types';
-import type { HostMessage, Turn } from '../../protocol';
+import type { HostMessage, KeyState, Turn } from '../../protocol';
 import { ApplyToFile } from './applyToFile';
 import { ChatController, type ChatEffects } from './chatController';
 import { gatherContext } from './contextSources';
@@ -17,10 +17,12 @@ export interface ChatDeps {
   setModel(model: string): Promise<void>;
   listModels(): Promise<{ id: string; provider: string; label?: string }[]>;
   log(line: string): void;
-  onError(err: unknown): void;
+  onError(err: unknown, opts?: { shownInline?: boolean }): void;
   countTokens(text: string): Promise<number>;
   previewPrompt(req: ChatRequest): Promise<PromptPreview>;
   reaskedWith?: ChatEffects['reaskedWith'];
+  /** Whether the gateway has a key, and where it would go (the chat's no-key notice). */
+  keyState?(): Promise<{ state: KeyState; gateway: string }>;
 }
 
 const HISTORY_KEY = 'switchboard.chat.history';
@@ -35,6 +37,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view: vscode.WebviewView | undefined;
   private visibleWaiters: (() => void)[] = [];
   private readonly configListener: vscode.Disposable;
+  private readonly keyListener: vscode.Disposable;
   private readonly terminals = trackTerminalOutputs();
   private readonly applier = new ApplyToFile();
 
@@ -48,8 +51,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       setModel: (m) => deps.setModel(m),
       listModels: () => deps.listModels(),
       log: (l) => deps.log(l),
-      onError: (e) => deps.onError(e),
+      onError: (e, o) => deps.onError(e, o),
       reaskedWith: deps.reaskedWith,
+      keyState: deps.keyState,
+      runCommand: async (command) => {
+        await vscode.commands.executeCommand(`switchboard.${command}`);
+      },
       copy: async (text) => {
         await vscode.env.clipboard.writeText(text);
       },
@@ -83,7 +90,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     // The model can also change from the status bar or settings.json; keep the picker in step.
     this.configListener = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('switchboard.model')) this.controller.postModels();
+      if (e.affectsConfiguration('switchboard.gateway')) void this.controller.refreshKeyState();
     });
+    // A key stored or deleted (Set API Key, from the notice or anywhere) changes what the view shows.
+    this.keyListener = ctx.secrets.onDidChange(() => void this.controller.refreshKeyState());
   }
 
   /** Add File / Add Selection to Chat: shows the view and attaches to the question being written. */
@@ -197,6 +207,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   dispose(): void {
     this.configListener.dispose();
+    this.keyListener.dispose();
     this.terminals.dispose();
     this.applier.dispose();
     this.controller.dispose();
