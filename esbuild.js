@@ -40,7 +40,21 @@ const coreAsSibling = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    // What VS Code loads at start-up: ids and shims (src/boot.ts), which require dist/features.js on first use.
+    entryPoints: { extension: 'src/boot.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', './features.js'],
+    mainFields: ['module', 'main'],
+    plugins: [tokenizerAsSibling, coreAsSibling],
+    metafile: true,
+  },
+  {
+    ...common,
+    // The extension itself (commands, views, participant, LM provider); the core stays in dist/core.js.
+    entryPoints: { features: 'src/extension.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -48,7 +62,6 @@ const builds = [
     external: ['vscode'],
     mainFields: ['module', 'main'],
     plugins: [tokenizerAsSibling, coreAsSibling],
-    metafile: true,
   },
   {
     ...common,
@@ -123,5 +136,7 @@ if (require.main === module) {
 /** The extension host build's options, for benchmarks that measure exactly what ships. */
 module.exports = {
   staticCopies,
-  extensionBuild: (outdir) => ({ ...builds[0], entryPoints: { extension: 'src/extension.ts' }, outdir, minify: true, sourcemap: false, metafile: false }),
+  extensionBuild: (outdir) => ({ ...builds[0], outdir, minify: true, sourcemap: false, metafile: false }),
+  /** The lazily loaded rest of the extension (dist/features.js), built the same way. */
+  featuresBuild: (outdir) => ({ ...builds[1], outdir, minify: true, sourcemap: false }),
 };

@@ -1,9 +1,11 @@
-// The local gateway's overhead beside @portkey-ai/gateway: both on loopback in front of the same simulator, the
-// same `openai` SDK client, the same run, interleaved. Non-streamed requests, because Portkey cannot stream on
-// Node 20 (see ../shared/tools/README.md). Each server runs in its own process (`switchboard serve`, Portkey's
-// start-server, the simulator) so none shares an event loop with the client.
+// The local gateway's overhead beside @portkey-ai/gateway and a bare Node pipe (bench/pipe.js, the floor of any
+// local hop): all on loopback in front of the same simulator, the same `openai` SDK client, the same run,
+// interleaved. Non-streamed requests for the Portkey comparison, because Portkey cannot stream on Node 20 (see
+// ../shared/tools/README.md). Each server runs in its own process (`switchboard serve`, Portkey's start-server, the
+// pipe, the simulator) so none shares an event loop with the client.
 // Figures: added latency p50/p99 over calling the simulator directly, requests/s at concurrency 1 and 32, and the
-// ratio ours/Portkey (goal ≤ 1/3). Also our added time-to-first-token when streaming (no Portkey figure possible).
+// ratio ours/Portkey (goal ≤ 1/3). Streamed: time to the first content token through us and through the pipe (goal:
+// ours ≤ pipe + 0.3 ms).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,9 +112,12 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
     procs.push(ours);
     const portkey = await startPortkey();
     procs.push({ url: portkey.url, pid: portkey.pid, stop: portkey.stop });
+    const pipe = await spawnListening([join(__dirname, 'pipe.js'), sim.url]);
+    procs.push(pipe);
 
     const clients = {
       direct: new OpenAI({ baseURL: sim.url, apiKey: KEY, maxRetries: 0 }),
+      pipe: new OpenAI({ baseURL: pipe.url, apiKey: KEY, maxRetries: 0 }),
       ours: new OpenAI({ baseURL: ours.url, apiKey: token, maxRetries: 0 }),
       portkey: new OpenAI({
         baseURL: portkey.url,
@@ -122,9 +127,10 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
       }),
     };
     type Target = keyof typeof clients;
-    const targets: Target[] = ['direct', 'ours', 'portkey'];
+    const targets: Target[] = ['direct', 'pipe', 'ours', 'portkey'];
     const calls: Record<Target, Call> = {
       direct: () => clients.direct.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }),
+      pipe: () => clients.pipe.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }),
       ours: () => clients.ours.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }),
       portkey: () => clients.portkey.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }),
     };
@@ -133,11 +139,11 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
     if (check !== 'ping through portkey') throw new Error(`Portkey did not relay the simulator's answer (got ${JSON.stringify(check)})`);
 
     const warmup = quick ? 50 : 200;
-    const rounds = quick ? 200 : 1500;
+    const rounds = quick ? 200 : 1000;
     for (let i = 0; i < warmup; i++) for (const t of targets) await calls[t]();
 
     // Sequential latency, interleaved (rotating order) so drift hits every target alike.
-    const lat: Record<Target, number[]> = { direct: [], ours: [], portkey: [] };
+    const lat: Record<Target, number[]> = { direct: [], pipe: [], ours: [], portkey: [] };
     // CPU each server process spends per request: robust to a busy machine, unlike wall-clock latency.
     const cpuBefore = { ours: cpuMs(ours.pid), portkey: cpuMs(portkey.pid) };
     for (let i = 0; i < rounds; i++) {
@@ -156,7 +162,7 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
 
     // Throughput: two passes per target in alternating order, best of two.
     const rps = async (concurrency: number, total: number): Promise<Record<Target, number>> => {
-      const best: Record<Target, number> = { direct: 0, ours: 0, portkey: 0 };
+      const best: Record<Target, number> = { direct: 0, pipe: 0, ours: 0, portkey: 0 };
       for (const order of [targets, [...targets].reverse()]) for (const t of order) best[t] = Math.max(best[t], await throughput(calls[t], concurrency, total));
       return best;
     };
@@ -174,17 +180,15 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
       return first;
     };
     const streamRounds = quick ? 100 : 1000;
-    const ttftDirect: number[] = [];
-    const ttftOurs: number[] = [];
-    for (let i = 0; i < streamRounds; i++) {
-      if (i % 2) {
-        ttftDirect.push(await ttft(clients.direct));
-        ttftOurs.push(await ttft(clients.ours));
-      } else {
-        ttftOurs.push(await ttft(clients.ours));
-        ttftDirect.push(await ttft(clients.direct));
+    const streamed: Record<'direct' | 'pipe' | 'ours', number[]> = { direct: [], pipe: [], ours: [] };
+    const streamTargets = ['direct', 'pipe', 'ours'] as const;
+    for (let i = 0; i < streamRounds; i++)
+      for (let k = 0; k < streamTargets.length; k++) {
+        const t = streamTargets[(i + k) % streamTargets.length];
+        streamed[t].push(await ttft(clients[t]));
       }
-    }
+    const ttftOurs = streamed.ours;
+    const ttftDirect = streamed.direct;
 
     const ratio = (a: number, b: number) => (b > 0 ? r3(a / b) : null);
     const p50Ratio = ratio(added('ours', 50), added('portkey', 50));
@@ -192,6 +196,8 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
       requests_per_target: rounds,
       direct_p50_ms: r3(pct(lat.direct, 50)),
       direct_p99_ms: r3(pct(lat.direct, 99)),
+      pipe_added_p50_ms: r3(added('pipe', 50)),
+      pipe_added_p99_ms: r3(added('pipe', 99)),
       ours_added_p50_ms: r3(added('ours', 50)),
       ours_added_p99_ms: r3(added('ours', 99)),
       portkey_added_p50_ms: r3(added('portkey', 50)),
@@ -200,13 +206,18 @@ export default async function gatewayBench({ quick }: BenchOptions): Promise<Rec
       cpu_ms_per_request: { ours: cpu.ours === undefined ? null : r3(cpu.ours), portkey: cpu.portkey === undefined ? null : r3(cpu.portkey) },
       cpu_ratio_ours_over_portkey: cpu.ours !== undefined && cpu.portkey ? r3(cpu.ours / cpu.portkey) : null,
       added_p99_ratio_ours_over_portkey: ratio(added('ours', 99), added('portkey', 99)),
-      rps_c1: { direct: Math.round(c1.direct), ours: Math.round(c1.ours), portkey: Math.round(c1.portkey) },
-      rps_c32: { direct: Math.round(c32.direct), ours: Math.round(c32.ours), portkey: Math.round(c32.portkey) },
+      rps_c1: { direct: Math.round(c1.direct), pipe: Math.round(c1.pipe), ours: Math.round(c1.ours), portkey: Math.round(c1.portkey) },
+      rps_c32: { direct: Math.round(c32.direct), pipe: Math.round(c32.pipe), ours: Math.round(c32.ours), portkey: Math.round(c32.portkey) },
       added_ms_per_request_c1_ratio_ours_over_portkey: ratio(perRequestCost(c1, 'ours'), perRequestCost(c1, 'portkey')),
       added_ms_per_request_c32_ratio_ours_over_portkey: ratio(perRequestCost(c32, 'ours'), perRequestCost(c32, 'portkey')),
       streamed_ttft_added_p50_ms: r3(pct(ttftOurs, 50) - pct(ttftDirect, 50)),
       streamed_ttft_added_p99_ms: r3(pct(ttftOurs, 99) - pct(ttftDirect, 99)),
+      streamed_ttft_pipe_added_p50_ms: r3(pct(streamed.pipe, 50) - pct(ttftDirect, 50)),
+      streamed_ttft_ours_over_pipe_p50_ms: r3(pct(ttftOurs, 50) - pct(streamed.pipe, 50)),
+      streamed_ttft_ours_over_pipe_p99_ms: r3(pct(ttftOurs, 99) - pct(streamed.pipe, 99)),
       goal_ours_at_most_a_third_of_portkey: p50Ratio !== null && p50Ratio <= 1 / 3,
+      goal_ours_at_most_a_third_of_portkey_p99: (ratio(added('ours', 99), added('portkey', 99)) ?? Infinity) <= 1 / 3,
+      goal_streamed_ttft_within_pipe_plus_0_3ms: pct(ttftOurs, 50) - pct(streamed.pipe, 50) <= 0.3,
     };
   } finally {
     for (const p of procs.reverse()) await p.stop().catch(() => undefined);

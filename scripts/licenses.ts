@@ -61,7 +61,8 @@ function bundles(): Bundle[] {
     plugins: [tokenizerAsSibling],
   };
   const list: Bundle[] = [
-    { name: 'dist/extension.js', options: { ...node, entryPoints: { extension: join(ROOT, 'src/extension.ts') } } },
+    { name: 'dist/extension.js', options: { ...node, external: ['vscode', './features.js'], entryPoints: { extension: join(ROOT, 'src/boot.ts') } } },
+    { name: 'dist/features.js', options: { ...node, entryPoints: { features: join(ROOT, 'src/extension.ts') } } },
     { name: 'dist/cli.js', options: { ...node, entryPoints: { cli: join(ROOT, 'src/cli.ts') } } },
     { name: 'dist/core.js', options: { ...node, entryPoints: { core: join(ROOT, 'src/coreBundle.ts') } } },
     { name: 'dist/tokenizer.js', options: { ...common, entryPoints: { tokenizer: TOKENIZER }, platform: 'node', format: 'cjs', target: 'node20' } },

@@ -1,5 +1,6 @@
-// The extension's entry point: activate() builds the settings, keys, services and every surface (status bar, chat
-// view, language-model provider, participant, commands) and registers them; the core is built on first use.
+// The extension proper (built as dist/features.js): activateFeatures() builds the settings, keys, services and every
+// surface (status bar, chat view, language-model provider, participant, commands) and registers them; the core is
+// built on first use. VS Code's entry is src/boot.ts, which registers shims at start-up and loads this on first use.
 import * as vscode from 'vscode';
 import { setUnexpectedErrorHandler } from './core/base/lifecycle';
 import { isLoopbackUrl } from './core/base/loopback';
@@ -12,6 +13,8 @@ import { registerParticipant } from './vscode/lm/participant';
 import { ChatViewProvider } from './vscode/chat/chatView';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerExplain } from './vscode/commands/explainCommand';
+import { registerAddFallback } from './vscode/commands/fallbackCommand';
+import { registerManage } from './vscode/commands/manageCommand';
 import { registerKeyCommands } from './vscode/keys/keyCommands';
 import { RoutingLog } from './vscode/log';
 import { registerSwitchModel } from './vscode/commands/modelPicker';
@@ -25,7 +28,26 @@ import { registerUsageCommand } from './vscode/usage/usageCommand';
 import { openWalkthroughOnFirstRun } from './vscode/welcome';
 import { shouldWarmUp, warmUpAfterStartup } from './vscode/warmUp';
 
+/** What the start-up shims (src/boot.ts) registered already, for the extension to take over instead of registering. */
+export interface BootHost {
+  /** The chat view's provider is registered and hands its views to `Features.chat`. */
+  chatViewRegistered?: boolean;
+  /** The @switchboard participant, created with a handler that waits for this one. */
+  participant?: vscode.ChatParticipant;
+}
+
+/** What the shims hand over to. */
+export interface Features {
+  chat: vscode.WebviewViewProvider;
+}
+
+/** VS Code's entry when the extension is loaded whole (tests); the shipped entry is src/boot.ts. */
 export function activate(context: vscode.ExtensionContext): void {
+  activateFeatures(context, {});
+}
+
+/** The whole extension, loaded by src/boot.ts on first use; registers everything the shims in `host` did not. */
+export function activateFeatures(context: vscode.ExtensionContext, host: BootHost): Features {
   // The settings warn through the log (later, asynchronously); the key store asks the settings where the key goes.
   const settings = new SettingsSource((line) => log.warn(line));
   const keys = new KeyStore(context.secrets, () => effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl);
@@ -46,13 +68,17 @@ export function activate(context: vscode.ExtensionContext): void {
     routing: () => ({ mode: smartSelectMode(settings.config()), gatewayAuto: GATEWAY_PRESETS[settings.config().gateway.preset].autoModel }),
     setSmartSelectMode: (mode) => settings.update('smartSelect.mode', mode),
     log: (line) => log.info(line),
-    onError: (err) => void showError(err, log),
+    onError: (err, opts) => void showError(err, log, opts),
     canSendWithoutPrompt: async () => (await keys.hasGatewayKey()) || isLoopbackUrl(effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl),
     promptForKey: async () => {
       await vscode.commands.executeCommand('switchboard.setApiKey');
       return keys.hasGatewayKey();
     },
     reaskedWith: (messages, model) => corrections.reaskedWith(messages, model),
+    keyState: async () => {
+      const gateway = effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl;
+      return { state: (await keys.hasGatewayKey()) ? 'ok' : isLoopbackUrl(gateway) ? 'missing-local' : 'missing', gateway };
+    },
   };
   const chat = new ChatViewProvider(context, deps);
   const statusBar = new ModelStatusBar();
@@ -66,7 +92,9 @@ export function activate(context: vscode.ExtensionContext): void {
     chat,
     statusBar,
     services.onDidChangeState((s) => statusBar.render(s)),
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
+    host.chatViewRegistered
+      ? new vscode.Disposable(() => undefined)
+      : vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
     registerAskModel(context, chat),
     registerExplain(chat, async () => (await services.core()).maxPromptChars(settings.config().model)),
     registerSwitchModel(context, deps),
@@ -74,19 +102,24 @@ export function activate(context: vscode.ExtensionContext): void {
     registerUsageCommand(context, services),
     registerDoctorCommand(settings, keys, deps),
     registerLmProvider(context, deps),
-    registerParticipant(context, deps),
+    registerParticipant(context, deps, host.participant),
     registerGatewayCommands(context, deps),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
     vscode.commands.registerCommand('switchboard.clearChatHistory', () => chat.clearHistory()),
     vscode.commands.registerCommand('switchboard.addFileToChat', (uri?: unknown) => chat.addContext('file', uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('switchboard.addSelectionToChat', () => chat.addContext('selection')),
-    vscode.commands.registerCommand('switchboard.manage', () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#switchboard.welcome`, false),
-    ),
+    registerManage(context.extension.id),
+    registerAddFallback({
+      listModels: () => services.listModels(),
+      currentModel: () => settings.config().model,
+      fallbacks: () => settings.config().fallbacks,
+      setFallbacks: (value) => settings.update('fallbacks', value),
+    }),
   );
-  void openWalkthroughOnFirstRun(context, keys);
+  void openWalkthroughOnFirstRun(context, keys, (line) => log.info(line));
   warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));
+  return { chat };
 }
 
 export function deactivate(): void {}

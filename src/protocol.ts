@@ -66,6 +66,7 @@ function build() {
   });
 
   const ContextKind = z.enum(['file', 'selection', 'editors', 'problems', 'terminal']);
+  const KeyState = z.enum(['ok', 'missing', 'missing-local']);
   /** An attachment as the view shows it: a chip with its size. Its text stays in the extension host. */
   const ContextChip = z.object({ id, kind: ContextKind, label: z.string().check(z.maxLength(LIMITS.chipLabel)), tokens: z.int().check(z.minimum(0)) });
   /** The prompt (question + context) against the window of the model it would go to. */
@@ -138,6 +139,9 @@ function build() {
     z.object({ type: z.literal('done'), id, badge: Badge }),
     z.object({ type: z.literal('stopped'), id }),
     z.object({ type: z.literal('error'), id, error: AnswerError }),
+    /** Whether a key is set for the gateway: `missing` (nothing can be asked yet), `missing-local` (a loopback
+     * gateway may need none), `ok`. `gateway` is its base URL, shown so the user knows where the key would go. */
+    z.object({ type: z.literal('keyState'), state: KeyState, gateway: z.string().check(z.maxLength(2000)) }),
   ]);
 
   // ── webview → host ────────────────────────────────────────────────────────────────────────────────────────────
@@ -162,15 +166,18 @@ function build() {
     z.object({ type: z.literal('draft'), prompt: z.string().check(z.maxLength(MAX_TEXT)) }),
     /** Apply a code block to a file: `path` from the fence info when the block names one; `turnId` for its #file. */
     z.object({ type: z.literal('apply'), text, path: z.optional(z.string().check(z.maxLength(1000))), turnId: z.optional(id) }),
+    /** A button of the no-key notice: runs that command (only these two; the webview cannot name any other). */
+    z.object({ type: z.literal('command'), command: z.enum(['setApiKey', 'choosePreset']) }),
     /** The webview rejected a host message; the host logs it. */
     z.object({ type: z.literal('protocolError'), detail: z.string().check(z.maxLength(2000)) }),
   ]);
-  return { AnswerState, Badge, AnswerError, ContextChip, Meter, Turn, ModelOption, HostMessage, WebviewMessage };
+  return { KeyState, AnswerState, Badge, AnswerError, ContextChip, Meter, Turn, ModelOption, HostMessage, WebviewMessage };
 }
 
 let built: ReturnType<typeof build> | undefined;
 const schemas = () => (built ??= build());
 
+export type KeyState = z.infer<ReturnType<typeof build>['KeyState']>;
 export type AnswerState = z.infer<ReturnType<typeof build>['AnswerState']>;
 export type Badge = z.infer<ReturnType<typeof build>['Badge']>;
 export type AnswerError = z.infer<ReturnType<typeof build>['AnswerError']>;

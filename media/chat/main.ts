@@ -5,6 +5,7 @@ import './zodSetup';
 import { parseHostMessage, parseModelOption, parseTurn, type HostMessage, type ModelOption, type Turn, type WebviewMessage } from '../../src/protocol';
 import { ContextBar } from './contextBar';
 import { iconButton } from './dom';
+import { KeyNotice } from './keyNotice';
 import { TurnView, type TurnViewOptions } from './turnView';
 
 interface VsCodeApi {
@@ -32,7 +33,8 @@ const picker = document.createElement('select');
 picker.dataset.testid = 'model-picker';
 picker.setAttribute('aria-label', 'Model');
 picker.title = 'Model for the next question';
-const newChat = iconButton({ action: 'newChat', icon: 'add', label: 'New chat (clears this conversation)', testid: 'new-chat' });
+// Beside the model picker a bare "+" reads as "add a model": the button names itself.
+const newChat = iconButton({ action: 'newChat', icon: 'comment-add', label: 'New Chat (clears this conversation)', text: 'New Chat', testid: 'new-chat' });
 header.append(picker, newChat);
 
 const transcript = document.createElement('main');
@@ -66,7 +68,9 @@ const announcer = document.createElement('div');
 announcer.className = 'sr-only';
 announcer.setAttribute('role', 'status');
 
-document.body.append(header, transcript, contextBar.root, composer, announcer);
+const keyNotice = new KeyNotice();
+
+document.body.append(header, keyNotice.root, transcript, contextBar.root, composer, announcer);
 
 // ── state ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -178,6 +182,9 @@ function apply(msg: HostMessage): void {
     case 'context':
       contextBar.render(msg.chips, msg.meter);
       return;
+    case 'keyState':
+      keyNotice.render(msg.state, msg.gateway);
+      return;
     case 'reasoning':
       views.get(msg.id)?.appendReasoning(msg.text);
       saveSoon();
@@ -222,6 +229,12 @@ window.addEventListener('message', (event: MessageEvent) => {
 function submit(): void {
   const text = prompt.value.trim();
   if (!text) return;
+  // Nothing can be asked without a key for a remote gateway: keep the question and point at the notice.
+  if (keyNotice.blocksAsking()) {
+    keyNotice.callAttention();
+    announcer.textContent = 'Set an API key first: the question was not sent.';
+    return;
+  }
   post({ type: 'ask', prompt: text });
   prompt.value = '';
   saveNow();
@@ -297,6 +310,10 @@ document.addEventListener('click', (e) => {
       break;
     case 'addContext':
       post({ type: 'addContext', kind: 'pick' });
+      break;
+    case 'setApiKey':
+    case 'choosePreset':
+      post({ type: 'command', command: button.dataset.action });
       break;
     case 'removeContext': {
       const id = button.closest<HTMLElement>('.context-chip')?.dataset.id;

@@ -63,6 +63,8 @@ export class TurnView {
   private readonly footer: HTMLElement;
   private turn: Turn;
   private thinking: HTMLElement | undefined;
+  /** "Waiting for <model>… N s" until the first token (or reasoning) arrives. */
+  private waiting: { timer: ReturnType<typeof setInterval>; line: HTMLElement } | undefined;
   /** The answer's text while its markdown is not rendered yet (see `deferRender`). */
   private unrendered: { text: string; placeholder: HTMLElement } | undefined;
 
@@ -120,10 +122,34 @@ export class TurnView {
     this.footer.replaceChildren();
     this.answer.replaceChildren(this.body, this.status, this.footer);
     this.setState('streaming');
+    this.startWaiting();
+  }
+
+  private startWaiting(): void {
+    this.stopWaiting();
+    const started = Date.now();
+    const line = el('div', { className: 'waiting', testid: 'waiting' });
+    const model = this.turn.model;
+    const tick = () => {
+      line.textContent = `Waiting for ${model}… ${Math.floor((Date.now() - started) / 1000)} s`;
+    };
+    tick();
+    this.status.append(line);
+    this.answer.classList.add('is-waiting');
+    this.waiting = { timer: setInterval(tick, 1000), line };
+  }
+
+  private stopWaiting(): void {
+    if (!this.waiting) return;
+    clearInterval(this.waiting.timer);
+    this.waiting.line.remove();
+    this.waiting = undefined;
+    this.answer.classList.remove('is-waiting');
   }
 
   /** The model's reasoning, in a collapsed "Thinking" section above the answer: plain text, never in copied code. */
   appendReasoning(text: string): void {
+    this.stopWaiting();
     if (!this.thinking) {
       const details = el('details', { className: 'thinking', testid: 'thinking' });
       details.append(el('summary', { text: 'Thinking' }));
@@ -136,11 +162,13 @@ export class TurnView {
   }
 
   appendText(text: string): void {
+    if (text) this.stopWaiting();
     this.renderDeferred();
     this.markdown.append(text);
   }
 
   finish(state: Exclude<AnswerState, 'streaming'>, extra: { badge?: Badge; error?: AnswerError }): void {
+    this.stopWaiting();
     this.markdown.render(true);
     this.turn = { ...this.turn, state, badge: extra.badge, error: extra.error };
     this.setState(state);

@@ -17,7 +17,7 @@ import { previewPrompt, type PromptPreview } from './prompt/contextWindow';
 import { fitSelection } from './routing/windowCheck';
 import { chainModels } from './routing/chain';
 import { estimatePromptTokens, estimateTokens, estimateTokensSoon } from './prompt/tokens';
-import type { BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './base/types';
+import type { AgentTraits, BudgetStatus, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from './base/types';
 import { UsageLedger } from './usage/ledger';
 import { contextWindowOf } from './config/names';
 
@@ -97,11 +97,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const countPromptTokens = (req: ChatRequest) => estimatePromptTokens(req.messages);
   const tiers = new ServedTierCache(catalog, opts.onWarning);
   // smart-select's choice (with what it learned from corrections) among the models the gateway serves, moved up a
-  // tier when the prompt cannot fit.
-  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus) => {
+  // tier when the prompt cannot fit. An agent's request is read for what it is (agent.ts).
+  const select = (req: ChatRequest | SelectInput, status?: BudgetStatus, agent?: AgentTraits) => {
+    const tools = 'tools' in req && Array.isArray(req.tools) ? req.tools.length : 0;
+    const input: SelectInput = agent ? { messages: req.messages, agent, tools } : { messages: req.messages };
     const { served, config: selectConfig } = tiers.resolve(config);
     const decision = fitSelection(
-      selectModel({ messages: req.messages }, selectConfig, status ?? budget(), learning),
+      selectModel(input, selectConfig, status ?? budget(), learning),
       { model: SMART_SELECT, messages: req.messages },
       selectConfig,
       catalog,

@@ -3,11 +3,17 @@
 // sending and read the answer (a client whose socket is closed mid-send sees only a broken pipe), and then the
 // connection closes. Discarding stops at DRAIN_CAP_FACTOR × the limit: past that the socket is cut.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpError } from './openaiErrors';
 
 export type BodyResult = { ok: true; text: string } | { ok: false; reason: 'too-large' | 'aborted' };
 
 const DRAIN_CAP_FACTOR = 16;
+
+/** An error answer in any dialect's shape (OpenAI's, Anthropic's). */
+export interface RefusalAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
 
 /** Reads the body whole. Past `limit` bytes it stops (the request is paused) and answers `too-large`: then `refuse` it. */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
@@ -52,7 +58,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
  * Answers `error` with `connection: close` now, and ends the answer (closing the connection) once the client has sent
  * its whole body, which is discarded, or destroys the socket after `DRAIN_CAP_FACTOR × bodyLimit` bytes.
  */
-export function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError, opts: { bodyLimit: number; headers?: Record<string, string> }): void {
+export function refuse(req: IncomingMessage, res: ServerResponse, error: RefusalAnswer, opts: { bodyLimit: number; headers?: Record<string, string> }): void {
   const text = JSON.stringify(error.body);
   res.writeHead(error.status, {
     'content-type': 'application/json; charset=utf-8',

@@ -11,8 +11,8 @@ export function newLocalToken(): string {
 }
 
 export interface RequestGuard {
-  /** Undefined when the request may proceed. */
-  check(headers: IncomingHttpHeaders): HttpError | undefined;
+  /** Undefined when the request may proceed. `token: false` checks only Host and Origin (the `/` probe). */
+  check(headers: IncomingHttpHeaders, opts?: { token?: boolean }): HttpError | undefined;
 }
 
 /** Names a client on this machine may use for the gateway; none of them can be rebound to another address by DNS. */
@@ -22,14 +22,17 @@ export function createGuard(opts: { port: number; token: string }): RequestGuard
   // On port 80 clients leave the port out of the Host header.
   const hosts = new Set(LOOPBACK_NAMES.flatMap((name) => (opts.port === 80 ? [name, `${name}:80`] : [`${name}:${opts.port}`])));
   const expected = Buffer.from(`Bearer ${opts.token}`);
-  const tokenMatches = (header: string | undefined): boolean => {
-    if (!header) return false;
+  const expectedKey = Buffer.from(opts.token);
+  const matches = (header: string | string[] | undefined, want: Buffer): boolean => {
+    if (typeof header !== 'string' || !header) return false;
     const given = Buffer.from(header);
     // Length is not secret (every token has the same length); the bytes are compared in constant time.
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return given.length === want.length && timingSafeEqual(given, want);
   };
+  // `Authorization: Bearer` (OpenAI clients, Claude Code's ANTHROPIC_AUTH_TOKEN) or `x-api-key` (Anthropic SDKs).
+  const tokenMatches = (headers: IncomingHttpHeaders): boolean => matches(headers.authorization, expected) || matches(headers['x-api-key'], expectedKey);
   return {
-    check(headers) {
+    check(headers, checkOpts) {
       if (headers.origin !== undefined)
         return openAIError(
           403,
@@ -45,12 +48,13 @@ export function createGuard(opts: { port: number; token: string }): RequestGuard
           'permission_error',
           'host_not_allowed',
         );
-      if (!tokenMatches(headers.authorization))
+      if (checkOpts?.token === false) return undefined;
+      if (!tokenMatches(headers))
         return openAIError(
           401,
-          headers.authorization
+          headers.authorization || headers['x-api-key']
             ? 'The local gateway token is wrong. Copy the current one with "Switchboard: Copy Gateway Snippet" (it changes on every start).'
-            : 'Missing "Authorization: Bearer <local token>". Copy it with "Switchboard: Copy Gateway Snippet".',
+            : 'Missing "Authorization: Bearer <local token>" (or "x-api-key: <local token>"). Copy it with "Switchboard: Copy Gateway Snippet".',
           'authentication_error',
           'invalid_api_key',
         );

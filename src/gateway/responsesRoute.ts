@@ -8,7 +8,9 @@ import { fromResponsesBody, type ResponsesRequest } from '../agents/responses/re
 import type { StreamEvent } from '../agents/responses/wire';
 import { consumeRoute, type RouteResult } from '../core/routing/consumeRoute';
 import type { ClientId } from '../core/base/clients';
-import type { ChatRouter } from '../core/base/types';
+import type { AgentTraits, ChatRouter } from '../core/base/types';
+import type { Config } from '../core/config/settings';
+import { resolveAgentModel } from '../agents/agentModel';
 import { readBody, refuse } from './body';
 import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
@@ -16,6 +18,8 @@ import { drained, sendJson, SSE_HEADERS } from './respond';
 
 export interface ResponsesRouteContext {
   router: Pick<ChatRouter, 'route'>;
+  /** The settings now (switchboard.agents.models maps the agent's model name). */
+  config: () => Config;
   maxBodyBytes: number;
   log?: (line: string) => void;
 }
@@ -51,8 +55,11 @@ export async function handleResponses(req: IncomingMessage, res: ServerResponse,
   }
   const parsed = parse(body.text);
   if ('status' in parsed) return sendJson(res, parsed.status, parsed.body);
-  // resolveAgentModel (src/agents/agentModel.ts, switchboard.agents.models) maps parsed.model here once it is on main.
-  const chat = parsed.chat;
+  // The agent's model name (Codex: gpt-5-codex…) mapped by switchboard.agents.models; the mapping goes to the log.
+  const mapped = resolveAgentModel(parsed.model, ctx.config());
+  const chat = { ...parsed.chat, model: mapped.model };
+  const notes = mapped.note ? [mapped.note, ...parsed.notes] : parsed.notes;
+  const agent = agentTraits(parsed);
   const client = clientOf('/v1/responses', req.headers['user-agent']);
   const ac = new AbortController();
   // The client went away before the answer ended: abort the upstream request.
@@ -61,8 +68,8 @@ export async function handleResponses(req: IncomingMessage, res: ServerResponse,
   });
   const builder = new ResponseBuilder({ model: parsed.model, echo: parsed.echo });
   const run = parsed.stream
-    ? stream(builder, res, ac.signal, { chat, client, notes: parsed.notes }, ctx)
-    : complete(builder, ac.signal, { chat, client, notes: parsed.notes }, ctx);
+    ? stream(builder, res, ac.signal, { chat, client, notes, agent }, ctx)
+    : complete(builder, ac.signal, { chat, client, notes, agent }, ctx);
   const r = await run;
   if (r.outcome === 'stopped') {
     if (!res.writableEnded) res.end();
@@ -91,6 +98,13 @@ interface Routed {
   chat: ResponsesRequest['chat'];
   client: ClientId;
   notes: string[];
+  agent: AgentTraits;
+}
+
+/** What smart-select reads: a high reasoning effort asks for thinking (Codex sends a medium one on every turn). */
+function agentTraits(parsed: ResponsesRequest): AgentTraits {
+  const effort = parsed.chat.reasoning_effort;
+  return { dialect: 'responses', ...(effort === 'high' ? { thinking: { effort } } : {}) };
 }
 
 /** Writes events; false when the socket wants a pause. The first write sends the headers. */
@@ -104,6 +118,7 @@ function stream(builder: ResponseBuilder, res: ServerResponse, signal: AbortSign
     signal,
     client: r.client,
     notes: r.notes,
+    agent: r.agent,
     onChunk: (y) => {
       // Headers and `response.created` wait for the first chunk, so a request that fails before answering gets a
       // real HTTP status (and Codex's own retry).
@@ -116,5 +131,12 @@ function stream(builder: ResponseBuilder, res: ServerResponse, signal: AbortSign
 function complete(builder: ResponseBuilder, signal: AbortSignal, r: Routed, ctx: ResponsesRouteContext): Promise<RouteResult> {
   builder.start();
   // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
-  return consumeRoute(ctx.router, r.chat, { signal, client: r.client, notes: r.notes, nonStreaming: true, onChunk: (y) => void builder.add(y.chunk) });
+  return consumeRoute(ctx.router, r.chat, {
+    signal,
+    client: r.client,
+    notes: r.notes,
+    agent: r.agent,
+    nonStreaming: true,
+    onChunk: (y) => void builder.add(y.chunk),
+  });
 }

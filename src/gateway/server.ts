@@ -15,11 +15,17 @@ import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
 import { handleResponses } from './responsesRoute';
 import { drained, sendJson, SSE_HEADERS } from './respond';
 import { parseChat, type ParsedChat } from './validate';
+import { messagesRoute, sendAnthropicError } from './messagesRoute';
+import { anthropicError } from '../agents/anthropic/errors';
+import { resolveAgentModel } from '../agents/agentModel';
+import type { Config } from '../core/config/settings';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */
 export interface GatewayCore {
   readonly router: Pick<ChatRouter, 'route'>;
   listModels(): Promise<ModelInfo[]>;
+  /** The settings now (switchboard.agents.models maps agents' model names). */
+  config(): Config;
 }
 
 export interface LocalGatewayOptions {
@@ -31,6 +37,8 @@ export interface LocalGatewayOptions {
   /** Largest accepted request body. */
   maxBodyBytes?: number;
   log?: (line: string) => void;
+  /** Anthropic Messages streams: when the first ping goes out while the first token is awaited (messagesRoute.ts). */
+  pingAfterMs?: number;
 }
 
 export interface LocalGateway {
@@ -52,6 +60,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { core, log } = opts;
   let guard = createGuard({ port: opts.port ?? 0, token });
+  const anthropic = messagesRoute({ core, maxBodyBytes: maxBody, log, ...(opts.pingAfterMs !== undefined ? { pingAfterMs: opts.pingAfterMs } : {}) });
 
   async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req, maxBody);
@@ -74,6 +83,12 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     }
     const parsed = parseChat(body.text);
     if ('status' in parsed) return sendError(res, parsed);
+    // Agents on Chat Completions (Aider, opencode…): only names a rule in switchboard.agents.models matches are mapped.
+    const mapped = resolveAgentModel(parsed.request.model, core.config(), { unmatched: 'as-is' });
+    if (mapped.note) {
+      parsed.request.model = mapped.model;
+      parsed.notes = [mapped.note];
+    }
     const ac = new AbortController();
     // The client went away before the answer ended: abort the upstream request.
     res.on('close', () => {
@@ -97,6 +112,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     const r = await consumeRoute(core.router, p.request, {
       signal,
       client,
+      ...(p.notes ? { notes: p.notes } : {}),
       onChunk: (y) => {
         const c = y.chunk;
         if (!p.includeUsage && c.usage && c.choices.length === 0) return;
@@ -114,7 +130,13 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
     const acc = new CompletionAggregator();
     // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
-    const r = await consumeRoute(core.router, p.request, { signal, client, nonStreaming: true, onChunk: (y) => acc.add(y.chunk) });
+    const r = await consumeRoute(core.router, p.request, {
+      signal,
+      client,
+      nonStreaming: true,
+      ...(p.notes ? { notes: p.notes } : {}),
+      onChunk: (y) => acc.add(y.chunk),
+    });
     if (r.outcome === 'stopped') return;
     if (r.outcome !== 'done') throw r.error;
     sendJson(res, 200, acc.result(r.servedModel));
@@ -130,13 +152,24 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   }
 
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
-    const denied = guard.check(req.headers);
-    if (denied) return refuse(req, res, denied, { bodyLimit: maxBody });
     const path = req.url ?? '/';
     const q = path.indexOf('?');
     const route = q >= 0 ? path.slice(0, q) : path;
+    // Anthropic's clients get every answer in Anthropic's shape, refusals included.
+    const isMessages = route === '/v1/messages' || route === '/v1/messages/count_tokens';
+    // `HEAD /` is Claude Code's reachability probe: answered without the token (it says nothing), never to a web page.
+    const probe = route === '/' && (req.method === 'HEAD' || req.method === 'GET');
+    const denied = guard.check(req.headers, probe ? { token: false } : undefined);
+    if (denied) return refuse(req, res, isMessages ? anthropicError(denied.status, denied.body.error.message) : denied, { bodyLimit: maxBody });
     let work: Promise<void> | void;
-    if (route === '/v1/chat/completions') {
+    if (probe) {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end(req.method === 'GET' ? 'Switchboard local gateway\n' : undefined);
+    } else if (isMessages) {
+      if (req.method !== 'POST') return refuse(req, res, anthropicError(405, `Use POST for ${route}.`), { bodyLimit: maxBody, headers: { allow: 'POST' } });
+      work = route === '/v1/messages' ? anthropic.messages(req, res) : anthropic.countTokens(req, res);
+    } else if (route === '/v1/chat/completions') {
       if (req.method !== 'POST')
         return refuse(req, res, openAIError(405, 'Use POST for /v1/chat/completions.', 'invalid_request_error', 'method_not_allowed'), {
           bodyLimit: maxBody,
@@ -149,7 +182,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
           bodyLimit: maxBody,
           headers: { allow: 'POST' },
         });
-      work = handleResponses(req, res, { router: core.router, maxBodyBytes: maxBody, ...(log ? { log } : {}) });
+      work = handleResponses(req, res, { router: core.router, config: () => core.config(), maxBodyBytes: maxBody, ...(log ? { log } : {}) });
     } else if (route === '/v1/models') {
       if (req.method !== 'GET')
         return refuse(req, res, openAIError(405, 'Use GET for /v1/models.', 'invalid_request_error', 'method_not_allowed'), {
@@ -164,7 +197,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
         res,
         openAIError(
           404,
-          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/responses and GET /v1/models.`,
+          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models.`,
           'invalid_request_error',
           'unknown_url',
         ),
@@ -174,8 +207,9 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     work.catch((err: unknown) => {
       const e = httpErrorFrom(err);
       log?.(`local gateway: ${req.method} ${route} failed: ${e.body.error.message}`);
-      if (!res.headersSent) sendError(res, e);
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      else if (isMessages) sendAnthropicError(res, anthropicError(e.status, e.body.error.message));
+      else sendError(res, e);
     });
   });
 

@@ -10,6 +10,8 @@ export interface ParsedChat {
   request: ChatRequest;
   stream: boolean;
   includeUsage: boolean;
+  /** Notes for the routing log (how switchboard.agents.models mapped the model). */
+  notes?: string[];
 }
 
 const invalid = (message: string, code: string, param: string | null): HttpError => openAIError(400, message, 'invalid_request_error', code, param);

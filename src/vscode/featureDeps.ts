@@ -4,6 +4,7 @@
 import type { Core } from '../core/createCore';
 import type { ChatCompletionMessageParam, ModelInfo } from '../core/base/types';
 import type { SmartSelectMode } from '../core/config/settings';
+import type { KeyState } from '../protocol';
 
 /** Who decides `smart-select` now, and the gateway's own auto-routing model when its preset has one. */
 export interface RoutingChoice {
@@ -26,12 +27,15 @@ export interface FeatureDeps {
   setSmartSelectMode(mode: SmartSelectMode): Promise<void>;
   /** One line to the Switchboard log (never a key). */
   log(line: string): void;
-  /** Shows an error to the user (with the action that fixes it, e.g. Set API Key). */
-  onError(err: unknown): void;
+  /** Shows an error to the user (with the action that fixes it, e.g. Set API Key); `shownInline`: the answer's error
+   * box already shows the message, so the toast stays one short line. */
+  onError(err: unknown, opts?: { shownInline?: boolean }): void;
   /** Whether requests can be sent without asking the user anything (a key is stored, or the gateway needs none). */
   canSendWithoutPrompt(): Promise<boolean>;
   /** Asks the user for the key (the Set API Key flow); true once one is stored. */
   promptForKey(): Promise<boolean>;
   /** The user re-asked what smart-select answered with `model` (smart-select may learn from it). */
   reaskedWith(messages: ChatCompletionMessageParam[], model: string): void;
+  /** Whether the gateway has a key, and where it would go (the chat's no-key notice). */
+  keyState(): Promise<{ state: KeyState; gateway: string }>;
 }

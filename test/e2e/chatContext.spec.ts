@@ -40,7 +40,7 @@ describe('chat context and Apply to File (code-server)', { timeout: scaled(480_0
 
     const chipTokens = await vs.step('attached', async () => {
       await wb.openFile(SAMPLE_FILE);
-      await wb.runCommand('Switchboard: Add File to Chat');
+      await wb.runCommand('Add File to Switchboard Chat');
       const frame = await chatFrame(wb);
       const chip = frame.locator('[data-testid=context-chips] [data-testid=context-chip]', { hasText: SAMPLE_FILE });
       await chip.waitFor({ timeout: scaled(60_000) });

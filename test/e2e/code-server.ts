@@ -160,6 +160,8 @@ export interface StartCodeServerOptions {
   /** Environment variables to remove (e.g. a developer's own OPENAI_API_KEY). */
   unsetEnv?: string[];
   logFile?: string;
+  /** Keep code-server's own getting-started page (a newcomer's first start); by default it is turned off. */
+  gettingStartedOverride?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -186,7 +188,7 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
-    '--disable-getting-started-override',
+    ...(options.gettingStartedOverride ? [] : ['--disable-getting-started-override']),
     dirs.workspace,
   ];
   const cmd = codeServerCommand(entry, args);

@@ -58,7 +58,7 @@ describe('everyday experience in code-server', { timeout: scaled(600_000), ...la
       await vs.wb.openFile(SAMPLE_FILE);
       await vs.wb.selectFirstLines(SAMPLE_FUNCTION_LINES);
       const index = await answerCount(vs.wb);
-      await vs.wb.runCommand('Switchboard: Explain Selection');
+      await vs.wb.runCommand('Explain with Switchboard');
       const answer = await waitForAnswer(vs.wb, { index, until: finished, what: 'the Explain Selection answer' });
       assert.equal(answer.state, 'done', `answer state (body ${JSON.stringify(answer.body.slice(0, 200))})`);
       assert.match(answer.body, /python/i, 'the echoed request names the language');

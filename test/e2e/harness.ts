@@ -51,6 +51,9 @@ export interface InstanceOptions {
   workspaceSettings?: Record<string, unknown>;
   /** Puts the key into code-server's environment as SWITCHBOARD_API_KEY (otherwise no key is set anywhere). */
   keyInEnv?: boolean;
+  /** A profile as a newcomer has it: VS Code's start-up editor, its walkthroughs-on-install and code-server's own
+   * getting-started page stay on (the other specs turn them off so nothing covers the workbench). */
+  firstRun?: boolean;
   /** Also installs the test-only extension test/e2e/lm-caller (another extension calling vscode.lm). */
   withLmCaller?: boolean;
 }
@@ -132,7 +135,8 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     const dirs = makeDirs(root);
     await installExtension({ entry, dirs, vsix: vsixPath() });
     if (options.withLmCaller) await installExtension({ entry, dirs, vsix: await packageLmCaller() });
-    writeSettings(dirs, { 'switchboard.gateway.baseUrl': sim.url, ...options.settings });
+    const newcomer = options.firstRun ? { 'workbench.startupEditor': undefined, 'workbench.welcomePage.walkthroughs.openOnInstall': undefined } : {};
+    writeSettings(dirs, { 'switchboard.gateway.baseUrl': sim.url, ...newcomer, ...options.settings });
     if (options.workspaceSettings) writeWorkspaceSettings(dirs, options.workspaceSettings);
 
     const serverLog = artifact(`${options.name}-code-server.log`);
@@ -146,6 +150,7 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
         env: options.keyInEnv ? { SWITCHBOARD_API_KEY: options.simKey } : {},
         unsetEnv: options.keyInEnv ? ['OPENAI_API_KEY'] : KEY_ENV,
         logFile: serverLog,
+        gettingStartedOverride: options.firstRun === true,
       });
     server = await launch();
     cleanups.push(() => server?.process.stop());

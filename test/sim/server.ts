@@ -54,6 +54,8 @@ export interface SimOptions {
   latencyMs?: number;
   /** Serve https with this PEM key and certificate (proxy / private-CA tests). */
   tls?: { key: string; cert: string };
+  /** List the real model ids the simulator stands in for (smart-select's default tiers); default true. */
+  standIns?: boolean;
 }
 
 class RequestScope implements ReplyScope {
@@ -190,7 +192,7 @@ export function startSim(opts: SimOptions = {}): Promise<Sim> {
         return chatCompletion(req, res);
       case 'GET /v1/models':
         stats.modelListings++;
-        return authorized(req) ? sendJson(res, 200, MODELS_BODY) : refuseUnauthorized(res);
+        return authorized(req) ? sendJson(res, 200, opts.standIns === false ? MODELS_BODY.simOnly : MODELS_BODY.withStandIns) : refuseUnauthorized(res);
       case 'GET /__sim/stats':
         return sendJson(res, 200, JSON.stringify(stats));
       case 'POST /__sim/reset':

@@ -58,6 +58,8 @@ describe('invalid settings: each problem names its setting and the default is us
     ['localGateway.port', -1],
     ['localGateway.port', '8080'],
     ['tls.caFile', 42],
+    ['agents.models', ['claude-*']],
+    ['agents.models', { 'claude-*': '' }],
   ];
 
   test('the matrix covers every setting', () => {
@@ -331,7 +333,7 @@ describe('unreachable endpoints fail fast with a ConnectionError that says what 
     const r = await route(router, 'some/model');
     router.dispose();
     assert.ok(r.error instanceof SwitchboardError);
-    assert.match(r.error.message, /some\/model \(gateway\): error — .*ECONNREFUSED/);
+    assert.match(r.error.message, /some\/model: connection — .*ECONNREFUSED/);
   });
 
   test('a DNS failure (.invalid host)', { timeout: 20_000 }, async () => {

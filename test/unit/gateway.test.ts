@@ -366,7 +366,7 @@ describe('gateway pieces', () => {
     assert.equal(httpErrorFrom(new BudgetError('over budget')).status, 402);
     const all = httpErrorFrom(new AllCandidatesFailedError([{ model: 'a', endpoint: 'gateway', outcome: 'error', status: 503, message: 'down' }]));
     assert.equal(all.status, 502);
-    assert.match(all.body.error.message, /a \(gateway\): error 503/);
+    assert.match(all.body.error.message, /a: 503 — down/);
     const unknown = httpErrorFrom(new Error('secret internals sk-123'));
     assert.equal(unknown.status, 500);
     assert.doesNotMatch(unknown.body.error.message, /sk-123/);

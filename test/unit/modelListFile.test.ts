@@ -51,7 +51,7 @@ describe('the last gateway model list on disk', () => {
 
     // A session whose gateway does not answer (port 9) lists what was saved for that gateway.
     const listed = join(dir, 'models-dead.json');
-    writeFileSync(listed, JSON.stringify({ v: 1, baseUrl: 'http://127.0.0.1:9/v1', fetchedAt, data: JSON.parse(MODELS_BODY).data }));
+    writeFileSync(listed, JSON.stringify({ v: 1, baseUrl: 'http://127.0.0.1:9/v1', fetchedAt, data: JSON.parse(MODELS_BODY.withStandIns).data }));
     const second = await coreFor('http://127.0.0.1:9/v1', listed);
     try {
       assert.ok(
@@ -72,7 +72,7 @@ describe('the last gateway model list on disk', () => {
 
   test('written in the gateway’s shape, read back to the same models; a damaged file is ignored', () => {
     const file = join(dir, 'roundtrip.json');
-    const models = modelsFromGateway(JSON.parse(MODELS_BODY));
+    const models = modelsFromGateway(JSON.parse(MODELS_BODY.withStandIns));
     writeModelList(file, { baseUrl: 'http://gw/v1', fetchedAt: 1, models });
     assert.deepEqual(readModelList(file, 'http://gw/v1')?.models, models);
     writeFileSync(file, '{"v":1,"baseUrl":"http://gw/v1","fetchedAt":');

@@ -10,7 +10,7 @@ import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
 import type { ExplainInput } from '../../src/core/prompt/explainPrompt';
 import type { CancellationTokenLike } from '../../src/vscode/lm/lmTypes';
-import { FOOTER_MARK, historyMessages, PARTICIPANT_ID, ParticipantHandler, type ParticipantEnv } from '../../src/vscode/lm/participantHandler';
+import { compactCount, FOOTER_MARK, historyMessages, PARTICIPANT_ID, ParticipantHandler, type ParticipantEnv } from '../../src/vscode/lm/participantHandler';
 
 const SIM_KEY = 'sk-sim-participant';
 let sim: Sim;
@@ -196,7 +196,7 @@ describe('commands', () => {
     const out = new FakeStream();
     await handler.handle({ prompt: '', command: 'usage' }, noHistory, out, new FakeToken());
     assert.match(out.text, new RegExp(`\\*\\*Today:\\*\\* \\$[\\d.e-]+ over ${today} answers`));
-    assert.match(out.text, /\| sim\/echo \| \d+ \|/);
+    assert.match(out.text, /\| \$[\d.]+ \| \d+ \| [\d.]+k? \| sim\/echo \|/, 'numbers first, the model id last (it may wrap; they do not)');
   });
 
   test('/explain without a selection asks for one; with one, it explains the selected code', async () => {
@@ -224,5 +224,11 @@ describe('commands', () => {
     assert.equal(r.metadata?.command, 'explain');
     // sim/echo answers with the prompt it got: the explain prompt around the selection.
     assert.match(out.text, /Explain the following typescript code from src\/a\.ts \(line 3\)[\s\S]*const answer = 42;/);
+  });
+});
+
+describe('/usage fits a narrow chat', () => {
+  test('token counts are compact', () => {
+    assert.deepEqual([950, 1234, 12_345, 999_999, 4_200_000].map(compactCount), ['950', '1.2k', '12k', '1M', '4.2M']);
   });
 });

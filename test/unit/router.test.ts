@@ -229,7 +229,7 @@ describe('fallback chains', () => {
         ['sim/fail?status=502', 502],
       ],
     );
-    assert.match(r.error.message, /1\. sim\/fail\?status=503 \(gateway\): error 503/);
+    assert.match(r.error.message, /sim\/fail\?status=503: 503 — [^\n]*\n {2}sim\/fail\?status=502: 502 — /);
   });
 });
 

@@ -36,7 +36,7 @@ async function coreFor(baseUrl: string, settings: Record<string, unknown> = {}):
 describe('smart-select against the models the gateway serves', () => {
   let sim: Sim;
   before(async () => {
-    sim = await startSim({ key: KEY });
+    sim = await startSim({ key: KEY, standIns: false });
   });
   after(async () => {
     await sim.close();

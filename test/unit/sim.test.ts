@@ -353,13 +353,23 @@ describe('provider simulator', () => {
     const echo = body.data.find((m) => m.id === 'sim/echo');
     assert.deepEqual(echo?.pricing && { prompt: echo.pricing.prompt, completion: echo.pricing.completion }, { prompt: '0.000001', completion: '0.000002' });
     for (const m of body.data) {
-      assert.match(m.id, /^sim\//);
       assert.ok(m.context_length > 0);
       assert.ok(Number(m.pricing.prompt) > 0 && Number(m.pricing.completion) > 0);
     }
-    const prices = new Set(body.data.map((m) => `${m.pricing.prompt}/${m.pricing.completion}`));
-    assert.equal(prices.size, body.data.length, 'every sim model has its own price');
+    const simModels = body.data.filter((m) => m.id.startsWith('sim/'));
+    const prices = new Set(simModels.map((m) => `${m.pricing.prompt}/${m.pricing.completion}`));
+    assert.equal(prices.size, simModels.length, 'every sim model has its own price');
     assert.ok(['sim/lorem', 'sim/flaky', 'sim/tool', 'sim/context'].every((id) => body.data.some((m) => m.id === id)));
+    // smart-select's default tiers are listed as stand-ins (answered like sim/echo); standIns: false lists sim/ only.
+    const standIns = body.data.filter((m) => !m.id.startsWith('sim/') && !m.id.startsWith('dialect/')).map((m) => m.id);
+    assert.deepEqual(standIns.sort(), ['anthropic/claude-sonnet-4.5', 'openai/gpt-4.1', 'openai/gpt-4.1-mini', 'openai/o3']);
+    const own = await startSim({ key: 'k', standIns: false });
+    try {
+      const listed = (await (await fetch(`${own.url}/models`, { headers: { authorization: 'Bearer k' } })).json()) as { data: Array<{ id: string }> };
+      assert.ok(listed.data.every((m) => m.id.startsWith('sim/')));
+    } finally {
+      await own.close();
+    }
   });
 
   test('sim/flaky fails deterministically for a seed, and the sequence restarts on reset', async () => {

@@ -71,6 +71,8 @@ export interface UpstreamContext {
   model: string;
   status?: number;
   requestId?: string;
+  /** False when the request went out without a key (a loopback gateway may need none): a 401 then asks for one. */
+  keySent?: boolean;
 }
 
 /** An HTTP answer the upstream gave; subclasses per status family come from `errorFromStatus`. */
@@ -216,18 +218,67 @@ export interface AttemptSummary {
   endpoint: string;
   outcome: string;
   status?: number;
+  /** The error's code (`malformed`, `timeout`…), which names a failure without an HTTP status. */
+  code?: string;
   message: string;
 }
 
 export class AllCandidatesFailedError extends SwitchboardError {
   readonly code = 'all-failed';
   readonly retryable = false;
+  /** The model every attempt asked for when no other was tried (no fallback set for it): the one to add a fallback to. */
+  readonly withoutFallback: string | undefined;
+  /** Every attempt was refused for its key (HTTP 401/403): a fallback would not help, a key would. */
+  readonly keyRefused: boolean;
   constructor(readonly attempts: readonly AttemptSummary[]) {
+    const models = new Set(attempts.map((a) => a.model));
+    const keyRefused = attempts.length > 0 && attempts.every((a) => a.status === 401 || a.status === 403);
+    // A fallback helps a model that failed, not a key that was refused or an endpoint that cannot be reached.
+    const unreachable = attempts.length > 0 && attempts.every((a) => a.code === 'connection');
+    const alone = models.size === 1 && !keyRefused && !unreachable ? [...models][0] : undefined;
     super(
       `Every candidate failed:\n` +
-        attempts.map((a, i) => `  ${i + 1}. ${a.model} (${a.endpoint}): ${a.outcome}${a.status ? ` ${a.status}` : ''} — ${a.message}`).join('\n'),
+        attemptLines(attempts)
+          .map((l) => `  ${l}`)
+          .join('\n') +
+        (alone ? `\nNo fallback is set for ${alone}: add one to "switchboard.fallbacks" (in VS Code: "Switchboard: Add Fallback…").` : ''),
     );
+    this.withoutFallback = alone;
+    this.keyRefused = keyRefused;
   }
+}
+
+/**
+ * One line per model and endpoint, its failures counted: "sim/fail: 503 ×3 — unavailable (HTTP 503): down." The
+ * reason is the last attempt's message without the "<model> at <endpoint>" the line already starts with.
+ */
+export function attemptLines(attempts: readonly AttemptSummary[]): string[] {
+  const groups = new Map<string, { model: string; endpoint: string; counts: Map<string, number>; last: AttemptSummary }>();
+  for (const a of attempts) {
+    const key = `${a.model}\u0000${a.endpoint}`;
+    const g = groups.get(key) ?? { model: a.model, endpoint: a.endpoint, counts: new Map<string, number>(), last: a };
+    const what = a.status !== undefined ? String(a.status) : (a.code ?? a.outcome);
+    g.counts.set(what, (g.counts.get(what) ?? 0) + 1);
+    g.last = a;
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => {
+    const counts = [...g.counts].map(([what, n]) => (n > 1 ? `${what} ×${n}` : what)).join(', ');
+    const via = g.endpoint === 'gateway' ? '' : ` (${g.endpoint})`;
+    return `${g.model}${via}: ${counts} — ${reasonOf(g.last)}`;
+  });
+}
+
+/** An attempt's message without the model and endpoint it begins with ("m at gateway is unavailable…" → "unavailable…"). */
+function reasonOf(a: AttemptSummary): string {
+  let m = a.message;
+  for (const prefix of [`${a.model} at ${a.endpoint}`, a.model, a.endpoint])
+    if (m.startsWith(prefix)) {
+      m = m.slice(prefix.length);
+      break;
+    }
+  m = m.replace(/^(?::\s*|\s+is\s+|\s+)/, '');
+  return m || a.outcome;
 }
 
 const CONTEXT_LENGTH = /context[_ ]length|maximum context|too many tokens|context window/i;
@@ -238,7 +289,12 @@ export function errorFromStatus(ctx: UpstreamContext & { status: number }, bodyM
   const detail = bodyMessage ? `: ${bodyMessage}` : '';
   const s = ctx.status;
   if (s === 401 || s === 403)
-    return new AuthError(ctx, `${ctx.endpoint} rejected the API key (HTTP ${s})${detail}. Run "Switchboard: Set API Key" to store another.`);
+    return new AuthError(
+      ctx,
+      ctx.keySent === false
+        ? `${ctx.endpoint} wants an API key and none is set (HTTP ${s})${detail}. Run "Switchboard: Set API Key", or "Switchboard: Choose Gateway" if this is not the gateway you meant.`
+        : `${ctx.endpoint} rejected the API key (HTTP ${s})${detail}. Run "Switchboard: Set API Key" to replace it, or "Switchboard: Choose Gateway" if the key is for another gateway.`,
+    );
   if (s === 407)
     return new ConnectionError(
       ctx,

@@ -5,11 +5,20 @@ const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 /** `localhost`, 127.x.x.x or ::1 (with or without brackets). */
 export const isLoopbackHost = (hostname: string): boolean => LOOPBACK_HOST.test(hostname);
 
+/** Answers for URLs already parsed: the router asks about the same gateway URL on every request. */
+const loopbackUrls = new Map<string, boolean>();
+
 /** An http(s) URL to this machine. */
 export function isLoopbackUrl(url: string): boolean {
+  const known = loopbackUrls.get(url);
+  if (known !== undefined) return known;
+  let loopback: boolean;
   try {
-    return isLoopbackHost(new URL(url).hostname);
+    loopback = isLoopbackHost(new URL(url).hostname);
   } catch {
-    return false;
+    loopback = false;
   }
+  if (loopbackUrls.size >= 64) loopbackUrls.clear();
+  loopbackUrls.set(url, loopback);
+  return loopback;
 }

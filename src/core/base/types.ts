@@ -157,6 +157,21 @@ export interface RouteOptions {
   client?: ClientId;
   /** The caller's notes for the routing log's decision (e.g. what a dialect translation dropped). */
   notes?: readonly string[];
+  /** Set for a request that came in an agent's dialect (Anthropic Messages, OpenAI Responses): smart-select reads it. */
+  agent?: AgentTraits;
+}
+
+/** What an agent's request says about itself beyond its messages and tools. */
+export interface AgentTraits {
+  /** The dialect it came in: `anthropic`, `responses`. */
+  dialect: string;
+  /** The agent asks the model to think before answering (Anthropic `thinking: enabled`, a Responses reasoning effort). */
+  thinking?: { budgetTokens?: number; effort?: string };
+  /**
+   * The user's own words of the task: the latest user turn that has any, without tool results or the agent's
+   * injected reminders. smart-select classifies these rather than a tool's output. Undefined when none was found.
+   */
+  task?: string;
 }
 
 /** Looks up keys by secret name; the extension reads SecretStorage, the CLI reads the environment. */

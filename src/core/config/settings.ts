@@ -172,6 +172,12 @@ export const SETTINGS = {
     default: 0,
     allowed: 'an integer port from 0 (any free port) to 65535',
   }),
+  /** An agent's model name (or a glob of them) → a model id, an alias, `smart-select` or a tier name; unmatched: smart-select. */
+  'agents.models': setting({
+    schema: () => z.record(z.string().check(z.minLength(1, 'must be a non-empty model name or glob')), modelId()),
+    default: {} as Record<string, string>,
+    allowed: 'an object of agent model name or glob → model id or tier, e.g. {"claude-haiku-*": "fast", "claude-opus-*": "smart-select"}',
+  }),
   /** A PEM file of extra trusted CA certificates (a company CA, a TLS-inspecting proxy); '' = none. */
   'tls.caFile': setting({
     schema: () => z.string(),

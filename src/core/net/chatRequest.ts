@@ -52,16 +52,31 @@ export function chatBodyEncoder(req: ChatRequest, nonStreaming = false): BodyEnc
 
 /** The body and headers for one upstream call; throws ConfigError (unsafe URL for a key) or InvalidRequestError. */
 export function prepareChat(t: ChatTarget, encode: BodyEncoder): PreparedChat {
-  if (t.key) assertSafeEndpoint(t.endpoint);
+  const base = checkedHeaders(t);
   const body = encode(t.upstreamModel, t.gatewayFallbacks);
+  return { body, headers: { ...base, 'content-length': String(Buffer.byteLength(body)) } };
+}
+
+/**
+ * Every header but the length, checked (endpoint URL safe for a key, values sendable, key well-formed) once per
+ * endpoint, key and header set and then reused: the checks parse a URL and walk the key, per request that was most of
+ * the time before the socket write. A target that fails a check is not cached, so it throws the same error each time.
+ */
+const checked = new Map<string, Readonly<Record<string, string>>>();
+
+function checkedHeaders(t: ChatTarget): Readonly<Record<string, string>> {
+  const cacheKey = `${t.endpoint.id}\n${t.endpoint.baseUrl}\n${t.nonStreaming ? 1 : 0}\n${t.key ?? ''}\n${headerList(t.endpoint.headers)}\n${headerList(t.headers)}`;
+  const hit = checked.get(cacheKey);
+  if (hit) return hit;
+  if (t.key) assertSafeEndpoint(t.endpoint);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: t.nonStreaming ? 'application/json' : 'text/event-stream',
-    'content-length': String(Buffer.byteLength(body)),
     'user-agent': 'switchboard/0.1',
     ...t.endpoint.headers,
     ...t.headers,
   };
+  delete headers['content-length'];
   const model = t.model ?? t.upstreamModel;
   for (const [name, value] of Object.entries(headers)) {
     if (headerValueProblem(name, value))
@@ -81,7 +96,16 @@ export function prepareChat(t: ChatTarget, encode: BodyEncoder): PreparedChat {
       );
     headers.authorization = `Bearer ${t.key}`;
   }
-  return { body, headers };
+  if (checked.size >= 256) checked.clear();
+  checked.set(cacheKey, headers);
+  return headers;
+}
+
+function headerList(h: Record<string, string> | undefined): string {
+  if (!h) return '';
+  let s = '';
+  for (const k in h) s += `${k}\u0000${h[k]}\u0001`;
+  return s;
 }
 
 function headerValueProblem(name: string, value: string): boolean {

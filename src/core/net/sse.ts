@@ -44,7 +44,7 @@ export function createChunkParser(h: ChunkHandlers, opts: ChunkParserOptions = {
       try {
         parsed = JSON.parse(data);
       } catch {
-        return h.malformed(`unparsable event data ${JSON.stringify(redactAndCut(data, opts.knownKeys ?? [], 60))}`);
+        return h.malformed(`unparsable event data: ${redactAndCut(data.replace(/\s+/g, ' '), opts.knownKeys ?? [], 60)}`);
       }
       if (typeof parsed !== 'object' || parsed === null) return h.malformed('event data is not an object');
       const err = (parsed as { error?: unknown }).error;

@@ -19,11 +19,12 @@ import {
   errorFromStatus,
   type UpstreamContext,
 } from '../base/errors';
-import { network } from './proxy';
+import { network, type Network } from './proxy';
 import { networkError } from './networkErrors';
 import { attachShouldRetry, parseRetryAfter } from './retry';
 import { redact, redactAndCut } from '../base/redact';
 import { createChunkParser } from './sse';
+import { Deadline } from './deadlines';
 import type { ChatRequest } from '../base/types';
 
 /** The default network's direct agents (tests destroy them to end a run); requests take theirs from `network()`. */
@@ -56,6 +57,21 @@ interface Target {
   hostname: string;
   port: string;
   path: string;
+  /** The POST's options but its headers, for the network they were built with (rebuilt when it is replaced). */
+  post?: { network: Network; options: http.RequestOptions; proxy: string | undefined };
+}
+
+/** The request options of a POST to `t` (agent, TLS), built once per target and network. */
+function postOptions(t: Target): { options: http.RequestOptions; proxy: string | undefined } {
+  const net = network();
+  if (t.post?.network === net) return t.post;
+  const route = net.route(t.url);
+  t.post = {
+    network: net,
+    options: { hostname: t.hostname, port: t.port, path: t.path, method: 'POST', agent: route.agent, ...route.tls },
+    proxy: route.proxy,
+  };
+  return t.post;
 }
 const targets = new Map<string, Target>();
 
@@ -112,10 +128,14 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   private sawFinish = false;
   private sawEvent = false;
   private paused = false;
-  private connectTimer: NodeJS.Timeout | undefined;
-  private firstTokenTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private readonly onAbort = () => this.finish(new CancelledError());
+  /** The one clock of this stream: connect and first token until the first token, then idle (deadlines.ts). */
+  private readonly deadline = new Deadline(() => this.onDeadline());
+  private deadlineKind: TimeoutError['phase'] = 'connect';
+  private readonly startedAt = performance.now();
+  /** Settles once the first token arrived or the stream ended (then `failure` says whether it failed). */
+  private settleFirst: (() => void) | undefined;
+  private firstTokenPromise: Promise<void> | undefined;
+  private readonly onAbort = () => this.abort();
   /** Upstream text quoted in an error is scrubbed of these: an upstream may echo the key it was sent. */
   private readonly knownKeys: readonly string[];
   /** Where the request went, for connection errors. */
@@ -123,22 +143,17 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
 
   constructor(r: ChatStreamRequest) {
     this.knownKeys = r.key ? [r.key] : [];
-    this.ctx = { endpoint: r.endpoint.id, model: r.model ?? r.upstreamModel };
+    this.ctx = { endpoint: r.endpoint.id, model: r.model ?? r.upstreamModel, keySent: !!r.key };
     this.timeouts = { connectMs: r.timeouts?.connectMs ?? 0, firstTokenMs: r.timeouts?.firstTokenMs ?? 0, idleMs: r.timeouts?.idleMs ?? 0 };
     this.signal = r.signal;
     this.nonStreaming = r.nonStreaming ?? false;
     const { body, headers } = r.prepared ?? prepareChat(r, chatBodyEncoder(r.body, this.nonStreaming));
     const t = targetFor(r.endpoint.baseUrl, '/chat/completions');
-    const route = network().route(t.url);
-    this.via = { host: t.host, proxy: route.proxy };
-    this.req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers, agent: route.agent, ...route.tls }, (res) =>
-      this.onResponse(res),
-    );
+    const post = postOptions(t);
+    this.via = { host: t.host, proxy: post.proxy };
+    this.req = t.mod.request({ ...post.options, headers }, (res) => this.onResponse(res));
     this.req.on('error', (e) => this.finish(this.connectionError(e)));
-    if (this.timeouts.connectMs > 0)
-      this.connectTimer = setTimeout(() => this.finish(new TimeoutError(this.ctx, 'connect', this.timeouts.connectMs)), this.timeouts.connectMs);
-    if (this.timeouts.firstTokenMs > 0)
-      this.firstTokenTimer = setTimeout(() => this.finish(new TimeoutError(this.ctx, 'first-token', this.timeouts.firstTokenMs)), this.timeouts.firstTokenMs);
+    this.armUntilFirstToken(false);
     if (this.signal) {
       if (this.signal.aborted) {
         this.req.end();
@@ -152,6 +167,22 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** Resolves (never rejects) once the first token is queued or the stream ended; `failure` then tells which. */
+  untilFirstToken(): Promise<void> {
+    if (this.gotToken || this.closed) return Promise.resolve();
+    return (this.firstTokenPromise ??= new Promise((resolve) => (this.settleFirst = resolve)));
+  }
+
+  /** Why the stream failed, once it has (the queue may still hold chunks that came before). */
+  get failure(): Error | undefined {
+    return this.error;
+  }
+
+  /** A token arrived (it may still be queued). */
+  get hasToken(): boolean {
+    return this.gotToken;
   }
 
   next(): Promise<IteratorResult<ChatCompletionChunk>> {
@@ -181,7 +212,8 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
 
   /** Closes the upstream socket now (unless the answer already completed); a pending `next()` rejects with CancelledError. */
   abort(): void {
-    this.finish(new CancelledError());
+    // An Error captures a stack trace: not worth building for a stream that already ended (the usual case).
+    if (!this.closed) this.finish(new CancelledError());
   }
 
   private onResponse(res: http.IncomingMessage): void {
@@ -189,9 +221,8 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
     this.status = res.statusCode;
     const rid = res.headers['x-request-id'];
     if (typeof rid === 'string') this.upstreamRequestId = this.ctx.requestId = rid;
-    if (this.connectTimer) clearTimeout(this.connectTimer);
-    this.connectTimer = undefined;
     if (this.closed) return void res.resume();
+    if (!this.gotToken) this.armUntilFirstToken(true);
     res.on('error', (e) => this.finish(this.connectionError(e)));
     res.on('close', () => {
       if (!this.complete) this.finish(new ConnectionError(this.ctx, `${this.where()}: the connection closed before the answer was complete.`));
@@ -224,7 +255,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
     res.setEncoding('utf8');
     res.on('data', (s: string) => {
       this.sawEvent = true;
-      if (this.idleTimer) this.idleTimer.refresh();
+      if (this.deadlineKind === 'idle' && !this.paused) this.deadline.arm(this.timeouts.idleMs);
       parser.feed(s);
     });
     res.on('end', () => {
@@ -279,11 +310,11 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
     if (this.closed) return;
     if (!this.gotToken && isTokenChunk(chunk)) {
       this.gotToken = true;
-      if (this.firstTokenTimer) clearTimeout(this.firstTokenTimer);
-      this.firstTokenTimer = undefined;
       if (this.timeouts.idleMs > 0 && !this.nonStreaming) this.startIdleTimer();
+      else this.deadline.disarm();
     }
     if (!this.sawFinish && chunk.choices.length && chunk.choices[0].finish_reason) this.sawFinish = true;
+    if (this.gotToken) this.settleFirstToken();
     const w = this.waiter;
     if (w) {
       this.waiter = undefined;
@@ -291,13 +322,20 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
       return;
     }
     this.queue.push(chunk);
-    if (this.queue.length - this.head >= HIGH_WATER && !this.paused && this.res) {
+    // Before the first token nobody reads the queue (the router waits for the token), so it is not paused then.
+    if (this.gotToken && this.queue.length - this.head >= HIGH_WATER && !this.paused && this.res) {
       // The consumer is slower than the upstream: stop reading, and stop the idle clock, which measures the upstream.
       this.paused = true;
       this.res.pause();
-      if (this.idleTimer) clearTimeout(this.idleTimer);
-      this.idleTimer = undefined;
+      this.deadline.disarm();
     }
+  }
+
+  private settleFirstToken(): void {
+    const settle = this.settleFirst;
+    if (!settle) return;
+    this.settleFirst = undefined;
+    settle();
   }
 
   private resume(): void {
@@ -308,8 +346,24 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 
   private startIdleTimer(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.finish(new TimeoutError(this.ctx, 'idle', this.timeouts.idleMs)), this.timeouts.idleMs);
+    this.deadlineKind = 'idle';
+    this.deadline.arm(this.timeouts.idleMs);
+  }
+
+  /** Until the first token: the connect deadline (until headers) and the first-token one, whichever comes first. */
+  private armUntilFirstToken(headersIn: boolean): void {
+    const { connectMs, firstTokenMs } = this.timeouts;
+    const connectAt = !headersIn && connectMs > 0 ? this.startedAt + connectMs : Infinity;
+    const firstAt = firstTokenMs > 0 ? this.startedAt + firstTokenMs : Infinity;
+    if (connectAt === Infinity && firstAt === Infinity) return this.deadline.disarm();
+    this.deadlineKind = connectAt <= firstAt ? 'connect' : 'first-token';
+    this.deadline.armAt(Math.min(connectAt, firstAt));
+  }
+
+  private onDeadline(): void {
+    const kind = this.deadlineKind;
+    const ms = kind === 'connect' ? this.timeouts.connectMs : kind === 'first-token' ? this.timeouts.firstTokenMs : this.timeouts.idleMs;
+    this.finish(new TimeoutError(this.ctx, kind, ms));
   }
 
   private markComplete(): void {
@@ -321,10 +375,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   private finish(err: Error | undefined): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.connectTimer) clearTimeout(this.connectTimer);
-    if (this.firstTokenTimer) clearTimeout(this.firstTokenTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.connectTimer = this.firstTokenTimer = this.idleTimer = undefined;
+    this.deadline.disarm();
     this.signal?.removeEventListener('abort', this.onAbort);
     if (!this.complete) {
       this.req.destroy();
@@ -333,6 +384,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
       this.res?.resume();
     }
     if (err) this.error = err;
+    this.settleFirstToken();
     const w = this.waiter;
     if (!w) return;
     this.waiter = undefined;
@@ -424,7 +476,7 @@ export function getJson(r: GetJsonRequest): Promise<unknown> {
     const t = targetFor(u.origin, u.pathname + u.search);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'switchboard/0.1', ...r.headers };
     if (r.key) headers.authorization = `Bearer ${r.key}`;
-    const ctx = { endpoint: u.host, model: '(model list)' };
+    const ctx = { endpoint: u.host, model: '(model list)', keySent: !!r.key };
     const onAbort = () => req.destroy(new CancelledError());
     const route = network().route(t.url);
     const req = t.mod.request({ hostname: t.hostname, port: t.port, path: t.path, method: 'GET', headers, agent: route.agent, ...route.tls }, (res) => {

@@ -6,7 +6,6 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { BreakerLease, Verdict } from './breakerLease';
 import type { PlannedCandidate } from './candidates';
-import { isTokenChunk } from '../base/chunks';
 import { costOf } from '../catalog/cost';
 import { isSwitchboardError, type SwitchboardError } from '../base/errors';
 import type { ChatStream } from '../net/transport';
@@ -48,8 +47,6 @@ export class Attempt {
   /** The model the upstream's chunks name (a routing gateway may answer with another than the one asked). */
   served: string | undefined;
   private readonly stream: ChatStream | undefined;
-  private readonly held: ChatCompletionChunk[] = [];
-  private heldPos = 0;
   private ended = false;
 
   constructor(private readonly spec: AttemptSpec) {
@@ -63,16 +60,15 @@ export class Attempt {
       this.error = error;
     }
     this.stream = stream;
-    this.firstToken = stream ? this.readToFirstToken(stream) : Promise.resolve(this);
+    this.firstToken = stream ? stream.untilFirstToken().then(() => this.settled(stream)) : Promise.resolve(this);
   }
 
   get model(): string {
     return this.candidate.model;
   }
 
-  /** The chunks held back while racing, then the rest of the stream. */
+  /** The stream's chunks: those queued while racing (the upstream's, read from its socket), then the rest. */
   next(): Promise<IteratorResult<ChatCompletionChunk>> {
-    if (this.heldPos < this.held.length) return Promise.resolve({ value: this.held[this.heldPos++], done: false });
     if (!this.stream) return Promise.resolve({ value: undefined, done: true });
     return this.stream.next();
   }
@@ -119,19 +115,10 @@ export class Attempt {
     return { usage, costUsd: costOf(usage, this.candidate.info?.pricing) };
   }
 
-  /** Reads until the first token (buffering role-only chunks) or the end. */
-  private async readToFirstToken(stream: ChatStream): Promise<Attempt> {
-    try {
-      for (;;) {
-        const n = await stream.next();
-        if (n.done) break;
-        this.held.push(n.value);
-        if (isTokenChunk(n.value)) break;
-      }
-      this.firstTokenAt = performance.now();
-    } catch (error) {
-      this.error = error;
-    }
+  /** The stream has its first token queued (role-only chunks before it stay queued too), or it ended. */
+  private settled(stream: ChatStream): Attempt {
+    if (!stream.hasToken && stream.failure) this.error = stream.failure;
+    else this.firstTokenAt = performance.now();
     return this;
   }
 }

@@ -5,7 +5,7 @@ import type { Config } from '../config/settings';
 import { GATEWAY_PRESETS, gatewayAutoModel, resolveTarget, splitModelId, type GatewayEndpoint } from '../config/endpoints';
 import { BreakerLease } from './breakerLease';
 import { breakerKey, type HealthTracker } from './health';
-import type { BudgetStatus, Candidate, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from '../base/types';
+import type { AgentTraits, BudgetStatus, Candidate, ChatRequest, KeyLookup, ModelInfo, SelectionDecision } from '../base/types';
 import { GATEWAY_SECRET, providerSecret } from '../config/keys';
 import { isLoopbackUrl } from '../base/loopback';
 import { resolveAlias, SMART_SELECT } from '../config/names';
@@ -39,8 +39,10 @@ export interface PlanInput {
   gateway: GatewayEndpoint;
   catalog: Catalog;
   keys: KeyLookup;
-  select?: (req: ChatRequest, budget?: BudgetStatus) => SelectionDecision;
+  select?: (req: ChatRequest, budget?: BudgetStatus, agent?: AgentTraits) => SelectionDecision;
   budget?: BudgetStatus;
+  /** Set for an agent's request (see RouteOptions.agent). */
+  agent?: AgentTraits;
 }
 
 /** The first configured chain among `keys` (the name as typed, the resolved id, …), else the `"*"` chain. */
@@ -68,7 +70,7 @@ export async function planCandidates(input: PlanInput): Promise<CandidatePlan> {
     const auto = gatewayAutoModel(config); // throws ConfigError naming the preset when it has no auto model
     if (auto) gatewayRouted = { model: auto, label: GATEWAY_PRESETS[config.gateway.preset].autoModel?.label ?? auto };
     else {
-      selection = input.select ? input.select(input.req, input.budget) : fallbackSelection(config);
+      selection = input.select ? input.select(input.req, input.budget, input.agent) : fallbackSelection(config);
       typed = selection.model;
     }
   }
@@ -88,7 +90,11 @@ export async function planCandidates(input: PlanInput): Promise<CandidatePlan> {
     if (owner && hasOwn(config.providers, owner)) neededProviders.add(owner);
   }
   const providerList = [...neededProviders];
-  const [gatewayKey, ...providerKeys] = await Promise.all([input.keys(GATEWAY_SECRET), ...providerList.map((p) => input.keys(providerSecret(p)))]);
+  // One key (the usual case) is awaited alone: Promise.all would add turns of the microtask queue before the request.
+  const [gatewayKey, ...providerKeys] =
+    providerList.length === 0
+      ? [await input.keys(GATEWAY_SECRET)]
+      : await Promise.all([input.keys(GATEWAY_SECRET), ...providerList.map((p) => input.keys(providerSecret(p)))]);
   const providersWithKey = new Set(providerList.filter((_, i) => !!providerKeys[i]));
   const keyFor = new Map<string, string | undefined>(providerList.map((p, i) => [p, providerKeys[i]]));
   const gatewayNeedsKey = !isLoopbackUrl(gateway.baseUrl);

@@ -34,6 +34,8 @@ export interface ConsumeOptions {
   client?: ClientId;
   /** Notes for the routing log's decision. */
   notes?: readonly string[];
+  /** Set for an agent's request (see RouteOptions.agent). */
+  agent?: RouteOptions['agent'];
   onDecision?(decision: DecisionEvent): void;
   /** May return a promise (e.g. a socket's back-pressure); the next chunk waits for it. */
   onChunk?(chunk: RouteChunk): void | Promise<void>;
@@ -51,6 +53,7 @@ export async function consumeRoute(router: Pick<ChatRouter, 'route'>, req: ChatR
       ...(opts.nonStreaming ? { nonStreaming: true } : {}),
       ...(opts.client ? { client: opts.client } : {}),
       ...(opts.notes?.length ? { notes: opts.notes } : {}),
+      ...(opts.agent ? { agent: opts.agent } : {}),
     };
     for await (const y of router.route(req, routeOpts)) {
       if (signal?.aborted) throw new CancelledError();

@@ -70,10 +70,29 @@ export class RouteRun {
     this.cursor = o.cursor;
   }
 
-  /** Starts candidates until one has its first token, yielding every attempt that ends on the way. */
+  /**
+   * Starts the first candidate that can be tried and returns the attempts that could not start (no key, breaker
+   * open). The router calls this before it yields its decision, so the request is on the wire while the consumer
+   * handles the decision.
+   */
+  startFirst(): AttemptEvent[] {
+    const events: AttemptEvent[] = [];
+    const starting = this.startNext(false);
+    for (let r = starting.next(); ; r = starting.next()) {
+      if (r.done) {
+        this.firstStarted = r.value;
+        return events;
+      }
+      events.push(r.value);
+    }
+  }
+
+  private firstStarted = false;
+
+  /** After `startFirst`: waits until one candidate has its first token, starting others, yielding every attempt that ends on the way. */
   async *firstToAnswer(): AsyncGenerator<AttemptEvent, Attempt> {
     let hedgeAfterMs = this.o.config.hedgeAfterMs > 0 ? this.o.config.hedgeAfterMs : undefined;
-    if (!(yield* this.startNext(false))) throw this.allFailed();
+    if (!this.firstStarted) throw this.allFailed();
     for (;;) {
       const settled = await firstToSettle(this.attempts.running, hedgeAfterMs);
       if (settled === HEDGE) {
@@ -241,6 +260,7 @@ export class RouteRun {
         endpoint: a.endpoint,
         outcome: a.outcome,
         ...(a.status !== undefined ? { status: a.status } : {}),
+        ...(a.errorCode !== undefined ? { code: a.errorCode } : {}),
         message: a.message ?? a.outcome,
       })),
     );

@@ -20,6 +20,7 @@ import { RouteRun, type AnswerFigures } from './routeRun';
 import { pricingModel } from './servedModel';
 import { checkWindows } from './windowCheck';
 import type {
+  AgentTraits,
   BudgetStatus,
   ChatRequest,
   ChatRouter,
@@ -39,7 +40,7 @@ export interface RouterOptions {
   keys: KeyLookup;
   catalog: Catalog;
   /** smart-select; without it `smart-select` means `config.smartSelect.tiers.balanced`. */
-  select?: (req: ChatRequest, budget?: BudgetStatus) => SelectionDecision;
+  select?: (req: ChatRequest, budget?: BudgetStatus, agent?: AgentTraits) => SelectionDecision;
   budget?: () => BudgetStatus;
   /** Wall clock (epoch ms) for breakers and event timestamps; injectable for tests. */
   now?: () => number;
@@ -139,6 +140,7 @@ export class Router implements ChatRouter, IDisposable {
         keys: this.opts.keys,
         select: this.opts.select,
         budget,
+        agent: opts.agent,
       });
       if (cancelled()) throw new CancelledError();
       this.refreshCatalogIfStale(planned);
@@ -149,7 +151,6 @@ export class Router implements ChatRouter, IDisposable {
       const cursor = new CandidateCursor(plan, this.health);
       const decision = this.decision(requestId, requested, plan, cursor, budget, [...(opts.notes ?? []), ...windowNotes]);
       this.emitter.fire(decision);
-      yield decision;
 
       const estimate = this.estimatorFor(req);
       const pricesFor = (served: string, c: PlannedCandidate) =>
@@ -168,6 +169,10 @@ export class Router implements ChatRouter, IDisposable {
         pricesFor,
         ...this.retryTuning(),
       });
+      // The first request goes out before the decision is yielded: the consumer's turn overlaps the upstream's.
+      const notStarted = run.startFirst();
+      yield decision;
+      for (const e of notStarted) yield e;
       const winner = yield* run.firstToAnswer();
       // The hot loop stays here, one await per chunk: a nested generator would add a promise hop to every chunk.
       for (;;) {

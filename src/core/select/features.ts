@@ -2,12 +2,16 @@
 // scans over the text, so a decision costs microseconds even for long prompts.
 import { contentText } from '../prompt/messages';
 import { allTerms, CONSTRAINT_TERMS, QUANTITY_UNITS, termMatcher } from './lexicon';
-import type { ChatCompletionMessageParam } from '../base/types';
+import type { AgentTraits, ChatCompletionMessageParam } from '../base/types';
 
 export interface SelectInput {
   messages: ChatCompletionMessageParam[];
   /** characters of an attached editor selection, if any */
   selectionChars?: number;
+  /** Set for an agent's request (see selectAgent.ts). */
+  agent?: AgentTraits;
+  /** Number of tools the request offers the model. */
+  tools?: number;
 }
 
 export interface CodeBlock {

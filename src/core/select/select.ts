@@ -4,6 +4,7 @@
 // attached selection), then a learned move up where the user corrected similar prompts (learning.ts,
 // learningKeys.ts). Tiers are those of docs/architecture.md § "smart-select tiers".
 import type { Config } from '../config/settings';
+import { agentClassifyInput, agentTier } from './agent';
 import { extractFeatures, type PromptFeatures, type SelectInput } from './features';
 import { CUE_ROWS, findCues } from './findCues';
 import { cueText, type CountedCueId, type CueId, type Evidence, type KeyedCueId } from './cues';
@@ -197,11 +198,12 @@ export function selectionKey(input: SelectInput): string {
  * then apply the budget, then map the tier to the configured model.
  */
 export function selectModel(input: SelectInput, config: Config, budget?: BudgetStatus, learned?: LearnedCorrections): SelectionDecision {
-  const f = extractFeatures(input);
-  const s = score(f);
+  const byShape = agentTier(input);
+  const f = extractFeatures(agentClassifyInput(input));
+  const s = byShape ? { ...score(f), tier: byShape.tier, reasons: [byShape.reason], confidence: 1, critical: false } : score(f);
   let tier = s.tier;
   const reasons = [...s.reasons];
-  if (learned) {
+  if (learned && !byShape) {
     // Corrections counted before cue ids (format 1) still count: after the change no new ones go to those keys.
     const keys = keysOf(f, s);
     const up = learnedTier(tier, learned.correctionsFor(keys.key) + learned.correctionsFor(keys.format1Key));

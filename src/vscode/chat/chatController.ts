@@ -7,6 +7,7 @@ import {
   safeExternalUrl,
   type ContextChip,
   type HostMessage,
+  type KeyState,
   type Meter,
   type ModelOption,
   type Turn,
@@ -45,6 +46,10 @@ export interface ChatEffects
   previewPrompt(req: ChatRequest): Promise<PromptPreview>;
   /** Shows the code block as a diff against the target file and applies it on the user's accept. */
   applyToFile(opts: { text: string; path?: string; attachedPaths: string[] }): Promise<void>;
+  /** Whether the gateway has a key (absent: as if it had). Asked on `ready`, before each question and on refreshKeyState. */
+  keyState?(): Promise<{ state: KeyState; gateway: string }>;
+  /** Runs Set API Key or Choose Gateway (the no-key notice's buttons). */
+  runCommand?(command: 'setApiKey' | 'choosePreset'): Promise<void>;
 }
 
 export interface AskOptions {
@@ -97,6 +102,7 @@ export class ChatController implements IDisposable {
   private attachments: Record<string, ContextAttachment[]>;
   /** Answers already reported as re-asked with another model. */
   private readonly reasked = new Set<string>();
+  private key: { state: KeyState; gateway: string } = { state: 'ok', gateway: '' };
   private readonly posted = new Emitter<HostMessage>();
   /** Every message meant for the webview, whether or not one is attached (the notification fallback listens). */
   readonly onDidPost = this.posted.event;
@@ -138,11 +144,17 @@ export class ChatController implements IDisposable {
     switch (msg.type) {
       case 'ready':
         this.post(this.stateMessage());
+        await this.refreshKeyState();
         await this.postContext();
         await this.refreshModels();
         return;
       // These resolve when the answer is finished (the view does not wait on them; tests do).
       case 'ask': {
+        // Without a key for a remote gateway nothing is sent: the view shows what to do instead.
+        if ((await this.refreshKeyState()) === 'missing') {
+          this.fx.log('[chat] the question was not sent: no API key is set for the gateway');
+          return;
+        }
         for (const kind of mentionsIn(msg.prompt)) if (!this.pending.some((p) => p.attachment.kind === kind)) await this.addContext(kind);
         this.draft = '';
         const running = this.start(msg.prompt);
@@ -198,6 +210,9 @@ export class ChatController implements IDisposable {
         this.fx.log(`[chat] refused to open a link that is not http(s): ${msg.href.slice(0, 80)}`);
         return;
       }
+      case 'command':
+        await this.fx.runCommand?.(msg.command);
+        return;
       case 'protocolError':
         this.fx.log(`[chat webview] ${msg.detail}`);
         return;
@@ -207,6 +222,18 @@ export class ChatController implements IDisposable {
   stateMessage(): HostMessage {
     const turns = this.turns.map((t) => (this.running?.id === t.id ? { ...t, text: this.running.postedText } : t));
     return { type: 'state', turns, models: this.modelOptions(), currentModel: this.fx.currentModel() };
+  }
+
+  /** Asks whether the gateway has a key and tells the view; returns the state. */
+  async refreshKeyState(): Promise<KeyState> {
+    if (!this.fx.keyState) return 'ok';
+    try {
+      this.key = await this.fx.keyState();
+    } catch (err) {
+      this.fx.log(`[chat] could not tell whether a key is set: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.post({ type: 'keyState', ...this.key });
+    return this.key.state;
   }
 
   async refreshModels(): Promise<void> {
@@ -387,7 +414,7 @@ export class ChatController implements IDisposable {
           ...(result.reasoning ? { reasoning: result.reasoning } : {}),
         };
       await this.saveTurns();
-      if (result.cause !== undefined) this.fx.onError(result.cause);
+      if (result.cause !== undefined) this.fx.onError(result.cause, { shownInline: result.error !== undefined });
       return result;
     })();
     return { id: turn.id, stop: () => session.stop(), outcome };

@@ -12,7 +12,7 @@ import { chatHtml } from '../webviewHtml';
 
 export type ChatViewDeps = Pick<
   FeatureDeps,
-  'core' | 'currentModel' | 'setModel' | 'routing' | 'setSmartSelectMode' | 'listModels' | 'log' | 'onError' | 'reaskedWith'
+  'core' | 'currentModel' | 'setModel' | 'routing' | 'setSmartSelectMode' | 'listModels' | 'log' | 'onError' | 'reaskedWith' | 'keyState'
 >;
 
 const HISTORY_KEY = 'switchboard.chat.history';
@@ -29,6 +29,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly configListener: vscode.Disposable;
   /** The dropdown follows the catalog: the gateway's models join it when their list arrives, without a reload. */
   private catalogListener: { dispose(): void } | undefined;
+  private readonly keyListener: vscode.Disposable;
   private readonly terminals = trackTerminalOutputs();
   private readonly applier = new ApplyToFile();
 
@@ -44,8 +45,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       setSmartSelectMode: (mode) => deps.setSmartSelectMode(mode),
       listModels: () => deps.listModels(),
       log: (l) => deps.log(l),
-      onError: (e) => deps.onError(e),
+      onError: (e, o) => deps.onError(e, o),
       reaskedWith: (messages, model) => deps.reaskedWith(messages, model),
+      keyState: () => deps.keyState(),
+      runCommand: async (command) => {
+        await vscode.commands.executeCommand(`switchboard.${command}`);
+      },
       copy: async (text) => {
         await vscode.env.clipboard.writeText(text);
       },
@@ -80,7 +85,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.configListener = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('switchboard.model') || e.affectsConfiguration('switchboard.smartSelect') || e.affectsConfiguration('switchboard.gateway'))
         this.controller.postModels();
+      if (e.affectsConfiguration('switchboard.gateway')) void this.controller.refreshKeyState();
     });
+    // A key stored or deleted (Set API Key, from the notice or anywhere) changes what the view shows.
+    this.keyListener = ctx.secrets.onDidChange(() => void this.controller.refreshKeyState());
   }
 
   /** Add File / Add Selection to Chat: shows the view and attaches to the question being written. */
@@ -212,6 +220,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   dispose(): void {
     this.configListener.dispose();
     this.catalogListener?.dispose();
+    this.keyListener.dispose();
     this.terminals.dispose();
     this.applier.dispose();
     this.controller.dispose();

@@ -163,5 +163,8 @@ export function fitHostMessage(msg: HostMessage): HostMessage[] {
       return [{ ...msg, error: fitError(msg.error) }];
     case 'stopped':
       return [msg];
+    case 'keyState':
+      // The gateway's base URL, shown in the no-key notice (the protocol allows 2000 characters).
+      return [{ ...msg, gateway: shortLabel(msg.gateway, 2000) }];
   }
 }

@@ -4,13 +4,14 @@
 import * as vscode from 'vscode';
 import { buildExplainPrompt } from '../../core/prompt/explainPrompt';
 import type { NextQuestion } from '../chat/chatController';
+import { explainTarget, type LineSpan } from '../../core/prompt/explainTarget';
 import type { ChatViewProvider } from '../chat/chatView';
 import { attachmentsText, conversationText } from '../chat/nextQuestionText';
 
 const AROUND = 5;
 const FUNCTION_KINDS = new Set([vscode.SymbolKind.Function, vscode.SymbolKind.Method, vscode.SymbolKind.Constructor, vscode.SymbolKind.Class]);
 
-/** Explain Selection (context menu, keybinding, lightbulb). An empty selection explains the enclosing function or line. */
+/** Explain with Switchboard (context menu, keybinding, lightbulb). An empty selection explains the code around the cursor (explainTarget). */
 export function registerExplain(chat: ChatViewProvider, maxCodeChars: () => Promise<number>): vscode.Disposable {
   const command = vscode.commands.registerCommand('switchboard.explainSelection', async (uri?: vscode.Uri, range?: vscode.Range) => {
     const editor = vscode.window.activeTextEditor;
@@ -21,6 +22,10 @@ export function registerExplain(chat: ChatViewProvider, maxCodeChars: () => Prom
     }
     const target =
       range instanceof vscode.Range ? range : editor && !editor.selection.isEmpty ? editor.selection : await enclosingRange(doc, editor?.selection.active);
+    if (!target) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Switchboard: there is no code here to explain. Select some code, or put the cursor in it.'));
+      return;
+    }
     const start = target.start.line;
     const end = target.end.character === 0 && target.end.line > start ? target.end.line - 1 : target.end.line;
     const code = doc.getText(new vscode.Range(start, 0, end, doc.lineAt(end).text.length));
@@ -66,24 +71,23 @@ async function sayWhatWentWith(next: NextQuestion, askFresh: () => Promise<void>
   if (choice === fresh) await askFresh();
 }
 
-async function enclosingRange(doc: vscode.TextDocument, pos: vscode.Position | undefined): Promise<vscode.Range> {
-  const at = pos ?? new vscode.Position(0, 0);
+async function enclosingRange(doc: vscode.TextDocument, pos: vscode.Position | undefined): Promise<vscode.Range | undefined> {
+  const functions: LineSpan[] = [];
   try {
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri);
-    let best: vscode.DocumentSymbol | undefined;
     const visit = (list: readonly vscode.DocumentSymbol[] | undefined) => {
       for (const s of list ?? []) {
-        if (!s.range || !s.range.contains(at)) continue;
-        if (FUNCTION_KINDS.has(s.kind)) best = s;
+        if (s.range && FUNCTION_KINDS.has(s.kind)) functions.push({ start: s.range.start.line, end: s.range.end.line });
         visit(s.children);
       }
     };
     visit(symbols);
-    if (best) return best.range;
   } catch {
-    /* no symbol provider for this language: fall back to the line */
+    /* no symbol provider for this language: lines and blocks only */
   }
-  return doc.lineAt(at.line).range;
+  const lines = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text);
+  const span = explainTarget({ lines, cursorLine: pos?.line ?? 0, functions });
+  return span && new vscode.Range(span.start, 0, span.end, doc.lineAt(span.end).text.length);
 }
 
 class ExplainCodeActions implements vscode.CodeActionProvider {

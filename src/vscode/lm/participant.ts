@@ -25,10 +25,11 @@ function activeSelection(): Omit<ExplainInput, 'maxChars'> | undefined {
   };
 }
 
-export function registerParticipant(ctx: vscode.ExtensionContext, deps: ParticipantEnvDeps): vscode.Disposable {
+/** Creates the participant, or gives `existing` (created at start-up by src/boot.ts, disposed by it) its real handler. */
+export function registerParticipant(ctx: vscode.ExtensionContext, deps: ParticipantEnvDeps, existing?: vscode.ChatParticipant): vscode.Disposable {
   if (typeof vscode.chat?.createChatParticipant !== 'function') return new vscode.Disposable(() => undefined);
   const handler = new ParticipantHandler({ ...deps, activeSelection });
-  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, context, stream, token) =>
+  const handle: vscode.ChatRequestHandler = (request, context, stream, token) =>
     handler.handle(
       request,
       {
@@ -40,8 +41,12 @@ export function registerParticipant(ctx: vscode.ExtensionContext, deps: Particip
       },
       stream,
       token,
-    ),
-  );
+    );
+  if (existing) {
+    existing.requestHandler = handle;
+    return new vscode.Disposable(() => undefined);
+  }
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, handle);
   participant.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icon.png');
   return participant;
 }

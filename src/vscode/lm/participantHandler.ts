@@ -168,8 +168,9 @@ export class ParticipantHandler {
     );
     const used = today.perModel.filter((m) => m.requests > 0 || m.costUsd > 0);
     if (used.length) {
-      lines.push('', '| model | answers | tokens | cost |', '| --- | ---: | ---: | ---: |');
-      for (const m of used) lines.push(`| ${m.model} | ${m.requests} | ${m.promptTokens + m.completionTokens} | ${formatUsd(m.costUsd)} |`);
+      // Chat is narrow: the short numeric columns come first and never wrap; the model id, last, takes what is left.
+      lines.push('', '| cost | answers | tokens | model |', '| ---: | ---: | ---: | --- |');
+      for (const m of used) lines.push(`| ${formatUsd(m.costUsd)} | ${m.requests} | ${compactCount(m.promptTokens + m.completionTokens)} | ${m.model} |`);
     }
     stream.markdown(lines.join('\n'));
     return { metadata: { command: 'usage' } };
@@ -234,4 +235,11 @@ export class ParticipantHandler {
       }
     }
   }
+}
+
+/** 950 → "950", 12 345 → "12.3k", 4 200 000 → "4.2M": a token count that fits a narrow column. */
+export function compactCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 999_500) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0).replace(/\.0$/, '')}k`;
+  return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
 }

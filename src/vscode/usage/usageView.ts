@@ -1,4 +1,5 @@
-// "Switchboard: Show Usage": one webview panel with charts and a per-model table, fed from the usage ledger.
+// "Switchboard: Show Usage": one webview panel with charts and a per-model table, fed from the usage ledger. After a
+// window reload VS Code hands the panel back through the serializer (usageCommand.ts) and `adoptUsagePanel` refills it.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { BudgetStatus } from '../../core/base/types';
@@ -13,7 +14,7 @@ export interface UsageViewDeps {
   budget: () => BudgetStatus;
 }
 
-const VIEW_TYPE = 'switchboard.usage';
+export const USAGE_VIEW_TYPE = 'switchboard.usage';
 const WINDOW_DAYS = 30;
 /** Bursts of ledger changes (a hedge, several quick answers) become one refresh. */
 const REFRESH_DEBOUNCE_MS = 200;
@@ -26,13 +27,21 @@ export function showUsageView(ctx: vscode.ExtensionContext, deps: UsageViewDeps)
     current.reveal();
     return;
   }
-  const mediaRoot = vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'media');
-  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Switchboard Usage', vscode.ViewColumn.Active, {
-    enableScripts: true,
-    localResourceRoots: [mediaRoot],
-  });
+  const panel = vscode.window.createWebviewPanel(USAGE_VIEW_TYPE, 'Switchboard Usage', vscode.ViewColumn.Active, panelOptions(ctx));
+  adoptUsagePanel(panel, ctx, deps);
+}
+
+const panelOptions = (ctx: vscode.ExtensionContext): vscode.WebviewOptions => ({
+  enableScripts: true,
+  localResourceRoots: [vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'media')],
+});
+
+/** Fills a usage panel, a new one or one VS Code restored after a reload, and keeps it up to date. */
+export function adoptUsagePanel(panel: vscode.WebviewPanel, ctx: vscode.ExtensionContext, deps: UsageViewDeps): void {
+  current?.dispose();
   current = panel;
-  panel.webview.html = renderHtml(panel.webview, mediaRoot);
+  panel.webview.options = panelOptions(ctx);
+  panel.webview.html = renderHtml(panel.webview, vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'media'));
 
   const post = (message: UsageHostMessage) => void panel.webview.postMessage(message);
   const sendUsage = () => {

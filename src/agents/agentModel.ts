@@ -1,0 +1,77 @@
+// The model an agent's request goes to. Agents name their own vendor's models (Claude Code `claude-opus-4-8`,
+// `claude-haiku-4-5`; Codex `gpt-5-codex`); `switchboard.agents.models` maps those names (or globs of them) to a
+// model id, an alias, `smart-select` or a tier. Every dialect of the local gateway asks here, so one setting routes
+// every agent. The note says what happened, for the routing log.
+import type { Config } from '../core/config/settings';
+import type { Tier } from '../core/base/types';
+import { SMART_SELECT } from '../core/config/names';
+
+export interface AgentModel {
+  /** What the router is asked for: a model id, an alias or `smart-select`. */
+  model: string;
+  /** How the name was mapped (undefined when it was used as it is). */
+  note?: string;
+}
+
+export interface AgentModelOptions {
+  /**
+   * What a name no rule matches becomes. `smart-select` for the agent dialects (an agent's names mean nothing to
+   * Switchboard's upstreams), except names in our `provider/model` form, which no agent vendor uses; `as-is` for
+   * OpenAI Chat Completions, whose clients already name our models.
+   */
+  unmatched: 'smart-select' | 'as-is';
+}
+
+const TIERS: ReadonlySet<string> = new Set<Tier>(['fast', 'balanced', 'strong', 'reasoning']);
+const SETTING = 'switchboard.agents.models';
+
+interface Rule {
+  pattern: string;
+  test: (name: string) => boolean;
+  target: string;
+}
+
+const compiled = new WeakMap<Record<string, string>, Rule[]>();
+
+function globTest(glob: string): (name: string) => boolean {
+  if (!/[*?]/.test(glob)) {
+    const lower = glob.toLowerCase();
+    return (name) => name.toLowerCase() === lower;
+  }
+  const source = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  const re = new RegExp(`^${source}$`, 'i');
+  return (name) => re.test(name);
+}
+
+/** Exact names first (so `claude-opus-4-8` beats `claude-*`), then globs in the order the user wrote them. */
+function rulesOf(models: Record<string, string>): Rule[] {
+  let rules = compiled.get(models);
+  if (!rules) {
+    const entries = Object.entries(models).map(([pattern, target]) => ({ pattern, test: globTest(pattern), target }));
+    rules = [...entries.filter((r) => !/[*?]/.test(r.pattern)), ...entries.filter((r) => /[*?]/.test(r.pattern))];
+    compiled.set(models, rules);
+  }
+  return rules;
+}
+
+/** Maps an agent's model name through `switchboard.agents.models`. */
+export function resolveAgentModel(
+  name: string,
+  config: Pick<Config, 'agents' | 'smartSelect'>,
+  opts: AgentModelOptions = { unmatched: 'smart-select' },
+): AgentModel {
+  const rule = rulesOf(config.agents.models).find((r) => r.test(name));
+  if (rule) {
+    const by = rule.pattern === name ? `${SETTING} "${rule.pattern}"` : `${SETTING} "${rule.pattern}" matches "${name}"`;
+    if (TIERS.has(rule.target)) {
+      const model = config.smartSelect.tiers[rule.target as Tier];
+      return { model, note: `agent model ${name} → ${rule.target} tier → ${model} (${by})` };
+    }
+    return { model: rule.target, note: `agent model ${name} → ${rule.target} (${by})` };
+  }
+  if (opts.unmatched === 'as-is' || name === SMART_SELECT || name.includes('/')) return { model: name };
+  return { model: SMART_SELECT, note: `agent model ${name} → ${SMART_SELECT} (no rule in ${SETTING} names it)` };
+}
