@@ -197,7 +197,8 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
         res,
         openAIError(
           404,
-          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models.`,
+          `No route ${req.method} ${route.slice(0, 200)}. The local gateway serves POST /v1/chat/completions, POST /v1/responses, ` +
+            'POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models.',
           'invalid_request_error',
           'unknown_url',
         ),

@@ -59,7 +59,8 @@ function contentParts(content: unknown, at: string): ChatCompletionContentPart[]
       }
       default:
         return problem(
-          `'${where}' has type ${JSON.stringify(String(part.type)).slice(0, 60)}; the local gateway takes input_text, output_text, refusal and input_image parts.`,
+          `'${where}' has type ${JSON.stringify(String(part.type)).slice(0, 60)}; ` +
+            'the local gateway takes input_text, output_text, refusal and input_image parts.',
           `${where}.type`,
           'invalid_value',
         );
@@ -158,7 +159,8 @@ export function inputMessages(input: unknown): ChatCompletionMessageParam[] | Re
         return problem(`'${at}' refers to a stored item, but the local gateway keeps no items: send the item itself in "input".`, at, 'unsupported_value');
       default:
         return problem(
-          `'${at}' has type ${JSON.stringify(String(type)).slice(0, 60)}; the local gateway takes message, function_call, function_call_output and reasoning items.`,
+          `'${at}' has type ${JSON.stringify(String(type)).slice(0, 60)}; ` +
+            'the local gateway takes message, function_call, function_call_output and reasoning items.',
           `${at}.type`,
           'invalid_value',
         );

@@ -72,7 +72,8 @@ function functionTools(raw: unknown): Tools | RequestProblem {
   }
   const notes = dropped.length
     ? [
-        `Responses: tools other than functions (hosted tools, namespaces) need OpenAI's servers and were dropped: ${dropped.join(', ')}. The model sees only the function tools.`,
+        `Responses: tools other than functions (hosted tools, namespaces) need OpenAI's servers and were dropped: ${dropped.join(', ')}. ` +
+          'The model sees only the function tools.',
       ]
     : [];
   return { tools, notes };
