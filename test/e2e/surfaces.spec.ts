@@ -117,7 +117,7 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
     await vs.step('ask-with-file', async () => {
       const { wb, sim } = vs;
       await wb.openFile(SAMPLE_FILE);
-      await wb.runCommand('Switchboard: Add File to Chat');
+      await wb.runCommand('Add File to Switchboard Chat');
       const chip = (await chatFrame(wb)).locator('[data-testid=context-chips] [data-testid=context-chip]', { hasText: SAMPLE_FILE });
       await chip.waitFor({ timeout: scaled(60_000) });
       const index = await answerCount(wb);
@@ -216,7 +216,13 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
         .waitFor({ timeout: scaled(30_000) });
 
       await wb.runCommand('Switchboard: Choose Gateway');
-      const current = await waitFor(async () => (await rows.allTextContents()).filter((t) => /current/.test(t)), { what: 'the Choose Gateway rows' });
+      const current = await waitFor(
+        async () => {
+          const marked = (await rows.allTextContents()).filter((t) => /current/.test(t));
+          return marked.length ? marked : undefined;
+        },
+        { what: 'the Choose Gateway row marked current' },
+      );
       assert.equal(current.length, 1, current.join(' | '));
       assert.match(current[0], /^Custom/, 'a base URL of the user’s own over the OpenRouter preset is Custom');
       await wb.closeQuickInput();
