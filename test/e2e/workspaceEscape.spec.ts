@@ -67,7 +67,7 @@ describe('symbolic links out of the workspace (code-server)', { timeout: scaled(
     const { wb } = vs;
     await vs.step('attach-refused', async () => {
       await wb.openFile('CONTRIBUTING.txt');
-      await wb.runCommand('Switchboard: Add File to Chat');
+      await wb.runCommand('Add File to Switchboard Chat');
       const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'outside the open folders' }).first();
       await toast.waitFor({ timeout: scaled(30_000) });
       const frame = await chatFrame(wb);
