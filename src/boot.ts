@@ -74,10 +74,11 @@ export function activate(context: vscode.ExtensionContext, loadFeatures: LoadFea
   );
 
   if (!context.globalState.get<boolean>(WELCOMED)) return void load();
+  // VS Code 1.104+ lists language models (and lets a participant answer) only from providers registered by then, and
+  // Switchboard's come from the loaded extension: load it at once there.
+  if (typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown } | undefined)?.registerLanguageModelChatProvider === 'function') return void load();
   const timer = setTimeout(() => {
     if (features) return;
-    // VS Code 1.104+ asks language model providers for their models: Switchboard's come from the loaded extension.
-    if (typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown } | undefined)?.registerLanguageModelChatProvider === 'function') return void load();
     void Promise.resolve(context.secrets.get(GATEWAY_SECRET))
       .then((key) => (key ? load() : undefined))
       .catch(() => undefined);
