@@ -3,7 +3,7 @@
 // every step (starting VS Code costs a minute here); the key is set with Set API Key, never in the environment.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SAMPLE_FILE, SAMPLE_FUNCTION_LINES } from './code-server';
@@ -60,6 +60,15 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       what: `${RESULT_FILE} from "${command}"`,
       timeoutMs: 60_000,
     });
+  }
+
+  /** Sets settings in the user settings (budget.* is read from there only), as the Settings editor would. */
+  async function useUserSettings(settings: Record<string, unknown>): Promise<void> {
+    const patch = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v ?? null]));
+    writeFileSync(path.join(vs.dirs.workspace, 'lm-caller-user-settings.json'), JSON.stringify(patch));
+    const result = await runCaller('LM Caller: Apply User Settings');
+    assert.equal(result.ok, true, `the user settings were applied: ${result.error ?? ''}`);
+    await waitFor(() => Object.entries(settings).every(([k, v]) => vs.readSettings()[k] === v), { what: `${Object.keys(settings).join(', ')} in the user settings.json` });
   }
 
   function ledger(): LedgerLine[] {
@@ -251,13 +260,13 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
         'both requests are recorded as sim/echo',
       );
 
-      await use({ 'switchboard.budget.monthlyUsd': 0.000001, 'switchboard.budget.onExceed': 'block' });
+      await useUserSettings({ 'switchboard.budget.monthlyUsd': 0.000001, 'switchboard.budget.onExceed': 'block' });
       const blocked = await ask('@switchboard over budget?', (t) => /budget/i.test(t));
       assert.match(blocked, /budget/i, `the Chat view names the budget: ${JSON.stringify(blocked.slice(0, 300))}`);
       const blockedLm = await runCaller('LM Caller: Ask');
       assert.equal(blockedLm.ok, false, 'vscode.lm is blocked too');
       assert.match(blockedLm.error ?? '', /budget/i, `the error names the budget: ${blockedLm.error}`);
-      await use({ 'switchboard.budget.monthlyUsd': undefined, 'switchboard.budget.onExceed': undefined });
+      await useUserSettings({ 'switchboard.budget.monthlyUsd': undefined, 'switchboard.budget.onExceed': undefined });
     });
   });
 

@@ -3,6 +3,9 @@
 // - LM Caller: Tool Round Trip: the model asks for the `lookup` tool, this extension runs it, sends the result back
 //   as a LanguageModelToolResultPart, and records the final answer.
 // - LM Caller: Ask: one plain request (for the usage ledger and budget checks).
+// - LM Caller: Apply User Settings: writes <workspace>/lm-caller-user-settings.json into the user settings, as the
+//   Settings editor would (code-server does not notice edits made to the user settings.json on disk, and budget.*
+//   is read from the user settings only).
 // The model ids come from the settings `lmCaller.toolModel` and `lmCaller.askModel`.
 'use strict';
 const vscode = require('vscode');
@@ -68,10 +71,19 @@ async function ask(token) {
   return { model: lm.id, answer: answer.text };
 }
 
+async function applyUserSettings() {
+  const folder = vscode.workspace.workspaceFolders[0].uri;
+  const patch = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'lm-caller-user-settings.json'))).toString('utf8'));
+  const config = vscode.workspace.getConfiguration();
+  for (const [key, value] of Object.entries(patch)) await config.update(key, value === null ? undefined : value, vscode.ConfigurationTarget.Global);
+  return { applied: Object.keys(patch) };
+}
+
 exports.activate = (context) => {
   context.subscriptions.push(
     vscode.commands.registerCommand('lmCaller.toolRoundTrip', () => run(toolRoundTrip)),
     vscode.commands.registerCommand('lmCaller.ask', () => run(ask)),
+    vscode.commands.registerCommand('lmCaller.applyUserSettings', () => run(applyUserSettings)),
   );
 };
 exports.deactivate = () => undefined;
