@@ -68,7 +68,9 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     writeFileSync(path.join(vs.dirs.workspace, 'lm-caller-user-settings.json'), JSON.stringify(patch));
     const result = await runCaller('LM Caller: Apply User Settings');
     assert.equal(result.ok, true, `the user settings were applied: ${result.error ?? ''}`);
-    await waitFor(() => Object.entries(settings).every(([k, v]) => vs.readSettings()[k] === v), { what: `${Object.keys(settings).join(', ')} in the user settings.json` });
+    await waitFor(() => Object.entries(settings).every(([k, v]) => vs.readSettings()[k] === v), {
+      what: `${Object.keys(settings).join(', ')} in the user settings.json`,
+    });
   }
 
   function ledger(): LedgerLine[] {
