@@ -33,6 +33,8 @@ const stub = () => {
 // answers every property with a stub.
 const top = new Map();
 const vscode = Object.create(new Proxy({}, { get(_t, k) { if (k === 'then' || k === '__esModule') return undefined; if (!top.has(k)) top.set(k, stub()); return top.get(k); } }));
+// VS Code 1.100–1.103 have no language-model provider API (the stub would answer it as a function).
+if (process.argv[6] === 'no-lm') vscode.lm = undefined;
 // Settings as on a fresh install: nothing set.
 vscode.workspace.getConfiguration = () => ({ inspect: () => undefined, get: (_k, d) => d, update: async () => {} });
 const orig = Module._load;
@@ -75,12 +77,20 @@ export default async function activation(opts: BenchOptions): Promise<Record<str
     const requireMs: number[] = [];
     const activateMs: number[] = [];
     const coldTotal: number[] = [];
+    const noLmTotal: number[] = [];
     const featuresMs: number[] = [];
-    for (let i = 0; i < samples * 2; i++) {
-      const mode = i % 2 === 0 ? 'warm' : 'cold';
+    // Interleaved: VS Code 1.104+ (a language-model provider registered at start-up), the same in a bare process,
+    // and VS Code 1.100–1.103 (no such API).
+    const runs = [
+      ['warm', 'lm'],
+      ['cold', 'lm'],
+      ['warm', 'no-lm'],
+    ] as const;
+    for (let i = 0; i < samples * runs.length; i++) {
+      const [mode, api] = runs[i % runs.length];
       let stdout: string;
       try {
-        stdout = execFileSync(process.execPath, [child, file, mode, join(ROOT, 'package.json'), featuresFile], {
+        stdout = execFileSync(process.execPath, [child, file, mode, join(ROOT, 'package.json'), featuresFile, api], {
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -96,9 +106,13 @@ export default async function activation(opts: BenchOptions): Promise<Record<str
         );
       }
       const out = JSON.parse(stdout) as { require: number; activate: number; features: number };
-      if (mode === 'warm') featuresMs.push(out.features);
       if (mode === 'cold') {
         coldTotal.push(out.require + out.activate);
+        continue;
+      }
+      featuresMs.push(out.features);
+      if (api === 'no-lm') {
+        noLmTotal.push(out.require + out.activate);
         continue;
       }
       requireMs.push(out.require);
@@ -111,6 +125,8 @@ export default async function activation(opts: BenchOptions): Promise<Record<str
       requireMsMedian: +median(requireMs).toFixed(2),
       activateMsMedian: +median(activateMs).toFixed(2),
       requirePlusActivateMsMedian: +median(total).toFixed(2),
+      // VS Code 1.100–1.103: no language-model provider to register.
+      requirePlusActivateMsMedianBefore1_104: +median(noLmTotal).toFixed(2),
       // The same in a bare Node process that must also load http/https/crypto/fs itself (an upper bound).
       coldProcessRequirePlusActivateMsMedian: +median(coldTotal).toFixed(2),
       // First use of any command, the chat view or @switchboard: require dist/features.js and activate it (before the

@@ -1,13 +1,16 @@
 // What VS Code runs at start-up (built as dist/extension.js): ids and thin shims only. Every contributed command, the
-// chat view, the @switchboard participant and the model's status bar item are registered here; the extension itself
-// (src/extension.ts, built as dist/features.js, which loads dist/core.js on the first request) is required on the first
-// use of any of them and then owns everything: the command shims step aside and the real commands are run with the
-// same arguments; the view and the participant hand their calls over. It also loads a few seconds after start-up
-// when there is something to warm up (a stored key, VS Code's language model API asking for models) and at once on
-// the very first run (the walkthrough). No zod, no core: activation reads one setting.
+// chat view, the @switchboard participant, the language-model provider (VS Code 1.104+) and the model's status bar
+// item are registered here; the extension itself (src/extension.ts, built as dist/features.js, which loads
+// dist/core.js on the first request) is required on the first use of any of them and then owns everything: the
+// command shims step aside and the real commands are run with the same arguments; the view, the participant and the
+// provider hand their calls over (the provider answers VS Code's quiet model-list requests from the last list until
+// then). It also loads a few seconds after start-up when there is something to warm up (a stored key, or a model list
+// to refresh) and at once on the very first run (the walkthrough). No zod, no core: activation reads one setting.
 import * as vscode from 'vscode';
 import type { BootHost, Features } from './extension';
 import { GATEWAY_SECRET } from './core/config/keys';
+import { LM_VENDOR, StartupLmProvider } from './vscode/lm/startupProvider';
+import type { LmNamespaceLike } from './vscode/lm/lmTypes';
 
 const VIEW_TYPE = 'switchboard.chatView';
 const PARTICIPANT_ID = 'switchboard.participant';
@@ -26,10 +29,11 @@ const loadBundle: LoadFeatures = () => require('./features.js') as ReturnType<Lo
 
 export function activate(context: vscode.ExtensionContext, loadFeatures: LoadFeatures = loadBundle): void {
   const shims: vscode.Disposable[] = [];
+  const currentModel = () => String(vscode.workspace.getConfiguration('switchboard').get('model') ?? '');
   const status = vscode.window.createStatusBarItem('switchboard.model', vscode.StatusBarAlignment.Right, 100);
   status.name = 'Switchboard Model';
   status.command = 'switchboard.switchModel';
-  status.text = `$(arrow-swap) ${String(vscode.workspace.getConfiguration('switchboard').get('model') ?? '')}`;
+  status.text = `$(arrow-swap) ${currentModel()}`;
   status.show();
   shims.push(status);
 
@@ -46,12 +50,26 @@ export function activate(context: vscode.ExtensionContext, loadFeatures: LoadFea
     context.subscriptions.push(participant);
   }
 
+  // VS Code 1.104+ lists language models (and lets a participant answer) only from providers registered by the time
+  // it asks: Switchboard's is registered now and hands over to the extension's once that loads.
+  const lm = vscode.lm as LmNamespaceLike | undefined;
+  let lmProvider: StartupLmProvider | undefined;
+  if (typeof lm?.registerLanguageModelChatProvider === 'function') {
+    const listFile = vscode.Uri.joinPath(context.globalStorageUri, 'lm-models.json').fsPath;
+    lmProvider = new StartupLmProvider({ listFile, currentModel, load: () => void load() });
+    context.subscriptions.push(lm.registerLanguageModelChatProvider(LM_VENDOR, lmProvider));
+  }
+
   let features: Features | undefined;
   const load = (): Features => {
     if (features) return features;
     for (const s of shims) s.dispose();
     shims.length = 0;
-    features = loadFeatures().activateFeatures(context, { chatViewRegistered: true, ...(participant ? { participant } : {}) });
+    features = loadFeatures().activateFeatures(context, {
+      chatViewRegistered: true,
+      ...(participant ? { participant } : {}),
+      ...(lmProvider ? { lmProvider } : {}),
+    });
     return features;
   };
 
@@ -74,13 +92,13 @@ export function activate(context: vscode.ExtensionContext, loadFeatures: LoadFea
   );
 
   if (!context.globalState.get<boolean>(WELCOMED)) return void load();
-  // VS Code 1.104+ lists language models (and lets a participant answer) only from providers registered by then, and
-  // Switchboard's come from the loaded extension: load it at once there.
-  if (typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown } | undefined)?.registerLanguageModelChatProvider === 'function') return void load();
+  // 1.117 asks a new provider for its models only after a change event.
+  lmProvider?.changed();
   const timer = setTimeout(() => {
     if (features) return;
-    void Promise.resolve(context.secrets.get(GATEWAY_SECRET))
-      .then((key) => (key ? load() : undefined))
+    // With a provider registered, VS Code's list of Switchboard's models is refreshed from the extension's own.
+    void Promise.resolve(lmProvider ? true : context.secrets.get(GATEWAY_SECRET))
+      .then((warm) => (warm ? load() : undefined))
       .catch(() => undefined);
   }, WARM_UP_DELAY_MS);
   timer.unref?.();

@@ -9,6 +9,7 @@ import { registerAskModel } from './vscode/commands/askCommand';
 import type { FeatureDeps } from './vscode/featureDeps';
 import { registerGatewayCommands } from './vscode/gateway/gatewayCommands';
 import { registerLmProvider } from './vscode/lm/lmProvider';
+import type { LmProviderSlot } from './vscode/lm/startupProvider';
 import { registerParticipant } from './vscode/lm/participant';
 import { ChatViewProvider } from './vscode/chat/chatView';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
@@ -34,6 +35,8 @@ export interface BootHost {
   chatViewRegistered?: boolean;
   /** The @switchboard participant, created with a handler that waits for this one. */
   participant?: vscode.ChatParticipant;
+  /** The language-model provider registered at start-up (VS Code 1.104+), which hands its calls to this one's. */
+  lmProvider?: LmProviderSlot;
 }
 
 /** What the shims hand over to. */
@@ -101,7 +104,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     registerKeyCommands(keys, settings, () => services.keysChanged()),
     registerUsageCommand(context, services),
     registerDoctorCommand(settings, keys, deps),
-    registerLmProvider(context, deps),
+    registerLmProvider(context, deps, host.lmProvider),
     registerParticipant(context, deps, host.participant),
     registerGatewayCommands(context, deps),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),

@@ -2,7 +2,7 @@
 // real core in front of the simulator.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server';
@@ -12,6 +12,8 @@ import { LM_ROLE, type LmMessageLike } from '../../src/core/prompt/lmMessages';
 import { estimateTokens } from '../../src/core/prompt/tokens';
 import type { LmProviderDeps } from '../../src/vscode/lm/lmChatProvider';
 import { LM_VENDOR, registerLmProviderWith, SwitchboardLmProvider } from '../../src/vscode/lm/lmChatProvider';
+import { StartupLmProvider } from '../../src/vscode/lm/startupProvider';
+import { waitFor } from '../e2e/wait';
 import type { CancellationTokenLike, LanguageModelChatInformation, LanguageModelChatProvider, LmPartFactory } from '../../src/vscode/lm/lmTypes';
 
 const SIM_KEY = 'sk-sim-lm';
@@ -153,6 +155,30 @@ describe('registration', () => {
     assert.equal(calls[0].provider, provider);
     reg.dispose();
     assert.equal(disposed, 1);
+  });
+  test('attached to the start-up provider (src/boot.ts): it answers through it, and the next start lists the same models without loading', async () => {
+    const listFile = join(dir, 'lm-models.json');
+    const d = deps({ currentModel: () => 'sim/echo' });
+    let loads = 0;
+    let registration: { dispose(): unknown } | undefined;
+    const firstStart = new StartupLmProvider({
+      listFile,
+      currentModel: d.currentModel,
+      load: () => {
+        loads++;
+        registration = registerLmProviderWith(undefined, new SwitchboardLmProvider(d, parts), d.log, firstStart);
+      },
+    });
+    const listed = await firstStart.provideLanguageModelChatInformation({ silent: true }, new FakeToken());
+    assert.equal(loads, 1);
+    assert.ok(listed.some((m) => m.id === 'sim/echo' && m.isDefault));
+    await waitFor(() => existsSync(listFile), { what: 'the list kept for the next start' });
+
+    const nextStart = new StartupLmProvider({ listFile, currentModel: d.currentModel, load: () => loads++ });
+    const relisted = await nextStart.provideLanguageModelChatInformation({ silent: true }, new FakeToken());
+    assert.equal(loads, 1, 'the next start did not load the extension');
+    assert.deepEqual(relisted, listed);
+    registration?.dispose();
   });
 });
 
