@@ -230,7 +230,7 @@ describe('a hostile upstream: malformed streams and JSON end in a clear error, n
       assert.match(attempt.message ?? '', says);
       assert.ok(r.error.message.includes(model), `the message names the model: ${r.error.message.slice(0, 300)}`);
       assert.ok(r.error.message.length < 2_000, `the message stays readable (${r.error.message.length} chars)`);
-      assert.ok(r.ms < 4_000, `no hang: settled by the data, not a timeout (${Math.round(r.ms)} ms)`);
+      assert.notEqual(attempt.errorCode, 'timeout', `no hang: settled by the data, not a timer (${Math.round(r.ms)} ms)`);
     });
   }
 
