@@ -1,20 +1,18 @@
 // What VS Code runs at start-up (built as dist/extension.js): ids and thin shims only. Every contributed command, the
-// chat view, the @switchboard participant, the language-model provider (VS Code 1.104+) and the model's status bar
-// item are registered here; the extension itself (src/extension.ts, built as dist/features.js, which loads
-// dist/core.js on the first request) is required on the first use of any of them and then owns everything: the
-// command shims step aside and the real commands are run with the same arguments; the view, the participant and the
-// provider hand their calls over (the provider answers VS Code's quiet model-list requests from the last list until
-// then). It also loads a few seconds after start-up when there is something to warm up (a stored key, or a model list
-// to refresh) and at once on the very first run (the walkthrough). No zod, no core: activation reads one setting.
+// chat view, the usage panel's serializer, the @switchboard participant, the language-model provider (VS Code 1.104+)
+// and the model's status bar item are registered here; the extension itself (src/extension.ts, built as
+// dist/features.js, which loads dist/core.js on the first request) is required on the first use of any of them and
+// then owns everything: the command shims step aside and the real commands are run with the same arguments; the view,
+// the serializer, the participant and the provider hand their calls over (the provider answers VS Code's quiet
+// model-list requests from the last list until then). It also loads a few seconds after start-up when a key is stored
+// (the warm-up), and at once on the very first run (the walkthrough). No zod, no core: activation reads one setting.
 import * as vscode from 'vscode';
 import type { BootHost, Features } from './extension';
 import { GATEWAY_SECRET } from './core/config/keys';
+import { CHAT_VIEW_TYPE, PARTICIPANT_ID, USAGE_VIEW_TYPE, WELCOMED_KEY } from './vscode/ids';
 import { LM_VENDOR, StartupLmProvider } from './vscode/lm/startupProvider';
 import type { LmNamespaceLike } from './vscode/lm/lmTypes';
 
-const VIEW_TYPE = 'switchboard.chatView';
-const PARTICIPANT_ID = 'switchboard.participant';
-const WELCOMED = 'switchboard.welcomed';
 const WARM_UP_DELAY_MS = 3000;
 
 interface ContributedCommand {
@@ -29,49 +27,41 @@ const loadBundle: LoadFeatures = () => require('./features.js') as ReturnType<Lo
 
 export function activate(context: vscode.ExtensionContext, loadFeatures: LoadFeatures = loadBundle): void {
   const shims: vscode.Disposable[] = [];
+  const host: BootHost = {};
+  let features: Features | undefined;
+  let failure: unknown;
+  const load = (): Features => {
+    if (features) return features;
+    if (failure) throw failure;
+    for (const s of shims) s.dispose();
+    shims.length = 0;
+    try {
+      features = loadFeatures().activateFeatures(context, host);
+    } catch (err) {
+      // A bug or a damaged install: said once, and not retried (half of the commands may be registered by now).
+      failure = err;
+      const reason = err instanceof Error ? err.message : String(err);
+      void vscode.window.showErrorMessage(
+        `Switchboard could not start (${reason.slice(0, 300)}). Run "Developer: Reload Window"; if this keeps happening, reinstall Switchboard and report it.`,
+      );
+      throw err;
+    }
+    return features;
+  };
+
   const currentModel = () => String(vscode.workspace.getConfiguration('switchboard').get('model') ?? '');
   const status = vscode.window.createStatusBarItem('switchboard.model', vscode.StatusBarAlignment.Right, 100);
   status.name = 'Switchboard Model';
   status.command = 'switchboard.switchModel';
-  status.text = `$(arrow-swap) ${currentModel()}`;
+  const renderStatus = () => (status.text = `$(arrow-swap) ${currentModel()}`);
+  renderStatus();
   status.show();
-  shims.push(status);
-
-  const participant: vscode.ChatParticipant | undefined =
-    typeof vscode.chat?.createChatParticipant === 'function'
-      ? vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, ctx, stream, token) => {
-          load();
-          // The extension replaced this handler with its own when it loaded.
-          return participant?.requestHandler(request, ctx, stream, token);
-        })
-      : undefined;
-  if (participant) {
-    participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
-    context.subscriptions.push(participant);
-  }
-
-  // VS Code 1.104+ lists language models (and lets a participant answer) only from providers registered by the time
-  // it asks: Switchboard's is registered now and hands over to the extension's once that loads.
-  const lm = vscode.lm as LmNamespaceLike | undefined;
-  let lmProvider: StartupLmProvider | undefined;
-  if (typeof lm?.registerLanguageModelChatProvider === 'function') {
-    const listFile = vscode.Uri.joinPath(context.globalStorageUri, 'lm-models.json').fsPath;
-    lmProvider = new StartupLmProvider({ listFile, currentModel, load: () => void load() });
-    context.subscriptions.push(lm.registerLanguageModelChatProvider(LM_VENDOR, lmProvider));
-  }
-
-  let features: Features | undefined;
-  const load = (): Features => {
-    if (features) return features;
-    for (const s of shims) s.dispose();
-    shims.length = 0;
-    features = loadFeatures().activateFeatures(context, {
-      chatViewRegistered: true,
-      ...(participant ? { participant } : {}),
-      ...(lmProvider ? { lmProvider } : {}),
-    });
-    return features;
-  };
+  shims.push(
+    status,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('switchboard.model')) renderStatus();
+    }),
+  );
 
   const contributed = (context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? [];
   for (const { command } of contributed)
@@ -81,24 +71,46 @@ export function activate(context: vscode.ExtensionContext, loadFeatures: LoadFea
         return vscode.commands.executeCommand(command, ...args);
       }),
     );
+  context.subscriptions.push({ dispose: () => shims.forEach((s) => s.dispose()) });
 
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(
-      VIEW_TYPE,
+      CHAT_VIEW_TYPE,
       { resolveWebviewView: (view, ctx, token) => load().chat.resolveWebviewView(view, ctx, token) },
       { webviewOptions: { retainContextWhenHidden: true } },
     ),
-    { dispose: () => shims.forEach((s) => s.dispose()) },
+    vscode.window.registerWebviewPanelSerializer(USAGE_VIEW_TYPE, { deserializeWebviewPanel: (panel) => load().restoreUsagePanel(panel) }),
   );
 
-  if (!context.globalState.get<boolean>(WELCOMED)) return void load();
-  // 1.117 asks a new provider for its models only after a change event.
-  lmProvider?.changed();
+  if (typeof vscode.chat?.createChatParticipant === 'function') {
+    const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, ctx, stream, token) => {
+      load();
+      // The extension replaced this handler with its own when it loaded.
+      return participant.requestHandler(request, ctx, stream, token);
+    });
+    participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    context.subscriptions.push(participant);
+    host.participant = participant;
+  }
+
+  // VS Code 1.104+ lists language models (and lets a participant answer) only from providers registered by the time
+  // it asks: Switchboard's is registered now and hands over to the extension's once that loads.
+  const lm = vscode.lm as LmNamespaceLike | undefined;
+  if (typeof lm?.registerLanguageModelChatProvider === 'function') {
+    const listFile = vscode.Uri.joinPath(context.globalStorageUri, 'lm-models.json').fsPath;
+    const provider = new StartupLmProvider({ listFile, currentModel, load: () => void load() });
+    context.subscriptions.push(lm.registerLanguageModelChatProvider(LM_VENDOR, provider));
+    host.lmProvider = provider;
+    // 1.117 asks a new provider for its models only after a change event.
+    provider.changed();
+  }
+
+  if (!context.globalState.get<boolean>(WELCOMED_KEY)) return void load();
+  // The warm-up waits for a stored key: a key only in the environment is not a choice to send it anywhere yet.
   const timer = setTimeout(() => {
     if (features) return;
-    // With a provider registered, VS Code's list of Switchboard's models is refreshed from the extension's own.
-    void Promise.resolve(lmProvider ? true : context.secrets.get(GATEWAY_SECRET))
-      .then((warm) => (warm ? load() : undefined))
+    void Promise.resolve(context.secrets.get(GATEWAY_SECRET))
+      .then((key) => (key ? load() : undefined))
       .catch(() => undefined);
   }, WARM_UP_DELAY_MS);
   timer.unref?.();

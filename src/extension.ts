@@ -1,6 +1,7 @@
 // The extension proper (built as dist/features.js): activateFeatures() builds the settings, keys, services and every
 // surface (status bar, chat view, language-model provider, participant, commands) and registers them; the core is
-// built on first use. VS Code's entry is src/boot.ts, which registers shims at start-up and loads this on first use.
+// built on first use. VS Code's entry is src/boot.ts, which registers the ids at start-up and loads this on first use:
+// the views, the participant and the language-model provider stay boot's, and are handed to what this returns.
 import * as vscode from 'vscode';
 import { setUnexpectedErrorHandler } from './core/base/lifecycle';
 import { isLoopbackUrl } from './core/base/loopback';
@@ -10,7 +11,7 @@ import type { FeatureDeps } from './vscode/featureDeps';
 import { registerGatewayCommands } from './vscode/gateway/gatewayCommands';
 import { registerLmProvider } from './vscode/lm/lmProvider';
 import type { LmProviderSlot } from './vscode/lm/startupProvider';
-import { registerParticipant } from './vscode/lm/participant';
+import { adoptParticipant } from './vscode/lm/participant';
 import { ChatViewProvider } from './vscode/chat/chatView';
 import { registerDoctorCommand } from './vscode/commands/doctorCommand';
 import { registerExplain } from './vscode/commands/explainCommand';
@@ -25,31 +26,25 @@ import { registerSelectCorrections } from './vscode/selectCorrections';
 import { SettingsSource } from './vscode/settings';
 import { showError } from './vscode/showError';
 import { ModelStatusBar } from './vscode/statusBar';
-import { registerUsageCommand } from './vscode/usage/usageCommand';
+import { registerUsageCommand, restoreUsagePanel } from './vscode/usage/usageCommand';
 import { openWalkthroughOnFirstRun } from './vscode/welcome';
 import { shouldWarmUp, warmUpAfterStartup } from './vscode/warmUp';
 
-/** What the start-up shims (src/boot.ts) registered already, for the extension to take over instead of registering. */
+/** What src/boot.ts registered at start-up and the extension takes over (each absent where VS Code lacks the API). */
 export interface BootHost {
-  /** The chat view's provider is registered and hands its views to `Features.chat`. */
-  chatViewRegistered?: boolean;
   /** The @switchboard participant, created with a handler that waits for this one. */
   participant?: vscode.ChatParticipant;
   /** The language-model provider registered at start-up (VS Code 1.104+), which hands its calls to this one's. */
   lmProvider?: LmProviderSlot;
 }
 
-/** What the shims hand over to. */
+/** What boot's chat view provider and usage panel serializer hand over to. */
 export interface Features {
   chat: vscode.WebviewViewProvider;
+  restoreUsagePanel(panel: vscode.WebviewPanel): Promise<void>;
 }
 
-/** VS Code's entry when the extension is loaded whole (tests); the shipped entry is src/boot.ts. */
-export function activate(context: vscode.ExtensionContext): void {
-  activateFeatures(context, {});
-}
-
-/** The whole extension, loaded by src/boot.ts on first use; registers everything the shims in `host` did not. */
+/** The whole extension, loaded by src/boot.ts on first use. */
 export function activateFeatures(context: vscode.ExtensionContext, host: BootHost): Features {
   // The settings warn through the log (later, asynchronously); the key store asks the settings where the key goes.
   const settings = new SettingsSource((line) => log.warn(line));
@@ -95,9 +90,6 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     chat,
     statusBar,
     services.onDidChangeState((s) => statusBar.render(s)),
-    host.chatViewRegistered
-      ? new vscode.Disposable(() => undefined)
-      : vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
     registerAskModel(context, chat),
     registerExplain(chat, async () => (await services.core()).maxPromptChars(settings.config().model)),
     registerSwitchModel(context, deps),
@@ -105,7 +97,6 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     registerUsageCommand(context, services),
     registerDoctorCommand(settings, keys, deps),
     registerLmProvider(context, deps, host.lmProvider),
-    registerParticipant(context, deps, host.participant),
     registerGatewayCommands(context, deps),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
     vscode.commands.registerCommand('switchboard.newChat', () => chat.newChat()),
@@ -120,9 +111,8 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
       setFallbacks: (value) => settings.update('fallbacks', value),
     }),
   );
+  adoptParticipant(host.participant, deps);
   void openWalkthroughOnFirstRun(context, keys, (line) => log.info(line));
   warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));
-  return { chat };
+  return { chat, restoreUsagePanel: (panel) => restoreUsagePanel(panel, context, services) };
 }
-
-export function deactivate(): void {}

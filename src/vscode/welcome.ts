@@ -4,9 +4,9 @@
 // it and opens in a fresh one. The profile is marked welcomed once ours has opened; each start logs its decision (the
 // e2e test reads it).
 import * as vscode from 'vscode';
+import { WELCOMED_KEY as WELCOMED } from './ids';
 import type { KeyStore } from './keys/secrets';
 
-const WELCOMED = 'switchboard.welcomed';
 /** How long to wait for VS Code's own start-up Welcome editor before opening ours anyway (it may be turned off). */
 const STARTUP_WELCOME_MS = 8_000;
 

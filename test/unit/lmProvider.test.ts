@@ -11,10 +11,10 @@ import { createCore, type Core } from '../../src/core/createCore';
 import { LM_ROLE, type LmMessageLike } from '../../src/core/prompt/lmMessages';
 import { estimateTokens } from '../../src/core/prompt/tokens';
 import type { LmProviderDeps } from '../../src/vscode/lm/lmChatProvider';
-import { LM_VENDOR, registerLmProviderWith, SwitchboardLmProvider } from '../../src/vscode/lm/lmChatProvider';
+import { attachLmProvider, LM_VENDOR, SwitchboardLmProvider } from '../../src/vscode/lm/lmChatProvider';
 import { StartupLmProvider } from '../../src/vscode/lm/startupProvider';
 import { waitFor } from '../e2e/wait';
-import type { CancellationTokenLike, LanguageModelChatInformation, LanguageModelChatProvider, LmPartFactory } from '../../src/vscode/lm/lmTypes';
+import type { CancellationTokenLike, LanguageModelChatInformation, LmPartFactory } from '../../src/vscode/lm/lmTypes';
 
 const SIM_KEY = 'sk-sim-lm';
 let sim: Sim;
@@ -115,47 +115,35 @@ async function respond(
 const user = (t: string): LmMessageLike => ({ role: LM_ROLE.User, content: [{ value: t }] });
 
 describe('registration', () => {
-  test('without the API (VS Code < 1.104) it is a no-op disposable and says why in the log', () => {
+  test('without the API (VS Code < 1.104: no start-up provider) it is a no-op disposable and says why in the log', () => {
     const d = deps();
-    for (const lm of [{}, undefined]) {
-      const provider = new SwitchboardLmProvider(d, parts);
-      let changes = 0;
-      provider.onDidChangeLanguageModelChatInformation(() => changes++);
-      const reg = registerLmProviderWith(lm, provider, d.log);
-      // The unused provider was disposed at once: it tells no one about model changes any more.
-      provider.refresh();
-      assert.equal(changes, 0);
-      reg.dispose();
-      reg.dispose(); // disposing twice is harmless
-    }
+    const provider = new SwitchboardLmProvider(d, parts);
+    let changes = 0;
+    provider.onDidChangeLanguageModelChatInformation(() => changes++);
+    const reg = attachLmProvider(provider, undefined, d.log);
+    // The unused provider was disposed at once: it tells no one about model changes any more.
+    provider.refresh();
+    assert.equal(changes, 0);
+    reg.dispose();
+    reg.dispose(); // disposing twice is harmless
     assert.match(d.lines.join('\n'), /1\.104/);
   });
 
-  test("with the API it registers under the 'switchboard' vendor and unregisters on dispose", () => {
-    const calls: { vendor: string; provider: LanguageModelChatProvider }[] = [];
-    let disposed = 0;
+  test("attached to the provider registered under the 'switchboard' vendor: VS Code is told to ask at once, and hears its changes until disposed", () => {
+    const startup = new StartupLmProvider({ listFile: join(dir, 'unused.json'), currentModel: () => 'sim/echo', load: () => undefined });
     let changes = 0;
+    startup.onDidChangeLanguageModelChatInformation(() => changes++);
     const provider = new SwitchboardLmProvider(deps(), parts);
-    const reg = registerLmProviderWith(
-      {
-        registerLanguageModelChatProvider: (vendor, p) => {
-          calls.push({ vendor, provider: p });
-          p.onDidChangeLanguageModelChatInformation?.(() => changes++);
-          return { dispose: () => disposed++ };
-        },
-      },
-      provider,
-      () => undefined,
-    );
-    assert.deepEqual(
-      calls.map((c) => c.vendor),
-      [LM_VENDOR],
-    );
-    assert.equal(changes, 1, 'announces its models right after registering, so VS Code asks for them at once');
-    assert.equal(calls[0].provider, provider);
+    const reg = attachLmProvider(provider, startup, () => undefined);
+    assert.equal(LM_VENDOR, 'switchboard');
+    assert.equal(changes, 1, 'announces its models when attached, so VS Code asks for them at once');
+    provider.refresh();
+    assert.equal(changes, 2);
     reg.dispose();
-    assert.equal(disposed, 1);
+    provider.refresh();
+    assert.equal(changes, 2, 'a disposed provider announces nothing');
   });
+
   test('attached to the start-up provider (src/boot.ts): it answers through it, and the next start lists the same models without loading', async () => {
     const listFile = join(dir, 'lm-models.json');
     const d = deps({ currentModel: () => 'sim/echo' });
@@ -166,7 +154,7 @@ describe('registration', () => {
       currentModel: d.currentModel,
       load: () => {
         loads++;
-        registration = registerLmProviderWith(undefined, new SwitchboardLmProvider(d, parts), d.log, firstStart);
+        registration = attachLmProvider(new SwitchboardLmProvider(d, parts), firstStart, d.log);
       },
     });
     const listed = await firstStart.provideLanguageModelChatInformation({ silent: true }, new FakeToken());

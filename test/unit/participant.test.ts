@@ -10,7 +10,8 @@ import { parseConfig } from '../../src/core/config/settings';
 import { createCore, type Core } from '../../src/core/createCore';
 import type { ExplainInput } from '../../src/core/prompt/explainPrompt';
 import type { CancellationTokenLike } from '../../src/vscode/lm/lmTypes';
-import { compactCount, FOOTER_MARK, historyMessages, PARTICIPANT_ID, ParticipantHandler, type ParticipantEnv } from '../../src/vscode/lm/participantHandler';
+import { PARTICIPANT_ID } from '../../src/vscode/ids';
+import { compactCount, FOOTER_MARK, historyMessages, ParticipantHandler, type ParticipantEnv } from '../../src/vscode/lm/participantHandler';
 
 const SIM_KEY = 'sk-sim-participant';
 let sim: Sim;

@@ -74,12 +74,13 @@ describe('re-asking with another model', () => {
 
 describe('@switchboard: /model, then the same prompt', () => {
   test('counts a correction when the prompt smart-select answered last is asked again with a stronger model', async () => {
-    const [{ startSim }, { parseConfig }, { createCore }, { ParticipantHandler, PARTICIPANT_ID }, { mkdtempSync, rmSync }, { tmpdir }, { join }] =
+    const [{ startSim }, { parseConfig }, { createCore }, { ParticipantHandler }, { PARTICIPANT_ID }, { mkdtempSync, rmSync }, { tmpdir }, { join }] =
       await Promise.all([
         import('../sim/server'),
         import('../../src/core/config/settings'),
         import('../../src/core/createCore'),
         import('../../src/vscode/lm/participantHandler'),
+        import('../../src/vscode/ids'),
         import('node:fs'),
         import('node:os'),
         import('node:path'),

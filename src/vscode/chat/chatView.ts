@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContextAttachment, ContextKind } from '../../core/prompt/chatContext';
 import type { HostMessage, Turn } from '../../protocol';
 import type { FeatureDeps } from '../featureDeps';
+import { CHAT_VIEW_TYPE } from '../ids';
 import { ApplyToFile } from './applyToFile';
 import { ChatController, type AskOptions, type ChatEffects, type NextQuestion } from './chatController';
 import { gatherContext } from './contextSources';
@@ -21,8 +22,6 @@ const ATTACHMENTS_KEY = 'switchboard.chat.attachments';
 const VIEW_VISIBLE_TIMEOUT_MS = 3000;
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  static readonly viewType = 'switchboard.chatView';
-
   private readonly controller: ChatController;
   private view: vscode.WebviewView | undefined;
   private visibleWaiters: (() => void)[] = [];
@@ -186,7 +185,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async reveal(): Promise<boolean> {
     try {
-      await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+      await vscode.commands.executeCommand(`${CHAT_VIEW_TYPE}.focus`);
     } catch (err) {
       this.deps.log(`[chat] could not reveal the chat view: ${err instanceof Error ? err.message : String(err)}`);
       return false;

@@ -9,7 +9,7 @@ import { estimateTokens } from '../../core/prompt/tokens';
 import { TIERS, type ChatRequest, type ModelInfo } from '../../core/base/types';
 import { signalFromToken } from './cancellation';
 import type { FeatureDeps } from '../featureDeps';
-import { LM_VENDOR, type LmProviderSlot } from './startupProvider';
+import type { LmProviderSlot } from './startupProvider';
 import type {
   CancellationTokenLike,
   DisposableLike,
@@ -17,7 +17,6 @@ import type {
   LanguageModelChatProvider,
   LanguageModelChatRequestMessage,
   LanguageModelResponsePart,
-  LmNamespaceLike,
   LmPartFactory,
   PrepareLanguageModelChatModelOptions,
   ProgressLike,
@@ -216,31 +215,19 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider, Disposa
 }
 
 /**
- * Registers the provider when this VS Code has the API (1.104+); on older versions does nothing. When the start-up
- * provider is registered already (`slot`, src/boot.ts), the provider is attached to it instead.
+ * Attaches the provider to the one src/boot.ts registered at start-up (`slot`), which VS Code 1.104+ asks; on older
+ * versions (no slot) does nothing and says why in the log.
  */
-export function registerLmProviderWith(
-  lm: LmNamespaceLike | undefined,
-  provider: SwitchboardLmProvider,
-  log: (line: string) => void,
-  slot?: LmProviderSlot,
-): DisposableLike {
-  let registration: DisposableLike;
-  if (slot) {
-    registration = slot.attach(provider); // which tells VS Code to ask for the list again
-  } else if (typeof lm?.registerLanguageModelChatProvider === 'function') {
-    registration = lm.registerLanguageModelChatProvider(LM_VENDOR, provider);
-    // VS Code (1.117) asks a newly registered provider for its models only after a change event (or when it stored
-    // models of this vendor in an earlier session): announce ours now, or the picker offers none until a request.
-    provider.refresh();
-  } else {
+export function attachLmProvider(provider: SwitchboardLmProvider, slot: LmProviderSlot | undefined, log: (line: string) => void): DisposableLike {
+  if (!slot) {
     log('VS Code has no language model provider API (needs 1.104+); Switchboard models are not offered in VS Code chat.');
     provider.dispose();
     return { dispose() {} };
   }
+  const attached = slot.attach(provider);
   return {
     dispose() {
-      registration.dispose();
+      attached.dispose();
       provider.dispose();
     },
   };

@@ -1,7 +1,7 @@
-// Registers the @switchboard chat participant (VS Code 1.90+); the logic is in participantHandler.ts.
+// The @switchboard chat participant's handler (VS Code 1.90+); the logic is in participantHandler.ts.
 import * as vscode from 'vscode';
 import type { ExplainInput } from '../../core/prompt/explainPrompt';
-import { PARTICIPANT_ID, ParticipantHandler, type ParticipantEnv } from './participantHandler';
+import { ParticipantHandler, type ParticipantEnv } from './participantHandler';
 
 type ParticipantEnvDeps = Omit<ParticipantEnv, 'activeSelection'>;
 
@@ -25,11 +25,11 @@ function activeSelection(): Omit<ExplainInput, 'maxChars'> | undefined {
   };
 }
 
-/** Creates the participant, or gives `existing` (created at start-up by src/boot.ts, disposed by it) its real handler. */
-export function registerParticipant(ctx: vscode.ExtensionContext, deps: ParticipantEnvDeps, existing?: vscode.ChatParticipant): vscode.Disposable {
-  if (typeof vscode.chat?.createChatParticipant !== 'function') return new vscode.Disposable(() => undefined);
+/** Gives the participant src/boot.ts created at start-up (none where VS Code has no chat API) its real handler. */
+export function adoptParticipant(participant: vscode.ChatParticipant | undefined, deps: ParticipantEnvDeps): void {
+  if (!participant) return;
   const handler = new ParticipantHandler({ ...deps, activeSelection });
-  const handle: vscode.ChatRequestHandler = (request, context, stream, token) =>
+  participant.requestHandler = (request, context, stream, token) =>
     handler.handle(
       request,
       {
@@ -42,11 +42,4 @@ export function registerParticipant(ctx: vscode.ExtensionContext, deps: Particip
       stream,
       token,
     );
-  if (existing) {
-    existing.requestHandler = handle;
-    return new vscode.Disposable(() => undefined);
-  }
-  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, handle);
-  participant.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icon.png');
-  return participant;
 }

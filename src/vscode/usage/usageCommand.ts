@@ -1,25 +1,24 @@
-// Show Usage, and the serializer that gives the usage panel back after a window reload (VS Code restores an open
-// panel only when a serializer for its type is registered; `onWebviewPanel:switchboard.usage` activates us for it).
+// Show Usage, and what gives the usage panel back after a window reload (VS Code restores an open panel only through
+// a serializer for its type: src/boot.ts registers one at start-up, `onWebviewPanel:switchboard.usage` activating us,
+// and hands the panel to `restoreUsagePanel`).
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { showError } from '../showError';
 
-const USAGE_VIEW_TYPE = 'switchboard.usage';
+/** Fills a usage panel VS Code restored after a reload. */
+export async function restoreUsagePanel(panel: vscode.WebviewPanel, ctx: vscode.ExtensionContext, services: Services): Promise<void> {
+  try {
+    const core = await services.core();
+    const { adoptUsagePanel } = await import('./usageView');
+    adoptUsagePanel(panel, ctx, { ledger: core.ledger, budget: () => core.budget() });
+  } catch (err) {
+    panel.dispose();
+    await showError(err, services.log);
+  }
+}
 
 export function registerUsageCommand(ctx: vscode.ExtensionContext, services: Services): vscode.Disposable {
-  const serializer = vscode.window.registerWebviewPanelSerializer(USAGE_VIEW_TYPE, {
-    deserializeWebviewPanel: async (panel) => {
-      try {
-        const core = await services.core();
-        const { adoptUsagePanel } = await import('./usageView');
-        adoptUsagePanel(panel, ctx, { ledger: core.ledger, budget: () => core.budget() });
-      } catch (err) {
-        panel.dispose();
-        await showError(err, services.log);
-      }
-    },
-  });
-  const command = vscode.commands.registerCommand('switchboard.showUsage', async () => {
+  return vscode.commands.registerCommand('switchboard.showUsage', async () => {
     try {
       const core = await services.core();
       const { showUsageView } = await import('./usageView');
@@ -28,5 +27,4 @@ export function registerUsageCommand(ctx: vscode.ExtensionContext, services: Ser
       await showError(err, services.log);
     }
   });
-  return vscode.Disposable.from(serializer, command);
 }

@@ -7,6 +7,7 @@ import type { UsageLedger } from '../../core/usage/ledger';
 import type { UsageRecord } from '../../core/usage/record';
 import { toCsv, localDay } from '../../core/usage/stats';
 import { usageWebviewMessage, type UsageHostMessage } from '../../usageProtocol';
+import { USAGE_VIEW_TYPE } from '../ids';
 import { webviewHtml } from '../webviewHtml';
 
 export interface UsageViewDeps {
@@ -14,7 +15,6 @@ export interface UsageViewDeps {
   budget: () => BudgetStatus;
 }
 
-export const USAGE_VIEW_TYPE = 'switchboard.usage';
 const WINDOW_DAYS = 30;
 /** Bursts of ledger changes (a hedge, several quick answers) become one refresh. */
 const REFRESH_DEBOUNCE_MS = 200;
