@@ -8,11 +8,11 @@ import { composeQuestion, mentionsIn, type ContextAttachment, type ContextKind }
 import { compactTokens, previewPrompt, windowShortfall } from '../../src/core/prompt/contextWindow';
 import { parseConfig } from '../../src/core/config/settings';
 import { createCore } from '../../src/core/createCore';
-import { Emitter } from '../../src/core/base/lifecycle';
-import type { ChatRequest, ChatRouter, ModelInfo, RouteYield, RoutingEvent } from '../../src/core/base/types';
+import type { ChatRequest, ModelInfo } from '../../src/core/base/types';
 import { ChatController } from '../../src/vscode/chat/chatController';
 import type { HostMessage } from '../../src/protocol';
 import { fakeChatEffects } from './support/chatEffects';
+import { recordingRouter } from './support/recordingRouter';
 
 const FILE: ContextAttachment = {
   id: 'f1',
@@ -80,34 +80,7 @@ interface Harness {
 }
 
 function harness(attachments: Partial<Record<ContextKind, ContextAttachment[]>>): Harness {
-  const requests: ChatRequest[] = [];
-  const clients: (string | undefined)[] = [];
-  const events = new Emitter<RoutingEvent>();
-  const router: ChatRouter = {
-    onEvent: events.event,
-    async *route(req, opts): AsyncGenerator<RouteYield> {
-      requests.push(req);
-      clients.push(opts?.client);
-      const text = 'ok';
-      yield { type: 'chunk', text, model: 'sim/echo', chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'sim/echo', choices: [] } };
-      yield {
-        type: 'done',
-        requestId: 'r',
-        at: 0,
-        requested: req.model,
-        answeredBy: 'sim/echo',
-        served: 'sim/echo',
-        costSource: 'priced',
-        endpoint: 'gateway',
-        attempts: 1,
-        fallback: false,
-        usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-        costUsd: 0,
-        msToFirstToken: 1,
-        msTotal: 1,
-      };
-    },
-  };
+  const router = recordingRouter();
   const gathered: (ContextKind | 'pick')[] = [];
   const previews: ChatRequest[] = [];
   const fx = fakeChatEffects({
@@ -124,7 +97,7 @@ function harness(attachments: Partial<Record<ContextKind, ContextAttachment[]>>)
   const controller = new ChatController(fx);
   const posted: HostMessage[] = [];
   controller.attach((m) => posted.push(m));
-  return { controller, posted, requests, clients, gathered, previews };
+  return { controller, posted, requests: router.requests, clients: router.clients, gathered, previews };
 }
 
 const lastContext = (posted: HostMessage[]) => posted.filter((m) => m.type === 'context').at(-1);
