@@ -5,69 +5,20 @@
 //   ccr    claude-code-router 2.0.0 in front of the same OpenAI stub
 // Each server is its own process. Figures: what ours and ccr add over the floor at p50 and p99, and ours/ccr
 // (goal ≤ 0.5 at both). `small`: a one-line prompt; `agent`: a Claude Code-sized request (system prompt, 23 tools).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { newLocalToken } from '../src/gateway/guard';
 import { startClaudeCodeRouter } from '../test/support/claudeCodeRouter';
 import type { BenchOptions } from './run';
+import { cpuMs } from './support/cpuMs';
+import { pct, r3 } from './support/figures';
+import { spawnListening, type Proc } from './support/spawnListening';
 
 const ROOT = join(__dirname, '..');
 const STUB_KEY = 'sk-bench-stub';
 const MODEL = 'claude-bench-4-5';
-
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-
-interface Proc {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is no /proc. */
-function cpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, in clock ticks (100 Hz).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-async function spawnListening(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Proc> {
-  const nodeArgs = args[0].endsWith('.ts') ? ['--import', 'tsx', ...args] : args;
-  const child: ChildProcess = spawn(process.execPath, nodeArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => (out += s));
-    void exited.then(() => reject(new Error(`${args.join(' ')} exited before listening:\n${out}`)));
-  });
-  return {
-    url,
-    pid: child.pid ?? 0,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 /** A request the size of Claude Code's: a long system prompt, 23 tools with schemas, a few turns. */
 function agentSizedRequest(): Pick<Anthropic.MessageCreateParams, 'system' | 'tools' | 'messages'> {

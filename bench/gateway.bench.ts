@@ -6,71 +6,21 @@
 // Figures: added latency p50/p99 over calling the simulator directly, requests/s at concurrency 1 and 32, and the
 // ratio ours/Portkey (goal ≤ 1/3). Streamed: time to the first content token through us and through the pipe (goal:
 // ours ≤ pipe + 0.3 ms).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { newLocalToken } from '../src/gateway/guard';
 import { startPortkey } from '../test/support/portkey';
 import type { BenchOptions } from './run';
+import { cpuMs } from './support/cpuMs';
+import { pct, r3 } from './support/figures';
+import { spawnListening, type Proc } from './support/spawnListening';
 
 const KEY = 'sk-bench-gateway';
 const MODEL = 'sim/echo';
 const PROMPT = 'say something short please';
 const ROOT = join(__dirname, '..');
-
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-
-interface Proc {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is no /proc. */
-function cpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks (100 Hz).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Spawns `node [--import tsx] <args>` (tsx only for .ts entry points) and waits for its `listening on URL` line. */
-async function spawnListening(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Proc> {
-  const nodeArgs = args[0].endsWith('.ts') ? ['--import', 'tsx', ...args] : args;
-  const child: ChildProcess = spawn(process.execPath, nodeArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => (out += s));
-    void exited.then((code) => reject(new Error(`${args.join(' ')} exited (${code}) before listening:\n${out}`)));
-  });
-  return {
-    url,
-    pid: child.pid ?? 0,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 type Call = () => Promise<unknown>;
 

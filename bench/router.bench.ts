@@ -9,15 +9,10 @@ import { Router } from '../src/core/routing/router';
 import type { ChatRequest } from '../src/core/base/types';
 import { startSim } from '../test/sim/server';
 import type { BenchOptions } from './run';
+import { pct, r3 } from './support/figures';
 
 const KEY = 'sk-bench';
 const PROMPT = 'say something short please';
-
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export default async function routerBench({ quick }: BenchOptions): Promise<Record<string, unknown>> {
   const sim = await startSim({ key: KEY });

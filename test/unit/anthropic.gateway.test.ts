@@ -4,25 +4,23 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { startSim, type Sim } from '../sim/server';
+import type { Sim } from '../sim/server';
+import { startGatewayHarness, type GatewayHarness } from './support/gatewayHarness';
 import { startRecordingProxy, type RecordingProxy } from './support/recordingProxy';
 import { parseConfig } from '../../src/core/config/settings';
-import { createCore, type Core } from '../../src/core/createCore';
+import type { Core } from '../../src/core/createCore';
 import { Catalog } from '../../src/core/catalog/catalog';
 import { Router } from '../../src/core/routing/router';
 import type { BudgetStatus, DecisionEvent, RoutingEvent } from '../../src/core/base/types';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 
 const SIM_KEY = 'sk-sim-upstream-secret';
+let harness: GatewayHarness;
 let sim: Sim;
 let proxy: RecordingProxy;
 let core: Core;
 let gw: LocalGateway;
-let dir: string;
 const events: RoutingEvent[] = [];
 
 const settings = (upstream: string) => ({
@@ -36,28 +34,17 @@ const settings = (upstream: string) => ({
 });
 
 before(async () => {
-  sim = await startSim({ key: SIM_KEY });
-  proxy = await startRecordingProxy(sim.port);
-  dir = mkdtempSync(join(tmpdir(), 'sb-anthropic-'));
-  const { config, problems } = parseConfig(settings(proxy.url));
-  assert.deepEqual(problems, []);
-  core = await createCore({
-    config,
-    userSetBaseUrl: true,
-    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
-    usageFile: join(dir, 'usage.jsonl'),
+  harness = await startGatewayHarness({
+    simKey: SIM_KEY,
+    dirPrefix: 'sb-anthropic-',
+    settings,
+    between: async (s) => (proxy = await startRecordingProxy(s.port)),
+    gateway: { pingAfterMs: 100 },
   });
+  ({ sim, core, gw } = harness);
   core.router.onEvent((e) => events.push(e));
-  gw = await startLocalGateway({ core, port: 0, pingAfterMs: 100 });
 });
-after(async () => {
-  await gw.close();
-  await core.flush();
-  core.dispose();
-  await proxy.close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => harness.close());
 beforeEach(() => {
   sim.reset();
   proxy.seen.length = 0;

@@ -3,33 +3,21 @@
 // a question can start a fresh conversation; nextQuestion() says what would go along (for Ask Model and Explain).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ContextAttachment } from '../../src/core/prompt/chatContext';
-import type { ChatRequest } from '../../src/core/base/types';
 import { ChatController } from '../../src/vscode/chat/chatController';
 import { askSummary, attachmentsText, conversationText } from '../../src/vscode/chat/nextQuestionText';
 import type { HostMessage } from '../../src/protocol';
+import { ATTACHED_FILE, userText } from './support/attachedFile';
 import { fakeChatEffects } from './support/chatEffects';
 import { recordingRouter } from './support/recordingRouter';
 
-const FILE: ContextAttachment = {
-  id: 'f1',
-  kind: 'file',
-  label: 'src/app.py',
-  path: 'src/app.py',
-  language: 'python',
-  text: 'def add(a, b):\n    return a + b\n',
-};
-
 function harness() {
   const router = recordingRouter();
-  const controller = new ChatController(fakeChatEffects({ router: async () => router, gatherContext: async () => [FILE] }));
+  const controller = new ChatController(fakeChatEffects({ router: async () => router, gatherContext: async () => [ATTACHED_FILE] }));
   const posted: HostMessage[] = [];
   controller.attach((m) => posted.push(m));
   const chips = () => posted.filter((m) => m.type === 'context').at(-1);
   return { controller, requests: router.requests, posted, chips };
 }
-
-const userText = (req: ChatRequest | undefined) => String(req?.messages.at(-1)?.content ?? '');
 
 describe('what goes with a question asked into the chat view', () => {
   test('Ask Model (start) sends the attachments waiting in the composer; the turn shows them; the composer is empty after', async () => {

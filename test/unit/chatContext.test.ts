@@ -8,20 +8,13 @@ import { composeQuestion, mentionsIn, type ContextAttachment, type ContextKind }
 import { compactTokens, previewPrompt, windowShortfall } from '../../src/core/prompt/contextWindow';
 import { parseConfig } from '../../src/core/config/settings';
 import { createCore } from '../../src/core/createCore';
-import { Emitter } from '../../src/core/base/lifecycle';
-import type { ChatRequest, ChatRouter, ModelInfo, RouteYield, RoutingEvent } from '../../src/core/base/types';
+import type { ChatRequest, ModelInfo } from '../../src/core/base/types';
 import { ChatController } from '../../src/vscode/chat/chatController';
 import type { HostMessage } from '../../src/protocol';
+import { ATTACHED_FILE, userText } from './support/attachedFile';
 import { fakeChatEffects } from './support/chatEffects';
+import { recordingRouter } from './support/recordingRouter';
 
-const FILE: ContextAttachment = {
-  id: 'f1',
-  kind: 'file',
-  label: 'src/app.py',
-  path: 'src/app.py',
-  language: 'python',
-  text: 'def add(a, b):\n    return a + b\n',
-};
 const info = (contextWindow: number, input = 1e-6): ModelInfo => ({
   id: 'x/y',
   provider: 'x',
@@ -33,7 +26,7 @@ const info = (contextWindow: number, input = 1e-6): ModelInfo => ({
 
 describe('composeQuestion and #mentions', () => {
   test('each attachment is a fenced block named by its path, before the question', () => {
-    const q = composeQuestion('What does add do?', [FILE]);
+    const q = composeQuestion('What does add do?', [ATTACHED_FILE]);
     assert.equal(q, 'File src/app.py:\n```python src/app.py\ndef add(a, b):\n    return a + b\n\n```\n\nWhat does add do?');
     assert.equal(composeQuestion('plain', []), 'plain');
   });
@@ -80,34 +73,7 @@ interface Harness {
 }
 
 function harness(attachments: Partial<Record<ContextKind, ContextAttachment[]>>): Harness {
-  const requests: ChatRequest[] = [];
-  const clients: (string | undefined)[] = [];
-  const events = new Emitter<RoutingEvent>();
-  const router: ChatRouter = {
-    onEvent: events.event,
-    async *route(req, opts): AsyncGenerator<RouteYield> {
-      requests.push(req);
-      clients.push(opts?.client);
-      const text = 'ok';
-      yield { type: 'chunk', text, model: 'sim/echo', chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'sim/echo', choices: [] } };
-      yield {
-        type: 'done',
-        requestId: 'r',
-        at: 0,
-        requested: req.model,
-        answeredBy: 'sim/echo',
-        served: 'sim/echo',
-        costSource: 'priced',
-        endpoint: 'gateway',
-        attempts: 1,
-        fallback: false,
-        usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-        costUsd: 0,
-        msToFirstToken: 1,
-        msTotal: 1,
-      };
-    },
-  };
+  const router = recordingRouter();
   const gathered: (ContextKind | 'pick')[] = [];
   const previews: ChatRequest[] = [];
   const fx = fakeChatEffects({
@@ -124,15 +90,14 @@ function harness(attachments: Partial<Record<ContextKind, ContextAttachment[]>>)
   const controller = new ChatController(fx);
   const posted: HostMessage[] = [];
   controller.attach((m) => posted.push(m));
-  return { controller, posted, requests, clients, gathered, previews };
+  return { controller, posted, requests: router.requests, clients: router.clients, gathered, previews };
 }
 
 const lastContext = (posted: HostMessage[]) => posted.filter((m) => m.type === 'context').at(-1);
-const userText = (req: ChatRequest | undefined) => String(req?.messages.at(-1)?.content ?? '');
 
 describe('the chat controller with attachments', () => {
   test('an attached file shows as a chip with its tokens and a meter, then travels with the question', async () => {
-    const h = harness({ file: [FILE] });
+    const h = harness({ file: [ATTACHED_FILE] });
     await h.controller.handle({ type: 'addContext', kind: 'file' });
     const shown = lastContext(h.posted);
     assert.ok(shown?.type === 'context');
@@ -153,7 +118,7 @@ describe('the chat controller with attachments', () => {
   });
 
   test('a removed chip is not sent', async () => {
-    const h = harness({ file: [FILE] });
+    const h = harness({ file: [ATTACHED_FILE] });
     await h.controller.handle({ type: 'addContext', kind: 'file' });
     await h.controller.handle({ type: 'removeContext', id: 'f1' });
     await h.controller.handle({ type: 'ask', prompt: 'hello' });
@@ -169,7 +134,7 @@ describe('the chat controller with attachments', () => {
   });
 
   test('follow-up questions and Retry send the earlier attachments again', async () => {
-    const h = harness({ file: [FILE] });
+    const h = harness({ file: [ATTACHED_FILE] });
     await h.controller.handle({ type: 'addContext', kind: 'file' });
     await h.controller.handle({ type: 'ask', prompt: 'first' });
     await h.controller.handle({ type: 'ask', prompt: 'second' });

@@ -4,44 +4,18 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatController, type ChatEffects } from '../../src/vscode/chat/chatController';
 import type { ContextAttachment } from '../../src/core/prompt/chatContext';
-import type { ChatRequest, ChatRouter, RouteYield } from '../../src/core/base/types';
-import { Emitter } from '../../src/core/base/lifecycle';
+import type { ChatRouter } from '../../src/core/base/types';
 import type { HostMessage } from '../../src/protocol';
 import { fakeChatEffects } from './support/chatEffects';
+import { recordingRouter } from './support/recordingRouter';
 
 const SECRET = 'DATABASE_URL=postgres://admin:hunter2@db';
 const TERMINAL: ContextAttachment = { id: 't1', kind: 'terminal', label: 'Terminal: bash', text: `$ env\n${SECRET}` };
 
-function echoRouter(requests: ChatRequest[]): ChatRouter {
-  return {
-    onEvent: new Emitter<never>().event,
-    async *route(req): AsyncGenerator<RouteYield> {
-      requests.push(req);
-      yield { type: 'chunk', text: 'ok', model: 'sim/echo', chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'sim/echo', choices: [] } };
-      yield {
-        type: 'done',
-        requestId: 'r',
-        at: 0,
-        requested: req.model,
-        answeredBy: 'sim/echo',
-        served: 'sim/echo',
-        costSource: 'priced',
-        endpoint: 'gateway',
-        attempts: 1,
-        fallback: false,
-        usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-        costUsd: 0,
-        msToFirstToken: 1,
-        msTotal: 1,
-      };
-    },
-  };
-}
-
 /** Effects over one Map standing for workspaceState. */
-function stored(store: Map<string, unknown>, requests: ChatRequest[]): ChatEffects {
+function stored(store: Map<string, unknown>, router: ChatRouter): ChatEffects {
   return fakeChatEffects({
-    router: async () => echoRouter(requests),
+    router: async () => router,
     loadTurns: () => store.get('history'),
     saveTurns: async (t) => void store.set('history', t),
     loadAttachments: () => store.get('attachments'),
@@ -57,8 +31,9 @@ function stored(store: Map<string, unknown>, requests: ChatRequest[]): ChatEffec
 describe('Clear Chat History', () => {
   test('attachments are stored in full and re-sent with follow-ups; clearing removes them from the store and from later questions', async () => {
     const store = new Map<string, unknown>();
-    const requests: ChatRequest[] = [];
-    const controller = new ChatController(stored(store, requests));
+    const router = recordingRouter();
+    const requests = router.requests;
+    const controller = new ChatController(stored(store, router));
     const posted: HostMessage[] = [];
     controller.attach((m) => posted.push(m));
     await controller.handle({ type: 'addContext', kind: 'terminal' });
@@ -77,7 +52,7 @@ describe('Clear Chat History', () => {
 
     await controller.handle({ type: 'ask', prompt: 'a new question' });
     assert.ok(!JSON.stringify(requests.at(-1)?.messages).includes(SECRET), 'nothing cleared is sent again');
-    const reopened = new ChatController(stored(new Map(store), []));
+    const reopened = new ChatController(stored(new Map(store), recordingRouter()));
     assert.deepEqual(
       reopened.history.map((t) => t.prompt),
       ['a new question'],

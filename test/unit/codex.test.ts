@@ -6,18 +6,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config/settings';
-import { createCore, type Core } from '../../src/core/createCore';
+import type { Sim } from '../sim/server';
+import { startGatewayHarness, type GatewayHarness } from './support/gatewayHarness';
+import type { Core } from '../../src/core/createCore';
 import type { DecisionEvent } from '../../src/core/base/types';
-import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
+import type { LocalGateway } from '../../src/gateway/server';
 
 const CODEX = join(process.cwd(), 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
 const SIM_KEY = 'sk-sim-upstream-secret-for-codex';
 const RUN_TIMEOUT_MS = 90_000;
+let harness: GatewayHarness;
 let sim: Sim;
 let core: Core;
 let gw: LocalGateway;
@@ -76,28 +76,17 @@ const codexArgs = (prompt: string, extra: string[] = []) => [
 ];
 
 before(async () => {
-  sim = await startSim({ key: SIM_KEY });
-  dir = mkdtempSync(join(tmpdir(), 'sb-codex-'));
-  const { config, problems } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0, 'timeouts.firstTokenMs': 10_000 });
-  assert.deepEqual(problems, []);
-  core = await createCore({
-    config,
-    userSetBaseUrl: true,
-    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
-    usageFile: join(dir, 'usage.jsonl'),
+  harness = await startGatewayHarness({
+    simKey: SIM_KEY,
+    dirPrefix: 'sb-codex-',
+    settings: (upstream) => ({ 'gateway.preset': 'custom', 'gateway.baseUrl': upstream, retries: 0, 'timeouts.firstTokenMs': 10_000 }),
   });
+  ({ sim, core, gw, dir } = harness);
   core.router.onEvent((e) => {
     if (e.type === 'decision') decisions.push(e);
   });
-  gw = await startLocalGateway({ core, port: 0 });
 });
-after(async () => {
-  await gw.close();
-  await core.flush();
-  core.dispose();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => harness.close());
 
 describe('the real Codex CLI through /v1/responses', { timeout: 4 * RUN_TIMEOUT_MS }, () => {
   test('Codex runs the command the model calls for, gets its output back, and the ledger names Codex', async () => {

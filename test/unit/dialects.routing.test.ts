@@ -4,11 +4,9 @@
 // context-length handling.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { startSim, type Sim } from '../sim/server';
 import { Catalog } from '../../src/core/catalog/catalog';
@@ -17,6 +15,7 @@ import { createCore, type Core } from '../../src/core/createCore';
 import { Router } from '../../src/core/routing/router';
 import type { AttemptEvent, ChatRequest, DoneEvent, ModelInfo, RouteYield } from '../../src/core/base/types';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
+import { askCli } from './support/askCli';
 
 const KEY = 'sk-dialects-routing-secret';
 let sim: Sim;
@@ -182,27 +181,10 @@ describe('dialects through `switchboard ask --json`', () => {
     const configFile = join(dir, `config-${m.replace(/\W/g, '_')}.json`);
     await writeFile(configFile, JSON.stringify(settings(extra)));
     const env = { ...process.env, SWITCHBOARD_API_KEY: KEY, OPENAI_API_KEY: '' };
-    const args = [
-      '--import',
-      'tsx',
-      'src/cli.ts',
-      'ask',
-      'hello big world',
-      '--json',
-      '--model',
-      m,
-      '--config',
-      configFile,
-      '--usage-file',
-      join(dir, 'usage.jsonl'),
-    ];
-    try {
-      const r = await promisify(execFile)(process.execPath, args, { env, timeout: 120_000 }); // generous: four CLIs start at once on a loaded machine
-      return { code: 0, json: JSON.parse(r.stdout) as Record<string, unknown>, stderr: r.stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout?: string; stderr?: string };
-      return { code: err.code ?? -1, json: err.stdout ? (JSON.parse(err.stdout) as Record<string, unknown>) : {}, stderr: err.stderr ?? '' };
-    }
+    // The timeout is generous: four CLIs start at once on a loaded machine.
+    const r = await askCli({ prompt: 'hello big world', model: m, configFile, usageFile: join(dir, 'usage.jsonl'), env, timeoutMs: 120_000 });
+    const json = r.code === 0 || r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
+    return { code: r.code, json, stderr: r.stderr };
   }
 
   test('OpenRouter, DeepSeek, a 529 with a fallback, and an HTML 502 with none', async () => {

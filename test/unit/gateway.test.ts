@@ -4,13 +4,12 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config/settings';
-import { createCore, type Core } from '../../src/core/createCore';
+import type { Sim } from '../sim/server';
+import { startGatewayHarness, type GatewayHarness } from './support/gatewayHarness';
+import type { Core } from '../../src/core/createCore';
 import { AllCandidatesFailedError, BudgetError, ConfigError, RateLimitedError } from '../../src/core/base/errors';
 import { CompletionAggregator } from '../../src/gateway/aggregate';
 import { createGuard, newLocalToken } from '../../src/gateway/guard';
@@ -19,6 +18,7 @@ import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 import { nodeSnippet, pythonSnippet } from '../../src/gateway/snippets';
 
 const SIM_KEY = 'sk-sim-upstream-secret';
+let harness: GatewayHarness;
 let sim: Sim;
 let core: Core;
 let gw: LocalGateway;
@@ -34,25 +34,10 @@ const settings = (simUrl: string) => ({
 });
 
 before(async () => {
-  sim = await startSim({ key: SIM_KEY });
-  dir = mkdtempSync(join(tmpdir(), 'sb-gateway-'));
-  const { config, problems } = parseConfig(settings(sim.url));
-  assert.deepEqual(problems, []);
-  core = await createCore({
-    config,
-    userSetBaseUrl: true,
-    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
-    usageFile: join(dir, 'usage.jsonl'),
-  });
-  gw = await startLocalGateway({ core, port: 0 });
+  harness = await startGatewayHarness({ simKey: SIM_KEY, dirPrefix: 'sb-gateway-', settings });
+  ({ sim, core, gw, dir } = harness);
 });
-after(async () => {
-  await gw.close();
-  await core.flush();
-  core.dispose();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => harness.close());
 beforeEach(() => sim.reset());
 
 const client = (apiKey = gw.token) => new OpenAI({ baseURL: gw.url, apiKey, maxRetries: 0 });

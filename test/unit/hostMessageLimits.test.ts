@@ -7,9 +7,8 @@ import { LIMITS, parseHostMessage, parseTurn, type Badge, type ContextChip, type
 import { fitHostMessage, MORE_CHIP_ID } from '../../src/vscode/chat/fitHostMessage';
 import { ChatController } from '../../src/vscode/chat/chatController';
 import type { ContextAttachment } from '../../src/core/prompt/chatContext';
-import type { ChatRouter, RouteYield } from '../../src/core/base/types';
-import { Emitter } from '../../src/core/base/lifecycle';
 import { fakeChatEffects } from './support/chatEffects';
+import { recordingRouter } from './support/recordingRouter';
 
 const str = (n: number, c = 'x') => c.repeat(n);
 const chip = (i: number, label = `src/file${i}.ts`): ContextChip => ({ id: `c${i}`, kind: 'file', label, tokens: 10 });
@@ -146,33 +145,6 @@ describe('fitHostMessage: every message kind at and over every limit (issue 21.7
   });
 });
 
-/** A router that answers "ok" as a served model with a very long id. */
-function longIdRouter(served: string): ChatRouter {
-  const events = new Emitter<never>();
-  return {
-    onEvent: events.event,
-    async *route(req): AsyncGenerator<RouteYield> {
-      yield { type: 'chunk', text: 'ok', model: served, chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: served, choices: [] } };
-      yield {
-        type: 'done',
-        requestId: 'r',
-        at: 0,
-        requested: req.model,
-        answeredBy: served,
-        served,
-        costSource: 'priced',
-        endpoint: 'gateway',
-        attempts: 1,
-        fallback: false,
-        usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-        costUsd: 0,
-        msToFirstToken: 1,
-        msTotal: 1,
-      };
-    },
-  };
-}
-
 describe('the chat host sends only what the webview accepts (issue 21.7)', () => {
   test('#editors with 51 tabs, a 600-character path, a 301-character model: every message parses, every attachment is shown', async () => {
     const longPath = `${'nested/'.repeat(85)}deep.ts`;
@@ -185,19 +157,10 @@ describe('the chat host sends only what the webview accepts (issue 21.7)', () =>
     }));
     const longModel = `vendor/${str(LIMITS.modelId)}`;
     const saved: Turn[][] = [];
-    const requests: string[] = [];
+    const router = recordingRouter(longModel);
     const fx = fakeChatEffects({
       currentModel: () => longModel,
-      router: async () => {
-        const r = longIdRouter(longModel);
-        return {
-          onEvent: r.onEvent,
-          route: (req, opts) => {
-            requests.push(String(req.messages.at(-1)?.content));
-            return r.route(req, opts);
-          },
-        };
-      },
+      router: async () => router,
       gatherContext: async (kind) => (kind === 'editors' ? editors : []),
       saveTurns: async (t) => void saved.push(t),
     });
@@ -216,7 +179,8 @@ describe('the chat host sends only what the webview accepts (issue 21.7)', () =>
     assert.equal(more?.tokens, 4, 'the note counts the tokens of what it stands for');
 
     await controller.handle({ type: 'ask', prompt: 'review these' });
-    for (const i of [0, 49, 50]) assert.ok(requests[0].includes(`file ${i}`), `attachment ${i} was sent`);
+    const sent = String(router.requests[0].messages.at(-1)?.content);
+    for (const i of [0, 49, 50]) assert.ok(sent.includes(`file ${i}`), `attachment ${i} was sent`);
     const start = posted.find((m) => m.type === 'start');
     assert.ok(start?.type === 'start' && start.context?.at(-1)?.id === MORE_CHIP_ID, 'the question shows what was sent with it');
     assert.ok(posted.some((m) => m.type === 'done'));

@@ -3,54 +3,40 @@
 // checks the event sequence itself (it rebuilds the response from the events and throws on a wrong index).
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config/settings';
-import { createCore, type Core } from '../../src/core/createCore';
+import type { Sim } from '../sim/server';
+import { startGatewayHarness, type GatewayHarness } from './support/gatewayHarness';
+import type { Core } from '../../src/core/createCore';
 import { BudgetError } from '../../src/core/base/errors';
 import type { DecisionEvent, RouteYield } from '../../src/core/base/types';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 
 const SIM_KEY = 'sk-sim-upstream-secret';
+let harness: GatewayHarness;
 let sim: Sim;
 let core: Core;
 let gw: LocalGateway;
-let dir: string;
 const decisions: DecisionEvent[] = [];
 
 before(async () => {
-  sim = await startSim({ key: SIM_KEY });
-  dir = mkdtempSync(join(tmpdir(), 'sb-responses-'));
-  const { config, problems } = parseConfig({
-    'gateway.preset': 'custom',
-    'gateway.baseUrl': sim.url,
-    retries: 0,
-    'timeouts.firstTokenMs': 3000,
-    'smartSelect.tiers': { fast: 'sim/echo', balanced: 'sim/echo', strong: 'sim/echo', reasoning: 'sim/echo' },
+  harness = await startGatewayHarness({
+    simKey: SIM_KEY,
+    dirPrefix: 'sb-responses-',
+    settings: (upstream) => ({
+      'gateway.preset': 'custom',
+      'gateway.baseUrl': upstream,
+      retries: 0,
+      'timeouts.firstTokenMs': 3000,
+      'smartSelect.tiers': { fast: 'sim/echo', balanced: 'sim/echo', strong: 'sim/echo', reasoning: 'sim/echo' },
+    }),
   });
-  assert.deepEqual(problems, []);
-  core = await createCore({
-    config,
-    userSetBaseUrl: true,
-    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
-    usageFile: join(dir, 'usage.jsonl'),
-  });
+  ({ sim, core, gw } = harness);
   core.router.onEvent((e) => {
     if (e.type === 'decision') decisions.push(e);
   });
-  gw = await startLocalGateway({ core, port: 0 });
 });
-after(async () => {
-  await gw.close();
-  await core.flush();
-  core.dispose();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => harness.close());
 beforeEach(() => {
   sim.reset();
   decisions.length = 0;

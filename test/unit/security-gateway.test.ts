@@ -5,13 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
-import { startSim, type Sim } from '../sim/server';
-import { parseConfig } from '../../src/core/config/settings';
-import { createCore, type Core } from '../../src/core/createCore';
+import type { Sim } from '../sim/server';
+import { startGatewayHarness, type GatewayHarness } from './support/gatewayHarness';
+import type { Core } from '../../src/core/createCore';
 import { createGuard } from '../../src/gateway/guard';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 import { MAX_MODEL_ID_LENGTH } from '../../src/protocol';
@@ -19,33 +16,25 @@ import { MAX_MODEL_ID_LENGTH } from '../../src/protocol';
 const SIM_KEY = 'sk-sim-upstream-secret';
 /** Small, so the drain cap (16 × this) is quick to reach. */
 const BODY_LIMIT = 256 * 1024;
+let harness: GatewayHarness;
 let sim: Sim;
 let core: Core;
 let gw: LocalGateway;
 let big: LocalGateway;
-let dir: string;
 
 before(async () => {
-  sim = await startSim({ key: SIM_KEY });
-  dir = mkdtempSync(join(tmpdir(), 'sb-sec-gateway-'));
-  const { config, problems } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0 });
-  assert.deepEqual(problems, []);
-  core = await createCore({
-    config,
-    userSetBaseUrl: true,
-    keys: async (n) => (n === 'switchboard.apiKey' ? SIM_KEY : undefined),
-    usageFile: join(dir, 'usage.jsonl'),
+  harness = await startGatewayHarness({
+    simKey: SIM_KEY,
+    dirPrefix: 'sb-sec-gateway-',
+    settings: (upstream) => ({ 'gateway.preset': 'custom', 'gateway.baseUrl': upstream, retries: 0 }),
+    gateway: { maxBodyBytes: BODY_LIMIT },
   });
-  gw = await startLocalGateway({ core, port: 0, maxBodyBytes: BODY_LIMIT });
+  ({ sim, core, gw } = harness);
   big = await startLocalGateway({ core, port: 0 });
 });
 after(async () => {
-  await gw.close();
   await big.close();
-  await core.flush();
-  core.dispose();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness.close();
 });
 
 interface RawAnswer {

@@ -2,16 +2,15 @@
 // smart-select, and the gateway's own fallback list — against the simulator's provider dialects.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startSim, type Sim } from '../sim/server';
 import { Catalog } from '../../src/core/catalog/catalog';
 import { parseConfig } from '../../src/core/config/settings';
 import { Router } from '../../src/core/routing/router';
 import type { ChatRequest, DecisionEvent, DoneEvent, RouteYield } from '../../src/core/base/types';
+import { askCli } from './support/askCli';
 
 const KEY = 'sk-served-model-secret';
 const BILLED = 0.000123456789;
@@ -72,24 +71,15 @@ describe('the model that served and the cost that was billed', () => {
       const configFile = join(dir, 'config.json');
       await writeFile(configFile, JSON.stringify({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, fallbacks: {} }));
       const model = `dialect/openrouter?served=openai/gpt-4o&cost=${BILLED}`;
-      const args = [
-        '--import',
-        'tsx',
-        'src/cli.ts',
-        'ask',
-        'hello big world',
-        '--json',
-        '--model',
+      const out = await askCli({
+        prompt: 'hello big world',
         model,
-        '--config',
         configFile,
-        '--usage-file',
-        join(dir, 'usage.jsonl'),
-      ];
-      const out = await promisify(execFile)(process.execPath, args, {
+        usageFile: join(dir, 'usage.jsonl'),
         env: { ...process.env, SWITCHBOARD_API_KEY: KEY, OPENAI_API_KEY: '' },
-        timeout: 120_000,
+        timeoutMs: 120_000,
       });
+      assert.equal(out.code, 0, out.stderr);
       const json = JSON.parse(out.stdout) as { model: string; requested: string; costUsd: number; costSource: string; text: string };
       assert.equal(json.model, 'openai/gpt-4o');
       assert.equal(json.requested, model);

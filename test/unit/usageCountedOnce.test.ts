@@ -12,23 +12,10 @@ import { createCore } from '../../src/core/createCore';
 import { UsageLedger } from '../../src/core/usage/ledger';
 import type { UsageRecord } from '../../src/core/usage/record';
 import { rollupFileFor } from '../../src/core/usage/rollup';
+import { usageRecord } from './support/usageRecord';
 
 const NOW = Date.now();
-const rec = (i: number): UsageRecord => ({
-  v: 1,
-  at: NOW - 60_000 + i,
-  requestId: `r${i}`,
-  requested: 'm',
-  answeredBy: 'm',
-  endpoint: 'gateway',
-  attempts: 1,
-  fallback: false,
-  otherAttempts: [],
-  usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-  costUsd: 0.01,
-  msToFirstToken: 100,
-  msTotal: 1000,
-});
+const rec = (i: number): UsageRecord => usageRecord({ at: NOW - 60_000 + i, requestId: `r${i}`, costUsd: 0.01 });
 const requestsIn = (l: UsageLedger) => l.summary({ now: Date.now() }).totalRequests;
 
 let dir: string;

@@ -13,24 +13,10 @@ import { createCore, type Core } from '../../src/core/createCore';
 import { UsageLedger } from '../../src/core/usage/ledger';
 import { requestCostUsd, type UsageRecord } from '../../src/core/usage/record';
 import { firstDetailedDay, rollupFileFor } from '../../src/core/usage/rollup';
+import { usageRecord } from './support/usageRecord';
 
 const AN_HOUR_AGO = Date.now() - 3_600_000;
-const rec = (i: number, extra: Partial<UsageRecord> = {}): UsageRecord => ({
-  v: 1,
-  at: AN_HOUR_AGO + i,
-  requestId: `r${i}`,
-  requested: 'm',
-  answeredBy: 'm',
-  endpoint: 'gateway',
-  attempts: 1,
-  fallback: false,
-  otherAttempts: [],
-  usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, estimated: false },
-  costUsd: 0.001,
-  msToFirstToken: 100,
-  msTotal: 1000,
-  ...extra,
-});
+const rec = (i: number, extra: Partial<UsageRecord> = {}): UsageRecord => usageRecord({ at: AN_HOUR_AGO + i, requestId: `r${i}`, costUsd: 0.001, ...extra });
 const line = (r: UsageRecord) => JSON.stringify(r) + '\n';
 
 let dir: string;

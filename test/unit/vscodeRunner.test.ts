@@ -6,9 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../support/freePort';
 
 interface RunnerRun {
   code: number;
@@ -24,19 +24,6 @@ function runner(env: NodeJS.ProcessEnv): Promise<RunnerRun> {
     execFile(process.execPath, ['--import', 'tsx', 'test/vscode/run.ts'], { env: { ...base, ...env }, timeout: 30_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
-  });
-}
-
-/** A loopback port nothing listens on: connecting to it is refused at once. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 
@@ -57,7 +44,8 @@ describe('npm run test:vscode without VS Code', () => {
   after(() => rmSync(cache, { recursive: true, force: true }));
 
   test('when VS Code cannot be downloaded it says why and how to use a local VS Code, in one line', async () => {
-    const proxy = `http://127.0.0.1:${await closedPort()}`;
+    // A free port is one nothing listens on: connecting to it is refused at once.
+    const proxy = `http://127.0.0.1:${await freePort()}`;
     const run = await runner({ npm_config_proxy: proxy, npm_config_https_proxy: proxy, SWITCHBOARD_VSCODE_CACHE: cache });
     const line = assertOneLineStop(run);
     assert.match(line, /cannot download VS Code stable \(.*ECONNREFUSED.*\)/, 'says what failed');

@@ -6,10 +6,10 @@
 // (its path printed) after a failing one, for VS Code's logs.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { runTests, TestRunFailedError } from '@vscode/test-electron';
 import { GATEWAY_KEY_ENV, PROVIDER_KEY_ENV_PREFIX } from '../../src/core/config/keys';
+import { freePort } from '../support/freePort';
 import { bundleSuite } from './bundle';
 import { SUITE_ENV } from './contract';
 import { makeProfile, type Profile } from './profile';
@@ -17,18 +17,6 @@ import type { Manifest } from './settingsPlan';
 import { resolveVsCode } from './vscodeSource';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The suite sets the key with Set API Key: no key may come from the environment the tests were started in. */
 function withoutKeys(env: NodeJS.ProcessEnv): Record<string, undefined> {

@@ -2,9 +2,9 @@
 // server certificates from `openssl` (good, expired, wrong host), and Debian's tinyproxy (open, or with a login).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../support/freePort';
 
 export const hasTinyproxy = (() => {
   try {
@@ -77,16 +77,7 @@ export function makeCerts(): Certs {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface Tinyproxy {
   /** http://127.0.0.1:PORT (no credentials). */

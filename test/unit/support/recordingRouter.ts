@@ -1,23 +1,34 @@
-// A ChatRouter that records each request and answers "ok" at once, with a done event naming the requested model.
+// A ChatRouter that records each request (and the client it names) and answers "ok" at once, with a done event naming the requested model.
 import { Emitter } from '../../../src/core/base/lifecycle';
 import type { ChatRequest, ChatRouter, RouteYield, RoutingEvent } from '../../../src/core/base/types';
 
-export function recordingRouter(): ChatRouter & { requests: ChatRequest[] } {
+export interface RecordingRouter extends ChatRouter {
+  /** Every request routed, in order. */
+  requests: ChatRequest[];
+  /** The client each request named (RouteOptions.client), in the same order. */
+  clients: (string | undefined)[];
+}
+
+/** `served`: the model the answer says served it (and answered it). */
+export function recordingRouter(served = 'sim/echo'): RecordingRouter {
   const requests: ChatRequest[] = [];
+  const clients: (string | undefined)[] = [];
   const events = new Emitter<RoutingEvent>();
   return {
     requests,
+    clients,
     onEvent: events.event,
-    async *route(req): AsyncGenerator<RouteYield> {
+    async *route(req, opts): AsyncGenerator<RouteYield> {
       requests.push(req);
-      yield { type: 'chunk', text: 'ok', model: 'sim/echo', chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'sim/echo', choices: [] } };
+      clients.push(opts?.client);
+      yield { type: 'chunk', text: 'ok', model: served, chunk: { id: 'c', object: 'chat.completion.chunk', created: 0, model: served, choices: [] } };
       yield {
         type: 'done',
         requestId: 'r',
         at: 0,
         requested: req.model,
-        answeredBy: 'sim/echo',
-        served: 'sim/echo',
+        answeredBy: served,
+        served,
         costSource: 'priced',
         endpoint: 'gateway',
         attempts: 1,
