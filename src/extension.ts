@@ -121,7 +121,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     }),
   );
   void openWalkthroughOnFirstRun(context, keys, (line) => log.info(line));
-  warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));
+  context.subscriptions.push(warmUpAfterStartup(services, () => shouldWarmUp(keys, settings)));
   return { chat };
 }
 
