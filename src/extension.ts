@@ -71,7 +71,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     routing: () => ({ mode: smartSelectMode(settings.config()), gatewayAuto: GATEWAY_PRESETS[settings.config().gateway.preset].autoModel }),
     setSmartSelectMode: (mode) => settings.update('smartSelect.mode', mode),
     log: (line) => log.info(line),
-    onError: (err, opts) => void showError(err, log, opts),
+    onError: (err, opts) => void showError(err, log, opts, keys.knownKeys()),
     canSendWithoutPrompt: async () => (await keys.hasGatewayKey()) || isLoopbackUrl(effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl),
     promptForKey: async () => {
       await vscode.commands.executeCommand('switchboard.setApiKey');
