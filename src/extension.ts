@@ -66,7 +66,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     routing: () => ({ mode: smartSelectMode(settings.config()), gatewayAuto: GATEWAY_PRESETS[settings.config().gateway.preset].autoModel }),
     setSmartSelectMode: (mode) => settings.update('smartSelect.mode', mode),
     log: (line) => log.info(line),
-    onError: (err, opts) => void showError(err, log, opts),
+    onError: (err, opts) => void showError(err, log, opts, keys.knownKeys()),
     canSendWithoutPrompt: async () => (await keys.hasGatewayKey()) || isLoopbackUrl(effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl),
     promptForKey: async () => {
       await vscode.commands.executeCommand('switchboard.setApiKey');
@@ -113,6 +113,6 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
   );
   adoptParticipant(host.participant, deps);
   void openWalkthroughOnFirstRun(context, keys, (line) => log.info(line));
-  warmUpAfterStartup(services, () => shouldWarmUp(keys, settings));
+  context.subscriptions.push(warmUpAfterStartup(services, () => shouldWarmUp(keys, settings)));
   return { chat, restoreUsagePanel: (panel) => restoreUsagePanel(panel, context, services) };
 }

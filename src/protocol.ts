@@ -140,8 +140,9 @@ function build() {
     z.object({ type: z.literal('stopped'), id }),
     z.object({ type: z.literal('error'), id, error: AnswerError }),
     /** Whether a key is set for the gateway: `missing` (nothing can be asked yet), `missing-local` (a loopback
-     * gateway may need none), `ok`. `gateway` is its base URL, shown so the user knows where the key would go. */
-    z.object({ type: z.literal('keyState'), state: KeyState, gateway: z.string().check(z.maxLength(2000)) }),
+     * gateway may need none), `ok`. `gateway` is its base URL, shown so the user knows where the key would go.
+     * `unsent`: a question the host refused for want of a key; the view puts it back into the input. */
+    z.object({ type: z.literal('keyState'), state: KeyState, gateway: z.string().check(z.maxLength(2000)), unsent: z.optional(text) }),
   ]);
 
   // ── webview → host ────────────────────────────────────────────────────────────────────────────────────────────

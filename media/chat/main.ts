@@ -184,6 +184,7 @@ function apply(msg: HostMessage): void {
       return;
     case 'keyState':
       keyNotice.render(msg.state, msg.gateway);
+      if (msg.unsent !== undefined) giveBack(msg.unsent);
       return;
     case 'reasoning':
       views.get(msg.id)?.appendReasoning(msg.text);
@@ -237,6 +238,16 @@ function submit(): void {
   }
   post({ type: 'ask', prompt: text });
   prompt.value = '';
+  saveNow();
+}
+
+/** A question the host did not send (no key yet) goes back into the input, before anything typed since. */
+function giveBack(question: string): void {
+  const typed = prompt.value.trim();
+  if (typed !== question) prompt.value = typed ? `${question}\n\n${prompt.value}` : question;
+  keyNotice.callAttention();
+  announcer.textContent = 'Set an API key first: the question was not sent and is back in the input.';
+  post({ type: 'draft', prompt: prompt.value });
   saveNow();
 }
 

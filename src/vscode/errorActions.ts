@@ -3,6 +3,7 @@
 // When the chat view already shows the whole message inline, the toast only names the kind of trouble: the two never
 // repeat each other's text.
 import { hasErrorCode, isSwitchboardError } from '../core/base/errors';
+import { redact } from '../core/base/redact';
 
 export type ErrorAction = 'setApiKey' | 'choosePreset' | 'addFallback' | 'checkConnection' | 'showLog' | 'openSetting' | 'openBudget' | 'showUsage';
 
@@ -26,12 +27,15 @@ export function isKeyProblem(err: unknown): boolean {
   return hasErrorCode(err, 'no-key') || hasErrorCode(err, 'auth') || (hasErrorCode(err, 'all-failed') && err.keyRefused);
 }
 
-/** The toast for `err`, or undefined when there is nothing to say (a cancelled request). */
-export function presentError(err: unknown, opts: PresentOptions = {}): ErrorPresentation | undefined {
+/**
+ * The toast for `err`, or undefined when there is nothing to say (a cancelled request). An unexpected error's message
+ * may quote anything (a request, a header), so it is shown without `knownKeys` or anything shaped like a key.
+ */
+export function presentError(err: unknown, opts: PresentOptions = {}, knownKeys: Iterable<string> = []): ErrorPresentation | undefined {
   const inline = opts.shownInline === true;
   if (!isSwitchboardError(err)) {
     const message = err instanceof Error ? err.message : String(err);
-    return { severity: 'error', text: `Switchboard: ${message}`, actions: ['showLog'] };
+    return { severity: 'error', text: `Switchboard: ${redact(message, knownKeys)}`, actions: ['showLog'] };
   }
   if (err.code === 'cancelled') return undefined;
   if (isKeyProblem(err)) {

@@ -5,6 +5,7 @@ import { parseConfig, SETTINGS_PREFIX, USER_ONLY_SETTINGS, type Config, type Set
 import { effectiveSettings, whyIgnored } from '../core/config/effectiveSettings';
 import { BUILTIN_MODELS } from '../core/catalog/snapshot';
 import { Emitter, type IDisposable } from '../core/base/lifecycle';
+import type { ConfigError } from '../core/base/errors';
 import { userOnlySettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceKeySettings';
 
 /**
@@ -42,8 +43,7 @@ export class SettingsSource implements IDisposable {
 
   config(): Config {
     if (this.cached) return this.cached;
-    const ws = vscode.workspace.getConfiguration('switchboard');
-    const { flat, ignored } = effectiveSettings({ inspect: (name) => ws.inspect(name), providerOf: builtinProviderOf });
+    const { flat, ignored } = this.effective();
     this.warnIgnored(ignored);
     const { config, problems } = parseConfig(flat);
     for (const p of problems) {
@@ -57,6 +57,16 @@ export class SettingsSource implements IDisposable {
     }
     this.cached = config;
     return config;
+  }
+
+  /** The invalid values among the settings that count (a workspace's ignored values are warned about, not problems). */
+  problems(): ConfigError[] {
+    return parseConfig(this.effective().flat).problems;
+  }
+
+  private effective() {
+    const ws = vscode.workspace.getConfiguration('switchboard');
+    return effectiveSettings({ inspect: (name) => ws.inspect(name), providerOf: builtinProviderOf });
   }
 
   /** True when the user set `gateway.baseUrl` themselves (a preset then does not override it). */

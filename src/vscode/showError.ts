@@ -14,12 +14,13 @@ const LABELS: Record<ErrorAction, string> = {
   showUsage: 'Show Usage',
 };
 
-export async function showError(err: unknown, log: { error(line: string): void }, opts: PresentOptions = {}): Promise<void> {
+/** `knownKeys` are kept out of the toast as the log keeps them out of its lines. */
+export async function showError(err: unknown, log: { error(line: string): void }, opts: PresentOptions = {}, knownKeys: Iterable<string> = []): Promise<void> {
   if (!isSwitchboardError(err)) {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`unexpected: ${err instanceof Error && err.stack ? err.stack : message}`);
   } else log.error(err.message);
-  const shown = presentError(err, opts);
+  const shown = presentError(err, opts, knownKeys);
   if (!shown) return;
   const labels = shown.actions.map((a) => vscode.l10n.t(LABELS[a]));
   const choice =

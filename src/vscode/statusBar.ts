@@ -11,10 +11,10 @@ export interface StatusBarState {
   budget?: BudgetStatus;
 }
 
-/** Shows the current model (and what smart-select chose last); warns while a breaker is open or spend is past 80 %. */
 /** A breaker by its model; the endpoint only when it is a direct provider rather than the gateway. */
 const breakerName = (b: { endpoint: string; model: string }) => `\`${b.model}\`${b.endpoint === 'gateway' ? '' : ` (at ${b.endpoint})`}`;
 
+/** Shows the current model (and what smart-select chose last); warns while a breaker is open or spend is past 80 %. */
 export class ModelStatusBar implements IDisposable {
   private readonly item = vscode.window.createStatusBarItem('switchboard.model', vscode.StatusBarAlignment.Right, 100);
 

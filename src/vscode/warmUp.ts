@@ -1,5 +1,6 @@
 // The start-up warm-up: builds the core a little after start-up so the gateway's prices are known by the first answer.
 // It sends the key to the gateway (its /models), so it waits until the user has chosen where the key goes.
+import type { IDisposable } from '../core/base/lifecycle';
 import type { KeyStore } from './keys/secrets';
 import type { SettingsSource } from './settings';
 
@@ -17,11 +18,19 @@ export async function shouldWarmUp(
   return settings.userChoseGateway() && (await keys.hasGatewayKey());
 }
 
-export function warmUpAfterStartup(services: { core(): Promise<unknown> }, ready: () => Promise<boolean>): void {
+/** Builds the core after `delayMs` if `ready` says so; disposed (with the extension), it builds nothing. */
+export function warmUpAfterStartup(services: { core(): Promise<unknown> }, ready: () => Promise<boolean>, delayMs = WARM_UP_DELAY_MS): IDisposable {
+  let disposed = false;
   const timer = setTimeout(() => {
     void ready()
-      .then((yes) => (yes ? services.core() : undefined))
+      .then((yes) => (yes && !disposed ? services.core() : undefined))
       .catch(() => undefined);
-  }, WARM_UP_DELAY_MS);
+  }, delayMs);
   timer.unref?.();
+  return {
+    dispose: () => {
+      disposed = true;
+      clearTimeout(timer);
+    },
+  };
 }

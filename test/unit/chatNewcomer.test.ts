@@ -50,6 +50,28 @@ describe('the chat webview for a newcomer', { skip }, () => {
     assert.equal(await p.page.locator('[data-testid=key-notice]').isVisible(), false);
   });
 
+  test('a question the host refused for want of a key (the view did not know yet) comes back into the input, before anything typed since', async () => {
+    const gateway = 'https://api.select.ax/v1';
+    await p.send({ type: 'keyState', state: 'ok', gateway });
+    await p.page.fill('[data-testid=prompt]', 'first question');
+    await p.page.press('[data-testid=prompt]', 'Enter');
+    assert.deepEqual((await p.posted()).at(-1), { type: 'ask', prompt: 'first question' });
+    assert.equal(await p.page.inputValue('[data-testid=prompt]'), '', 'the view cleared the input, believing it sent');
+    await p.send({ type: 'keyState', state: 'missing', gateway, unsent: 'first question' });
+    assert.equal(await p.page.inputValue('[data-testid=prompt]'), 'first question');
+    assert.equal(await p.page.locator('[data-testid=key-notice]').isVisible(), true);
+    assert.match((await p.page.locator('[role=status]').textContent()) ?? '', /not sent/);
+
+    await p.send({ type: 'keyState', state: 'ok', gateway });
+    await p.page.fill('[data-testid=prompt]', 'second question');
+    await p.page.press('[data-testid=prompt]', 'Enter');
+    await p.page.fill('[data-testid=prompt]', 'typed meanwhile');
+    await p.send({ type: 'keyState', state: 'missing', gateway, unsent: 'second question' });
+    assert.equal(await p.page.inputValue('[data-testid=prompt]'), 'second question\n\ntyped meanwhile');
+    await p.page.fill('[data-testid=prompt]', '');
+    await p.send({ type: 'keyState', state: 'ok', gateway });
+  });
+
   test('before the first token the answer names the model and the seconds waited; the first token ends it', async () => {
     await p.send({ type: 'start', id: 'w1', prompt: 'slow one', model: 'sim/slow?firstTokenMs=5000' });
     const waiting = p.page.locator('[data-testid=answer]').last().locator('[data-testid=waiting]');
@@ -77,7 +99,7 @@ describe('the chat webview for a newcomer', { skip }, () => {
 });
 
 describe('the chat host without a key', () => {
-  test('a question that reaches the host while no key is set for a remote gateway is not sent; the view is told why', async () => {
+  test('a question that reaches the host while no key is set for a remote gateway is not sent; the view is told why and gets the question back', async () => {
     let routerBuilt = 0;
     const posted: HostMessage[] = [];
     const key = { state: 'missing' as KeyState };
@@ -91,12 +113,19 @@ describe('the chat host without a key', () => {
       }),
     );
     controller.attach((m) => void posted.push(m));
+    await controller.handle({ type: 'ready' });
+    assert.deepEqual(
+      posted.filter((m) => m.type === 'keyState'),
+      [{ type: 'keyState', state: 'missing', gateway: 'https://api.select.ax/v1' }],
+      'no question to give back before one is asked',
+    );
     await controller.handle({ type: 'ask', prompt: 'hello?' });
     assert.equal(routerBuilt, 0);
     assert.equal(controller.history.length, 0, 'no answer was started');
-    assert.deepEqual(posted.at(-1), { type: 'keyState', state: 'missing', gateway: 'https://api.select.ax/v1' });
+    assert.deepEqual(posted.at(-1), { type: 'keyState', state: 'missing', gateway: 'https://api.select.ax/v1', unsent: 'hello?' }, 'the question goes back');
     key.state = 'missing-local';
     await controller.handle({ type: 'ask', prompt: 'hello?' });
     assert.equal(routerBuilt, 1, 'a loopback gateway is asked without a key');
+    assert.ok(!posted.some((m) => m.type === 'keyState' && m.state !== 'missing' && m.unsent !== undefined), 'a question that is sent is not given back');
   });
 });

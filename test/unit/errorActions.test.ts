@@ -35,6 +35,23 @@ describe('the toast for an error', () => {
     assert.equal(presentError(err)?.text, err.message);
   });
 
+  test("an unexpected error's toast shows no known key, nor a piece of one, nor anything shaped like a key", () => {
+    const key = 'gw-7f3a9c1e5b2d8f4a6c0e';
+    const errors = [
+      new TypeError(`Cannot read properties of undefined (request with Authorization: ${key})`),
+      new Error(`fetch failed for header x-api-key=${key.slice(3, 17)}…`),
+      `thrown text with sk-proj-someOtherKey0123456789 in it`,
+    ];
+    for (const err of errors) {
+      const shown = presentError(err, {}, [key]);
+      assert.ok(shown, String(err));
+      assert.doesNotMatch(shown.text, /7f3a9c1e|someOtherKey/, shown.text);
+      assert.match(shown.text, /^Switchboard: .*redacted/, shown.text);
+      assert.deepEqual(shown.actions, ['showLog']);
+    }
+    assert.equal(presentError(new Error('the view closed'), {}, [key])?.text, 'Switchboard: the view closed', 'a message without a key is shown whole');
+  });
+
   test('a cancelled request shows nothing', () => {
     assert.equal(presentError(new CancelledError()), undefined);
   });

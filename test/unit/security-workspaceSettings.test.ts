@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { parseConfig, USER_ONLY_SETTINGS, type SettingName } from '../../src/core/config/settings';
 import { effectiveSettings, whyIgnored, type InspectedSetting } from '../../src/core/config/effectiveSettings';
 import { budgetStatus } from '../../src/core/usage/budget';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
 type Levels = Partial<Record<SettingName, InspectedSetting>>;
 const effective = (levels: Levels, providerOf?: (bare: string) => string | undefined) => effectiveSettings({ inspect: (name) => levels[name], providerOf });
@@ -55,6 +57,17 @@ describe("a workspace cannot send prompts to another direct provider than the us
       bare.startsWith('deepseek') ? 'deepseek' : undefined,
     );
     assert.deepEqual(ignored, ['model']);
+  });
+
+  test("the extension reads its settings in one place, which tells a bare id's provider (Check Connection too)", () => {
+    // Another reader without providerOf would count a workspace's bare model id that SettingsSource ignores.
+    const src = resolve(__dirname, '../../src');
+    const readers = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('core'))
+      .filter((f) => /\beffectiveSettings\(/.test(readFileSync(join(src, f), 'utf8')))
+      .map((f) => relative(src, join(src, f)).split('\\').join('/'));
+    assert.deepEqual(readers, ['vscode/settings.ts']);
+    assert.match(readFileSync(join(src, 'vscode/settings.ts'), 'utf8'), /effectiveSettings\(\{[^}]*providerOf: builtinProviderOf/);
   });
 
   test("models through the gateway, or on a provider the user already sends to, are the workspace's to choose", () => {

@@ -150,8 +150,9 @@ export class ChatController implements IDisposable {
         return;
       // These resolve when the answer is finished (the view does not wait on them; tests do).
       case 'ask': {
-        // Without a key for a remote gateway nothing is sent: the view shows what to do instead.
-        if ((await this.refreshKeyState()) === 'missing') {
+        // Without a key for a remote gateway nothing is sent: the view shows what to do and gets the question back
+        // (it may have cleared its input before it knew no key is set).
+        if ((await this.refreshKeyState(msg.prompt)) === 'missing') {
           this.fx.log('[chat] the question was not sent: no API key is set for the gateway');
           return;
         }
@@ -224,15 +225,15 @@ export class ChatController implements IDisposable {
     return { type: 'state', turns, models: this.modelOptions(), currentModel: this.fx.currentModel() };
   }
 
-  /** Asks whether the gateway has a key and tells the view; returns the state. */
-  async refreshKeyState(): Promise<KeyState> {
+  /** Asks whether the gateway has a key and tells the view (with `question`, when it is missing); returns the state. */
+  async refreshKeyState(question?: string): Promise<KeyState> {
     if (!this.fx.keyState) return 'ok';
     try {
       this.key = await this.fx.keyState();
     } catch (err) {
       this.fx.log(`[chat] could not tell whether a key is set: ${err instanceof Error ? err.message : String(err)}`);
     }
-    this.post({ type: 'keyState', ...this.key });
+    this.post({ type: 'keyState', ...this.key, ...(question !== undefined && this.key.state === 'missing' ? { unsent: question } : {}) });
     return this.key.state;
   }
 

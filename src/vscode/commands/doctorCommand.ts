@@ -1,7 +1,5 @@
 // The "Switchboard: Check Connection" command: runs the connection doctor and prints each step to an output channel.
 import * as vscode from 'vscode';
-import { parseConfig } from '../../core/config/settings';
-import { effectiveSettings } from '../../core/config/effectiveSettings';
 import type { Endpoint } from '../../core/base/types';
 import { networkFromVscode } from '../networkSettings';
 import type { KeyStore } from '../keys/secrets';
@@ -40,7 +38,7 @@ export function registerDoctorCommand(settings: SettingsSource, keys: KeyStore, 
         const report = await runDoctor({
           config,
           userSetBaseUrl: settings.userSetBaseUrl(),
-          settingsProblems: settingsProblems(),
+          settingsProblems: settings.problems(),
           keys: keys.lookup,
           network,
           howToSetKey,
@@ -58,9 +56,3 @@ export function registerDoctorCommand(settings: SettingsSource, keys: KeyStore, 
 
 const howToSetKey = (ep: Endpoint) =>
   ep.id === 'gateway' ? vscode.l10n.t('Run "Switchboard: Set API Key"') : vscode.l10n.t('Run "Switchboard: Set Provider Key" for {0}', ep.id);
-
-function settingsProblems() {
-  const ws = vscode.workspace.getConfiguration('switchboard');
-  // The values that count (a workspace's ignored values are reported by SettingsSource, not as problems).
-  return parseConfig(effectiveSettings({ inspect: (name) => ws.inspect(name) }).flat).problems;
-}

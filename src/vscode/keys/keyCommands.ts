@@ -1,7 +1,7 @@
 // The key commands: Set/Clear API Key, Set Provider Key, Choose Gateway (a preset writes the user's settings).
 import * as vscode from 'vscode';
 import { PRESETS, urlProblem } from '../../core/config/settings';
-import { presetInUse, presetPickLabel } from '../../core/config/endpoints';
+import { effectiveGateway, presetInUse, presetPickLabel } from '../../core/config/endpoints';
 import { GATEWAY_SECRET, providerSecret } from '../../core/config/keys';
 import { promptForKey, type KeyStore } from './secrets';
 import type { SettingsSource } from '../settings';
@@ -10,7 +10,9 @@ import type { SettingsSource } from '../settings';
 export function registerKeyCommands(keys: KeyStore, settings: SettingsSource, onKeyChanged: () => void): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('switchboard.setApiKey', async () => {
-      const key = await promptForKey(vscode.l10n.t('Switchboard: API key for {0}', settings.config().gateway.baseUrl));
+      // Where the key is sent: the preset's URL unless the user set gateway.baseUrl (as the chat's no-key notice says).
+      const gateway = effectiveGateway(settings.config(), settings.userSetBaseUrl()).baseUrl;
+      const key = await promptForKey(vscode.l10n.t('Switchboard: API key for {0}', gateway));
       if (!key) return;
       await keys.store(GATEWAY_SECRET, key);
       onKeyChanged();

@@ -237,7 +237,7 @@ export class ParticipantHandler {
   }
 }
 
-/** 950 → "950", 12 345 → "12.3k", 4 200 000 → "4.2M": a token count that fits a narrow column. */
+/** 950 → "950", 1 234 → "1.2k", 12 345 → "12k", 4 200 000 → "4.2M": a token count that fits a narrow column. */
 export function compactCount(n: number): string {
   if (n < 1000) return String(n);
   if (n < 999_500) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0).replace(/\.0$/, '')}k`;

@@ -13,7 +13,7 @@ export async function restoreUsagePanel(panel: vscode.WebviewPanel, ctx: vscode.
     adoptUsagePanel(panel, ctx, { ledger: core.ledger, budget: () => core.budget() });
   } catch (err) {
     panel.dispose();
-    await showError(err, services.log);
+    await showError(err, services.log, {}, services.keys.knownKeys());
   }
 }
 
@@ -24,7 +24,7 @@ export function registerUsageCommand(ctx: vscode.ExtensionContext, services: Ser
       const { showUsageView } = await import('./usageView');
       showUsageView(ctx, { ledger: core.ledger, budget: () => core.budget() });
     } catch (err) {
-      await showError(err, services.log);
+      await showError(err, services.log, {}, services.keys.knownKeys());
     }
   });
 }
