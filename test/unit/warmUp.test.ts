@@ -34,6 +34,8 @@ test('disposed while it asks whether to warm up, the warm-up does not build the 
   let answer!: (yes: boolean) => void;
   let asked!: () => void;
   const wasAsked = new Promise<void>((ok) => (asked = ok));
+  // The warm-up's timer is unref'd (it must not keep VS Code's host alive): keep this process alive while waiting.
+  const alive = setTimeout(() => undefined, 30_000);
   const warmUp = warmUpAfterStartup(
     services,
     () => {
@@ -47,5 +49,6 @@ test('disposed while it asks whether to warm up, the warm-up does not build the 
   warmUp.dispose();
   answer(true);
   await sleep(20);
+  clearTimeout(alive);
   assert.deepEqual(calls, { ready: 1, core: 0 });
 });
