@@ -134,11 +134,12 @@ export class RouteRun {
   /** The winner's stream ended: its `ok` attempt, with what the answer used. */
   answered(w: Attempt): AnswerFigures & { event: AttemptEvent } {
     // The upstream's token counts when they are believable, else counted here (and marked estimated).
-    const usage = (w.usage && usageOf(w.usage)) || this.o.estimate(w.text);
+    const reported = w.usage && usageOf(w.usage);
+    const usage = reported || this.o.estimate(w.text);
     const served = w.served ?? w.candidate.model;
-    // The upstream's bill when it sent one; otherwise the served model's prices.
+    // The upstream's bill when it sent one beside believable token counts; otherwise the served model's prices.
     const { costUsd, costSource } = answerCost({
-      billed: billedCostOf(w.usage),
+      billed: reported ? billedCostOf(w.usage) : undefined,
       pricedUsd: costOf(usage, this.o.pricesFor(served, w.candidate)?.pricing),
       tokensEstimated: usage.estimated,
     });
