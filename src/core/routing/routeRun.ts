@@ -73,7 +73,7 @@ export class RouteRun {
   /**
    * Starts the first candidate that can be tried and returns the attempts that could not start (no key, breaker
    * open). The router calls this before it yields its decision, so the request is on the wire while the consumer
-   * handles the decision.
+   * handles the decision; `firstToAnswer` calls it when nobody did.
    */
   startFirst(): AttemptEvent[] {
     const events: AttemptEvent[] = [];
@@ -87,11 +87,13 @@ export class RouteRun {
     }
   }
 
-  private firstStarted = false;
+  /** Whether `startFirst` started a candidate; undefined until it is called. */
+  private firstStarted: boolean | undefined;
 
-  /** After `startFirst`: waits until one candidate has its first token, starting others, yielding every attempt that ends on the way. */
+  /** Waits until one candidate has its first token, starting others, yielding every attempt that ends on the way. */
   async *firstToAnswer(): AsyncGenerator<AttemptEvent, Attempt> {
     let hedgeAfterMs = this.o.config.hedgeAfterMs > 0 ? this.o.config.hedgeAfterMs : undefined;
+    if (this.firstStarted === undefined) yield* this.startFirst();
     if (!this.firstStarted) throw this.allFailed();
     for (;;) {
       const settled = await firstToSettle(this.attempts.running, hedgeAfterMs);
