@@ -84,4 +84,13 @@ describe('a raw upstream body in an error', () => {
     assert.doesNotMatch(detail, /\\"/, 'no escaped quotes');
     assert.ok(detail.length < 100, `shortened (${detail.length} characters)`);
   });
+
+  test('control characters in an unparsable event (a terminal escape) never reach the message', () => {
+    let detail = '';
+    const parser = createChunkParser({ chunk: () => undefined, done: () => undefined, malformed: (d) => (detail = d), upstreamError: () => undefined });
+    parser.feed('data: not json \u001b]0;pwned\u0007\u001b[2J\u0000\u009b31m tail\n\n');
+    assert.equal(detail, 'unparsable event data: not json ]0;pwned[2J31m tail');
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(detail, /[\u0000-\u001f\u007f-\u009f]/);
+  });
 });

@@ -2,7 +2,7 @@
 // its owner (Services) was disposed is disposed when it arrives, so its ledger file does not stay open.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DisposableStore, LazyDisposable, toDisposable, type IDisposable } from '../../src/core/base/lifecycle';
+import { DisposableStore, LazyDisposable, setUnexpectedErrorHandler, toDisposable, type IDisposable } from '../../src/core/base/lifecycle';
 import { hasErrorCode } from '../../src/core/base/errors';
 
 /** A stand-in for the core: counts its disposals. */
@@ -82,5 +82,31 @@ describe('LazyDisposable (the core Services builds on first use)', () => {
     assert.deepEqual([built.length, kept.length, lazy.value === a], [1, 1, true]);
     lazy.dispose();
     assert.equal(a.disposals, 1);
+  });
+
+  test('an onBuilt that throws is reported; the value is kept and every get() returns it, built once', async () => {
+    const reported: unknown[] = [];
+    const handler = setUnexpectedErrorHandler((e) => reported.push(e));
+    try {
+      let builds = 0;
+      const lazy = new LazyDisposable(
+        async () => {
+          builds++;
+          return new FakeCore();
+        },
+        () => {
+          throw new Error('a state listener failed');
+        },
+      );
+      const first = await lazy.get();
+      assert.equal(await lazy.get(), first);
+      assert.equal(lazy.value, first);
+      assert.equal(builds, 1);
+      assert.match(String(reported[0]), /a state listener failed/);
+      lazy.dispose();
+      assert.equal(first.disposals, 1);
+    } finally {
+      handler.dispose();
+    }
   });
 });

@@ -67,6 +67,25 @@ describe('numbers and names from the upstream', () => {
     }
   });
 
+  test('a billed cost is believed only up to $1000 an answer, and only beside token counts that are believed', async () => {
+    for (const [usage, costSource] of [
+      [{ prompt_tokens: 10, completion_tokens: 5, cost: 3 }, 'billed'],
+      [{ prompt_tokens: 10, completion_tokens: 5, cost: 1e12 }, 'priced'],
+      [{ prompt_tokens: 10, completion_tokens: 5, cost: '1001' }, 'priced'],
+      [{ prompt_tokens: -400_000_000, completion_tokens: 5, cost: 3 }, 'estimated'],
+    ] as const) {
+      const upstream = await startHostileUpstream((_seen, res) => answerWith(res, 'hostile/model', usage));
+      try {
+        const r = await askThrough(upstream);
+        assert.equal(r.costSource, costSource, JSON.stringify(usage));
+        assert.equal(r.costUsd, costSource === 'billed' ? 3 : 0, JSON.stringify(usage)); // hostile/model has no price
+      } finally {
+        await upstream.close();
+      }
+      rmSync(file, { force: true });
+    }
+  });
+
   test('a served model id is stripped of control characters and capped at 300 characters', async () => {
     const upstream = await startHostileUpstream((_seen, res) =>
       answerWith(res, `evil\u001b]0;x\u0007/${'m'.repeat(5 * 1024 * 1024)}`, { prompt_tokens: 1, completion_tokens: 4 }),
@@ -128,5 +147,21 @@ test('a line longer than any record is skipped and counted as skipped; the recor
   ledger.dispose();
   const reopened = await UsageLedger.open(file);
   assert.equal(reopened.summary({ now: Date.now() }).totalRequests, 4);
+  reopened.dispose();
+});
+
+test('a ledger line costing more than any answer (or with such an attempt) is skipped like other invalid lines', async () => {
+  const warnings: string[] = [];
+  const ledger = await UsageLedger.open(file, { onWarning: (w) => warnings.push(w) });
+  await ledger.record(record(0));
+  const hugeAttempt = { model: 'm', endpoint: 'gateway', outcome: 'hedge-lost', msTotal: 1, costUsd: 1e12 };
+  appendFileSync(file, JSON.stringify({ ...record(1), costUsd: 1e12 }) + '\n');
+  appendFileSync(file, JSON.stringify({ ...record(2), otherAttempts: [hugeAttempt] }) + '\n');
+  appendFileSync(file, JSON.stringify(record(3)) + '\n');
+  assert.equal(Math.round(ledger.spend().monthSpentUsd), 10);
+  assert.ok(warnings.some((w) => /Skipped line 2\b/.test(w)) && warnings.some((w) => /Skipped line 3\b/.test(w)), warnings.join('\n'));
+  ledger.dispose();
+  const reopened = await UsageLedger.open(file);
+  assert.equal(reopened.summary({ now: Date.now() }).totalRequests, 2);
   reopened.dispose();
 });

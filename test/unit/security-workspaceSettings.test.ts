@@ -42,6 +42,7 @@ describe("a workspace cannot send prompts to another direct provider than the us
     ['fallbacks', { '*': ['openai/gpt-4.1-mini', 'deepseek/deepseek-reasoner'] }],
     ['fallbacks', { 'deepseek/deepseek-reasoner': [] }],
     ['aliases', { sonnet: 'deepseek/deepseek-reasoner' }],
+    ['agents.models', { 'claude-opus-*': 'deepseek/deepseek-reasoner' }],
   ];
   for (const [name, workspaceValue] of cases) {
     test(`${name} = ${JSON.stringify(workspaceValue)} is ignored and named`, () => {
@@ -76,11 +77,13 @@ describe("a workspace cannot send prompts to another direct provider than the us
       model: { globalValue: 'smart-select', workspaceValue: 'openai/gpt-4.1' }, // openai: reached by the default tiers
       'smartSelect.tiers': { workspaceValue: { fast: 'mistral/small' } }, // no direct provider: the gateway
       aliases: { globalValue: { r: 'deepseek/deepseek-chat' }, workspaceFolderValue: { r: 'deepseek/deepseek-reasoner' } },
+      'agents.models': { workspaceValue: { 'claude-haiku-*': 'fast', 'claude-opus-*': 'mistral/large' } }, // a tier, and the gateway
     };
     const { flat, ignored } = effective(levels);
     assert.deepEqual(ignored, []);
     assert.equal(flat.model, 'openai/gpt-4.1');
     assert.deepEqual(flat.aliases, { r: 'deepseek/deepseek-reasoner' });
+    assert.deepEqual(flat['agents.models'], { 'claude-haiku-*': 'fast', 'claude-opus-*': 'mistral/large' });
   });
 
   test("without direct providers every model goes through the user's gateway, so nothing is ignored", () => {

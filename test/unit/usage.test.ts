@@ -128,6 +128,31 @@ describe('UsageLedger storage', () => {
     assert.equal(ledger.records().length, 1, 'kept in memory');
   });
 
+  test('a line whose multi-byte characters straddle a read boundary is read whole, and so are the lines after it', async () => {
+    const first = JSON.stringify(rec(0, { requested: 'a'.repeat(600) })) + '\n';
+    const wide = rec(1, { requested: 'café 😀'.repeat(40) });
+    const line = JSON.stringify(wide) + '\n';
+    // The read boundary falls 2 bytes into the first emoji (4 bytes in UTF-8).
+    const readChunkBytes = Buffer.byteLength(first) + Buffer.byteLength(line.slice(0, line.indexOf('😀'))) + 2;
+    assert.ok(readChunkBytes > Buffer.byteLength(line), 'every line fits in one read');
+    const ledger = await UsageLedger.open(file, { onWarning: (m) => warnings.push(m), readChunkBytes });
+    await writeFile(file, first + line + JSON.stringify(rec(2)) + '\n');
+    ledger.sync();
+    assert.deepEqual(
+      ledger.records().map((r) => r.requestId),
+      ['r0', 'r1', 'r2'],
+    );
+    assert.equal(ledger.records()[1].requested, wide.requested);
+    await ledger.record(rec(3));
+    assert.deepEqual(warnings, []);
+    assert.equal(ledger.summary({ now: Date.now() }).totalRequests, 4);
+    ledger.dispose();
+    const reopened = await UsageLedger.open(file, { onWarning: (m) => warnings.push(m), readChunkBytes });
+    assert.equal(reopened.summary({ now: Date.now() }).totalRequests, 4);
+    assert.deepEqual(warnings, []);
+    reopened.dispose();
+  });
+
   test('records() filters by time window and by model (answered or tried)', async () => {
     const ledger = await open();
     const failed = rec(2, { answeredBy: 'b', fallback: true, otherAttempts: [{ model: 'c', endpoint: 'gateway', outcome: 'error', status: 503, msTotal: 5 }] });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startSim } from '../sim/server';
 import { parseConfig } from '../../src/core/config/settings';
 import { createCore } from '../../src/core/createCore';
+import { consumeRoute } from '../../src/core/routing/consumeRoute';
 import { UsageLedger } from '../../src/core/usage/ledger';
 import type { UsageRecord } from '../../src/core/usage/record';
 import { rollupFileFor } from '../../src/core/usage/rollup';
@@ -112,6 +113,53 @@ test('a stopped answer is recorded with the tokens it streamed, estimated and ma
       r.otherAttempts.every((a) => a.usage?.estimated),
       'and marked as estimated',
     );
+    core.dispose();
+  } finally {
+    await sim.close();
+  }
+});
+
+test('through consumeRoute (every surface): a stopped answer is one cancelled record, a done or broken answer one record each', async () => {
+  const sim = await startSim({ key: 'k' });
+  try {
+    const { config } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url, retries: 0 });
+    const core = await createCore({ config, userSetBaseUrl: true, keys: async () => 'k', usageFile: file });
+    const ask = (model: string, signal?: AbortSignal, onChunk?: () => void) =>
+      consumeRoute(
+        core.router,
+        { model, messages: [{ role: 'user', content: 'write a lot' }] },
+        { ...(signal ? { signal } : {}), ...(onChunk ? { onChunk } : {}) },
+      );
+
+    const ac = new AbortController();
+    let chunks = 0;
+    const stopped = await ask('sim/lorem?tokens=3000&chunkMs=20', ac.signal, () => {
+      if (++chunks === 5) ac.abort();
+    });
+    assert.equal(stopped.outcome, 'stopped');
+    assert.ok(stopped.text.length > 0);
+    const [r, ...more] = core.ledger.records();
+    assert.equal(more.length, 0, 'exactly one record');
+    assert.ok(r, 'the stopped answer has a ledger record');
+    assert.equal(r.error, 'cancelled');
+    const streamed = r.otherAttempts.reduce((n, a) => n + (a.usage?.completionTokens ?? 0), 0);
+    assert.ok(streamed > 0, 'its streamed tokens are counted');
+    assert.ok(r.otherAttempts.every((a) => a.usage?.estimated && a.outcome === 'cancelled'));
+
+    const done = await ask('sim/lorem?tokens=20');
+    assert.equal(done.outcome, 'done');
+    assert.equal(core.ledger.records().length, 2, 'a done answer: one record');
+    assert.equal(core.ledger.records()[1].error, undefined);
+
+    const broken = await ask('sim/reset?after=3&tokens=20');
+    assert.equal(broken.outcome, 'broken');
+    assert.equal(core.ledger.records().length, 3, 'a broken answer: one record');
+    assert.equal(core.ledger.records()[2].error, 'stream-broken');
+
+    const failed = await ask('sim/fail?status=400');
+    assert.equal(failed.outcome, 'failed');
+    assert.equal(core.ledger.records().length, 3, 'a failure nothing was billed for: no record');
+    assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, 3);
     core.dispose();
   } finally {
     await sim.close();

@@ -54,7 +54,7 @@ export class LazyDisposable<T extends IDisposable> implements IDisposable {
   private built: T | undefined;
   private disposed = false;
 
-  /** `onBuilt` runs once the value is kept (and `value` returns it). */
+  /** `onBuilt` runs once the value is kept (and `value` returns it); what it throws goes to onUnexpectedError. */
   constructor(
     private readonly build: () => Promise<T>,
     private readonly onBuilt?: (value: T) => void,
@@ -69,7 +69,12 @@ export class LazyDisposable<T extends IDisposable> implements IDisposable {
           throw new CancelledError();
         }
         this.built = value;
-        this.onBuilt?.(value);
+        // A throwing notification must not leave `pending` rejected while the value is kept: every later get() would fail.
+        try {
+          this.onBuilt?.(value);
+        } catch (err) {
+          onUnexpectedError(err);
+        }
         return value;
       },
       (err: unknown) => {

@@ -11,11 +11,14 @@ export interface BilledCost {
   upstreamUsd?: number;
 }
 
+/** More than any one answer costs: a bill above it is not believed (the answer is priced instead), nor a ledger line. */
+export const MAX_BELIEVABLE_ANSWER_USD = 1000;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function usd(v: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+  return Number.isFinite(n) && n >= 0 && n <= MAX_BELIEVABLE_ANSWER_USD ? n : undefined;
 }
 
 /** The billed cost in a usage object (streamed or not), or undefined when the upstream reported none. */

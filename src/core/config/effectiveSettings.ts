@@ -34,6 +34,7 @@ const MODELS_NAMED: Partial<Record<SettingName, (value: unknown) => string[]>> =
   model: (v) => strings([v]),
   aliases: (v) => (isRecord(v) ? strings(Object.values(v)) : []),
   'smartSelect.tiers': (v) => (isRecord(v) ? strings(TIERS.map((t) => v[t])) : []),
+  'agents.models': (v) => (isRecord(v) ? strings(Object.values(v)) : []),
   fallbacks: (v) =>
     isRecord(v) ? [...Object.keys(v).filter((k) => k !== '*'), ...strings(Object.values(v).flatMap((chain) => (Array.isArray(chain) ? chain : [])))] : [],
 };

@@ -10,6 +10,10 @@ import { redactAndCut } from '../base/redact';
  */
 export const MAX_SSE_EVENT_CHARS = 8 * 1024 * 1024;
 
+/** Quoted in error messages (and a terminal's CLI output), an upstream's ESC and other control characters are dropped. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 export interface ChunkHandlers {
   chunk(chunk: ChatCompletionChunk): void;
   /** `data: [DONE]` arrived. */
@@ -44,7 +48,7 @@ export function createChunkParser(h: ChunkHandlers, opts: ChunkParserOptions = {
       try {
         parsed = JSON.parse(data);
       } catch {
-        return h.malformed(`unparsable event data: ${redactAndCut(data.replace(/\s+/g, ' '), opts.knownKeys ?? [], 60)}`);
+        return h.malformed(`unparsable event data: ${redactAndCut(data.replace(/\s+/g, ' ').replace(CONTROL, ''), opts.knownKeys ?? [], 60)}`);
       }
       if (typeof parsed !== 'object' || parsed === null) return h.malformed('event data is not an object');
       const err = (parsed as { error?: unknown }).error;

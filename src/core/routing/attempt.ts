@@ -1,7 +1,8 @@
-// One try of one candidate: it owns its upstream stream and its breaker lease. It reads until the first token
-// (holding those chunks back until it wins), hands out the rest of its chunks, and ends in `finish`, which closes the
-// stream, gives the lease back with the verdict the outcome earned, and returns the attempt's one AttemptEvent.
-// `finish` works once; the registry (`Attempts`) is the only caller, and it forgets the attempt at the same time.
+// One try of one candidate: it owns its upstream stream and its breaker lease. It waits for the first token (its
+// stream queues the chunks it reads, so nothing is lost while the attempt races), hands out its chunks, and ends in
+// `finish`, which closes the stream, gives the lease back with the verdict the outcome earned, and returns the
+// attempt's one AttemptEvent. `finish` works once; the registry (`Attempts`) is the only caller, and it forgets the
+// attempt at the same time.
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { BreakerLease, Verdict } from './breakerLease';

@@ -73,7 +73,7 @@ export class RouteRun {
   /**
    * Starts the first candidate that can be tried and returns the attempts that could not start (no key, breaker
    * open). The router calls this before it yields its decision, so the request is on the wire while the consumer
-   * handles the decision.
+   * handles the decision; `firstToAnswer` calls it when nobody did.
    */
   startFirst(): AttemptEvent[] {
     const events: AttemptEvent[] = [];
@@ -87,11 +87,13 @@ export class RouteRun {
     }
   }
 
-  private firstStarted = false;
+  /** Whether `startFirst` started a candidate; undefined until it is called. */
+  private firstStarted: boolean | undefined;
 
-  /** After `startFirst`: waits until one candidate has its first token, starting others, yielding every attempt that ends on the way. */
+  /** Waits until one candidate has its first token, starting others, yielding every attempt that ends on the way. */
   async *firstToAnswer(): AsyncGenerator<AttemptEvent, Attempt> {
     let hedgeAfterMs = this.o.config.hedgeAfterMs > 0 ? this.o.config.hedgeAfterMs : undefined;
+    if (this.firstStarted === undefined) yield* this.startFirst();
     if (!this.firstStarted) throw this.allFailed();
     for (;;) {
       const settled = await firstToSettle(this.attempts.running, hedgeAfterMs);
@@ -134,11 +136,12 @@ export class RouteRun {
   /** The winner's stream ended: its `ok` attempt, with what the answer used. */
   answered(w: Attempt): AnswerFigures & { event: AttemptEvent } {
     // The upstream's token counts when they are believable, else counted here (and marked estimated).
-    const usage = (w.usage && usageOf(w.usage)) || this.o.estimate(w.text);
+    const reported = w.usage && usageOf(w.usage);
+    const usage = reported || this.o.estimate(w.text);
     const served = w.served ?? w.candidate.model;
-    // The upstream's bill when it sent one; otherwise the served model's prices.
+    // The upstream's bill when it sent one beside believable token counts; otherwise the served model's prices.
     const { costUsd, costSource } = answerCost({
-      billed: billedCostOf(w.usage),
+      billed: reported ? billedCostOf(w.usage) : undefined,
       pricedUsd: costOf(usage, this.o.pricesFor(served, w.candidate)?.pricing),
       tokensEstimated: usage.estimated,
     });

@@ -27,6 +27,7 @@ import type {
   ClientId,
   DecisionEvent,
   DoneEvent,
+  ErrorEvent,
   KeyLookup,
   RouteOptions,
   RouteYield,
@@ -127,6 +128,11 @@ export class Router implements ChatRouter, IDisposable {
     const t0 = performance.now();
     const attempts = new Attempts(requestId, (e) => this.emitter.fire(e), this.live);
     const cancelled = () => !!opts.signal?.aborted || this.disposed;
+    let outcomeFired = false;
+    const ended = (e: DoneEvent | ErrorEvent): void => {
+      outcomeFired = true;
+      this.emitter.fire(e);
+    };
     try {
       if (cancelled()) throw new CancelledError();
       const budget = this.admitBudget();
@@ -188,10 +194,10 @@ export class Router implements ChatRouter, IDisposable {
       const ok = run.answered(winner);
       yield ok.event;
       const done = this.doneEvent(requestId, requested, planned, winner, ok, attempts.events.length, t0, opts.client);
-      this.emitter.fire(done);
+      ended(done);
       yield done;
     } catch (e) {
-      this.emitter.fire({
+      ended({
         type: 'error',
         requestId,
         requested,
@@ -204,6 +210,9 @@ export class Router implements ChatRouter, IDisposable {
     } finally {
       // Left early (the consumer stopped iterating), cancelled, or failed: nothing may keep running.
       attempts.cancelRunning();
+      // A consumer that stops iterating (consumeRoute on abort) ends the generator with `return()`: no catch runs,
+      // yet the request needs its one outcome, or the ledger never records what the cancelled attempts streamed.
+      if (!outcomeFired) ended({ type: 'error', requestId, requested, ...(opts.client ? { client: opts.client } : {}), code: 'cancelled', message: 'stopped' });
     }
   }
 

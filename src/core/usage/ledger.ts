@@ -26,6 +26,8 @@ export interface UsageFilter {
 export interface LedgerOptions {
   now?: () => number;
   onWarning?: (message: string) => void;
+  /** Bytes read at a time, and the longest line read as a record (default 4 MB); injectable for tests. */
+  readChunkBytes?: number;
 }
 
 /** Records of this session kept for `records()`; older ones are only in the file (and the totals). */
@@ -239,45 +241,44 @@ export class UsageLedger implements IDisposable {
       this.position = { size: 0, lines: 0, lastLine: '' };
       this.savedSize = -1;
     }
+    const chunkBytes = this.opts.readChunkBytes ?? READ_CHUNK_BYTES;
     const fd = openSync(this.file, 'r');
     try {
-      const buf = Buffer.alloc(Math.min(READ_CHUNK_BYTES, size - this.position.size));
-      let carry = '';
-      while (this.position.size + Buffer.byteLength(carry) < size) {
-        const from = this.position.size + Buffer.byteLength(carry);
-        const n = readSync(fd, buf, 0, Math.min(buf.length, size - from), from);
+      const buf = Buffer.alloc(Math.min(chunkBytes, size - this.position.size));
+      // Lines are cut at 0x0a in the bytes and each is decoded whole: a character split between two reads would
+      // decode as U+FFFD and shift the byte position. Each read starts at the position, so an unfinished line is read again.
+      while (this.position.size < size) {
+        const n = readSync(fd, buf, 0, Math.min(buf.length, size - this.position.size), this.position.size);
         if (n === 0) break;
-        let chunk = carry + buf.toString('utf8', 0, n);
-        carry = '';
+        let start = 0;
         if (this.inLongLine) {
-          const nl = chunk.indexOf('\n');
-          const skipped = nl < 0 ? chunk : chunk.slice(0, nl + 1);
-          this.position = { size: this.position.size + Buffer.byteLength(skipped), lines: this.position.lines + (nl < 0 ? 0 : 1), lastLine: '' };
+          const nl = buf.subarray(0, n).indexOf(0x0a);
+          this.position = { size: this.position.size + (nl < 0 ? n : nl + 1), lines: this.position.lines + (nl < 0 ? 0 : 1), lastLine: '' };
           if (nl < 0) continue;
           this.inLongLine = false;
           this.warn(
-            `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is longer than ${READ_CHUNK_BYTES} bytes, ` +
+            `Skipped line ${this.position.lines} of the usage ledger ${this.file}: it is longer than ${chunkBytes} bytes, ` +
               'so it is not a usage record. The other lines were read.',
           );
-          chunk = chunk.slice(nl + 1);
+          start = nl + 1;
         }
-        const lines = chunk.split('\n');
-        carry = lines.pop() ?? '';
-        for (const line of lines) this.readLine(line, announce);
-        if (Buffer.byteLength(carry) > READ_CHUNK_BYTES) {
+        for (let nl = buf.indexOf(0x0a, start); nl >= 0 && nl < n; nl = buf.indexOf(0x0a, start)) {
+          this.readLine(buf.toString('utf8', start, nl), nl - start + 1, announce);
+          start = nl + 1;
+        }
+        if (start === 0 && n === chunkBytes) {
           // No record is this long: skip to the line's end (perhaps in a later read) and go on with the next one.
           this.inLongLine = true;
-          this.position = { ...this.position, size: this.position.size + Buffer.byteLength(carry), lastLine: '' };
-          carry = '';
-        }
+          this.position = { ...this.position, size: this.position.size + n, lastLine: '' };
+        } else if (start === 0) break; // the last line is not complete yet
       }
     } finally {
       closeSync(fd);
     }
   }
 
-  private readLine(line: string, announce: boolean): void {
-    this.advance(Buffer.byteLength(line) + 1, line);
+  private readLine(line: string, bytes: number, announce: boolean): void {
+    this.advance(bytes, line);
     if (line.trim() === '' || this.ownLines.delete(line)) return;
     const parsed = parseLine(line);
     if (!parsed) {

@@ -3,6 +3,7 @@
 // records.ts.
 import * as z from 'zod/mini';
 import { TIERS, type AttemptOutcome } from '../base/types';
+import { MAX_BELIEVABLE_ANSWER_USD } from '../catalog/billedCost';
 
 const OUTCOMES = [
   'ok',
@@ -18,6 +19,7 @@ const OUTCOMES = [
 function buildSchemas() {
   const count = z.int().check(z.minimum(0));
   const nonNegative = z.number().check(z.minimum(0));
+  const usd = z.number().check(z.minimum(0), z.maximum(MAX_BELIEVABLE_ANSWER_USD));
   const usageSchema = z.object({
     promptTokens: count,
     completionTokens: count,
@@ -36,7 +38,7 @@ function buildSchemas() {
     msTotal: nonNegative,
     usage: z.optional(usageSchema),
     /** What this attempt cost on its own (a hedge that lost, a stream broken after tokens); not in `costUsd`. */
-    costUsd: z.optional(nonNegative),
+    costUsd: z.optional(usd),
   });
 
   const usageRecordSchema = z.object({
@@ -60,7 +62,7 @@ function buildSchemas() {
     /** Tokens of the answering attempt. Cached tokens are inside promptTokens, reasoning inside completionTokens. */
     usage: usageSchema,
     /** Cost of the answering attempt in USD. The request's full cost is `requestCostUsd(record)`. */
-    costUsd: nonNegative,
+    costUsd: usd,
     msToFirstToken: nonNegative,
     msTotal: nonNegative,
     tier: z.optional(z.enum(TIERS)),
