@@ -29,6 +29,8 @@ interface CallerResult {
 interface LedgerLine {
   requested: string;
   answeredBy: string;
+  /** Set on a request that failed or was stopped (its spend counts; it is not an answer). */
+  error?: string;
 }
 
 describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { timeout: scaled(1_200_000), ...lanes('1.117') }, () => {
@@ -212,7 +214,8 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       const usage = await ask('@switchboard /usage', (t) => t.includes('Today') && /sim\/echo/.test(t));
       assert.match(usage, /Today:.*answers?/);
       // Counted once (issue 24 item 1): /usage's answers are the ledger's lines, not twice as many.
-      assert.equal(Number(/over (\d+) answers?/.exec(usage)?.[1]), ledger().length, `/usage counts each ledger line once: ${usage.split('\n')[0]}`);
+      const answers = ledger().filter((r) => !r.error).length;
+      assert.equal(Number(/over (\d+) answers?/.exec(usage)?.[1]), answers, `/usage counts each answer's ledger line once: ${usage.split('\n')[0]}`);
       assert.match(usage, /sim\/echo/, 'the table lists the model used so far');
     });
   });
@@ -244,6 +247,8 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
       const ms = Date.now() - clicked;
       assert.ok(ms < 1_000, `the upstream connection closed ${ms} ms after Stop`);
       assert.equal(vs.sim.stats().inFlight, 0, 'nothing is left in flight');
+      // What streamed before Stop was paid for: it is one ledger line, marked as stopped.
+      await waitFor(() => ledger().some((r) => r.error === 'cancelled' && r.answeredBy.startsWith('sim/lorem')), { what: 'the stopped answer in usage.jsonl' });
     });
   });
 

@@ -193,7 +193,8 @@ describe('commands', () => {
     await handler.handle({ prompt: 'count me' }, noHistory, new FakeStream(), new FakeToken());
     const since = new Date();
     since.setHours(0, 0, 0, 0);
-    const today = core.ledger.records({ since: since.getTime() }).length;
+    // A stopped or failed request's line counts in the spend, not as an answer.
+    const today = core.ledger.records({ since: since.getTime() }).filter((r) => !r.error).length;
     const out = new FakeStream();
     await handler.handle({ prompt: '', command: 'usage' }, noHistory, out, new FakeToken());
     assert.match(out.text, new RegExp(`\\*\\*Today:\\*\\* \\$[\\d.e-]+ over ${today} answers`));
