@@ -75,6 +75,7 @@ test('modelsFromGateway reads OpenRouter pricing, context and capabilities', () 
     contextWindow: 32_000,
     tags: ['reasoning', 'cheap'],
     supportsTools: false,
+    supportsReasoning: true,
     source: 'gateway',
   });
   const auto = ms.find((m) => m.id === 'openrouter/auto');

@@ -37,6 +37,8 @@ export interface ModelInfo {
   tags: readonly string[];
   supportsImages?: boolean;
   supportsTools?: boolean;
+  /** Takes `reasoning_effort` (undefined: not known, so it is sent as asked). */
+  supportsReasoning?: boolean;
   source: 'builtin' | 'gateway';
 }
 

@@ -214,9 +214,10 @@ export function modelsFromGateway(json: unknown): ModelInfo[] {
     const tags: string[] = [];
     const supportsImages = modalities.includes('image');
     const supportsTools = params.includes('tools');
+    const supportsReasoning = params.includes('reasoning') || params.includes('include_reasoning') || params.includes('reasoning_effort');
     if (supportsImages) tags.push('vision');
     if (supportsTools) tags.push('tools');
-    if (params.includes('reasoning') || params.includes('include_reasoning')) tags.push('reasoning');
+    if (supportsReasoning) tags.push('reasoning');
     if (input > 0 && input <= 0.5e-6) tags.push('cheap');
     const slash = id.indexOf('/');
     const provider = slash > 0 ? id.slice(0, slash) : typeof raw.owned_by === 'string' ? raw.owned_by : 'unknown';
@@ -233,7 +234,7 @@ export function modelsFromGateway(json: unknown): ModelInfo[] {
       contextWindow,
       tags,
       ...(modalities.length ? { supportsImages } : {}),
-      ...(params.length ? { supportsTools } : {}),
+      ...(params.length ? { supportsTools, supportsReasoning } : {}),
       source: 'gateway',
     });
   }

@@ -58,6 +58,7 @@ export const BUILTIN_MODELS: readonly ModelInfo[] = ROWS.map(([id, name, input, 
     tags,
     supportsImages: tags.includes('vision'),
     supportsTools: tags.includes('tools'),
+    supportsReasoning: tags.includes('reasoning'),
     source: 'builtin' as const,
   };
 });

@@ -8,8 +8,12 @@ import { InvalidRequestError } from '../base/errors';
 import { keyProblem } from '../config/keyValidity';
 import type { ChatRequest, Endpoint } from '../base/types';
 
-/** The body for one upstream model id (and the gateway's own fallback list); the rest was serialised once. */
-export type BodyEncoder = (upstreamModel: string, gatewayFallbacks?: readonly string[]) => string;
+/**
+ * The body for one upstream model id (and the gateway's own fallback list); the rest was serialised once.
+ * `withoutReasoningEffort`: the model is known not to take `reasoning_effort` (an agent's effort sent to a model
+ * smart-select or a fallback chose), which OpenAI refuses with a 400 rather than ignores.
+ */
+export type BodyEncoder = (upstreamModel: string, gatewayFallbacks?: readonly string[], withoutReasoningEffort?: boolean) => string;
 
 export interface PreparedChat {
   body: string;
@@ -30,30 +34,42 @@ export interface ChatTarget {
   nonStreaming?: boolean;
   /** Sent as `models` for a gateway that walks the list itself (OpenRouter). */
   gatewayFallbacks?: readonly string[];
+  /** The model is known not to take `reasoning_effort`: it is left out. */
+  withoutReasoningEffort?: boolean;
 }
 
 /** Serialises everything but `model` now; throws InvalidRequestError when the request is not JSON-serialisable. */
 export function chatBodyEncoder(req: ChatRequest, nonStreaming = false): BodyEncoder {
   const { model: _model, ...rest } = req;
   const fields = nonStreaming ? { ...rest, stream: false } : { ...rest, stream: true, stream_options: { ...(rest.stream_options ?? {}), include_usage: true } };
-  let json: string;
+  // `fields` always has `stream`, so the JSON is `{…}` with at least one member after the model.
+  const tail = serialised(fields).slice(1);
+  let tailWithoutEffort: string | undefined;
+  const withoutEffort = () => {
+    const { reasoning_effort: _effort, ...others } = fields as typeof fields & { reasoning_effort?: unknown };
+    return (tailWithoutEffort ??= serialised(others).slice(1));
+  };
+  const hasEffort = (fields as { reasoning_effort?: unknown }).reasoning_effort !== undefined;
+  return (upstreamModel, gatewayFallbacks, withoutReasoningEffort) =>
+    `{"model":${JSON.stringify(upstreamModel)},${gatewayFallbacks?.length ? `"models":${JSON.stringify(gatewayFallbacks)},` : ''}${
+      hasEffort && withoutReasoningEffort ? withoutEffort() : tail
+    }`;
+}
+
+function serialised(fields: object): string {
   try {
-    json = JSON.stringify(fields);
+    return JSON.stringify(fields);
   } catch (e) {
     const why =
       e instanceof RangeError ? 'it is nested too deeply to serialise' : `it holds a value JSON cannot carry (${e instanceof Error ? e.message : String(e)})`;
     throw new InvalidRequestError('messages', `The request cannot be sent: ${why}. Flatten or shorten the messages and try again.`);
   }
-  // `fields` always has `stream`, so `json` is `{…}` with at least one member after the model.
-  const tail = json.slice(1);
-  return (upstreamModel, gatewayFallbacks) =>
-    `{"model":${JSON.stringify(upstreamModel)},${gatewayFallbacks?.length ? `"models":${JSON.stringify(gatewayFallbacks)},` : ''}${tail}`;
 }
 
 /** The body and headers for one upstream call; throws ConfigError (unsafe URL for a key) or InvalidRequestError. */
 export function prepareChat(t: ChatTarget, encode: BodyEncoder): PreparedChat {
   const base = checkedHeaders(t);
-  const body = encode(t.upstreamModel, t.gatewayFallbacks);
+  const body = encode(t.upstreamModel, t.gatewayFallbacks, t.withoutReasoningEffort);
   return { body, headers: { ...base, 'content-length': String(Buffer.byteLength(body)) } };
 }
 

@@ -222,6 +222,7 @@ export class RouteRun {
       headers: pc.headers,
       nonStreaming: this.o.nonStreaming,
       gatewayFallbacks: pc.gatewayFallbacks,
+      withoutReasoningEffort: pc.info?.supportsReasoning === false,
     };
     p = prepareChat(target, this.o.encode);
     this.prepared.set(pc, p);
