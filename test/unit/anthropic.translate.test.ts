@@ -294,6 +294,30 @@ describe('switchboard.agents.models and smart-select for agents', () => {
     assert.equal(resolveAgentModel('a.b', config({ 'a.c': 'x/y' })).model, 'smart-select', 'a dot is a dot, not a wildcard');
   });
 
+  // Each glob was a backtracking regular expression: this one against 60 characters took 41 s, on every request. A
+  // linear matcher answers at once; the timeout fails the test if it does not (after the event loop gets a turn).
+  test('a glob with many wildcards against a long name answers at once (no backtracking blow-up)', { timeout: 5000 }, async () => {
+    const c = config({ '*a*a*a*a*a*a*a*a*b': 'x/y' });
+    assert.equal(resolveAgentModel('a'.repeat(256), c).model, 'smart-select');
+    assert.equal(resolveAgentModel('a'.repeat(255) + 'b', c).model, 'x/y');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  });
+
+  test('glob semantics: * any run (empty too), ? one character, case-insensitive, literal everything else, no wildcard across a line break', () => {
+    const m = (glob: string, name: string) => resolveAgentModel(name, config({ [glob]: 'x/y' })).model === 'x/y';
+    assert.ok(m('claude-*', 'claude-'));
+    assert.ok(m('claude-*', 'CLAUDE-Opus'));
+    assert.ok(m('*-4-?', 'claude-opus-4-8'));
+    assert.ok(!m('*-4-?', 'claude-opus-4-88'));
+    assert.ok(m('a*b*c', 'aXbYbZc'));
+    assert.ok(!m('a*b*c', 'aXbYbZ'));
+    assert.ok(m('?*?', 'ab'));
+    assert.ok(!m('?*?', 'a'));
+    assert.ok(m('a+b(*', 'A+B(x)'));
+    assert.ok(!m('a*', 'a\nb'), 'a wildcard does not match a line break');
+    assert.ok(!m('a?b', 'a\nb'));
+  });
+
   test('an invalid value names the setting', () => {
     const { problems } = parseConfig({ 'agents.models': { 'claude-*': '' } });
     assert.match(problems[0]?.message ?? '', /switchboard\.agents\.models/);
