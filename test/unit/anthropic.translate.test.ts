@@ -6,7 +6,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { resolveAgentModel } from '../../src/agents/agentModel';
 import { AnthropicAnswer, MessageCollector, type AnthropicEvent } from '../../src/agents/anthropic/answer';
 import { anthropicErrorFrom } from '../../src/agents/anthropic/errors';
-import { MAX_FORWARDED_MAX_TOKENS, parseMessagesRequest, type MessagesRequest } from '../../src/agents/anthropic/request';
+import { MAX_FORWARDED_MAX_TOKENS, parseMessagesRequest, withoutReminders, type MessagesRequest } from '../../src/agents/anthropic/request';
 import { parseConfig } from '../../src/core/config/settings';
 import { AllCandidatesFailedError, BudgetError, NoKeyError, RateLimitedError } from '../../src/core/base/errors';
 import { selectModel } from '../../src/core/select/select';
@@ -161,6 +161,23 @@ describe('Anthropic request → chat request', () => {
     });
     assert.equal(r.agent.task, 'Explain what a mutex is');
     assert.equal(parse({ messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'out' }] }] }).agent.task, undefined);
+  });
+
+  test('system reminders: each closed one is cut out, an unclosed opener stays as text', () => {
+    assert.equal(withoutReminders('a<system-reminder>x</system-reminder>b<system-reminder>y\nz</system-reminder>c'), 'abc');
+    assert.equal(withoutReminders('<system-reminder>x<system-reminder>y</system-reminder>z'), 'z', 'from an opener to the first closer');
+    assert.equal(withoutReminders('keep <system-reminder> this'), 'keep <system-reminder> this');
+    assert.equal(withoutReminders('a</system-reminder>b<system-reminder>c'), 'a</system-reminder>b<system-reminder>c');
+    assert.equal(withoutReminders('<system-reminder>x</system-reminder>tail<system-reminder>open'), 'tail<system-reminder>open');
+  });
+
+  // A lazy regular expression rescanned the rest of the text from every unclosed opener: 272 KB took 1.7 s, 1 MB ~25 s.
+  // The timeout fails the test when the work outlasts it (the event loop gets a turn before the test ends).
+  test('a megabyte of unclosed <system-reminder> openers is read in one pass', { timeout: 5000 }, async () => {
+    const text = '<system-reminder>'.repeat(Math.ceil((1024 * 1024) / 17)) + 'the task';
+    const r = parse({ messages: [{ role: 'user', content: [{ type: 'text', text: `<system-reminder>x</system-reminder>${text}` }] }] });
+    assert.equal(r.agent.task, text);
+    await new Promise((resolve) => setTimeout(resolve, 1));
   });
 
   test('what the core needs is checked: a 400 naming the field', () => {

@@ -245,7 +245,27 @@ function thinkingOf(thinking: unknown): AgentTraits['thinking'] {
   return typeof thinking.budget_tokens === 'number' ? { budgetTokens: thinking.budget_tokens } : {};
 }
 
-const REMINDER = /<system-reminder>[\s\S]*?<\/system-reminder>/g;
+const REMINDER_OPEN = '<system-reminder>';
+const REMINDER_CLOSE = '</system-reminder>';
+
+/**
+ * The text without its `<system-reminder>…</system-reminder>` spans, each from an opener to the first closer after it.
+ * One pass: an opener with no closer after it ends the search (no later opener has one either), so unclosed openers
+ * cost nothing (a lazy regular expression rescanned the rest of the text from each of them).
+ */
+export function withoutReminders(text: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf(REMINDER_OPEN, from);
+    if (open < 0) break;
+    const close = text.indexOf(REMINDER_CLOSE, open + REMINDER_OPEN.length);
+    if (close < 0) break;
+    out += text.slice(from, open);
+    from = close + REMINDER_CLOSE.length;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
 
 /**
  * The user's own words of the task for smart-select: the latest user message with text of its own, without tool
@@ -263,7 +283,7 @@ function taskOf(messages: unknown): string | undefined {
           ? m.content.flatMap((b) => (isObject(b) && b.type === 'text' && typeof b.text === 'string' ? [b.text] : []))
           : [];
     const words = texts
-      .map((t) => t.replace(REMINDER, '').trim())
+      .map((t) => withoutReminders(t).trim())
       .filter(Boolean)
       .join('\n');
     if (words) return words;
