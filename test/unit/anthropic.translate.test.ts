@@ -99,7 +99,7 @@ describe('Anthropic request → chat request', () => {
       temperature: 0.3,
       top_p: 0.9,
       stop_sequences: ['END', 'STOP', 'a', 'b', 'c'],
-      metadata: { user_id: 'user-123' },
+      metadata: { user_id: 'user_abc123_account_0f1e_session_9d8c' },
     });
     assert.deepEqual(r.request.messages, [
       { role: 'system', content: 'one\ntwo' },
@@ -109,7 +109,8 @@ describe('Anthropic request → chat request', () => {
     assert.equal(r.request.temperature, 0.3);
     assert.equal(r.request.top_p, 0.9);
     assert.deepEqual(r.request.stop, ['END', 'STOP', 'a', 'b'], 'OpenAI takes at most four');
-    assert.equal(r.request.user, 'user-123');
+    assert.equal(r.request.user, undefined, "Claude Code's account and session ids go to no upstream");
+    assert.doesNotMatch(JSON.stringify(r.request), /abc123|0f1e|9d8c/);
     assert.equal(r.request.max_tokens, 100);
     assert.equal(parse({ max_tokens: MAX_FORWARDED_MAX_TOKENS + 1, messages: [{ role: 'user', content: 'x' }] }).request.max_tokens, undefined);
   });

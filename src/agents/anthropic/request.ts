@@ -324,7 +324,8 @@ export function parseMessagesRequest(text: string): MessagesRequest | AnthropicH
       const stops = body.stop_sequences.filter((s): s is string => typeof s === 'string' && s !== '').slice(0, MAX_STOP_SEQUENCES);
       if (stops.length) request.stop = stops;
     }
-    if (isObject(body.metadata) && typeof body.metadata.user_id === 'string' && body.metadata.user_id) request.user = body.metadata.user_id;
+    // metadata.user_id stays here: Claude Code puts its account and session ids in it, and OpenAI's `user` would hand
+    // them to every upstream. Not a hash either: a stable hash still lets upstreams link one person's requests.
     const thinking = thinkingOf(body.thinking);
     const task = taskOf(body.messages);
     return {
