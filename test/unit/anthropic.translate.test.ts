@@ -281,6 +281,12 @@ describe('error statuses', () => {
     assert.deepEqual([limited.status, limited.headers], [429, { 'retry-after': '3' }]);
     const budget = anthropicErrorFrom(new BudgetError('The monthly budget is used up.'));
     assert.deepEqual([budget.status, budget.body], [402, { type: 'error', error: { type: 'billing_error', message: 'The monthly budget is used up.' } }]);
+    const refused = anthropicErrorFrom(new AllCandidatesFailedError([attempt(403), { ...attempt(403), model: 'p/other' }]));
+    assert.equal(refused.status, 403, 'an upstream refusal is not a wrong local token (401)');
+    assert.equal(refused.body.error.type, 'permission_error');
+    assert.match(refused.body.error.message, /upstream refused m, p\/other \(HTTP 403\)/);
+    assert.match(refused.body.error.message, /accepted your token/);
+    assert.match(refused.body.error.message, /switchboard\.agents\.models/);
     assert.equal(anthropicErrorFrom(new NoKeyError('gateway')).body.error.type, 'authentication_error');
     assert.deepEqual(anthropicErrorFrom(new Error('secret internals')).body.error, {
       type: 'api_error',
