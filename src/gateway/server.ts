@@ -32,8 +32,10 @@ export interface LocalGatewayOptions {
   core: GatewayCore;
   /** 0 or undefined: any free port. */
   port?: number;
-  /** Bearer token clients must send; a random one per start when omitted. */
+  /** The token clients must send (as a Bearer token or x-api-key); a random one per start when omitted. */
   token?: string;
+  /** Where a client refused for its token finds the right one (default: VS Code's commands; serve names its own source). */
+  tokenHint?: string;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
   log?: (line: string) => void;
@@ -59,7 +61,8 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   const token = opts.token || newLocalToken();
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { core, log } = opts;
-  let guard = createGuard({ port: opts.port ?? 0, token });
+  const tokenHint = opts.tokenHint !== undefined ? { tokenHint: opts.tokenHint } : {};
+  let guard = createGuard({ port: opts.port ?? 0, token, ...tokenHint });
   const anthropic = messagesRoute({ core, maxBodyBytes: maxBody, log, ...(opts.pingAfterMs !== undefined ? { pingAfterMs: opts.pingAfterMs } : {}) });
 
   async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -232,7 +235,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     });
   });
   const port = (server.address() as AddressInfo).port;
-  guard = createGuard({ port, token });
+  guard = createGuard({ port, token, ...tokenHint });
 
   let closing: Promise<void> | undefined;
   return {
