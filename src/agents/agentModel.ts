@@ -5,6 +5,7 @@
 import type { Config } from '../core/config/settings';
 import type { Tier } from '../core/base/types';
 import { SMART_SELECT } from '../core/config/names';
+import { logSafe } from './untrusted';
 
 export interface AgentModel {
   /** What the router is asked for: a model id, an alias or `smart-select`. */
@@ -110,14 +111,17 @@ export function resolveAgentModel(
   opts: AgentModelOptions = { unmatched: 'smart-select' },
 ): AgentModel {
   const rule = rulesOf(config.agents.models).find((r) => r.test(name));
+  // The name is the client's, the pattern and target a workspace's: the note goes to the routing log.
+  const shown = logSafe(name);
   if (rule) {
-    const by = rule.pattern === name ? `${SETTING} "${rule.pattern}"` : `${SETTING} "${rule.pattern}" matches "${name}"`;
+    const pattern = logSafe(rule.pattern);
+    const by = rule.pattern === name ? `${SETTING} "${pattern}"` : `${SETTING} "${pattern}" matches "${shown}"`;
     if (TIERS.has(rule.target)) {
       const model = config.smartSelect.tiers[rule.target as Tier];
-      return { model, note: `agent model ${name} → ${rule.target} tier → ${model} (${by})` };
+      return { model, note: `agent model ${shown} → ${rule.target} tier → ${logSafe(model)} (${by})` };
     }
-    return { model: rule.target, note: `agent model ${name} → ${rule.target} (${by})` };
+    return { model: rule.target, note: `agent model ${shown} → ${logSafe(rule.target)} (${by})` };
   }
   if (opts.unmatched === 'as-is' || name === SMART_SELECT || name.includes('/')) return { model: name };
-  return { model: SMART_SELECT, note: `agent model ${name} → ${SMART_SELECT} (no rule in ${SETTING} names it)` };
+  return { model: SMART_SELECT, note: `agent model ${shown} → ${SMART_SELECT} (no rule in ${SETTING} names it)` };
 }

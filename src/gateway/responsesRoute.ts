@@ -11,6 +11,7 @@ import type { ClientId } from '../core/base/clients';
 import type { AgentTraits, ChatRouter } from '../core/base/types';
 import type { Config } from '../core/config/settings';
 import { resolveAgentModel } from '../agents/agentModel';
+import { logSafe } from '../agents/untrusted';
 import { readBody, refuse } from './body';
 import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
@@ -83,7 +84,7 @@ export async function handleResponses(req: IncomingMessage, res: ServerResponse,
     return;
   }
   const e = httpErrorFrom(r.error);
-  ctx.log?.(`local gateway: /v1/responses ${chat.model} → HTTP ${e.status} ${e.body.error.message}`);
+  ctx.log?.(`local gateway: /v1/responses ${logSafe(chat.model)} → HTTP ${e.status} ${e.body.error.message}`);
   if (!res.headersSent) return sendJson(res, e.status, e.body, e.headers);
   // Mid-stream: the Responses API's own way of ending a stream that failed after it began.
   res.end(

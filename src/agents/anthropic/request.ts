@@ -12,6 +12,7 @@ import type {
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
 import type { AgentTraits, ChatRequest } from '../../core/base/types';
+import { logSafe } from '../untrusted';
 import { anthropicError, type AnthropicHttpError } from './errors';
 
 export interface MessagesRequest {
@@ -210,7 +211,7 @@ function chatTools(tools: unknown, notes: string[]): ChatCompletionTool[] | unde
     const tool = t as Json;
     const name = str(tool.name, `tools.${i}.name`);
     if (!isObject(tool.input_schema)) {
-      dropped.push(name);
+      dropped.push(logSafe(name, 80));
       return;
     }
     out.push({

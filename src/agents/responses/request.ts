@@ -5,6 +5,7 @@
 // `prompt_cache_key`, `text`, `client_metadata`, `store: false`, future ones) are ignored.
 import type { ChatCompletionFunctionTool, ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
 import type { ChatRequest } from '../../core/base/types';
+import { logSafe } from '../untrusted';
 import { inputMessages } from './input';
 import { isObject, problem, typeName, type RequestProblem } from './problem';
 import type { EchoedRequest } from './wire';
@@ -54,7 +55,7 @@ function functionTools(raw: unknown): Tools | RequestProblem {
     if (!isObject(t)) return problem(`Invalid type for 'tools[${i}]': expected a tool object, but got ${typeName(t)}.`, `tools[${i}]`, 'invalid_type');
     if (t.type !== 'function') {
       const label = typeof t.name === 'string' ? `${String(t.type)} "${t.name}"` : String(t.type);
-      dropped.push(label.slice(0, 80));
+      dropped.push(logSafe(label, 80));
       continue;
     }
     if (typeof t.name !== 'string' || !t.name)
