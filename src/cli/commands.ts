@@ -159,7 +159,14 @@ export async function runServe(opts: CliOptions): Promise<number> {
   const { estimateTokens } = await import('../core/prompt/tokens');
   estimateTokens('warm up');
   const { startLocalGateway } = await import('../gateway/server');
-  const gw = await startLocalGateway({ core, port: opts.port ?? opts.config.localGateway.port, token, tokenHint: serveTokenHint(sources) });
+  const gw = await startLocalGateway({
+    core,
+    port: opts.port ?? opts.config.localGateway.port,
+    token,
+    tokenHint: serveTokenHint(sources),
+    // Failed requests: what the client got, or for an unexpected error what it really was (the client is told to look here).
+    log: (line) => process.stderr.write(`switchboard: ${terminalSafe(redact(line, envKeyValues()))}\n`),
+  });
   process.stdout.write(`listening on ${gw.url}\n`);
   if (!token) process.stderr.write(`local token: ${gw.token}\n`);
   await new Promise<void>((resolve) => {

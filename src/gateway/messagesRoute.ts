@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveAgentModel } from '../agents/agentModel';
 import { logSafe } from '../agents/untrusted';
+import { failureForLog } from './failureLog';
 import { AnthropicAnswer, MessageCollector, messageId, type AnthropicEvent } from '../agents/anthropic/answer';
 import { countInputTokens } from '../agents/anthropic/countTokens';
 import { anthropicError, anthropicErrorFrom, type AnthropicHttpError } from '../agents/anthropic/errors';
@@ -107,7 +108,7 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
         return;
       }
       const e = anthropicErrorFrom(r.error);
-      log?.(`local gateway: ${logSafe(routeOpts.request.model)} → ${e.status} ${e.body.error.message}`);
+      log?.(`local gateway: ${logSafe(routeOpts.request.model)} → ${e.status} ${failureForLog(r.error, e.body.error.message)}`);
       if (!started) return sendAnthropicError(res, e);
       // After the stream began: Anthropic's own way of reporting a failure inside an event stream.
       res.end(pending + sseEvent(e.body));
@@ -125,7 +126,7 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
     if (r.outcome === 'stopped') return;
     if (r.outcome !== 'done') {
       const e = anthropicErrorFrom(r.error);
-      log?.(`local gateway: ${logSafe(routeOpts.request.model)} → ${e.status} ${e.body.error.message}`);
+      log?.(`local gateway: ${logSafe(routeOpts.request.model)} → ${e.status} ${failureForLog(r.error, e.body.error.message)}`);
       return sendAnthropicError(res, e);
     }
     answer.finish(r.done.usage);

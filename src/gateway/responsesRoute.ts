@@ -11,7 +11,8 @@ import type { ClientId } from '../core/base/clients';
 import type { AgentTraits, ChatRouter } from '../core/base/types';
 import type { Config } from '../core/config/settings';
 import { resolveAgentModel } from '../agents/agentModel';
-import { logSafe } from '../agents/untrusted';
+import { failureForLog } from './failureLog';
+import { logSafe, nestedPath, tooDeeplyNested, tooDeepMessage } from '../agents/untrusted';
 import { readBody, refuse } from './body';
 import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
@@ -32,6 +33,9 @@ function parse(text: string): ResponsesRequest | HttpError {
   } catch {
     return openAIError(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json');
   }
+  // Far deeper input (a tool schema, function_call arguments) overflows JSON.stringify's stack on its way upstream.
+  const deep = tooDeeplyNested(text, body);
+  if (deep) return openAIError(400, tooDeepMessage(nestedPath(deep, 'brackets')), 'invalid_request_error', 'nesting_too_deep', nestedPath(deep, 'brackets'));
   const parsed = fromResponsesBody(body);
   if ('message' in parsed) return openAIError(400, parsed.message, 'invalid_request_error', parsed.code, parsed.param);
   return parsed;
@@ -84,7 +88,7 @@ export async function handleResponses(req: IncomingMessage, res: ServerResponse,
     return;
   }
   const e = httpErrorFrom(r.error);
-  ctx.log?.(`local gateway: /v1/responses ${logSafe(chat.model)} → HTTP ${e.status} ${e.body.error.message}`);
+  ctx.log?.(`local gateway: /v1/responses ${logSafe(chat.model)} → HTTP ${e.status} ${failureForLog(r.error, e.body.error.message)}`);
   if (!res.headersSent) return sendJson(res, e.status, e.body, e.headers);
   // Mid-stream: the Responses API's own way of ending a stream that failed after it began.
   res.end(

@@ -19,6 +19,7 @@ import { messagesRoute, sendAnthropicError } from './messagesRoute';
 import { anthropicError } from '../agents/anthropic/errors';
 import { resolveAgentModel } from '../agents/agentModel';
 import { logSafe } from '../agents/untrusted';
+import { failureForLog } from './failureLog';
 import type { Config } from '../core/config/settings';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */
@@ -105,7 +106,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     } catch (err) {
       if (ac.signal.aborted) return;
       const e = httpErrorFrom(err);
-      log?.(`local gateway: ${logSafe(parsed.request.model)} → HTTP ${e.status} ${e.body.error.message}`);
+      log?.(`local gateway: ${logSafe(parsed.request.model)} → HTTP ${e.status} ${failureForLog(err, e.body.error.message)}`);
       if (!res.headersSent) return sendError(res, e);
       // Mid-stream: OpenAI's own way of reporting an error inside an event stream.
       res.end(`data: ${JSON.stringify(e.body)}\n\n`);
@@ -211,7 +212,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     }
     work.catch((err: unknown) => {
       const e = httpErrorFrom(err);
-      log?.(`local gateway: ${req.method} ${logSafe(route)} failed: ${e.body.error.message}`);
+      log?.(`local gateway: ${req.method} ${logSafe(route)} → HTTP ${e.status} ${failureForLog(err, e.body.error.message)}`);
       if (res.headersSent) res.destroy();
       else if (isMessages) sendAnthropicError(res, anthropicError(e.status, e.body.error.message));
       else sendError(res, e);

@@ -12,7 +12,7 @@ import type {
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
 import type { AgentTraits, ChatRequest } from '../../core/base/types';
-import { logSafe } from '../untrusted';
+import { logSafe, nestedPath, tooDeeplyNested, tooDeepMessage } from '../untrusted';
 import { anthropicError, type AnthropicHttpError } from './errors';
 
 export interface MessagesRequest {
@@ -299,6 +299,9 @@ function parseBody(text: string): Json {
   } catch {
     return invalid('The request body is not valid JSON.');
   }
+  // Far deeper input overflows JSON.stringify's stack (tool_use.input here, tool schemas upstream): the client's 400.
+  const deep = tooDeeplyNested(text, body);
+  if (deep) invalid(tooDeepMessage(nestedPath(deep, 'dots')));
   return isObject(body) ? body : invalid('The request body must be a JSON object.');
 }
 
