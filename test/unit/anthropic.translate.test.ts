@@ -261,6 +261,68 @@ describe('chat chunks → Anthropic events', () => {
   });
 });
 
+describe('parallel tool calls whose deltas interleave', () => {
+  // Name fragments, then the two calls' argument deltas interleaved, some of both in one chunk.
+  const interleaved = [
+    chunk({ content: 'Both.' }),
+    chunk({ tool_calls: [{ index: 0, id: 'call_a', function: { name: 'Re' } }] }),
+    chunk({ tool_calls: [{ index: 0, function: { name: 'ad', arguments: '{"pa' } }] }),
+    chunk({ tool_calls: [{ index: 1, id: 'call_b', function: { name: 'Ba' } }] }),
+    chunk({ tool_calls: [{ index: 1, function: { name: 'sh', arguments: '{"cmd' } }] }),
+    chunk({
+      tool_calls: [
+        { index: 0, function: { arguments: 'th":"x' } },
+        { index: 1, function: { arguments: '":"l' } },
+      ],
+    }),
+    chunk({ tool_calls: [{ index: 1, function: { arguments: 's"}' } }] }),
+    chunk({ tool_calls: [{ index: 0, function: { arguments: '"}' } }] }),
+    chunk({}, 'tool_calls'),
+  ];
+
+  test('streamed: blocks one after another, every delta inside its own block (none after its stop)', () => {
+    const { events } = answer(interleaved);
+    let open: number | undefined;
+    let last = -1;
+    const args = new Map<number, string>();
+    for (const e of events) {
+      if (e.type === 'content_block_start') {
+        assert.equal(open, undefined, 'a block starts only after the previous one stopped');
+        assert.equal(e.index, last + 1);
+        open = last = e.index;
+      } else if (e.type === 'content_block_delta') {
+        assert.equal(e.index, open, `a delta for block ${e.index} while block ${open} is open`);
+        if (e.delta.type === 'input_json_delta') args.set(e.index, (args.get(e.index) ?? '') + e.delta.partial_json);
+      } else if (e.type === 'content_block_stop') {
+        assert.equal(e.index, open);
+        open = undefined;
+      }
+    }
+    assert.equal(open, undefined);
+    const starts = events.flatMap((e) => (e.type === 'content_block_start' && e.content_block.type === 'tool_use' ? [e.content_block] : []));
+    assert.deepEqual(
+      starts.map((b) => [b.id, b.type === 'tool_use' ? b.name : '']),
+      [
+        ['call_a', 'Read'],
+        ['call_b', 'Bash'],
+      ],
+      'names joined from their fragments',
+    );
+    assert.deepEqual([...args.values()], ['{"path":"x"}', '{"cmd":"ls"}']);
+    assert.equal(events.at(-2)?.type, 'message_delta');
+  });
+
+  test('non-streamed: both calls whole, names joined, in the order they began', () => {
+    const { message } = answer(interleaved);
+    assert.deepEqual(message?.content, [
+      { type: 'text', text: 'Both.' },
+      { type: 'tool_use', id: 'call_a', name: 'Read', input: { path: 'x' } },
+      { type: 'tool_use', id: 'call_b', name: 'Bash', input: { cmd: 'ls' } },
+    ]);
+    assert.equal(message?.stop_reason, 'tool_use');
+  });
+});
+
 describe('error statuses', () => {
   const attempt = (status: number | undefined, outcome = 'error') => ({
     model: 'm',
