@@ -1,5 +1,15 @@
-// Text and JSON from a client, on their way into a log line or the translation: control characters out and a length
-// cap, so a model or tool name cannot forge a log line (CR/LF), move a terminal's cursor or flood the log.
+// Text and JSON from a client, as every dialect of the gateway reads them: the shape checks their 400s name, the
+// nesting limit, and log-safe text (control characters out and a length cap, so a model or tool name cannot forge a
+// log line with CR/LF, move a terminal's cursor or flood the log).
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What a 400 says the client sent instead: "null", "an array", "an object", "a string"… */
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;

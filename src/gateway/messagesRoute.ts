@@ -17,7 +17,7 @@ import { parseCountTokensRequest, parseMessagesRequest, type MessagesRequest } f
 import type { Config } from '../core/config/settings';
 import { consumeRoute } from '../core/routing/consumeRoute';
 import type { ChatRouter, ClientId } from '../core/base/types';
-import { readBody, refuse } from './body';
+import { bodyOrRefusal } from './body';
 import { clientOf } from './clientName';
 import { drained, sendJson, SSE_HEADERS } from './respond';
 
@@ -43,16 +43,9 @@ export function sendAnthropicError(res: ServerResponse, e: AnthropicHttpError): 
   sendJson(res, e.status, e.body, e.headers);
 }
 
-/** The body, or undefined after answering (too large: 413; the client went away: nothing). */
-async function bodyOf(req: IncomingMessage, res: ServerResponse, maxBody: number): Promise<string | undefined> {
-  const body = await readBody(req, maxBody);
-  if (body.ok) return body.text;
-  if (body.reason === 'too-large')
-    refuse(req, res, anthropicError(413, `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`), {
-      bodyLimit: maxBody,
-    });
-  return undefined;
-}
+/** The body, or undefined after answering (too large: 413 in Anthropic's shape; the client went away: nothing). */
+const bodyOf = (req: IncomingMessage, res: ServerResponse, maxBody: number): Promise<string | undefined> =>
+  bodyOrRefusal(req, res, maxBody, (m) => anthropicError(413, m));
 
 export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
   const { core, maxBodyBytes: maxBody, log } = opts;

@@ -13,7 +13,7 @@ import type { Config } from '../core/config/settings';
 import { resolveAgentModel } from '../agents/agentModel';
 import { failureForLog } from './failureLog';
 import { logSafe, nestedPath, tooDeeplyNested, tooDeepMessage } from '../agents/untrusted';
-import { readBody, refuse } from './body';
+import { bodyOrRefusal } from './body';
 import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
 import { drained, sendJson, SSE_HEADERS } from './respond';
@@ -42,23 +42,9 @@ function parse(text: string): ResponsesRequest | HttpError {
 }
 
 export async function handleResponses(req: IncomingMessage, res: ServerResponse, ctx: ResponsesRouteContext): Promise<void> {
-  const body = await readBody(req, ctx.maxBodyBytes);
-  if (!body.ok) {
-    if (body.reason === 'too-large')
-      refuse(
-        req,
-        res,
-        openAIError(
-          413,
-          `The request body is larger than the local gateway's limit of ${Math.round(ctx.maxBodyBytes / 1024 / 1024)} MB.`,
-          'invalid_request_error',
-          'request_too_large',
-        ),
-        { bodyLimit: ctx.maxBodyBytes },
-      );
-    return;
-  }
-  const parsed = parse(body.text);
+  const text = await bodyOrRefusal(req, res, ctx.maxBodyBytes, (m) => openAIError(413, m, 'invalid_request_error', 'request_too_large'));
+  if (text === undefined) return;
+  const parsed = parse(text);
   if ('status' in parsed) return sendJson(res, parsed.status, parsed.body);
   // The agent's model name (Codex: gpt-5-codex…) mapped by switchboard.agents.models; the mapping goes to the log.
   const mapped = resolveAgentModel(parsed.model, ctx.config());

@@ -1,6 +1,8 @@
-// The local gateway: an OpenAI-compatible HTTP server on 127.0.0.1 over the same core as the chat view, so every
-// request through it is routed (smart-select, fallbacks, breakers), budgeted and recorded in the usage ledger.
-// Fields the caller sends (tools, tool_choice, response_format, …) pass through to the upstream untouched.
+// The local gateway: an HTTP server on 127.0.0.1 over the same core as the chat view, so every request through it is
+// routed (smart-select, fallbacks, breakers), budgeted and recorded in the usage ledger. It speaks OpenAI Chat
+// Completions (here: fields the caller sends, such as tools or response_format, pass through to the upstream
+// untouched), and translates Anthropic Messages (messagesRoute.ts, for Claude Code) and OpenAI Responses
+// (responsesRoute.ts, for Codex) to and from it. This file also guards every route (guard.ts) and dispatches.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { consumeRoute } from '../core/routing/consumeRoute';
@@ -8,7 +10,7 @@ import { SMART_SELECT } from '../core/config/names';
 import { ConfigError } from '../core/base/errors';
 import type { ChatRouter, ClientId, ModelInfo } from '../core/base/types';
 import { CompletionAggregator } from './aggregate';
-import { readBody, refuse } from './body';
+import { bodyOrRefusal, refuse } from './body';
 import { createGuard, newLocalToken } from './guard';
 import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
@@ -68,25 +70,9 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   const anthropic = messagesRoute({ core, maxBodyBytes: maxBody, log, ...(opts.pingAfterMs !== undefined ? { pingAfterMs: opts.pingAfterMs } : {}) });
 
   async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, maxBody);
-    if (!body.ok) {
-      if (body.reason === 'too-large')
-        refuse(
-          req,
-          res,
-          openAIError(
-            413,
-            `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`,
-            'invalid_request_error',
-            'request_too_large',
-          ),
-          {
-            bodyLimit: maxBody,
-          },
-        );
-      return;
-    }
-    const parsed = parseChat(body.text);
+    const text = await bodyOrRefusal(req, res, maxBody, (m) => openAIError(413, m, 'invalid_request_error', 'request_too_large'));
+    if (text === undefined) return;
+    const parsed = parseChat(text);
     if ('status' in parsed) return sendError(res, parsed);
     // Agents on Chat Completions (Aider, opencode…): only names a rule in switchboard.agents.models matches are mapped.
     const mapped = resolveAgentModel(parsed.request.model, core.config(), { unmatched: 'as-is' });

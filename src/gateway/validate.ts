@@ -4,7 +4,7 @@
 import { SMART_SELECT } from '../core/config/names';
 import type { ChatRequest } from '../core/base/types';
 import { MAX_MODEL_ID_LENGTH } from '../protocol';
-import { nestedPath, tooDeeplyNested, tooDeepMessage } from '../agents/untrusted';
+import { isObject, nestedPath, tooDeeplyNested, tooDeepMessage, typeName } from '../agents/untrusted';
 import { openAIError, type HttpError } from './openaiErrors';
 
 export interface ParsedChat {
@@ -16,14 +16,6 @@ export interface ParsedChat {
 }
 
 const invalid = (message: string, code: string, param: string | null): HttpError => openAIError(400, message, 'invalid_request_error', code, param);
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function wrongType(param: string, expected: string, got: unknown): HttpError {
   return invalid(`Invalid type for '${param}': expected ${expected}, but got ${typeName(got)}.`, 'invalid_type', param);

@@ -12,7 +12,8 @@ import type {
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
 import type { AgentTraits, ChatRequest } from '../../core/base/types';
-import { logSafe, nestedPath, tooDeeplyNested, tooDeepMessage } from '../untrusted';
+import { MAX_MODEL_ID_LENGTH } from '../../protocol';
+import { isObject, logSafe, nestedPath, tooDeeplyNested, tooDeepMessage, typeName } from '../untrusted';
 import { anthropicError, type AnthropicHttpError } from './errors';
 
 export interface MessagesRequest {
@@ -24,8 +25,6 @@ export interface MessagesRequest {
   notes: string[];
 }
 
-/** Longest model name accepted (the chat route's limit too). */
-const MAX_MODEL_LENGTH = 256;
 /**
  * Agents size `max_tokens` for Claude (32k–64k); many upstream models refuse a limit above their own output limit
  * (gpt-4.1 32k, DeepSeek 8k). A ceiling above this is left to the upstream's own limit; a small one (a title's) is sent.
@@ -35,18 +34,12 @@ export const MAX_FORWARDED_MAX_TOKENS = 8192;
 const MAX_STOP_SEQUENCES = 4;
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Invalid extends Error {}
 const invalid = (message: string): never => {
   throw new Invalid(message);
 };
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
 const wrongType = (at: string, expected: string, got: unknown): never => invalid(`${at}: expected ${expected}, but got ${typeName(got)}.`);
 
 function str(v: unknown, at: string): string {
@@ -307,7 +300,8 @@ function parseBody(text: string): Json {
 
 function modelOf(model: unknown): string {
   if (typeof model !== 'string' || !model.trim()) return invalid('model: a model name is required (e.g. "claude-sonnet-4-5", or "smart-select").');
-  if (model.length > MAX_MODEL_LENGTH) invalid(`model: a model name has at most ${MAX_MODEL_LENGTH} characters, this one has ${model.length}.`);
+  // The limit of every dialect of the gateway (and of the chat view's protocol).
+  if (model.length > MAX_MODEL_ID_LENGTH) invalid(`model: a model name has at most ${MAX_MODEL_ID_LENGTH} characters, this one has ${model.length}.`);
   return model;
 }
 

@@ -9,6 +9,7 @@ import { logSafe } from '../untrusted';
 import { inputMessages } from './input';
 import { isObject, problem, typeName, type RequestProblem } from './problem';
 import type { EchoedRequest } from './wire';
+import { MAX_MODEL_ID_LENGTH } from '../../protocol';
 
 export interface ResponsesRequest {
   /** The model as the client named it (the caller maps it, e.g. with `switchboard.agents.models`). */
@@ -20,8 +21,6 @@ export interface ResponsesRequest {
   /** What the response echoes back. */
   echo: EchoedRequest;
 }
-
-const MAX_MODEL_LENGTH = 256;
 
 const STATELESS = 'The local gateway keeps no responses: send the whole conversation in "input" each time (with "store": false), as Codex does.';
 
@@ -100,8 +99,12 @@ export function fromResponsesBody(body: unknown): ResponsesRequest | RequestProb
   const model = body.model;
   if (typeof model !== 'string' || !model.trim())
     return problem('"model" is required: "smart-select" or a model id from GET /v1/models.', 'model', 'missing_required_parameter');
-  if (model.length > MAX_MODEL_LENGTH)
-    return problem(`Invalid 'model': a model id has at most ${MAX_MODEL_LENGTH} characters, this one has ${model.length}.`, 'model', 'string_above_max_length');
+  if (model.length > MAX_MODEL_ID_LENGTH)
+    return problem(
+      `Invalid 'model': a model id has at most ${MAX_MODEL_ID_LENGTH} characters, this one has ${model.length}.`,
+      'model',
+      'string_above_max_length',
+    );
   if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== 'string')
     return problem(`Invalid type for 'instructions': expected a string, but got ${typeName(body.instructions)}.`, 'instructions', 'invalid_type');
   const input = inputMessages(body.input);
