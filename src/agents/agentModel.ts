@@ -5,6 +5,7 @@
 import type { Config } from '../core/config/settings';
 import type { Tier } from '../core/base/types';
 import { SMART_SELECT } from '../core/config/names';
+import { logSafe } from './untrusted';
 
 export interface AgentModel {
   /** What the router is asked for: a model id, an alias or `smart-select`. */
@@ -33,17 +34,63 @@ interface Rule {
 
 const compiled = new WeakMap<Record<string, string>, Rule[]>();
 
+/** Characters `.` (what `*` and `?` stood for) never matched: a wildcard does not cross them. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/** A character as a case-insensitive comparison sees it (what a regular expression's `i` flag compares). */
+function fold(c: string): string {
+  const u = c.toUpperCase();
+  return u.length === 1 && !(c.charCodeAt(0) >= 128 && u.charCodeAt(0) < 128) ? u : c;
+}
+
+/**
+ * Whether `name` matches `glob` (`*` any run, `?` any one character, case-insensitive): two pointers and one
+ * backtrack point, the last `*`. A later `*` makes every earlier choice final, so the work is at most
+ * glob length × name length steps (a regular expression's backtracking was exponential in the number of `*`s).
+ * Neither string holds a line break here (wildcardMatch splits at them).
+ */
+function matchLine(glob: readonly string[], name: readonly string[]): boolean {
+  let g = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      resume = n;
+    } else if (g < glob.length && (glob[g] === '?' || glob[g] === name[n])) {
+      g++;
+      n++;
+    } else if (star >= 0) {
+      g = star + 1;
+      n = ++resume;
+    } else return false;
+  }
+  while (g < glob.length && glob[g] === '*') g++;
+  return g === glob.length;
+}
+
+/** A glob against a name, line by line: a wildcard never matches a line break (as `.` did), a literal one matches itself. */
+export function wildcardMatch(glob: string, name: string): boolean {
+  const globLines = glob.split(LINE_BREAK);
+  const nameLines = name.split(LINE_BREAK);
+  if (globLines.length !== nameLines.length) return false;
+  const breaks = (s: string) => s.replace(/[^\n\r\u2028\u2029]/g, '');
+  if (globLines.length > 1 && breaks(glob) !== breaks(name)) return false;
+  return globLines.every((line, i) =>
+    matchLine(
+      line.split('').map((c) => (c === '*' || c === '?' ? c : fold(c))),
+      nameLines[i].split('').map(fold),
+    ),
+  );
+}
+
 function globTest(glob: string): (name: string) => boolean {
   if (!/[*?]/.test(glob)) {
     const lower = glob.toLowerCase();
     return (name) => name.toLowerCase() === lower;
   }
-  const source = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  const re = new RegExp(`^${source}$`, 'i');
-  return (name) => re.test(name);
+  return (name) => wildcardMatch(glob, name);
 }
 
 /** Exact names first (so `claude-opus-4-8` beats `claude-*`), then globs in the order the user wrote them. */
@@ -64,14 +111,17 @@ export function resolveAgentModel(
   opts: AgentModelOptions = { unmatched: 'smart-select' },
 ): AgentModel {
   const rule = rulesOf(config.agents.models).find((r) => r.test(name));
+  // The name is the client's, the pattern and target a workspace's: the note goes to the routing log.
+  const shown = logSafe(name);
   if (rule) {
-    const by = rule.pattern === name ? `${SETTING} "${rule.pattern}"` : `${SETTING} "${rule.pattern}" matches "${name}"`;
+    const pattern = logSafe(rule.pattern);
+    const by = rule.pattern === name ? `${SETTING} "${pattern}"` : `${SETTING} "${pattern}" matches "${shown}"`;
     if (TIERS.has(rule.target)) {
       const model = config.smartSelect.tiers[rule.target as Tier];
-      return { model, note: `agent model ${name} → ${rule.target} tier → ${model} (${by})` };
+      return { model, note: `agent model ${shown} → ${rule.target} tier → ${logSafe(model)} (${by})` };
     }
-    return { model: rule.target, note: `agent model ${name} → ${rule.target} (${by})` };
+    return { model: rule.target, note: `agent model ${shown} → ${logSafe(rule.target)} (${by})` };
   }
   if (opts.unmatched === 'as-is' || name === SMART_SELECT || name.includes('/')) return { model: name };
-  return { model: SMART_SELECT, note: `agent model ${name} → ${SMART_SELECT} (no rule in ${SETTING} names it)` };
+  return { model: SMART_SELECT, note: `agent model ${shown} → ${SMART_SELECT} (no rule in ${SETTING} names it)` };
 }

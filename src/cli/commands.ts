@@ -6,7 +6,7 @@ import { CancelledError, ConfigError, isSwitchboardError } from '../core/base/er
 import { formatEvent } from '../core/routing/eventLog';
 import { redact } from '../core/base/redact';
 import type { AttemptEvent, RoutingEvent } from '../core/base/types';
-import { localTokenFrom } from './localToken';
+import { localTokenFrom, serveTokenHint } from './localToken';
 import { formatUsd } from '../core/base/format';
 import { keysInEnv } from '../core/config/keys';
 import { envKeys, type CliOptions } from './options';
@@ -152,13 +152,21 @@ export async function runUsage(opts: CliOptions): Promise<number> {
 }
 
 export async function runServe(opts: CliOptions): Promise<number> {
-  const token = localTokenFrom({ flag: opts.token, file: opts.tokenFile, env: process.env, warn: (m) => process.stderr.write(`switchboard: ${m}\n`) });
+  const sources = { flag: opts.token, file: opts.tokenFile, env: process.env };
+  const token = localTokenFrom({ ...sources, warn: (m) => process.stderr.write(`switchboard: ${m}\n`) });
   const core = await openCore(opts);
   // A server loads the tokenizer up front, so no request waits for it when an upstream sends no usage.
   const { estimateTokens } = await import('../core/prompt/tokens');
   estimateTokens('warm up');
   const { startLocalGateway } = await import('../gateway/server');
-  const gw = await startLocalGateway({ core, port: opts.port ?? opts.config.localGateway.port, token });
+  const gw = await startLocalGateway({
+    core,
+    port: opts.port ?? opts.config.localGateway.port,
+    token,
+    tokenHint: serveTokenHint(sources),
+    // Failed requests: what the client got, or for an unexpected error what it really was (the client is told to look here).
+    log: (line) => process.stderr.write(`switchboard: ${terminalSafe(redact(line, envKeyValues()))}\n`),
+  });
   process.stdout.write(`listening on ${gw.url}\n`);
   if (!token) process.stderr.write(`local token: ${gw.token}\n`);
   await new Promise<void>((resolve) => {

@@ -28,6 +28,17 @@ export function localTokenFrom(s: LocalTokenSources): string | undefined {
   return fromEnv ? checked(LOCAL_TOKEN_ENV, fromEnv) : undefined;
 }
 
+/** Where a client of `serve` finds the token, for the gateway's 401: the source serve read it from, or its own output. */
+export function serveTokenHint(s: Pick<LocalTokenSources, 'flag' | 'file' | 'env'>): string {
+  if (s.flag !== undefined) return 'Send the --token value `switchboard serve` was started with.';
+  if (s.file !== undefined) return `Send the token in ${s.file}, as \`switchboard serve\` read it when it started (restart serve after changing the file).`;
+  if (s.env[LOCAL_TOKEN_ENV]) return `Send the ${LOCAL_TOKEN_ENV} value \`switchboard serve\` was started with.`;
+  return (
+    'Send the token `switchboard serve` printed as "local token:" when it started (a new one on every start), or start serve ' +
+    `with a fixed one in ${LOCAL_TOKEN_ENV} or --token-file FILE.`
+  );
+}
+
 function checked(source: string, token: string): string {
   const problem = keyProblem(token);
   if (problem) throw new ConfigError(source, `The local token from ${source} ${problem}; clients could not send it in an HTTP header.`);

@@ -16,7 +16,11 @@ export async function runWithGateway(opts: CliOptions, command: readonly string[
   if (command.length === 0) throw new ConfigError('run', 'run needs a command after "--", e.g. switchboard run -- codex, or switchboard run -- claude.');
   const core = await openCore(opts);
   const { startLocalGateway } = await import('../gateway/server');
-  const gw = await startLocalGateway({ core, port: opts.port ?? 0 });
+  const gw = await startLocalGateway({
+    core,
+    port: opts.port ?? 0,
+    tokenHint: `\`switchboard run\` gives the token to ${command[0]} only (OPENAI_API_KEY, ANTHROPIC_AUTH_TOKEN), a new one on every run.`,
+  });
   const stop = async () => {
     await gw.close();
     await core.flush();

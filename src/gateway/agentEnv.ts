@@ -1,7 +1,6 @@
 // The environment that points terminal agents (Claude Code, Codex, Aider, opencode, any OpenAI or Anthropic SDK) at
 // the local gateway: four variables holding its URL and the local token, never the provider key. Used by
 // `switchboard run` and by VS Code's "Connect Terminal Agents".
-import { PROVIDER_KEY_ENV_PREFIX } from '../core/config/keys';
 import { SMART_SELECT } from '../core/config/names';
 
 export interface AgentGateway {
@@ -29,14 +28,30 @@ export function agentEnv(gw: AgentGateway): AgentEnv {
  * SWITCHBOARD_LOCAL_TOKEN …) and a provider key the agent would send instead of the local token.
  */
 export function isKeyForAgentsToLose(name: string): boolean {
-  return name.startsWith('SWITCHBOARD_') || name.startsWith(PROVIDER_KEY_ENV_PREFIX) || name === 'ANTHROPIC_API_KEY';
+  return name.startsWith('SWITCHBOARD_') || name === 'ANTHROPIC_API_KEY';
 }
 
-/** `base` without any key, plus the agent variables. */
+/**
+ * Switches that send Claude Code to a cloud provider instead of ANTHROPIC_BASE_URL (Amazon Bedrock, Google Vertex AI,
+ * Microsoft Foundry) and those providers' base URLs: left in place, the agent would bypass the gateway (its spend
+ * unrecorded, no budget, the local token sent elsewhere).
+ */
+const GATEWAY_BYPASSES: ReadonlySet<string> = new Set([
+  'CLAUDE_CODE_USE_BEDROCK',
+  'CLAUDE_CODE_USE_VERTEX',
+  'CLAUDE_CODE_USE_FOUNDRY',
+  'ANTHROPIC_BEDROCK_BASE_URL',
+  'ANTHROPIC_VERTEX_BASE_URL',
+]);
+
+/**
+ * `base` without any key or gateway bypass, plus the agent variables and OPENAI_API_BASE (the older name Aider and
+ * LiteLLM read before OPENAI_BASE_URL), which would otherwise keep pointing wherever it did.
+ */
 export function childEnv(base: NodeJS.ProcessEnv, gw: AgentGateway): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(base)) if (!isKeyForAgentsToLose(name)) env[name] = value;
-  return { ...env, ...agentEnv(gw) };
+  for (const [name, value] of Object.entries(base)) if (!isKeyForAgentsToLose(name) && !GATEWAY_BYPASSES.has(name)) env[name] = value;
+  return { ...env, ...agentEnv(gw), OPENAI_API_BASE: gw.url };
 }
 
 /** The lines for `~/.codex/config.toml`: a provider that reads the local token from OPENAI_API_KEY. */

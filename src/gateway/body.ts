@@ -55,6 +55,23 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
 }
 
 /**
+ * The body as text, or undefined once answered: too large → the 413 `tooLarge` shapes in the route's dialect (and the
+ * rest of the body drained); the client went away → nothing.
+ */
+export async function bodyOrRefusal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  tooLarge: (message: string) => RefusalAnswer,
+): Promise<string | undefined> {
+  const body = await readBody(req, limit);
+  if (body.ok) return body.text;
+  if (body.reason === 'too-large')
+    refuse(req, res, tooLarge(`The request body is larger than the local gateway's limit of ${Math.round(limit / 1024 / 1024)} MB.`), { bodyLimit: limit });
+  return undefined;
+}
+
+/**
  * Answers `error` with `connection: close` now, and ends the answer (closing the connection) once the client has sent
  * its whole body, which is discarded, or destroys the socket after `DRAIN_CAP_FACTOR × bodyLimit` bytes.
  */

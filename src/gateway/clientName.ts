@@ -1,5 +1,5 @@
 // Which client sent a gateway request, for the ledger: the route and the User-Agent mapped onto the closed set of
-// client names in src/core/clients.ts. The header is untrusted and never stored; only the name it maps to is.
+// client names in src/core/base/clients.ts. The header is untrusted and never stored; only the name it maps to is.
 import type { ClientId } from '../core/base/clients';
 
 /** Routes where an Anthropic-speaking client is expected; every other route speaks OpenAI's dialects. */

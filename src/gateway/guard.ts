@@ -18,7 +18,20 @@ export interface RequestGuard {
 /** Names a client on this machine may use for the gateway; none of them can be rebound to another address by DNS. */
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
-export function createGuard(opts: { port: number; token: string }): RequestGuard {
+/** Where a VS Code user finds the token: what a 401 says unless the host names another place (`tokenHint`). */
+export const VSCODE_TOKEN_HINT =
+  'Copy the current one with "Switchboard: Copy Gateway Snippet" (it changes on every start), or, in a terminal, open a new ' +
+  'terminal after "Switchboard: Connect Terminal Agents" (a terminal keeps the token it was opened with).';
+
+export interface GuardOptions {
+  port: number;
+  token: string;
+  /** Where the client finds the current token, for the 401 (the host knows: VS Code's command, serve's file or output). */
+  tokenHint?: string;
+}
+
+export function createGuard(opts: GuardOptions): RequestGuard {
+  const hint = opts.tokenHint ?? VSCODE_TOKEN_HINT;
   // On port 80 clients leave the port out of the Host header.
   const hosts = new Set(LOOPBACK_NAMES.flatMap((name) => (opts.port === 80 ? [name, `${name}:80`] : [`${name}:${opts.port}`])));
   const expected = Buffer.from(`Bearer ${opts.token}`);
@@ -53,8 +66,8 @@ export function createGuard(opts: { port: number; token: string }): RequestGuard
         return openAIError(
           401,
           headers.authorization || headers['x-api-key']
-            ? 'The local gateway token is wrong. Copy the current one with "Switchboard: Copy Gateway Snippet" (it changes on every start).'
-            : 'Missing "Authorization: Bearer <local token>" (or "x-api-key: <local token>"). Copy it with "Switchboard: Copy Gateway Snippet".',
+            ? `The local gateway token is wrong. ${hint}`
+            : `Missing "Authorization: Bearer <local token>" (or "x-api-key: <local token>"). ${hint}`,
           'authentication_error',
           'invalid_api_key',
         );

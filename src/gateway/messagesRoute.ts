@@ -8,6 +8,8 @@
 // failure is an `error` event, as Anthropic's own API does.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveAgentModel } from '../agents/agentModel';
+import { logSafe } from '../agents/untrusted';
+import { failureForLog } from './failureLog';
 import { AnthropicAnswer, MessageCollector, messageId, type AnthropicEvent } from '../agents/anthropic/answer';
 import { countInputTokens } from '../agents/anthropic/countTokens';
 import { anthropicError, anthropicErrorFrom, type AnthropicHttpError } from '../agents/anthropic/errors';
@@ -15,7 +17,7 @@ import { parseCountTokensRequest, parseMessagesRequest, type MessagesRequest } f
 import type { Config } from '../core/config/settings';
 import { consumeRoute } from '../core/routing/consumeRoute';
 import type { ChatRouter, ClientId } from '../core/base/types';
-import { readBody, refuse } from './body';
+import { bodyOrRefusal } from './body';
 import { clientOf } from './clientName';
 import { drained, sendJson, SSE_HEADERS } from './respond';
 
@@ -41,16 +43,9 @@ export function sendAnthropicError(res: ServerResponse, e: AnthropicHttpError): 
   sendJson(res, e.status, e.body, e.headers);
 }
 
-/** The body, or undefined after answering (too large: 413; the client went away: nothing). */
-async function bodyOf(req: IncomingMessage, res: ServerResponse, maxBody: number): Promise<string | undefined> {
-  const body = await readBody(req, maxBody);
-  if (body.ok) return body.text;
-  if (body.reason === 'too-large')
-    refuse(req, res, anthropicError(413, `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`), {
-      bodyLimit: maxBody,
-    });
-  return undefined;
-}
+/** The body, or undefined after answering (too large: 413 in Anthropic's shape; the client went away: nothing). */
+const bodyOf = (req: IncomingMessage, res: ServerResponse, maxBody: number): Promise<string | undefined> =>
+  bodyOrRefusal(req, res, maxBody, (m) => anthropicError(413, m));
 
 export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
   const { core, maxBodyBytes: maxBody, log } = opts;
@@ -106,7 +101,7 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
         return;
       }
       const e = anthropicErrorFrom(r.error);
-      log?.(`local gateway: ${routeOpts.request.model} → ${e.status} ${e.body.error.message}`);
+      log?.(`local gateway: ${logSafe(routeOpts.request.model)} → ${e.status} ${failureForLog(r.error, e.body.error.message)}`);
       if (!started) return sendAnthropicError(res, e);
       // After the stream began: Anthropic's own way of reporting a failure inside an event stream.
       res.end(pending + sseEvent(e.body));
@@ -124,7 +119,7 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
     if (r.outcome === 'stopped') return;
     if (r.outcome !== 'done') {
       const e = anthropicErrorFrom(r.error);
-      log?.(`local gateway: ${routeOpts.request.model} → ${e.status} ${e.body.error.message}`);
+      log?.(`local gateway: ${logSafe(routeOpts.request.model)} → ${e.status} ${failureForLog(r.error, e.body.error.message)}`);
       return sendAnthropicError(res, e);
     }
     answer.finish(r.done.usage);

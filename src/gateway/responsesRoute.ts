@@ -11,7 +11,9 @@ import type { ClientId } from '../core/base/clients';
 import type { AgentTraits, ChatRouter } from '../core/base/types';
 import type { Config } from '../core/config/settings';
 import { resolveAgentModel } from '../agents/agentModel';
-import { readBody, refuse } from './body';
+import { failureForLog } from './failureLog';
+import { logSafe, nestedPath, tooDeeplyNested, tooDeepMessage } from '../agents/untrusted';
+import { bodyOrRefusal } from './body';
 import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
 import { drained, sendJson, SSE_HEADERS } from './respond';
@@ -31,29 +33,18 @@ function parse(text: string): ResponsesRequest | HttpError {
   } catch {
     return openAIError(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json');
   }
+  // Far deeper input (a tool schema, function_call arguments) overflows JSON.stringify's stack on its way upstream.
+  const deep = tooDeeplyNested(text, body);
+  if (deep) return openAIError(400, tooDeepMessage(nestedPath(deep, 'brackets')), 'invalid_request_error', 'nesting_too_deep', nestedPath(deep, 'brackets'));
   const parsed = fromResponsesBody(body);
   if ('message' in parsed) return openAIError(400, parsed.message, 'invalid_request_error', parsed.code, parsed.param);
   return parsed;
 }
 
 export async function handleResponses(req: IncomingMessage, res: ServerResponse, ctx: ResponsesRouteContext): Promise<void> {
-  const body = await readBody(req, ctx.maxBodyBytes);
-  if (!body.ok) {
-    if (body.reason === 'too-large')
-      refuse(
-        req,
-        res,
-        openAIError(
-          413,
-          `The request body is larger than the local gateway's limit of ${Math.round(ctx.maxBodyBytes / 1024 / 1024)} MB.`,
-          'invalid_request_error',
-          'request_too_large',
-        ),
-        { bodyLimit: ctx.maxBodyBytes },
-      );
-    return;
-  }
-  const parsed = parse(body.text);
+  const text = await bodyOrRefusal(req, res, ctx.maxBodyBytes, (m) => openAIError(413, m, 'invalid_request_error', 'request_too_large'));
+  if (text === undefined) return;
+  const parsed = parse(text);
   if ('status' in parsed) return sendJson(res, parsed.status, parsed.body);
   // The agent's model name (Codex: gpt-5-codex…) mapped by switchboard.agents.models; the mapping goes to the log.
   const mapped = resolveAgentModel(parsed.model, ctx.config());
@@ -83,7 +74,7 @@ export async function handleResponses(req: IncomingMessage, res: ServerResponse,
     return;
   }
   const e = httpErrorFrom(r.error);
-  ctx.log?.(`local gateway: /v1/responses ${chat.model} → HTTP ${e.status} ${e.body.error.message}`);
+  ctx.log?.(`local gateway: /v1/responses ${logSafe(chat.model)} → HTTP ${e.status} ${failureForLog(r.error, e.body.error.message)}`);
   if (!res.headersSent) return sendJson(res, e.status, e.body, e.headers);
   // Mid-stream: the Responses API's own way of ending a stream that failed after it began.
   res.end(

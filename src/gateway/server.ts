@@ -1,23 +1,23 @@
-// The local gateway: an OpenAI-compatible HTTP server on 127.0.0.1 over the same core as the chat view, so every
-// request through it is routed (smart-select, fallbacks, breakers), budgeted and recorded in the usage ledger.
-// Fields the caller sends (tools, tool_choice, response_format, …) pass through to the upstream untouched.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// The local gateway: an HTTP server on 127.0.0.1 over the same core as the chat view, so every request through it is
+// routed (smart-select, fallbacks, breakers), budgeted and recorded in the usage ledger. It speaks OpenAI Chat
+// Completions (chatRoute.ts) and translates Anthropic Messages (messagesRoute.ts, for Claude Code) and OpenAI
+// Responses (responsesRoute.ts, for Codex) to and from it. This file guards every request (guard.ts), dispatches it
+// to its route, lists the models and answers whatever a route leaves unanswered.
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { consumeRoute } from '../core/routing/consumeRoute';
 import { SMART_SELECT } from '../core/config/names';
 import { ConfigError } from '../core/base/errors';
-import type { ChatRouter, ClientId, ModelInfo } from '../core/base/types';
-import { CompletionAggregator } from './aggregate';
-import { readBody, refuse } from './body';
+import type { ChatRouter, ModelInfo } from '../core/base/types';
+import { refuse } from './body';
+import { failureForLog } from './failureLog';
+import { logSafe } from '../agents/untrusted';
+import { chatRoute } from './chatRoute';
 import { createGuard, newLocalToken } from './guard';
-import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
 import { handleResponses } from './responsesRoute';
-import { drained, sendJson, SSE_HEADERS } from './respond';
-import { parseChat, type ParsedChat } from './validate';
+import { sendJson } from './respond';
 import { messagesRoute, sendAnthropicError } from './messagesRoute';
 import { anthropicError } from '../agents/anthropic/errors';
-import { resolveAgentModel } from '../agents/agentModel';
 import type { Config } from '../core/config/settings';
 
 /** What the gateway needs of the core (`Core` from createCore satisfies it). */
@@ -32,8 +32,10 @@ export interface LocalGatewayOptions {
   core: GatewayCore;
   /** 0 or undefined: any free port. */
   port?: number;
-  /** Bearer token clients must send; a random one per start when omitted. */
+  /** The token clients must send (as a Bearer token or x-api-key); a random one per start when omitted. */
   token?: string;
+  /** Where a client refused for its token finds the right one (default: VS Code's commands; serve names its own source). */
+  tokenHint?: string;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
   log?: (line: string) => void;
@@ -59,88 +61,10 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
   const token = opts.token || newLocalToken();
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { core, log } = opts;
-  let guard = createGuard({ port: opts.port ?? 0, token });
+  const tokenHint = opts.tokenHint !== undefined ? { tokenHint: opts.tokenHint } : {};
+  let guard = createGuard({ port: opts.port ?? 0, token, ...tokenHint });
   const anthropic = messagesRoute({ core, maxBodyBytes: maxBody, log, ...(opts.pingAfterMs !== undefined ? { pingAfterMs: opts.pingAfterMs } : {}) });
-
-  async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, maxBody);
-    if (!body.ok) {
-      if (body.reason === 'too-large')
-        refuse(
-          req,
-          res,
-          openAIError(
-            413,
-            `The request body is larger than the local gateway's limit of ${Math.round(maxBody / 1024 / 1024)} MB.`,
-            'invalid_request_error',
-            'request_too_large',
-          ),
-          {
-            bodyLimit: maxBody,
-          },
-        );
-      return;
-    }
-    const parsed = parseChat(body.text);
-    if ('status' in parsed) return sendError(res, parsed);
-    // Agents on Chat Completions (Aider, opencode…): only names a rule in switchboard.agents.models matches are mapped.
-    const mapped = resolveAgentModel(parsed.request.model, core.config(), { unmatched: 'as-is' });
-    if (mapped.note) {
-      parsed.request.model = mapped.model;
-      parsed.notes = [mapped.note];
-    }
-    const ac = new AbortController();
-    // The client went away before the answer ended: abort the upstream request.
-    res.on('close', () => {
-      if (!res.writableFinished) ac.abort();
-    });
-    try {
-      const client = clientOf('/v1/chat/completions', req.headers['user-agent']);
-      if (parsed.stream) await streamAnswer(parsed, res, ac.signal, client);
-      else await completeAnswer(parsed, res, ac.signal, client);
-    } catch (err) {
-      if (ac.signal.aborted) return;
-      const e = httpErrorFrom(err);
-      log?.(`local gateway: ${parsed.request.model} → HTTP ${e.status} ${e.body.error.message}`);
-      if (!res.headersSent) return sendError(res, e);
-      // Mid-stream: OpenAI's own way of reporting an error inside an event stream.
-      res.end(`data: ${JSON.stringify(e.body)}\n\n`);
-    }
-  }
-
-  async function streamAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
-    const r = await consumeRoute(core.router, p.request, {
-      signal,
-      client,
-      ...(p.notes ? { notes: p.notes } : {}),
-      onChunk: (y) => {
-        const c = y.chunk;
-        if (!p.includeUsage && c.usage && c.choices.length === 0) return;
-        // Headers wait for the first chunk, so a request that fails before answering gets a real HTTP status.
-        if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
-        if (!res.write(`data: ${JSON.stringify(c)}\n\n`)) return drained(res);
-      },
-    });
-    if (r.outcome === 'stopped') return;
-    if (r.outcome !== 'done') throw r.error;
-    if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
-    res.end('data: [DONE]\n\n');
-  }
-
-  async function completeAnswer(p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
-    const acc = new CompletionAggregator();
-    // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
-    const r = await consumeRoute(core.router, p.request, {
-      signal,
-      client,
-      nonStreaming: true,
-      ...(p.notes ? { notes: p.notes } : {}),
-      onChunk: (y) => acc.add(y.chunk),
-    });
-    if (r.outcome === 'stopped') return;
-    if (r.outcome !== 'done') throw r.error;
-    sendJson(res, 200, acc.result(r.servedModel));
-  }
+  const chat = chatRoute({ core, maxBodyBytes: maxBody, ...(log ? { log } : {}) });
 
   async function models(res: ServerResponse): Promise<void> {
     const list = await core.listModels();
@@ -207,7 +131,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     }
     work.catch((err: unknown) => {
       const e = httpErrorFrom(err);
-      log?.(`local gateway: ${req.method} ${route} failed: ${e.body.error.message}`);
+      log?.(`local gateway: ${req.method} ${logSafe(route)} → HTTP ${e.status} ${failureForLog(err, e.body.error.message)}`);
       if (res.headersSent) res.destroy();
       else if (isMessages) sendAnthropicError(res, anthropicError(e.status, e.body.error.message));
       else sendError(res, e);
@@ -232,7 +156,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     });
   });
   const port = (server.address() as AddressInfo).port;
-  guard = createGuard({ port, token });
+  guard = createGuard({ port, token, ...tokenHint });
 
   let closing: Promise<void> | undefined;
   return {

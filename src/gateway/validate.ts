@@ -4,6 +4,7 @@
 import { SMART_SELECT } from '../core/config/names';
 import type { ChatRequest } from '../core/base/types';
 import { MAX_MODEL_ID_LENGTH } from '../protocol';
+import { isObject, nestedPath, tooDeeplyNested, tooDeepMessage, typeName } from '../agents/untrusted';
 import { openAIError, type HttpError } from './openaiErrors';
 
 export interface ParsedChat {
@@ -15,14 +16,6 @@ export interface ParsedChat {
 }
 
 const invalid = (message: string, code: string, param: string | null): HttpError => openAIError(400, message, 'invalid_request_error', code, param);
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function wrongType(param: string, expected: string, got: unknown): HttpError {
   return invalid(`Invalid type for '${param}': expected ${expected}, but got ${typeName(got)}.`, 'invalid_type', param);
@@ -65,6 +58,9 @@ export function parseChat(text: string): ParsedChat | HttpError {
     return invalid('The request body is not valid JSON.', 'invalid_json', null);
   }
   if (!isObject(body)) return invalid('The request body must be a JSON object.', 'invalid_body', null);
+  // Far deeper input (a tool schema, response_format) overflows JSON.stringify's stack on its way upstream.
+  const deep = tooDeeplyNested(text, body);
+  if (deep) return invalid(tooDeepMessage(nestedPath(deep, 'brackets')), 'nesting_too_deep', nestedPath(deep, 'brackets'));
   const { stream, ...rest } = body as Record<string, unknown> & { stream?: unknown; stream_options?: { include_usage?: unknown } | null };
   const badModel = modelProblem(rest.model);
   if (badModel) return badModel;

@@ -6,7 +6,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { resolveAgentModel } from '../../src/agents/agentModel';
 import { AnthropicAnswer, MessageCollector, type AnthropicEvent } from '../../src/agents/anthropic/answer';
 import { anthropicErrorFrom } from '../../src/agents/anthropic/errors';
-import { MAX_FORWARDED_MAX_TOKENS, parseMessagesRequest, type MessagesRequest } from '../../src/agents/anthropic/request';
+import { MAX_FORWARDED_MAX_TOKENS, parseMessagesRequest, withoutReminders, type MessagesRequest } from '../../src/agents/anthropic/request';
 import { parseConfig } from '../../src/core/config/settings';
 import { AllCandidatesFailedError, BudgetError, NoKeyError, RateLimitedError } from '../../src/core/base/errors';
 import { selectModel } from '../../src/core/select/select';
@@ -99,7 +99,7 @@ describe('Anthropic request → chat request', () => {
       temperature: 0.3,
       top_p: 0.9,
       stop_sequences: ['END', 'STOP', 'a', 'b', 'c'],
-      metadata: { user_id: 'user-123' },
+      metadata: { user_id: 'user_abc123_account_0f1e_session_9d8c' },
     });
     assert.deepEqual(r.request.messages, [
       { role: 'system', content: 'one\ntwo' },
@@ -109,7 +109,8 @@ describe('Anthropic request → chat request', () => {
     assert.equal(r.request.temperature, 0.3);
     assert.equal(r.request.top_p, 0.9);
     assert.deepEqual(r.request.stop, ['END', 'STOP', 'a', 'b'], 'OpenAI takes at most four');
-    assert.equal(r.request.user, 'user-123');
+    assert.equal(r.request.user, undefined, "Claude Code's account and session ids go to no upstream");
+    assert.doesNotMatch(JSON.stringify(r.request), /abc123|0f1e|9d8c/);
     assert.equal(r.request.max_tokens, 100);
     assert.equal(parse({ max_tokens: MAX_FORWARDED_MAX_TOKENS + 1, messages: [{ role: 'user', content: 'x' }] }).request.max_tokens, undefined);
   });
@@ -161,6 +162,23 @@ describe('Anthropic request → chat request', () => {
     });
     assert.equal(r.agent.task, 'Explain what a mutex is');
     assert.equal(parse({ messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'out' }] }] }).agent.task, undefined);
+  });
+
+  test('system reminders: each closed one is cut out, an unclosed opener stays as text', () => {
+    assert.equal(withoutReminders('a<system-reminder>x</system-reminder>b<system-reminder>y\nz</system-reminder>c'), 'abc');
+    assert.equal(withoutReminders('<system-reminder>x<system-reminder>y</system-reminder>z'), 'z', 'from an opener to the first closer');
+    assert.equal(withoutReminders('keep <system-reminder> this'), 'keep <system-reminder> this');
+    assert.equal(withoutReminders('a</system-reminder>b<system-reminder>c'), 'a</system-reminder>b<system-reminder>c');
+    assert.equal(withoutReminders('<system-reminder>x</system-reminder>tail<system-reminder>open'), 'tail<system-reminder>open');
+  });
+
+  // A lazy regular expression rescanned the rest of the text from every unclosed opener: 272 KB took 1.7 s, 1 MB ~25 s.
+  // The timeout fails the test when the work outlasts it (the event loop gets a turn before the test ends).
+  test('a megabyte of unclosed <system-reminder> openers is read in one pass', { timeout: 5000 }, async () => {
+    const text = '<system-reminder>'.repeat(Math.ceil((1024 * 1024) / 17)) + 'the task';
+    const r = parse({ messages: [{ role: 'user', content: [{ type: 'text', text: `<system-reminder>x</system-reminder>${text}` }] }] });
+    assert.equal(r.agent.task, text);
+    await new Promise((resolve) => setTimeout(resolve, 1));
   });
 
   test('what the core needs is checked: a 400 naming the field', () => {
@@ -243,6 +261,68 @@ describe('chat chunks → Anthropic events', () => {
   });
 });
 
+describe('parallel tool calls whose deltas interleave', () => {
+  // Name fragments, then the two calls' argument deltas interleaved, some of both in one chunk.
+  const interleaved = [
+    chunk({ content: 'Both.' }),
+    chunk({ tool_calls: [{ index: 0, id: 'call_a', function: { name: 'Re' } }] }),
+    chunk({ tool_calls: [{ index: 0, function: { name: 'ad', arguments: '{"pa' } }] }),
+    chunk({ tool_calls: [{ index: 1, id: 'call_b', function: { name: 'Ba' } }] }),
+    chunk({ tool_calls: [{ index: 1, function: { name: 'sh', arguments: '{"cmd' } }] }),
+    chunk({
+      tool_calls: [
+        { index: 0, function: { arguments: 'th":"x' } },
+        { index: 1, function: { arguments: '":"l' } },
+      ],
+    }),
+    chunk({ tool_calls: [{ index: 1, function: { arguments: 's"}' } }] }),
+    chunk({ tool_calls: [{ index: 0, function: { arguments: '"}' } }] }),
+    chunk({}, 'tool_calls'),
+  ];
+
+  test('streamed: blocks one after another, every delta inside its own block (none after its stop)', () => {
+    const { events } = answer(interleaved);
+    let open: number | undefined;
+    let last = -1;
+    const args = new Map<number, string>();
+    for (const e of events) {
+      if (e.type === 'content_block_start') {
+        assert.equal(open, undefined, 'a block starts only after the previous one stopped');
+        assert.equal(e.index, last + 1);
+        open = last = e.index;
+      } else if (e.type === 'content_block_delta') {
+        assert.equal(e.index, open, `a delta for block ${e.index} while block ${open} is open`);
+        if (e.delta.type === 'input_json_delta') args.set(e.index, (args.get(e.index) ?? '') + e.delta.partial_json);
+      } else if (e.type === 'content_block_stop') {
+        assert.equal(e.index, open);
+        open = undefined;
+      }
+    }
+    assert.equal(open, undefined);
+    const starts = events.flatMap((e) => (e.type === 'content_block_start' && e.content_block.type === 'tool_use' ? [e.content_block] : []));
+    assert.deepEqual(
+      starts.map((b) => [b.id, b.type === 'tool_use' ? b.name : '']),
+      [
+        ['call_a', 'Read'],
+        ['call_b', 'Bash'],
+      ],
+      'names joined from their fragments',
+    );
+    assert.deepEqual([...args.values()], ['{"path":"x"}', '{"cmd":"ls"}']);
+    assert.equal(events.at(-2)?.type, 'message_delta');
+  });
+
+  test('non-streamed: both calls whole, names joined, in the order they began', () => {
+    const { message } = answer(interleaved);
+    assert.deepEqual(message?.content, [
+      { type: 'text', text: 'Both.' },
+      { type: 'tool_use', id: 'call_a', name: 'Read', input: { path: 'x' } },
+      { type: 'tool_use', id: 'call_b', name: 'Bash', input: { cmd: 'ls' } },
+    ]);
+    assert.equal(message?.stop_reason, 'tool_use');
+  });
+});
+
 describe('error statuses', () => {
   const attempt = (status: number | undefined, outcome = 'error') => ({
     model: 'm',
@@ -263,6 +343,12 @@ describe('error statuses', () => {
     assert.deepEqual([limited.status, limited.headers], [429, { 'retry-after': '3' }]);
     const budget = anthropicErrorFrom(new BudgetError('The monthly budget is used up.'));
     assert.deepEqual([budget.status, budget.body], [402, { type: 'error', error: { type: 'billing_error', message: 'The monthly budget is used up.' } }]);
+    const refused = anthropicErrorFrom(new AllCandidatesFailedError([attempt(403), { ...attempt(403), model: 'p/other' }]));
+    assert.equal(refused.status, 403, 'an upstream refusal is not a wrong local token (401)');
+    assert.equal(refused.body.error.type, 'permission_error');
+    assert.match(refused.body.error.message, /upstream refused m, p\/other \(HTTP 403\)/);
+    assert.match(refused.body.error.message, /accepted your token/);
+    assert.match(refused.body.error.message, /switchboard\.agents\.models/);
     assert.equal(anthropicErrorFrom(new NoKeyError('gateway')).body.error.type, 'authentication_error');
     assert.deepEqual(anthropicErrorFrom(new Error('secret internals')).body.error, {
       type: 'api_error',
@@ -292,6 +378,30 @@ describe('switchboard.agents.models and smart-select for agents', () => {
     assert.deepEqual(resolveAgentModel('gpt-4.1', none, { unmatched: 'as-is' }), { model: 'gpt-4.1' }, 'Chat Completions names stay as they are');
     assert.equal(resolveAgentModel('a.b', config({ 'a?b': 'x/y' })).model, 'x/y');
     assert.equal(resolveAgentModel('a.b', config({ 'a.c': 'x/y' })).model, 'smart-select', 'a dot is a dot, not a wildcard');
+  });
+
+  // Each glob was a backtracking regular expression: this one against 60 characters took 41 s, on every request. A
+  // linear matcher answers at once; the timeout fails the test if it does not (after the event loop gets a turn).
+  test('a glob with many wildcards against a long name answers at once (no backtracking blow-up)', { timeout: 5000 }, async () => {
+    const c = config({ '*a*a*a*a*a*a*a*a*b': 'x/y' });
+    assert.equal(resolveAgentModel('a'.repeat(256), c).model, 'smart-select');
+    assert.equal(resolveAgentModel('a'.repeat(255) + 'b', c).model, 'x/y');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  });
+
+  test('glob semantics: * any run (empty too), ? one character, case-insensitive, literal everything else, no wildcard across a line break', () => {
+    const m = (glob: string, name: string) => resolveAgentModel(name, config({ [glob]: 'x/y' })).model === 'x/y';
+    assert.ok(m('claude-*', 'claude-'));
+    assert.ok(m('claude-*', 'CLAUDE-Opus'));
+    assert.ok(m('*-4-?', 'claude-opus-4-8'));
+    assert.ok(!m('*-4-?', 'claude-opus-4-88'));
+    assert.ok(m('a*b*c', 'aXbYbZc'));
+    assert.ok(!m('a*b*c', 'aXbYbZ'));
+    assert.ok(m('?*?', 'ab'));
+    assert.ok(!m('?*?', 'a'));
+    assert.ok(m('a+b(*', 'A+B(x)'));
+    assert.ok(!m('a*', 'a\nb'), 'a wildcard does not match a line break');
+    assert.ok(!m('a?b', 'a\nb'));
   });
 
   test('an invalid value names the setting', () => {

@@ -13,6 +13,7 @@ import type { Core } from '../../src/core/createCore';
 import { AllCandidatesFailedError, BudgetError, ConfigError, RateLimitedError } from '../../src/core/base/errors';
 import { CompletionAggregator } from '../../src/gateway/aggregate';
 import { createGuard, newLocalToken } from '../../src/gateway/guard';
+import { serveTokenHint } from '../../src/cli/localToken';
 import { httpErrorFrom } from '../../src/gateway/openaiErrors';
 import { startLocalGateway, type LocalGateway } from '../../src/gateway/server';
 import { nodeSnippet, pythonSnippet } from '../../src/gateway/snippets';
@@ -323,6 +324,9 @@ describe('switchboard serve (the real CLI)', () => {
         (e: unknown) => e,
       );
       assert.ok(denied instanceof OpenAI.AuthenticationError);
+      // serve has no "Copy Gateway Snippet": the 401 names where serve's token came from.
+      assert.match(denied.message, /The local gateway token is wrong\. Send the --token value `switchboard serve` was started with\./);
+      assert.doesNotMatch(denied.message, /Copy Gateway Snippet/);
     } finally {
       child.kill('SIGTERM');
     }
@@ -341,6 +345,18 @@ describe('gateway pieces', () => {
     assert.equal(g.check({ host, authorization: 'sb-local-abc' })?.status, 401);
     assert.equal(g.check({ authorization: 'Bearer sb-local-abc' })?.status, 403);
     assert.equal(g.check({ host: '127.0.0.1:4000.evil.example', authorization: 'Bearer sb-local-abc' })?.status, 403);
+    assert.match(
+      g.check({ host, authorization: 'Bearer nope' })?.body.error.message ?? '',
+      /Copy Gateway Snippet.*new terminal after "Switchboard: Connect Terminal Agents"/,
+    );
+    const hinted = createGuard({ port: 4000, token: 'sb-local-abc', tokenHint: 'Look in the file.' });
+    assert.equal(
+      hinted.check({ host })?.body.error.message,
+      'Missing "Authorization: Bearer <local token>" (or "x-api-key: <local token>"). Look in the file.',
+    );
+    assert.match(serveTokenHint({ file: '/etc/sb-token', env: {} }), /token in \/etc\/sb-token/);
+    assert.match(serveTokenHint({ env: { SWITCHBOARD_LOCAL_TOKEN: 'x' } }), /SWITCHBOARD_LOCAL_TOKEN value/);
+    assert.match(serveTokenHint({ env: {} }), /printed as "local token:"/);
     assert.notEqual(newLocalToken(), newLocalToken());
     assert.ok(newLocalToken().length >= 40);
   });

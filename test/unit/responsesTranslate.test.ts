@@ -150,7 +150,7 @@ describe('chunks → Responses events', () => {
   let n = 0;
   const builder = () => new ResponseBuilder({ model: 'asked', echo, createdAt: 1, newId: (p) => `${p}_${++n}` });
 
-  test('reasoning, text and two tool calls become four output items, each closed before the next opens', () => {
+  test('reasoning, text and two tool calls become four output items, closed in the order they opened', () => {
     const b = builder();
     const events = [
       ...b.start(),
@@ -189,6 +189,55 @@ describe('chunks → Responses events', () => {
       total_tokens: 10,
     });
     assert.equal(sseEvent(last).split('\n')[0], 'event: response.completed');
+  });
+
+  test('parallel calls whose deltas interleave: every delta before its item is done, names joined (streamed and the response)', () => {
+    const b = builder();
+    const events = [
+      ...b.start(),
+      ...b.add(chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'Re' } }] })),
+      ...b.add(chunk({ tool_calls: [{ index: 0, function: { name: 'ad', arguments: '{"pa' } }] })),
+      ...b.add(chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'Ba' } }] })),
+      ...b.add(chunk({ tool_calls: [{ index: 1, function: { name: 'sh', arguments: '{"cmd' } }] })),
+      ...b.add(
+        chunk({
+          tool_calls: [
+            { index: 0, function: { arguments: 'th":"x' } },
+            { index: 1, function: { arguments: '":"l' } },
+          ],
+        }),
+      ),
+      ...b.add(chunk({ tool_calls: [{ index: 1, function: { arguments: 's"}' } }] })),
+      ...b.add(chunk({ tool_calls: [{ index: 0, function: { arguments: '"}' } }] }, 'tool_calls')),
+      ...b.finish({ usage: USAGE, served: 'm' }),
+    ];
+    const done = new Set<string>();
+    const args = new Map<string, string>();
+    for (const e of events) {
+      const id = (e.item_id ?? (e.item as { id?: string } | undefined)?.id) as string | undefined;
+      if (e.type === 'response.function_call_arguments.delta') {
+        assert.ok(id && !done.has(id), `a delta for ${id} after its output_item.done`);
+        args.set(id, (args.get(id) ?? '') + (e.delta as string));
+      }
+      if (e.type === 'response.output_item.done' && id) done.add(id);
+    }
+    assert.deepEqual([...args.values()], ['{"path":"x"}', '{"cmd":"ls"}']);
+    const finished = events.filter((e) => e.type === 'response.output_item.done').map((e) => e.item as { name: string; arguments: string; status: string });
+    assert.deepEqual(
+      finished.map((i) => [i.name, i.arguments, i.status]),
+      [
+        ['Read', '{"path":"x"}', 'completed'],
+        ['Bash', '{"cmd":"ls"}', 'completed'],
+      ],
+    );
+    assert.deepEqual(
+      b.response.output.map((i) => (i.type === 'function_call' ? [i.call_id, i.name, i.arguments, i.status] : [])),
+      [
+        ['call_a', 'Read', '{"path":"x"}', 'completed'],
+        ['call_b', 'Bash', '{"cmd":"ls"}', 'completed'],
+      ],
+      'the non-streamed response',
+    );
   });
 
   test('an answer cut at max tokens ends with response.incomplete', () => {

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server';
+import { childEnv } from '../../src/gateway/agentEnv';
+import { PROVIDER_KEY_ENV_PREFIX } from '../../src/core/config/keys';
 
 const KEY = 'sk-the-users-real-key-0123456789';
 const TIMEOUT_MS = 30_000;
@@ -72,7 +74,7 @@ fetch(e.OPENAI_BASE_URL + '/chat/completions', {
 
 describe('switchboard run', { timeout: 3 * TIMEOUT_MS }, () => {
   test('the command gets the four variables for a live gateway, never the key, and its exit code comes back', async () => {
-    const run = switchboardRun([process.execPath, '-e', PRINT_ENV]);
+    const run = switchboardRun([process.execPath, '-e', PRINT_ENV], { OPENAI_API_BASE: 'https://elsewhere.example/v1', CLAUDE_CODE_USE_BEDROCK: '1' });
     const { code, stderr } = await run.exited;
     assert.equal(code, 7, stderr);
     const seen = JSON.parse(run.stdout()) as { vars: Record<string, string>; switchboard: string[]; env: string; answer: string };
@@ -82,6 +84,9 @@ describe('switchboard run', { timeout: 3 * TIMEOUT_MS }, () => {
     assert.equal(seen.vars.ANTHROPIC_AUTH_TOKEN, seen.vars.OPENAI_API_KEY);
     assert.deepEqual(seen.switchboard, []);
     assert.ok(!seen.env.includes(KEY) && !seen.env.includes('sk-provider-key'), 'a key reached the command');
+    const env = JSON.parse(seen.env) as Record<string, string>;
+    assert.equal(env.OPENAI_API_BASE, seen.vars.OPENAI_BASE_URL, 'Aider and LiteLLM read OPENAI_API_BASE');
+    assert.equal(env.CLAUDE_CODE_USE_BEDROCK, undefined, 'Claude Code would go to Bedrock, around the gateway');
     // A fresh token, not SWITCHBOARD_LOCAL_TOKEN's.
     assert.notEqual(seen.vars.OPENAI_API_KEY, 'x'.repeat(40));
     assert.equal(seen.answer, 'through run');
@@ -121,5 +126,41 @@ describe('switchboard run', { timeout: 3 * TIMEOUT_MS }, () => {
     const { code, stderr } = await switchboardRun(['no-such-agent-command']).exited;
     assert.equal(code, 127);
     assert.match(stderr, /could not start "no-such-agent-command"/);
+  });
+});
+
+describe('the environment an agent gets (childEnv)', () => {
+  const gw = { url: 'http://127.0.0.1:4321/v1', token: 'sb-local-t' };
+
+  test('no way around the gateway: OPENAI_API_BASE points at it; the Bedrock, Vertex and Foundry switches and base URLs are gone', () => {
+    const env = childEnv(
+      {
+        PATH: '/bin',
+        OPENAI_API_BASE: 'https://elsewhere.example/v1',
+        CLAUDE_CODE_USE_BEDROCK: '1',
+        CLAUDE_CODE_USE_VERTEX: '1',
+        CLAUDE_CODE_USE_FOUNDRY: '1',
+        ANTHROPIC_BEDROCK_BASE_URL: 'https://bedrock.example',
+        ANTHROPIC_VERTEX_BASE_URL: 'https://vertex.example',
+      },
+      gw,
+    );
+    assert.deepEqual(env, {
+      PATH: '/bin',
+      OPENAI_API_BASE: gw.url,
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:4321',
+      ANTHROPIC_AUTH_TOKEN: gw.token,
+      OPENAI_BASE_URL: gw.url,
+      OPENAI_API_KEY: gw.token,
+    });
+  });
+
+  test('no key: SWITCHBOARD_* (provider keys included) and ANTHROPIC_API_KEY stay out', () => {
+    const env = childEnv(
+      { [`${PROVIDER_KEY_ENV_PREFIX}DEEPSEEK`]: 'sk-x', SWITCHBOARD_API_KEY: 'sk-y', ANTHROPIC_API_KEY: 'sk-z', OPENAI_API_KEY: 'sk-w' },
+      gw,
+    );
+    assert.ok(PROVIDER_KEY_ENV_PREFIX.startsWith('SWITCHBOARD_'), 'provider keys are covered by the SWITCHBOARD_ prefix');
+    assert.ok(!JSON.stringify(env).includes('sk-'), JSON.stringify(env));
   });
 });

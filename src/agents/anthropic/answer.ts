@@ -1,8 +1,9 @@
 // The router's answer (OpenAI chunks) → Anthropic Messages stream events, one chunk at a time: message_start,
 // content blocks (text, thinking from an upstream's reasoning deltas, tool_use with its arguments as
 // input_json_delta pieces), message_delta with the stop reason and usage in Anthropic's fields, message_stop.
-// Nothing is held back: each chunk's events go to the sink as the chunk arrives. The non-streamed answer is the same
-// events folded into one message (MessageCollector). Pure: no I/O.
+// Each chunk's events go to the sink as the chunk arrives, with one exception: Anthropic's blocks come one after
+// another, so while one tool call streams, the calls an upstream interleaves with it (parallel calls) wait and follow
+// whole at the end. The non-streamed answer is the same events folded into one message (MessageCollector). Pure: no I/O.
 import { randomUUID } from 'node:crypto';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { reasoningOf } from '../../core/base/chunks';
@@ -59,11 +60,22 @@ const toolUseId = (): string => 'toolu_' + randomUUID().replace(/-/g, '');
 
 type Choice = ChatCompletionChunk.Choice & { stop_reason?: unknown };
 
+/** A tool call as its deltas came: name fragments joined, arguments held until its block can take them. */
+interface ToolCall {
+  id: string;
+  name: string;
+  /** Arguments not sent yet. */
+  args: string;
+  state: 'waiting' | 'streaming' | 'done';
+}
+
 export class AnthropicAnswer {
   private index = -1;
   private open: 'text' | 'thinking' | 'tool' | undefined;
-  /** OpenAI tool-call index → content block index. */
-  private readonly tools = new Map<number, number>();
+  /** Tool calls by their OpenAI index, in the order they began. */
+  private readonly calls = new Map<number, ToolCall>();
+  /** The call whose block is open (its argument deltas go out as they come). */
+  private streaming: ToolCall | undefined;
   private finishReason: string | null = null;
   private matchedStop: string | null = null;
 
@@ -106,6 +118,7 @@ export class AnthropicAnswer {
 
   /** Closes the open block, then message_delta (stop reason, usage) and message_stop. */
   finish(usage: Pick<Usage, 'promptTokens' | 'completionTokens' | 'cachedTokens'> | undefined): void {
+    this.flushCalls();
     this.close();
     this.sink({ type: 'message_delta', delta: { stop_reason: this.stopReason(), stop_sequence: this.matchedStop }, usage: anthropicUsage(usage) });
     this.sink({ type: 'message_stop' });
@@ -123,12 +136,14 @@ export class AnthropicAnswer {
       default:
         if (this.matchedStop !== null) return 'stop_sequence';
         // Some upstreams end a tool call with "stop".
-        return this.tools.size > 0 ? 'tool_use' : 'end_turn';
+        return this.calls.size > 0 ? 'tool_use' : 'end_turn';
     }
   }
 
   private delta(kind: 'text' | 'thinking', delta: BlockDelta): void {
     if (this.open !== kind) {
+      // Text after tool calls: the calls end first, in order (a later delta of theirs has no block to go to).
+      this.flushCalls();
       this.close();
       this.index++;
       this.open = kind;
@@ -141,27 +156,64 @@ export class AnthropicAnswer {
     this.sink({ type: 'content_block_delta', index: this.index, delta });
   }
 
+  /**
+   * One call's delta. The first call streams: its block starts once its name is whole (its arguments begin, or another
+   * call begins) and takes its arguments as they come. Calls interleaved with it wait, whole, for finish.
+   */
   private toolDelta(tc: ChatCompletionChunk.Choice.Delta.ToolCall): void {
     const key = tc.index ?? 0;
-    let at = this.tools.get(key);
-    if (at === undefined) {
-      this.close();
-      at = ++this.index;
-      this.tools.set(key, at);
-      this.open = 'tool';
-      this.sink({
-        type: 'content_block_start',
-        index: at,
-        content_block: { type: 'tool_use', id: tc.id || toolUseId(), name: tc.function?.name ?? '', input: {} },
-      });
+    let call = this.calls.get(key);
+    if (!call) {
+      call = { id: tc.id || toolUseId(), name: '', args: '', state: 'waiting' };
+      this.calls.set(key, call);
+      // Another call began: the streaming one's name is whole by now, so it can start.
+      for (const other of this.calls.values()) if (other !== call && other.state === 'waiting' && !this.streaming) this.startCall(other);
     }
+    if (call.state === 'done') return; // its block ended (text came after it): nowhere to put it
+    if (tc.function?.name && call.state === 'waiting') call.name += tc.function.name;
     const args = tc.function?.arguments;
-    if (args) this.sink({ type: 'content_block_delta', index: at, delta: { type: 'input_json_delta', partial_json: args } });
+    if (args) call.args += args;
+    if (call.state === 'waiting' && !this.streaming && call.args && this.isFirstWaiting(call)) this.startCall(call);
+    if (call.state === 'streaming') this.sendArgs(call);
+  }
+
+  private isFirstWaiting(call: ToolCall): boolean {
+    for (const c of this.calls.values()) if (c.state === 'waiting') return c === call;
+    return false;
+  }
+
+  private startCall(call: ToolCall): void {
+    this.close();
+    this.index++;
+    this.open = 'tool';
+    this.streaming = call;
+    call.state = 'streaming';
+    this.sink({ type: 'content_block_start', index: this.index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } });
+    this.sendArgs(call);
+  }
+
+  private sendArgs(call: ToolCall): void {
+    if (!call.args) return;
+    this.sink({ type: 'content_block_delta', index: this.index, delta: { type: 'input_json_delta', partial_json: call.args } });
+    call.args = '';
+  }
+
+  /** Ends the streaming call's block, then sends every waiting call whole, each in its own block, in the order they began. */
+  private flushCalls(): void {
+    for (const call of this.calls.values()) {
+      if (call.state === 'done') continue;
+      if (call.state === 'waiting') this.startCall(call);
+      this.close();
+    }
   }
 
   private close(): void {
     if (this.open === undefined) return;
     this.sink({ type: 'content_block_stop', index: this.index });
+    if (this.open === 'tool' && this.streaming) {
+      this.streaming.state = 'done';
+      this.streaming = undefined;
+    }
     this.open = undefined;
   }
 }

@@ -81,7 +81,7 @@ function allFailedStatus(attempts: readonly AttemptSummary[]): number {
   if (attempts.every((a) => a.status === 429)) return 429;
   if (attempts.every((a) => a.status === 429 || overloaded(a))) return OVERLOAD;
   const first = attempts[0].status;
-  if (first !== undefined && first >= 400 && first < 500 && attempts.every((a) => a.status === first)) return first === 403 ? 401 : first;
+  if (first !== undefined && first >= 400 && first < 500 && attempts.every((a) => a.status === first)) return first;
   return 500;
 }
 
@@ -89,6 +89,16 @@ function allFailedStatus(attempts: readonly AttemptSummary[]): number {
 export function anthropicErrorFrom(err: unknown): AnthropicHttpError {
   if (!isSwitchboardError(err)) return anthropicError(500, 'The local gateway failed unexpectedly; see the Switchboard log.');
   const status = hasErrorCode(err, 'all-failed') ? allFailedStatus(err.attempts) : BY_CODE[err.code as Exclude<ErrorCode, 'all-failed'>];
+  // Not 401: that is what a wrong local token gets, and the agent would ask for a new login. The upstream refused.
+  if (status === 403 && hasErrorCode(err, 'all-failed')) {
+    const models = [...new Set(err.attempts.map((a) => a.model))].join(', ');
+    return anthropicError(
+      403,
+      `The upstream refused ${models} (HTTP 403): the local gateway accepted your token, but the provider's key may not use ` +
+        'this model. Give the key access to it at the provider, or map the agent\'s model to another in "switchboard.agents.models".\n' +
+        err.message,
+    );
+  }
   const retryAfter =
     hasErrorCode(err, 'rate-limited') && err.retryAfterMs !== undefined
       ? { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) }

@@ -12,6 +12,8 @@ import type {
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
 import type { AgentTraits, ChatRequest } from '../../core/base/types';
+import { MAX_MODEL_ID_LENGTH } from '../../protocol';
+import { isObject, logSafe, nestedPath, tooDeeplyNested, tooDeepMessage, typeName } from '../untrusted';
 import { anthropicError, type AnthropicHttpError } from './errors';
 
 export interface MessagesRequest {
@@ -23,8 +25,6 @@ export interface MessagesRequest {
   notes: string[];
 }
 
-/** Longest model name accepted (the chat route's limit too). */
-const MAX_MODEL_LENGTH = 256;
 /**
  * Agents size `max_tokens` for Claude (32k–64k); many upstream models refuse a limit above their own output limit
  * (gpt-4.1 32k, DeepSeek 8k). A ceiling above this is left to the upstream's own limit; a small one (a title's) is sent.
@@ -34,18 +34,12 @@ export const MAX_FORWARDED_MAX_TOKENS = 8192;
 const MAX_STOP_SEQUENCES = 4;
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Invalid extends Error {}
 const invalid = (message: string): never => {
   throw new Invalid(message);
 };
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
 const wrongType = (at: string, expected: string, got: unknown): never => invalid(`${at}: expected ${expected}, but got ${typeName(got)}.`);
 
 function str(v: unknown, at: string): string {
@@ -210,7 +204,7 @@ function chatTools(tools: unknown, notes: string[]): ChatCompletionTool[] | unde
     const tool = t as Json;
     const name = str(tool.name, `tools.${i}.name`);
     if (!isObject(tool.input_schema)) {
-      dropped.push(name);
+      dropped.push(logSafe(name, 80));
       return;
     }
     out.push({
@@ -245,7 +239,27 @@ function thinkingOf(thinking: unknown): AgentTraits['thinking'] {
   return typeof thinking.budget_tokens === 'number' ? { budgetTokens: thinking.budget_tokens } : {};
 }
 
-const REMINDER = /<system-reminder>[\s\S]*?<\/system-reminder>/g;
+const REMINDER_OPEN = '<system-reminder>';
+const REMINDER_CLOSE = '</system-reminder>';
+
+/**
+ * The text without its `<system-reminder>…</system-reminder>` spans, each from an opener to the first closer after it.
+ * One pass: an opener with no closer after it ends the search (no later opener has one either), so unclosed openers
+ * cost nothing (a lazy regular expression rescanned the rest of the text from each of them).
+ */
+export function withoutReminders(text: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf(REMINDER_OPEN, from);
+    if (open < 0) break;
+    const close = text.indexOf(REMINDER_CLOSE, open + REMINDER_OPEN.length);
+    if (close < 0) break;
+    out += text.slice(from, open);
+    from = close + REMINDER_CLOSE.length;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
 
 /**
  * The user's own words of the task for smart-select: the latest user message with text of its own, without tool
@@ -263,7 +277,7 @@ function taskOf(messages: unknown): string | undefined {
           ? m.content.flatMap((b) => (isObject(b) && b.type === 'text' && typeof b.text === 'string' ? [b.text] : []))
           : [];
     const words = texts
-      .map((t) => t.replace(REMINDER, '').trim())
+      .map((t) => withoutReminders(t).trim())
       .filter(Boolean)
       .join('\n');
     if (words) return words;
@@ -278,12 +292,16 @@ function parseBody(text: string): Json {
   } catch {
     return invalid('The request body is not valid JSON.');
   }
+  // Far deeper input overflows JSON.stringify's stack (tool_use.input here, tool schemas upstream): the client's 400.
+  const deep = tooDeeplyNested(text, body);
+  if (deep) invalid(tooDeepMessage(nestedPath(deep, 'dots')));
   return isObject(body) ? body : invalid('The request body must be a JSON object.');
 }
 
 function modelOf(model: unknown): string {
   if (typeof model !== 'string' || !model.trim()) return invalid('model: a model name is required (e.g. "claude-sonnet-4-5", or "smart-select").');
-  if (model.length > MAX_MODEL_LENGTH) invalid(`model: a model name has at most ${MAX_MODEL_LENGTH} characters, this one has ${model.length}.`);
+  // The limit of every dialect of the gateway (and of the chat view's protocol).
+  if (model.length > MAX_MODEL_ID_LENGTH) invalid(`model: a model name has at most ${MAX_MODEL_ID_LENGTH} characters, this one has ${model.length}.`);
   return model;
 }
 
@@ -304,7 +322,8 @@ export function parseMessagesRequest(text: string): MessagesRequest | AnthropicH
       const stops = body.stop_sequences.filter((s): s is string => typeof s === 'string' && s !== '').slice(0, MAX_STOP_SEQUENCES);
       if (stops.length) request.stop = stops;
     }
-    if (isObject(body.metadata) && typeof body.metadata.user_id === 'string' && body.metadata.user_id) request.user = body.metadata.user_id;
+    // metadata.user_id stays here: Claude Code puts its account and session ids in it, and OpenAI's `user` would hand
+    // them to every upstream. Not a hash either: a stable hash still lets upstreams link one person's requests.
     const thinking = thinkingOf(body.thinking);
     const task = taskOf(body.messages);
     return {

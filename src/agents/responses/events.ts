@@ -1,9 +1,10 @@
 // Chat Completions chunks → a Responses answer, as the events OpenAI streams (`response.created` … `response.completed`)
 // and the response object they build. One chunk in, its events out at once: nothing is held back, so a stream is
-// never buffered. Output items open as their first delta arrives and close when another kind begins or the answer
-// ends: reasoning (DeepSeek's `reasoning_content`, OpenRouter's `reasoning`) as a reasoning item with a summary,
-// text as a message item with one output_text part, each tool call as a function_call item. A non-streamed request
-// uses the same builder and returns `response`.
+// never buffered. Output items open as their first delta arrives: reasoning (DeepSeek's `reasoning_content`,
+// OpenRouter's `reasoning`) as a reasoning item with a summary and text as a message item with one output_text part,
+// each closed when another kind begins or the answer ends; each tool call as a function_call item, closed only when
+// the answer ends (an upstream may interleave the argument deltas of parallel calls, so no call is known to be whole
+// before). A non-streamed request uses the same builder and returns `response`.
 import { randomUUID } from 'node:crypto';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { reasoningOf } from '../../core/base/chunks';
@@ -50,7 +51,7 @@ export class ResponseBuilder {
   readonly response: ResponseWire;
   private seq = 0;
   private open: Open | undefined;
-  /** Function calls by their chunk index. */
+  /** Function calls by their chunk index, in output order; each stays open until finish. */
   private readonly calls = new Map<number, Open & { kind: 'call' }>();
   private finishReason: string | null = null;
   private readonly newId: (prefix: string) => string;
@@ -96,6 +97,7 @@ export class ResponseBuilder {
   finish(f: Finish): StreamEvent[] {
     const out: StreamEvent[] = [];
     this.close(out);
+    for (const call of this.calls.values()) this.done(call, out);
     const r = this.response;
     r.model = f.served;
     r.usage = usageWire(f.usage);
@@ -152,6 +154,8 @@ export class ResponseBuilder {
         status: 'in_progress',
       };
       open = this.begin({ kind: 'call', item, index: this.response.output.length }, out);
+      // Not the open item: a call stays open beside whatever comes next, until finish.
+      this.open = undefined;
       this.calls.set(call.index, open);
     } else if (call.function?.name) {
       open.item.name += call.function.name;
@@ -174,6 +178,11 @@ export class ResponseBuilder {
     const open = this.open;
     if (!open) return;
     this.open = undefined;
+    this.done(open, out);
+  }
+
+  /** An item's closing events: its parts' `done` events, then `response.output_item.done`. */
+  private done(open: Open, out: StreamEvent[]): void {
     const at = this.at(open);
     switch (open.kind) {
       case 'message': {

@@ -9,10 +9,4 @@ export interface RequestProblem {
 
 export const problem = (message: string, param: string | null, code: string): RequestProblem => ({ message, param, code });
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-export function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
+export { isObject, typeName } from '../untrusted';

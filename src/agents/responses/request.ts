@@ -5,9 +5,11 @@
 // `prompt_cache_key`, `text`, `client_metadata`, `store: false`, future ones) are ignored.
 import type { ChatCompletionFunctionTool, ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
 import type { ChatRequest } from '../../core/base/types';
+import { logSafe } from '../untrusted';
 import { inputMessages } from './input';
 import { isObject, problem, typeName, type RequestProblem } from './problem';
 import type { EchoedRequest } from './wire';
+import { MAX_MODEL_ID_LENGTH } from '../../protocol';
 
 export interface ResponsesRequest {
   /** The model as the client named it (the caller maps it, e.g. with `switchboard.agents.models`). */
@@ -19,8 +21,6 @@ export interface ResponsesRequest {
   /** What the response echoes back. */
   echo: EchoedRequest;
 }
-
-const MAX_MODEL_LENGTH = 256;
 
 const STATELESS = 'The local gateway keeps no responses: send the whole conversation in "input" each time (with "store": false), as Codex does.';
 
@@ -54,7 +54,7 @@ function functionTools(raw: unknown): Tools | RequestProblem {
     if (!isObject(t)) return problem(`Invalid type for 'tools[${i}]': expected a tool object, but got ${typeName(t)}.`, `tools[${i}]`, 'invalid_type');
     if (t.type !== 'function') {
       const label = typeof t.name === 'string' ? `${String(t.type)} "${t.name}"` : String(t.type);
-      dropped.push(label.slice(0, 80));
+      dropped.push(logSafe(label, 80));
       continue;
     }
     if (typeof t.name !== 'string' || !t.name)
@@ -99,8 +99,12 @@ export function fromResponsesBody(body: unknown): ResponsesRequest | RequestProb
   const model = body.model;
   if (typeof model !== 'string' || !model.trim())
     return problem('"model" is required: "smart-select" or a model id from GET /v1/models.', 'model', 'missing_required_parameter');
-  if (model.length > MAX_MODEL_LENGTH)
-    return problem(`Invalid 'model': a model id has at most ${MAX_MODEL_LENGTH} characters, this one has ${model.length}.`, 'model', 'string_above_max_length');
+  if (model.length > MAX_MODEL_ID_LENGTH)
+    return problem(
+      `Invalid 'model': a model id has at most ${MAX_MODEL_ID_LENGTH} characters, this one has ${model.length}.`,
+      'model',
+      'string_above_max_length',
+    );
   if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== 'string')
     return problem(`Invalid type for 'instructions': expected a string, but got ${typeName(body.instructions)}.`, 'instructions', 'invalid_type');
   const input = inputMessages(body.input);
