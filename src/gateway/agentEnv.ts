@@ -54,6 +54,16 @@ export function childEnv(base: NodeJS.ProcessEnv, gw: AgentGateway): NodeJS.Proc
   return { ...env, ...agentEnv(gw), OPENAI_API_BASE: gw.url };
 }
 
+/**
+ * What "Connect Terminal Agents" sets in VS Code's terminals: the agent variables and OPENAI_API_BASE, as `childEnv`
+ * gives a child. A terminal's collection can set variables but not remove them, so the provider key and the bypass
+ * switches are set empty (Claude Code reads an empty switch as off).
+ */
+export function terminalEnv(gw: AgentGateway): Record<string, string> {
+  const off = Object.fromEntries(['ANTHROPIC_API_KEY', ...GATEWAY_BYPASSES].map((name) => [name, '']));
+  return { ...off, ...agentEnv(gw), OPENAI_API_BASE: gw.url };
+}
+
 /** The lines for `~/.codex/config.toml`: a provider that reads the local token from OPENAI_API_KEY. */
 export function codexConfigLines(gw: AgentGateway): string {
   return [

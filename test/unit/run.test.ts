@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server';
-import { childEnv } from '../../src/gateway/agentEnv';
+import { childEnv, terminalEnv } from '../../src/gateway/agentEnv';
 import { PROVIDER_KEY_ENV_PREFIX } from '../../src/core/config/keys';
 
 const KEY = 'sk-the-users-real-key-0123456789';
@@ -162,5 +162,19 @@ describe('the environment an agent gets (childEnv)', () => {
     );
     assert.ok(PROVIDER_KEY_ENV_PREFIX.startsWith('SWITCHBOARD_'), 'provider keys are covered by the SWITCHBOARD_ prefix');
     assert.ok(!JSON.stringify(env).includes('sk-'), JSON.stringify(env));
+  });
+
+  test("Connect Terminal Agents sets the same in VS Code's terminals; what it cannot remove it empties", () => {
+    const base = {
+      PATH: '/bin',
+      ANTHROPIC_API_KEY: 'sk-z',
+      CLAUDE_CODE_USE_BEDROCK: '1',
+      CLAUDE_CODE_USE_VERTEX: '1',
+      OPENAI_API_BASE: 'https://elsewhere.example/v1',
+    };
+    const terminal = { ...base, ...terminalEnv(gw) };
+    const child = childEnv(base, gw);
+    for (const [name, value] of Object.entries(terminal)) assert.equal(value || undefined, child[name], `${name} as in a child of switchboard run`);
+    for (const name of Object.keys(child)) assert.equal(terminal[name as keyof typeof terminal], child[name], name);
   });
 });
