@@ -126,15 +126,19 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const ledgerSubscription = ledger.attach(router.onEvent);
 
   const listFile = opts.modelListFile;
-  if (listFile) {
-    const saved = readModelList(listFile, effectiveGateway(config, userSetBaseUrl).baseUrl);
-    if (saved) catalog.seed(saved.models, saved.fetchedAt);
-  }
+  const seedFromFile = () => {
+    if (!listFile) return;
+    const baseUrl = effectiveGateway(config, userSetBaseUrl).baseUrl;
+    const saved = readModelList(listFile, baseUrl);
+    if (saved) catalog.seed(saved.models, saved.fetchedAt, baseUrl);
+  };
+  seedFromFile();
   const refreshCatalog = async () => {
     const gateway = effectiveGateway(config, userSetBaseUrl);
     const key = await opts.keys(gateway.secretName);
     await catalog.refresh({ baseUrl: gateway.baseUrl, headers: gateway.headers, key });
-    if (!listFile || catalog.lastError !== undefined || catalog.fetchedAt === undefined) return;
+    // Saved only as what this gateway listed: a switch meanwhile made the list another gateway's (or none).
+    if (!listFile || catalog.lastError !== undefined || catalog.fetchedAt === undefined || catalog.gatewayListFrom() !== gateway.baseUrl) return;
     try {
       writeModelList(listFile, { baseUrl: gateway.baseUrl, fetchedAt: catalog.fetchedAt, models: [...catalog.gatewayList()] });
     } catch (err) {
@@ -188,7 +192,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       config = next;
       userSetBaseUrl = nextUserSet;
       router.updateConfig(next, nextUserSet);
-      if (gatewayChanged) refreshInBackground();
+      if (!gatewayChanged) return;
+      catalog.forgetGateway();
+      seedFromFile();
+      refreshInBackground();
     },
     keysChanged: refreshInBackground,
     updateNetwork: (network) => void useNetwork(network),

@@ -136,6 +136,40 @@ describe('Catalog.refresh', () => {
     assert.ok(c.get('acme/rocket-1'));
   });
 
+  test("a switch of gateway: the old gateway's list no longer counts, and its late answer is not used", async () => {
+    const gates = new Map<string, (json: unknown) => void>();
+    const aborted: string[] = [];
+    const c = new Catalog({
+      fetchModels: (source, signal) =>
+        new Promise((resolve, reject) => {
+          gates.set(source.baseUrl, resolve);
+          signal.addEventListener('abort', () => (aborted.push(source.baseUrl), reject(new Error('aborted'))));
+        }),
+    });
+    const oldDone = c.refresh({ baseUrl: 'https://old', headers: {} });
+    gates.get('https://old')?.(openRouterList);
+    await oldDone;
+    assert.equal(c.gatewayListFrom(), 'https://old');
+    assert.ok(c.get('acme/rocket-1'), "the old gateway's model is known");
+
+    c.forgetGateway();
+    assert.equal(c.get('acme/rocket-1'), undefined, 'forgotten with its gateway');
+    assert.equal(c.servedByGateway(), undefined);
+    assert.equal(c.gatewayListFrom(), undefined);
+    assert.equal(c.isStale(), true, 'a refresh is due');
+
+    const late = c.refresh({ baseUrl: 'https://old', headers: {} });
+    const fresh = c.refresh({ baseUrl: 'https://new', headers: {} });
+    assert.deepEqual(aborted, ['https://old'], "a fetch of the new gateway replaces the old one's");
+    gates.get('https://old')?.(openRouterList); // too late: ignored
+    gates.get('https://new')?.({ data: [{ id: 'newco/model-a' }] });
+    await Promise.all([late, fresh]);
+    assert.equal(c.gatewayListFrom(), 'https://new');
+    assert.ok(c.get('newco/model-a'));
+    assert.equal(c.get('acme/rocket-1'), undefined, "the old gateway's late answer was not used");
+    assert.equal(c.lastError, undefined, "the old fetch's abort is not the new gateway's error");
+  });
+
   test('the default fetch reads GET /v1/models from an OpenAI-compatible server with the key', async () => {
     const sim = await startSim({ key: 'sk-cat' });
     try {

@@ -70,6 +70,27 @@ describe('the last gateway model list on disk', () => {
     }
   });
 
+  test('switching gateways in a session: the old list stops counting, is not saved as the new one’s, and the new one’s saved list is used', async () => {
+    const file = join(dir, 'models-switch.json');
+    const core = await coreFor(sim.url, file);
+    try {
+      await core.listModels({ waitForGateway: true });
+      assert.ok(core.catalog.get('sim/echo'));
+      const dead = 'http://127.0.0.1:9/v1';
+      core.updateConfig(parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': dead }).config, true);
+      assert.equal(core.catalog.get('sim/echo'), undefined, 'the old gateway’s models are not the new one’s');
+      await core.listModels({ waitForGateway: true }); // fails: nothing answers on port 9
+      assert.equal(readModelList(file, dead), undefined, 'nothing was saved for the new gateway');
+      assert.ok(readModelList(file, sim.url), 'the old gateway’s list stays saved as its own');
+
+      // Back to the first gateway: its saved list is used at once.
+      core.updateConfig(parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': sim.url }).config, true);
+      assert.ok(core.catalog.get('sim/echo'), 'seeded from the file before any answer');
+    } finally {
+      core.dispose();
+    }
+  });
+
   test('written in the gateway’s shape, read back to the same models; a damaged file is ignored', () => {
     const file = join(dir, 'roundtrip.json');
     const models = modelsFromGateway(JSON.parse(MODELS_BODY.withStandIns));

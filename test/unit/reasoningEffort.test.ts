@@ -38,6 +38,7 @@ before(async () => {
       ],
     }),
     Date.now(),
+    proxy.url,
   );
   router = new Router({ config, keys: async () => KEY, catalog, refreshCatalog: false });
 });

@@ -36,7 +36,9 @@ export class Catalog {
   /** The gateway's models as merged into the catalog; undefined until a refresh has read a non-empty list. */
   private served: readonly ModelInfo[] | undefined;
   private nextRefreshAt = 0;
-  private inFlight: Promise<void> | undefined;
+  /** The gateway whose list is in use (fetched or seeded); its models say nothing of another gateway's. */
+  private listFrom: string | undefined;
+  private inFlight: { baseUrl: string; done: Promise<void>; abort(): void } | undefined;
   private readonly changed = new Emitter<void>();
   private readonly ttlMs: number;
   private readonly retryAfterFailureMs: number;
@@ -86,18 +88,26 @@ export class Catalog {
     return this.now() >= this.nextRefreshAt;
   }
 
-  /** Fetches the gateway's model list now. Failures keep what is known and are remembered in `lastError`. */
+  /**
+   * Fetches the gateway's model list now. Failures keep what is known and are remembered in `lastError`. A refresh of
+   * the same gateway joins the one in flight; one of another gateway replaces it (its answer would be of no use).
+   */
   refresh(source: CatalogSource, signal?: AbortSignal): Promise<void> {
-    if (this.inFlight) return this.inFlight;
+    if (this.inFlight?.baseUrl === source.baseUrl) return this.inFlight.done;
+    this.inFlight?.abort();
     const fetchModels = this.fetchModels ?? defaultFetchModels;
     const ctrl = new AbortController();
     const onAbort = () => ctrl.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(onAbort, CATALOG_DEFAULTS.fetchTimeoutMs);
     timer.unref?.();
-    this.inFlight = fetchModels(source, ctrl.signal)
+    const flight = { baseUrl: source.baseUrl, done: Promise.resolve(), abort: onAbort };
+    const current = () => this.inFlight === flight;
+    flight.done = fetchModels(source, ctrl.signal)
       .then((json) => {
+        if (!current()) return;
         this.gatewayModels = modelsFromGateway(json);
+        this.listFrom = source.baseUrl;
         this.lastError = undefined;
         this.fetchedAt = this.now();
         this.nextRefreshAt = this.now() + this.ttlMs;
@@ -105,15 +115,35 @@ export class Catalog {
         this.changed.fire();
       })
       .catch((e: unknown) => {
+        if (!current()) return;
         this.lastError = e instanceof Error ? e.message : String(e);
         this.nextRefreshAt = this.now() + this.retryAfterFailureMs;
       })
       .finally(() => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        this.inFlight = undefined;
+        if (current()) this.inFlight = undefined;
       });
-    return this.inFlight;
+    this.inFlight = flight;
+    return flight.done;
+  }
+
+  /** The gateway the list in use came from (undefined while only the built-in catalog is known). */
+  gatewayListFrom(): string | undefined {
+    return this.listFrom;
+  }
+
+  /** The gateway changed: its predecessor's list (and any fetch of it) no longer counts, and a refresh is due. */
+  forgetGateway(): void {
+    this.inFlight?.abort();
+    this.inFlight = undefined;
+    this.gatewayModels = [];
+    this.listFrom = undefined;
+    this.fetchedAt = undefined;
+    this.lastError = undefined;
+    this.nextRefreshAt = 0;
+    this.rebuild();
+    this.changed.fire();
   }
 
   /** The gateway's own list as last fetched (what is saved for the next session). */
@@ -121,10 +151,11 @@ export class Catalog {
     return this.gatewayModels;
   }
 
-  /** Uses a list saved by an earlier session until the next refresh; it counts as fresh until its age passes the TTL. */
-  seed(models: readonly ModelInfo[], fetchedAt: number): void {
+  /** Uses a list `baseUrl` gave an earlier session until the next refresh; it counts as fresh until its age passes the TTL. */
+  seed(models: readonly ModelInfo[], fetchedAt: number, baseUrl: string): void {
     if (this.fetchedAt !== undefined) return; // a live answer already arrived
     this.gatewayModels = [...models];
+    this.listFrom = baseUrl;
     this.fetchedAt = fetchedAt;
     this.nextRefreshAt = fetchedAt + this.ttlMs;
     this.rebuild();
@@ -133,7 +164,7 @@ export class Catalog {
 
   /** Starts a refresh if the catalog is stale and none is running; never waits for it. */
   refreshInBackground(source: CatalogSource): void {
-    if (this.inFlight || !this.isStale()) return;
+    if (this.inFlight?.baseUrl === source.baseUrl || !this.isStale()) return;
     void this.refresh(source);
   }
 
