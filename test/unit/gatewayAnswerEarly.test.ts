@@ -45,7 +45,7 @@ const done: DoneEvent = {
   fallback: false,
   usage,
   costUsd: 0,
-  costSource: 'catalog',
+  costSource: 'priced',
   msToFirstToken: 1,
   msTotal: 1,
 };
