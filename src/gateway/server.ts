@@ -138,6 +138,12 @@ export async function startLocalGateway(opts: LocalGatewayOptions): Promise<Loca
     });
   });
 
+  // Agents pause between turns (a person reads, a tool runs): an idle connection stays open a minute, not Node's 5 s,
+  // so the next request reuses it; clients read the limit from the answer's `Keep-Alive: timeout=65`. The header clock
+  // stays above it, so a reused connection's next request is never cut by it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       reject(

@@ -86,7 +86,7 @@ beforeEach(() => {
   returned = 0;
 });
 
-function post(body: unknown): Promise<{ status: number; type: string; text: string }> {
+function post(body: unknown): Promise<{ status: number; type: string; keepAlive: string; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -100,7 +100,9 @@ function post(body: unknown): Promise<{ status: number; type: string; text: stri
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (s: string) => (text += s));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), keepAlive: String(res.headers['keep-alive']), text }),
+        );
       },
     );
     req.on('error', reject);
@@ -156,6 +158,15 @@ describe('the local gateway answers at the winning attempt, before the router yi
     const again = await post({ model: 'sim/echo', messages });
     assert.equal(again.status, 200);
     release();
+  });
+});
+
+describe('the local gateway keeps connections', () => {
+  test('an answer tells the client the connection stays open a minute between turns', async () => {
+    const answer = await post({ model: 'sim/echo', messages });
+    assert.equal(answer.keepAlive, 'timeout=65');
+    release();
+    await waitUntil(() => returned === 1);
   });
 });
 
