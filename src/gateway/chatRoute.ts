@@ -13,7 +13,7 @@ import { bodyOrRefusal } from './body';
 import { clientOf } from './clientName';
 import { failureForLog } from './failureLog';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
-import { drained, sendJson, SSE_HEADERS } from './respond';
+import { drained, flushNow, sendJson, SSE_HEADERS } from './respond';
 import { parseChat, type ParsedChat } from './validate';
 
 type Router = Pick<ChatRouter, 'route'>;
@@ -97,12 +97,6 @@ function watchAnswered(router: Router, answered: (ev: AttemptEvent) => void): Ro
       return { [Symbol.asyncIterator]: () => iterator };
     },
   };
-}
-
-/** Sends what `res` holds now instead of at the end of this tick (where Node's own cork would send it). */
-function flushNow(res: ServerResponse): void {
-  const socket = res.socket;
-  if (socket?.writableCorked) socket.uncork();
 }
 
 async function streamAnswer(router: Router, p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {

@@ -19,7 +19,7 @@ import { consumeRoute } from '../core/routing/consumeRoute';
 import type { ChatRouter, ClientId } from '../core/base/types';
 import { bodyOrRefusal } from './body';
 import { clientOf } from './clientName';
-import { drained, sendJson, SSE_HEADERS } from './respond';
+import { drained, flushNow, sendJson, SSE_HEADERS } from './respond';
 
 export interface MessagesRouteOptions {
   core: { readonly router: Pick<ChatRouter, 'route'>; config(): Config };
@@ -81,7 +81,8 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
           // A chunk with nothing to show (the leading `role` chunk) writes nothing: the first write carries the text.
           if (!pending) return;
           if (waiting) stopWaiting();
-          if (!started) {
+          const first = !started;
+          if (first) {
             const events = pending;
             pending = '';
             begin();
@@ -89,6 +90,8 @@ export function messagesRoute(opts: MessagesRouteOptions): MessagesRoute {
           }
           const ok = res.write(pending);
           pending = '';
+          // The first text leaves now, with the headers, not after the rest of a burst.
+          if (first) flushNow(res);
           if (!ok) return drained(res);
         },
       });

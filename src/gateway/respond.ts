@@ -25,3 +25,13 @@ export function drained(res: ServerResponse): Promise<void> {
     res.on('close', done);
   });
 }
+
+/**
+ * Sends what `res` holds now. Node corks the socket at a response's write and sends at the end of the tick, which
+ * holds a stream's first event back while the rest of a burst (and whatever runs after it in the same tick) is
+ * processed; a stream's first write is flushed with this instead.
+ */
+export function flushNow(res: ServerResponse): void {
+  const socket = res.socket;
+  if (socket?.writableCorked) socket.uncork();
+}

@@ -16,7 +16,7 @@ import { logSafe, nestedPath, tooDeeplyNested, tooDeepMessage } from '../agents/
 import { bodyOrRefusal } from './body';
 import { clientOf } from './clientName';
 import { httpErrorFrom, openAIError, type HttpError } from './openaiErrors';
-import { drained, sendJson, SSE_HEADERS } from './respond';
+import { drained, flushNow, sendJson, SSE_HEADERS } from './respond';
 
 export interface ResponsesRouteContext {
   router: Pick<ChatRouter, 'route'>;
@@ -100,8 +100,12 @@ function agentTraits(parsed: ResponsesRequest): AgentTraits {
 
 /** Writes events; false when the socket wants a pause. The first write sends the headers. */
 function writeEvents(res: ServerResponse, events: StreamEvent[]): boolean {
-  if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
-  return events.length === 0 || res.write(events.map(sseEvent).join(''));
+  if (res.headersSent) return events.length === 0 || res.write(events.map(sseEvent).join(''));
+  res.writeHead(200, SSE_HEADERS);
+  const ok = events.length === 0 || res.write(events.map(sseEvent).join(''));
+  // The first events leave now, with the headers, not after the rest of a burst.
+  flushNow(res);
+  return ok;
 }
 
 function stream(builder: ResponseBuilder, res: ServerResponse, signal: AbortSignal, r: Routed, ctx: ResponsesRouteContext): Promise<RouteResult> {
