@@ -106,25 +106,30 @@ async function streamAnswer(router: Router, p: ParsedChat, res: ServerResponse, 
     if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
     res.end('data: [DONE]\n\n');
   };
-  const r = await consumeRoute(watchAnswered(router, end), p.request, {
-    signal,
-    client,
-    ...(p.notes ? { notes: p.notes } : {}),
-    onChunk: (y) => {
-      const c = y.chunk;
-      if (!p.includeUsage && c.usage && c.choices.length === 0) return;
-      // Headers wait for the first chunk, so a request that fails before answering gets a real HTTP status.
-      if (!res.headersSent) {
-        res.writeHead(200, SSE_HEADERS);
-        const more = res.write(`data: ${JSON.stringify(c)}\n\n`);
-        // The first event leaves now, with the headers: the rest of a burst would otherwise hold it back.
-        flushNow(res);
-        if (!more) return drained(res);
-        return;
-      }
-      if (!res.write(`data: ${JSON.stringify(c)}\n\n`)) return drained(res);
+  // A client that went away gets nothing: the route ends as stopped.
+  const r = await consumeRoute(
+    watchAnswered(router, () => signal.aborted || end()),
+    p.request,
+    {
+      signal,
+      client,
+      ...(p.notes ? { notes: p.notes } : {}),
+      onChunk: (y) => {
+        const c = y.chunk;
+        if (!p.includeUsage && c.usage && c.choices.length === 0) return;
+        // Headers wait for the first chunk, so a request that fails before answering gets a real HTTP status.
+        if (!res.headersSent) {
+          res.writeHead(200, SSE_HEADERS);
+          const more = res.write(`data: ${JSON.stringify(c)}\n\n`);
+          // The first event leaves now, with the headers: the rest of a burst would otherwise hold it back.
+          flushNow(res);
+          if (!more) return drained(res);
+          return;
+        }
+        if (!res.write(`data: ${JSON.stringify(c)}\n\n`)) return drained(res);
+      },
     },
-  });
+  );
   if (r.outcome === 'stopped') return;
   if (r.outcome !== 'done') throw r.error;
   if (!ended) end();
@@ -139,7 +144,7 @@ async function completeAnswer(router: Router, p: ParsedChat, res: ServerResponse
   };
   // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
   const r = await consumeRoute(
-    watchAnswered(router, (ev) => send(ev.served ?? ev.model)),
+    watchAnswered(router, (ev) => signal.aborted || send(ev.served ?? ev.model)),
     p.request,
     {
       signal,
