@@ -186,20 +186,25 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 
   next(): Promise<IteratorResult<ChatCompletionChunk>> {
-    if (this.head < this.queue.length) {
-      const value = this.queue[this.head++];
-      if (this.head === this.queue.length) {
-        this.queue.length = 0;
-        this.head = 0;
-        if (this.paused) this.resume();
-      }
-      return Promise.resolve({ value, done: false });
-    }
+    const value = this.takeQueued();
+    if (value !== undefined) return Promise.resolve({ value, done: false });
     if (this.error) return Promise.reject(this.error);
     if (this.closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => {
       this.waiter = { resolve, reject };
     });
+  }
+
+  /** The next queued chunk without a promise (what `next()` would resolve with first), or undefined when none is. */
+  takeQueued(): ChatCompletionChunk | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const value = this.queue[this.head++];
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+      if (this.paused) this.resume();
+    }
+    return value;
   }
 
   /** Leaving a `for await` early lands here: the upstream request is aborted. */

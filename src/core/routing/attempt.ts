@@ -74,6 +74,11 @@ export class Attempt {
     return this.stream.next();
   }
 
+  /** The next chunk when one is already queued (then without a promise), else undefined: `next()` waits for one. */
+  takeQueued(): ChatCompletionChunk | undefined {
+    return this.stream?.takeQueued();
+  }
+
   /** Closes the upstream socket now (a pending `next()` rejects with CancelledError). */
   abort(): void {
     this.stream?.abort();
