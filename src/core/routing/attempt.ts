@@ -21,8 +21,6 @@ export type AttemptEnd =
   | { outcome: 'hedge-lost'; winner: string };
 
 export interface AttemptSpec {
-  requestId: string;
-  index: number;
   candidate: PlannedCandidate;
   role: Candidate['role'];
   /** Retries made for this candidate before this attempt. */
@@ -50,7 +48,12 @@ export class Attempt {
   private readonly stream: ChatStream | undefined;
   private ended = false;
 
-  constructor(private readonly spec: AttemptSpec) {
+  constructor(
+    private readonly spec: AttemptSpec,
+    private readonly requestId: string,
+    /** Its number in the route (attempts that never started are numbered too). */
+    private readonly index: number,
+  ) {
     this.candidate = spec.candidate;
     this.role = spec.role;
     this.retry = spec.retry;
@@ -86,15 +89,15 @@ export class Attempt {
 
   /** Ends the attempt: closes the stream, releases the lease, returns its one event. A second call throws. */
   finish(end: AttemptEnd): AttemptEvent {
-    if (this.ended) throw new Error(`attempt ${this.spec.index} (${this.model}) finished twice`);
+    if (this.ended) throw new Error(`attempt ${this.index} (${this.model}) finished twice`);
     this.ended = true;
     this.stream?.abort();
     this.spec.lease.release(verdictOf(end));
     const c = this.candidate;
     const ev: AttemptEvent = {
       type: 'attempt',
-      requestId: this.spec.requestId,
-      index: this.spec.index,
+      requestId: this.requestId,
+      index: this.index,
       model: c.model,
       endpoint: c.endpoint.id,
       role: this.role,

@@ -173,7 +173,8 @@ export class Router implements ChatRouter, IDisposable {
         cancelled,
         estimate,
         pricesFor,
-        ...this.retryTuning(),
+        retryBaseMs: this.opts.retryBaseMs,
+        random: this.opts.random,
       });
       // The first request goes out before the decision is yielded: the consumer's turn overlaps the upstream's.
       const notStarted = run.startFirst();
@@ -277,13 +278,6 @@ export class Router implements ChatRouter, IDisposable {
     return (text) => {
       if (prompt < 0) prompt = this.estimate(promptText(req));
       return { promptTokens: prompt, completionTokens: this.estimate(text), cachedTokens: 0, reasoningTokens: 0, estimated: true };
-    };
-  }
-
-  private retryTuning(): { retryBaseMs?: number; random?: () => number } {
-    return {
-      ...(this.opts.retryBaseMs !== undefined ? { retryBaseMs: this.opts.retryBaseMs } : {}),
-      ...(this.opts.random ? { random: this.opts.random } : {}),
     };
   }
 
