@@ -47,6 +47,7 @@ export class Attempt {
   served: string | undefined;
   private readonly stream: ChatStream | undefined;
   private ended = false;
+  private settledOnce = false;
 
   constructor(
     private readonly spec: AttemptSpec,
@@ -64,7 +65,7 @@ export class Attempt {
       this.error = error;
     }
     this.stream = stream;
-    this.firstToken = stream ? stream.untilFirstToken().then(() => this.settled(stream)) : Promise.resolve(this);
+    this.firstToken = stream ? stream.untilFirstToken().then(() => this.settle()) : Promise.resolve(this);
   }
 
   get model(): string {
@@ -124,8 +125,19 @@ export class Attempt {
     return { usage, costUsd: costOf(usage, this.candidate.info?.pricing) };
   }
 
-  /** The stream has its first token queued (role-only chunks before it stay queued too), or it ended. */
-  private settled(stream: ChatStream): Attempt {
+  /**
+   * The stream's own wait for its first token (or its end): one promise hop shorter than `firstToken`, for a caller
+   * that then calls `settle()` itself.
+   */
+  untilFirstToken(): Promise<void> {
+    return this.stream ? this.stream.untilFirstToken() : Promise.resolve();
+  }
+
+  /** The stream has its first token queued (role-only chunks before it stay queued too), or it ended. Works once. */
+  settle(): Attempt {
+    const stream = this.stream;
+    if (this.settledOnce || !stream) return this;
+    this.settledOnce = true;
     if (!stream.hasToken && stream.failure) this.error = stream.failure;
     else this.firstTokenAt = performance.now();
     return this;

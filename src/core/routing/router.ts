@@ -183,7 +183,8 @@ export class Router implements ChatRouter, IDisposable {
       // The common race has one runner and no hedge: its first token is awaited here, without a nested generator's
       // hops; anything else (a failure to fall back from, a hedge) goes through `firstToAnswer`.
       const lone = run.loneRacer();
-      const settled = lone && (await lone.firstToken);
+      if (lone) await lone.untilFirstToken();
+      const settled = lone?.settle();
       const winner = settled && settled.error === undefined ? settled : yield* run.firstToAnswer(settled);
       // The hot loop stays here: a nested generator would add a promise hop to every chunk, and a chunk already
       // queued (the first one always is) is taken without awaiting.
