@@ -56,3 +56,18 @@ test('a deadline armed earlier than the one the timer waits for fires on time', 
   late.disarm();
   assert.equal(armedDeadlines(), 0);
 });
+
+test('a disarmed deadline leaves its timer asleep (no active timer); a later deadline still fires, once, and then none is left', async () => {
+  const before = timers();
+  const fired: string[] = [];
+  const first = new Deadline(() => fired.push('first'));
+  first.arm(20);
+  first.disarm();
+  assert.ok(timers() <= before, 'nothing armed: no active timer');
+  const second = new Deadline(() => fired.push('second'));
+  second.arm(50);
+  await wait(150);
+  assert.deepEqual(fired, ['second']);
+  assert.equal(armedDeadlines(), 0);
+  assert.ok(timers() <= before);
+});

@@ -21,8 +21,6 @@ export type AttemptEnd =
   | { outcome: 'hedge-lost'; winner: string };
 
 export interface AttemptSpec {
-  requestId: string;
-  index: number;
   candidate: PlannedCandidate;
   role: Candidate['role'];
   /** Retries made for this candidate before this attempt. */
@@ -49,8 +47,14 @@ export class Attempt {
   served: string | undefined;
   private readonly stream: ChatStream | undefined;
   private ended = false;
+  private settledOnce = false;
 
-  constructor(private readonly spec: AttemptSpec) {
+  constructor(
+    private readonly spec: AttemptSpec,
+    private readonly requestId: string,
+    /** Its number in the route (attempts that never started are numbered too). */
+    private readonly index: number,
+  ) {
     this.candidate = spec.candidate;
     this.role = spec.role;
     this.retry = spec.retry;
@@ -61,7 +65,7 @@ export class Attempt {
       this.error = error;
     }
     this.stream = stream;
-    this.firstToken = stream ? stream.untilFirstToken().then(() => this.settled(stream)) : Promise.resolve(this);
+    this.firstToken = stream ? stream.untilFirstToken().then(() => this.settle()) : Promise.resolve(this);
   }
 
   get model(): string {
@@ -74,6 +78,11 @@ export class Attempt {
     return this.stream.next();
   }
 
+  /** The next chunk when one is already queued (then without a promise), else undefined: `next()` waits for one. */
+  takeQueued(): ChatCompletionChunk | undefined {
+    return this.stream?.takeQueued();
+  }
+
   /** Closes the upstream socket now (a pending `next()` rejects with CancelledError). */
   abort(): void {
     this.stream?.abort();
@@ -81,15 +90,15 @@ export class Attempt {
 
   /** Ends the attempt: closes the stream, releases the lease, returns its one event. A second call throws. */
   finish(end: AttemptEnd): AttemptEvent {
-    if (this.ended) throw new Error(`attempt ${this.spec.index} (${this.model}) finished twice`);
+    if (this.ended) throw new Error(`attempt ${this.index} (${this.model}) finished twice`);
     this.ended = true;
     this.stream?.abort();
     this.spec.lease.release(verdictOf(end));
     const c = this.candidate;
     const ev: AttemptEvent = {
       type: 'attempt',
-      requestId: this.spec.requestId,
-      index: this.spec.index,
+      requestId: this.requestId,
+      index: this.index,
       model: c.model,
       endpoint: c.endpoint.id,
       role: this.role,
@@ -116,8 +125,19 @@ export class Attempt {
     return { usage, costUsd: costOf(usage, this.candidate.info?.pricing) };
   }
 
-  /** The stream has its first token queued (role-only chunks before it stay queued too), or it ended. */
-  private settled(stream: ChatStream): Attempt {
+  /**
+   * The stream's own wait for its first token (or its end): one promise hop shorter than `firstToken`, for a caller
+   * that then calls `settle()` itself.
+   */
+  untilFirstToken(): Promise<void> {
+    return this.stream ? this.stream.untilFirstToken() : Promise.resolve();
+  }
+
+  /** The stream has its first token queued (role-only chunks before it stay queued too), or it ended. Works once. */
+  settle(): Attempt {
+    const stream = this.stream;
+    if (this.settledOnce || !stream) return this;
+    this.settledOnce = true;
     if (!stream.hasToken && stream.failure) this.error = stream.failure;
     else this.firstTokenAt = performance.now();
     return this;

@@ -16,8 +16,8 @@ export class Attempts {
     private readonly live: Set<Attempt>,
   ) {}
 
-  start(spec: Omit<AttemptSpec, 'requestId' | 'index'>): Attempt {
-    const a = new Attempt({ ...spec, requestId: this.requestId, index: this.begun++ });
+  start(spec: AttemptSpec): Attempt {
+    const a = new Attempt(spec, this.requestId, this.begun++);
     this.running.add(a);
     this.live.add(a);
     return a;
@@ -47,6 +47,7 @@ export class Attempts {
 
   /** Ends whatever still runs (the consumer left, the route failed or was cancelled). */
   cancelRunning(): void {
+    if (this.running.size === 0) return;
     for (const a of [...this.running]) this.end(a, { outcome: 'cancelled' });
   }
 

@@ -90,13 +90,28 @@ export class RouteRun {
   /** Whether `startFirst` started a candidate; undefined until it is called. */
   private firstStarted: boolean | undefined;
 
-  /** Waits until one candidate has its first token, starting others, yielding every attempt that ends on the way. */
-  async *firstToAnswer(): AsyncGenerator<AttemptEvent, Attempt> {
+  /**
+   * The one attempt running when nothing else can join the race before it settles (no hedge is armed): the router
+   * awaits its `firstToken` itself and, when it answered, has its winner without entering `firstToAnswer`. Whatever
+   * it settled with is handed to `firstToAnswer` otherwise, which handles it as its first settled attempt.
+   */
+  loneRacer(): Attempt | undefined {
+    if (!this.firstStarted || this.o.config.hedgeAfterMs > 0 || this.attempts.running.size !== 1) return undefined;
+    return this.attempts.running.values().next().value;
+  }
+
+  /**
+   * Waits until one candidate has its first token, starting others, yielding every attempt that ends on the way.
+   * `alreadySettled`: an attempt from `loneRacer` whose `firstToken` the caller already awaited.
+   */
+  async *firstToAnswer(alreadySettled?: Attempt): AsyncGenerator<AttemptEvent, Attempt> {
     let hedgeAfterMs = this.o.config.hedgeAfterMs > 0 ? this.o.config.hedgeAfterMs : undefined;
     if (this.firstStarted === undefined) yield* this.startFirst();
     if (!this.firstStarted) throw this.allFailed();
+    let pending = alreadySettled;
     for (;;) {
-      const settled = await firstToSettle(this.attempts.running, hedgeAfterMs);
+      const settled = pending ?? (await firstToSettle(this.attempts.running, hedgeAfterMs));
+      pending = undefined;
       if (settled === HEDGE) {
         hedgeAfterMs = undefined;
         yield* this.startNext(true);

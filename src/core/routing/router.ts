@@ -173,23 +173,34 @@ export class Router implements ChatRouter, IDisposable {
         cancelled,
         estimate,
         pricesFor,
-        ...this.retryTuning(),
+        retryBaseMs: this.opts.retryBaseMs,
+        random: this.opts.random,
       });
       // The first request goes out before the decision is yielded: the consumer's turn overlaps the upstream's.
       const notStarted = run.startFirst();
       yield decision;
       for (const e of notStarted) yield e;
-      const winner = yield* run.firstToAnswer();
-      // The hot loop stays here, one await per chunk: a nested generator would add a promise hop to every chunk.
+      // The common race has one runner and no hedge: its first token is awaited here, without a nested generator's
+      // hops; anything else (a failure to fall back from, a hedge) goes through `firstToAnswer`.
+      const lone = run.loneRacer();
+      if (lone) await lone.untilFirstToken();
+      const settled = lone?.settle();
+      const winner = settled && settled.error === undefined ? settled : yield* run.firstToAnswer(settled);
+      // The hot loop stays here: a nested generator would add a promise hop to every chunk, and a chunk already
+      // queued (the first one always is) is taken without awaiting.
       for (;;) {
-        let n: IteratorResult<ChatCompletionChunk>;
-        try {
-          n = await winner.next();
-        } catch (error) {
-          return yield* run.broken(winner, error);
+        let chunk = winner.takeQueued();
+        if (chunk === undefined) {
+          let n: IteratorResult<ChatCompletionChunk>;
+          try {
+            n = await winner.next();
+          } catch (error) {
+            return yield* run.broken(winner, error);
+          }
+          if (n.done) break;
+          chunk = n.value;
         }
-        if (n.done) break;
-        yield run.chunkOut(winner, n.value);
+        yield run.chunkOut(winner, chunk);
       }
       const ok = run.answered(winner);
       yield ok.event;
@@ -268,13 +279,6 @@ export class Router implements ChatRouter, IDisposable {
     return (text) => {
       if (prompt < 0) prompt = this.estimate(promptText(req));
       return { promptTokens: prompt, completionTokens: this.estimate(text), cachedTokens: 0, reasoningTokens: 0, estimated: true };
-    };
-  }
-
-  private retryTuning(): { retryBaseMs?: number; random?: () => number } {
-    return {
-      ...(this.opts.retryBaseMs !== undefined ? { retryBaseMs: this.opts.retryBaseMs } : {}),
-      ...(this.opts.random ? { random: this.opts.random } : {}),
     };
   }
 
