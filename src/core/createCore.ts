@@ -179,7 +179,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return Math.floor(contextWindowOf(model, config, catalog) * CHARS_PER_TOKEN * PROMPT_SHARE);
     },
     openBreakers(onChainOf) {
-      const chain = onChainOf === undefined ? undefined : chainModels(onChainOf, config);
+      // The tiers as served (a tier's model the gateway does not list is replaced): the chain requests really take.
+      const chain = onChainOf === undefined ? undefined : chainModels(onChainOf, tiers.resolve(config).config);
       return router.breakers().flatMap((b) => {
         if (b.state !== 'open') return [];
         const bar = b.key.indexOf('|');

@@ -57,3 +57,40 @@ describe('open breakers on the current model’s chain', () => {
     assert.deepEqual(core.openBreakers('sim/echo'), [{ endpoint: 'gateway', model: FAILING }], 'a fallback of the user’s model counts');
   });
 });
+
+describe('smart-select’s chain is the tiers as served', () => {
+  test('a breaker open on the model that stands in for a tier the gateway does not list is on the chain', async () => {
+    const only = await startSim({ key: KEY, standIns: false });
+    const served = await createCore({
+      config: parseConfig({
+        'gateway.preset': 'custom',
+        'gateway.baseUrl': only.url,
+        retries: 0,
+        fallbacks: {},
+        'smartSelect.mode': 'local',
+        'smartSelect.tiers': { fast: 'nope/a', balanced: 'nope/b', strong: 'nope/c', reasoning: 'nope/d' },
+      }).config,
+      userSetBaseUrl: true,
+      keys: async (n) => (n === 'switchboard.apiKey' ? KEY : undefined),
+      usageFile: join(dir, 'usage-served.jsonl'),
+      routerTuning: { breaker: { failureThreshold: 1, cooldownMs: 60_000 } },
+      onWarning: () => undefined,
+    });
+    try {
+      await served.listModels({ waitForGateway: true });
+      const ask = { messages: [{ role: 'user' as const, content: 'thanks!' }] };
+      const standIn = served.select(ask).model;
+      assert.ok(!standIn.startsWith('nope/'), `the fast tier is served by a listed model (${standIn})`);
+      const r = await consumeRoute(served.router, { model: standIn, messages: ask.messages }, {});
+      assert.equal(r.outcome, 'failed', `the simulator's closest model to a cheap tier is its failing one (${standIn})`);
+      assert.deepEqual(
+        served.openBreakers('smart-select').map((b) => b.model),
+        [standIn],
+        'the status bar warns about the model smart-select really sends to',
+      );
+    } finally {
+      served.dispose();
+      await only.close();
+    }
+  });
+});
