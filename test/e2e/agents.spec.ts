@@ -35,10 +35,7 @@ describe('Connect Terminal Agents in code-server', { timeout: scaled(600_000), .
 
   before(async () => {
     vs = await startInstance({ name: 'agents', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {} } });
-    await vs.wb
-      .statusBarItem('sim/echo')
-      .first()
-      .waitFor({ timeout: scaled(120_000) });
+    await vs.wb.waitForStatusBarItem('sim/echo');
   });
   after(async () => {
     await vs?.close();

@@ -24,10 +24,7 @@ describe('chat context and Apply to File (code-server)', { timeout: scaled(480_0
 
   before(async () => {
     vs = await startInstance({ name: 'chat-context', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {} } });
-    await vs.wb
-      .statusBarItem('sim/echo')
-      .first()
-      .waitFor({ timeout: scaled(120_000) });
+    await vs.wb.waitForStatusBarItem('sim/echo');
   });
   after(async () => {
     await vs?.close();
@@ -99,10 +96,7 @@ describe('chat context and Apply to File (code-server)', { timeout: scaled(480_0
       const routed = 'dialect/openrouter?served=anthropic/claude-sonnet-4&cost=0.000123';
       await vs.step('served-model', async () => {
         vs!.writeWorkspaceSettings({ 'switchboard.model': routed });
-        await wb
-          .statusBarItem('dialect/openrouter')
-          .first()
-          .waitFor({ timeout: scaled(30_000) });
+        await wb.waitForStatusBarItem('dialect/openrouter', 30_000);
         const frame = await chatFrame(wb);
         const index = (await readChatNow(wb)).answers.length;
         await frame.locator(PROMPT).fill('Which model answers?');
@@ -111,10 +105,7 @@ describe('chat context and Apply to File (code-server)', { timeout: scaled(480_0
         assert.equal(answer.state, 'done', `the answer finished (body ${JSON.stringify(answer.body.slice(0, 200))})`);
         assert.match(answer.badge, /asked dialect\/openrouter\?served=anthropic\/claude-sonnet-4&cost=0\.000123 · served anthropic\/claude-sonnet-4/);
         assert.match(answer.badge, /\$0\.000123 billed/);
-        await wb
-          .statusBarItem('→ anthropic/claude-sonnet-4')
-          .first()
-          .waitFor({ timeout: scaled(30_000) });
+        await wb.waitForStatusBarItem('→ anthropic/claude-sonnet-4', 30_000);
       });
     },
   );

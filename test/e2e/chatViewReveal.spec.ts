@@ -19,10 +19,7 @@ describe('chat view hide → show → Ask Model', { timeout: scaled(420_000), ..
 
   before(async () => {
     vs = await startInstance({ name: 'reveal', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': MODEL, 'switchboard.fallbacks': {} } });
-    await vs.wb
-      .statusBarItem('sim/lorem')
-      .first()
-      .waitFor({ timeout: scaled(120_000) });
+    await vs.wb.waitForStatusBarItem('sim/lorem');
   });
   after(async () => {
     await vs?.close();

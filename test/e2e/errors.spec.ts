@@ -30,10 +30,7 @@ describe('a failing model without fallbacks', { timeout: scaled(600_000), ...lan
     vs = await startInstance({ name: 'errors', simKey: KEY, keyInEnv: true, settings: { 'switchboard.retries': 2 } });
     // The model and its (empty) fallbacks in the workspace settings, where Add Fallback… then writes too.
     vs.writeWorkspaceSettings({ 'switchboard.model': FAILING, 'switchboard.fallbacks': {} });
-    await vs.wb
-      .statusBarItem('sim/fail')
-      .first()
-      .waitFor({ timeout: scaled(120_000) });
+    await vs.wb.waitForStatusBarItem('sim/fail');
   });
   after(async () => {
     await vs?.close();

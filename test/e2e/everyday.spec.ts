@@ -21,10 +21,7 @@ const FAILING = 'sim/fail?status=503';
  */
 async function useModel(vs: Instance, model: string, fallbacks: Record<string, string[]> = {}): Promise<void> {
   vs.writeWorkspaceSettings({ 'switchboard.model': model, 'switchboard.fallbacks': fallbacks });
-  await vs.wb
-    .statusBarItem(model.split('?')[0])
-    .first()
-    .waitFor({ timeout: scaled(30_000) });
+  await vs.wb.waitForStatusBarItem(model.split('?')[0], 30_000);
 }
 
 /** Types `prompt` into the chat view's own prompt box and sends it; returns the index its answer will have. */
@@ -44,10 +41,7 @@ describe('everyday experience in code-server', { timeout: scaled(600_000), ...la
 
   before(async () => {
     vs = await startInstance({ name: 'everyday', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {} } });
-    await vs.wb
-      .statusBarItem('sim/echo')
-      .first()
-      .waitFor({ timeout: scaled(120_000) });
+    await vs.wb.waitForStatusBarItem('sim/echo');
   });
   after(async () => {
     await vs?.close();
@@ -71,19 +65,13 @@ describe('everyday experience in code-server', { timeout: scaled(600_000), ...la
     await vs.step('switch-model', async () => {
       // No workspace value, so the extension saves the choice to the user settings.json (its user-level default).
       vs.writeWorkspaceSettings({ 'switchboard.model': undefined, 'switchboard.fallbacks': undefined });
-      await vs.wb
-        .statusBarItem('sim/echo')
-        .first()
-        .waitFor({ timeout: scaled(30_000) });
+      await vs.wb.waitForStatusBarItem('sim/echo', 30_000);
       await vs.wb.closeQuickInput();
       await vs.wb.statusBarItem('sim/echo').first().click();
       await vs.wb.typeIntoQuickInput(chosen, { submit: false });
       await vs.wb.pickQuickItem(chosen, { what: `${chosen} in the Switch Model quick pick` });
       await waitFor(() => vs.readSettings()['switchboard.model'] === chosen, { what: `switchboard.model = ${chosen} in the user settings.json` });
-      await vs.wb
-        .statusBarItem(chosen)
-        .first()
-        .waitFor({ timeout: scaled(30_000) });
+      await vs.wb.waitForStatusBarItem(chosen, 30_000);
       const index = await askInChat(vs.wb, 'Which model is this?');
       const answer = await waitForAnswer(vs.wb, { index, until: finished, what: `the answer from ${chosen}` });
       assert.equal(answer.state, 'done');
@@ -114,10 +102,7 @@ describe('everyday experience in code-server', { timeout: scaled(600_000), ...la
       await waitForAnswer(vs.wb, { index, until: (a) => a.state === 'done', what: 'the answer before reload' });
       const before = await readChatNow(vs.wb);
       await vs.wb.reloadWindow();
-      await vs.wb
-        .statusBarItem('sim/echo')
-        .first()
-        .waitFor({ timeout: scaled(120_000) });
+      await vs.wb.waitForStatusBarItem('sim/echo');
       await openChatView(vs.wb);
       const after = await waitFor(
         async () => {

@@ -69,10 +69,7 @@ describe('a workspace cannot redirect the key (code-server)', { timeout: scaled(
     assert.ok(vs, 'the instance started');
     const { wb, sim, dirs } = vs;
     await vs.step('warned', async () => {
-      await wb
-        .statusBarItem('sim/echo')
-        .first()
-        .waitFor({ timeout: scaled(120_000) });
+      await wb.waitForStatusBarItem('sim/echo');
       await wb.page
         .locator('.notifications-toasts .notification-toast', { hasText: 'switchboard.gateway.baseUrl' })
         .first()

@@ -51,10 +51,7 @@ describe('the editor context menu', { timeout: scaled(480_000), ...lanes('1.100'
 
   before(async () => {
     vs = await startInstance({ name: 'menus', simKey: KEY, keyInEnv: true, settings: { 'switchboard.model': 'sim/echo' } });
-    await vs.wb
-      .statusBarItem('sim/echo')
-      .first()
-      .waitFor({ timeout: scaled(120_000) });
+    await vs.wb.waitForStatusBarItem('sim/echo');
     await vs.wb.openFile(SAMPLE_FILE);
     await vs.wb.selectFirstLines(2);
   });

@@ -4,87 +4,66 @@
 // private CA from `switchboard.tls.caFile`: a chat request must reach it through the proxy exactly once (at most one
 // CONNECT in tinyproxy's log for it, none to the proxy itself: never a tunnel inside a tunnel) and trust the user's CA.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { PROMPT, answerCount, chatFrame, openChatView, waitForAnswer } from './chat';
-import { startInstance, type Instance } from './harness';
+import type { Instance } from './harness';
+import { proxiedSkip, startProxiedInstance, type Proxied } from './proxied';
 import { lanes } from './lanes';
 import { scaled, waitFor } from './wait';
-import { startSim, type Sim } from '../sim/server';
-import { hasTinyproxy, LAN_ADDRESS, makeCerts, NO_LAN_ADDRESS, NO_TINYPROXY, startTinyproxy, type Tinyproxy } from '../unit/support/network';
-
-const KEY = `sk-e2e-proxy-override-${randomBytes(8).toString('hex')}`;
-const LOGIN = { user: 'erin', password: `e2e-${randomBytes(6).toString('hex')}` };
+import type { Sim } from '../sim/server';
+import { LAN_ADDRESS, type Tinyproxy } from '../unit/support/network';
 
 const LAN = LAN_ADDRESS;
-const skip = !hasTinyproxy ? NO_TINYPROXY : !LAN ? NO_LAN_ADDRESS : false;
 
-describe("VS Code's own proxy path (http.proxySupport: override)", { timeout: scaled(480_000), ...(skip ? { skip } : lanes('1.100')) }, () => {
-  let vs: Instance | undefined;
-  let sim: Sim | undefined;
-  let proxy: Tinyproxy | undefined;
+describe(
+  "VS Code's own proxy path (http.proxySupport: override)",
+  { timeout: scaled(480_000), ...(proxiedSkip ? { skip: proxiedSkip } : lanes('1.100')) },
+  () => {
+    let vs: Instance | undefined;
+    let sim: Sim | undefined;
+    let proxy: Tinyproxy | undefined;
+    let up: Proxied | undefined;
 
-  before(async () => {
-    const host = LAN as string;
-    const certs = makeCerts(); // valid for LAN_ADDRESS too
-    sim = await startSim({ key: KEY, host, tls: { key: certs.key, cert: certs.good } });
-    proxy = await startTinyproxy(LOGIN);
-    vs = await startInstance({
-      name: 'proxy-override',
-      simKey: KEY,
-      keyInEnv: true,
-      settings: {
-        'switchboard.gateway.baseUrl': sim.url,
-        'switchboard.gateway.preset': 'custom',
-        'switchboard.model': 'sim/echo',
-        'switchboard.fallbacks': {},
-        'switchboard.retries': 0,
-        'switchboard.tls.caFile': certs.caFile,
-        'http.proxy': proxy.urlWithLogin,
-        'http.proxySupport': 'override',
-      },
+    before(async () => {
+      up = await startProxiedInstance('proxy-override', { 'http.proxySupport': 'override' });
+      ({ vs, sim, proxy } = up);
     });
-    await vs.wb
-      .statusBarItem('sim/echo')
-      .first()
-      .waitFor({ timeout: scaled(120_000) });
-  });
-  after(async () => {
-    await vs?.close();
-    await Promise.all([sim?.close(), proxy?.stop()]);
-  });
-
-  test('a chat answer goes through the proxy once, trusting the user CA', { timeout: scaled(180_000) }, async () => {
-    assert.ok(vs && sim && proxy);
-    const { wb } = vs;
-    const target = `${LAN}:${sim.port}`;
-    const proxyPort = new URL(proxy.url).port;
-    await vs.step('answer-through-proxy-once', async () => {
-      await openChatView(wb);
-      // The chat view lists the gateway's models when it opens: that request's tunnel comes first, counted apart.
-      await waitFor(() => sim!.stats().modelListings > 0, { what: 'the model list to be fetched through the proxy' });
-      await waitFor(() => connectsTo(proxy!.log(), target) > 0, { what: "the model list's CONNECT in tinyproxy's log" });
-      const index = await answerCount(wb);
-      const frame = await chatFrame(wb);
-      const connectsBefore = connectsTo(proxy!.log(), target);
-      const requestsBefore = sim!.stats().requests;
-      await frame.locator(PROMPT).fill('hello through VS Code proxy support');
-      await frame.locator('[data-testid=send]').click();
-      const answer = await waitForAnswer(wb, { index, until: (a) => a.state === 'done' || a.state === 'error', what: 'the answer through the proxy' });
-      assert.equal(answer.state, 'done', `answer body: ${JSON.stringify(answer.body.slice(0, 400))}`);
-      assert.match(answer.body, /hello through VS Code proxy support/);
-      const log = proxy!.log();
-      // Keep-alive may reuse a tunnel opened for the model list: at most one new CONNECT, and at least one in all.
-      const connects = connectsTo(log, target);
-      assert.ok(
-        connects >= 1 && connects - connectsBefore <= 1,
-        `one CONNECT to ${target} for the chat request (before ${connectsBefore}, after ${connects}):\n${log}`,
-      );
-      assert.equal(connectsTo(log, `127.0.0.1:${proxyPort}`), 0, `no CONNECT to the proxy itself (a request proxied twice):\n${log}`);
-      assert.equal(sim!.stats().requests - requestsBefore, 1, 'the gateway saw the chat request once');
+    after(async () => {
+      await up?.close();
     });
-  });
-});
+
+    test('a chat answer goes through the proxy once, trusting the user CA', { timeout: scaled(180_000) }, async () => {
+      assert.ok(vs && sim && proxy);
+      const { wb } = vs;
+      const target = `${LAN}:${sim.port}`;
+      const proxyPort = new URL(proxy.url).port;
+      await vs.step('answer-through-proxy-once', async () => {
+        await openChatView(wb);
+        // The chat view lists the gateway's models when it opens: that request's tunnel comes first, counted apart.
+        await waitFor(() => sim!.stats().modelListings > 0, { what: 'the model list to be fetched through the proxy' });
+        await waitFor(() => connectsTo(proxy!.log(), target) > 0, { what: "the model list's CONNECT in tinyproxy's log" });
+        const index = await answerCount(wb);
+        const frame = await chatFrame(wb);
+        const connectsBefore = connectsTo(proxy!.log(), target);
+        const requestsBefore = sim!.stats().requests;
+        await frame.locator(PROMPT).fill('hello through VS Code proxy support');
+        await frame.locator('[data-testid=send]').click();
+        const answer = await waitForAnswer(wb, { index, until: (a) => a.state === 'done' || a.state === 'error', what: 'the answer through the proxy' });
+        assert.equal(answer.state, 'done', `answer body: ${JSON.stringify(answer.body.slice(0, 400))}`);
+        assert.match(answer.body, /hello through VS Code proxy support/);
+        const log = proxy!.log();
+        // Keep-alive may reuse a tunnel opened for the model list: at most one new CONNECT, and at least one in all.
+        const connects = connectsTo(log, target);
+        assert.ok(
+          connects >= 1 && connects - connectsBefore <= 1,
+          `one CONNECT to ${target} for the chat request (before ${connectsBefore}, after ${connects}):\n${log}`,
+        );
+        assert.equal(connectsTo(log, `127.0.0.1:${proxyPort}`), 0, `no CONNECT to the proxy itself (a request proxied twice):\n${log}`);
+        assert.equal(sim!.stats().requests - requestsBefore, 1, 'the gateway saw the chat request once');
+      });
+    });
+  },
+);
 
 /** How many CONNECT requests to `hostPort` tinyproxy logged ("Request (file descriptor N): CONNECT host:port HTTP/1.1"). */
 function connectsTo(log: string, hostPort: string): number {

@@ -26,10 +26,7 @@ describe('walking skeleton in code-server', { timeout: scaled(420_000), ...lanes
     assert.ok(vs, 'the instance started');
     const { wb } = vs;
     await vs.step('activated', async () => {
-      await wb
-        .statusBarItem(MODEL.split('?')[0])
-        .first()
-        .waitFor({ timeout: scaled(120_000) });
+      await wb.waitForStatusBarItem(MODEL.split('?')[0]);
     });
     await vs.step('set-key', async () => {
       await wb.runCommand('Switchboard: Set API Key');

@@ -70,10 +70,7 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
       keyInEnv: true,
       settings: { 'switchboard.model': 'sim/echo', 'switchboard.fallbacks': {}, 'switchboard.gateway.preset': 'openrouter' },
     });
-    await vs.wb
-      .statusBarItem('sim/echo')
-      .first()
-      .waitFor({ timeout: scaled(120_000) });
+    await vs.wb.waitForStatusBarItem('sim/echo');
   });
   after(async () => {
     await vs?.close();
@@ -183,15 +180,9 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
 
       await (await chatFrame(wb)).locator('[data-testid=model-picker]').selectOption('openrouter/auto');
       await waitFor(() => vs.readSettings()['switchboard.model'] === 'openrouter/auto', { what: 'switchboard.model = openrouter/auto in settings.json' });
-      await wb
-        .statusBarItem('openrouter/auto')
-        .first()
-        .waitFor({ timeout: scaled(30_000) });
+      await wb.waitForStatusBarItem('openrouter/auto', 30_000);
       await (await chatFrame(wb)).locator('[data-testid=model-picker]').selectOption('sim/echo');
-      await wb
-        .statusBarItem('sim/echo')
-        .first()
-        .waitFor({ timeout: scaled(30_000) });
+      await wb.waitForStatusBarItem('sim/echo', 30_000);
 
       await wb.closeQuickInput();
       await wb.statusBarItem('sim/echo').first().click();
@@ -210,10 +201,7 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
       await wb.pickQuickItem(/OpenRouter Auto/, { what: 'OpenRouter Auto in Switch Model' });
       await waitFor(() => vs.readSettings()['switchboard.model'] === 'openrouter/auto', { what: 'Switch Model to write openrouter/auto' });
       await (await chatFrame(wb)).locator('[data-testid=model-picker]').selectOption('sim/echo');
-      await wb
-        .statusBarItem('sim/echo')
-        .first()
-        .waitFor({ timeout: scaled(30_000) });
+      await wb.waitForStatusBarItem('sim/echo', 30_000);
 
       await wb.runCommand('Switchboard: Choose Gateway');
       const current = await waitFor(
@@ -254,10 +242,7 @@ describe('issue 24 on the surfaces (code-server 1.100)', { timeout: scaled(900_0
 
       const failing = 'sim/fail?status=503';
       vs.writeWorkspaceSettings({ 'switchboard.model': failing });
-      await wb
-        .statusBarItem('sim/fail')
-        .first()
-        .waitFor({ timeout: scaled(30_000) });
+      await wb.waitForStatusBarItem('sim/fail', 30_000);
       await askInChat('Break the circuit.').catch(() => undefined);
       await wb
         .statusBarItem('sim/fail')

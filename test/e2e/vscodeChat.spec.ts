@@ -40,11 +40,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
   async function use(settings: Record<string, unknown>): Promise<void> {
     vs.writeWorkspaceSettings(settings);
     const model = settings['switchboard.model'];
-    if (typeof model === 'string')
-      await vs.wb
-        .statusBarItem(model.split('?')[0])
-        .first()
-        .waitFor({ timeout: scaled(30_000) });
+    if (typeof model === 'string') await vs.wb.waitForStatusBarItem(model.split('?')[0], 30_000);
   }
 
   /** Asks in the Chat view and waits for the finished response. */
@@ -101,10 +97,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     });
     const instance = vs;
     await instance.step('set-key', async () => {
-      await instance.wb
-        .statusBarItem('sim/echo')
-        .first()
-        .waitFor({ timeout: scaled(120_000) });
+      await instance.wb.waitForStatusBarItem('sim/echo');
       // A first-run walkthrough can take the palette's focus while 1.117 starts: ask again until the key box shows.
       await waitFor(
         async () => {
@@ -166,10 +159,7 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     });
     await vs.step('picker-after-reload', async () => {
       await vs.wb.reloadWindow();
-      await vs.wb
-        .statusBarItem('sim/echo')
-        .first()
-        .waitFor({ timeout: scaled(120_000) });
+      await vs.wb.waitForStatusBarItem('sim/echo');
       await openVsChat(vs.wb);
       await waitFor(async () => ((await modelPicker(vs.wb).innerText()) ?? '').includes('openai/gpt-4.1-mini'), {
         what: 'the chosen model in the picker after a reload',
@@ -292,19 +282,13 @@ describe('Switchboard in VS Code 1.117: Chat view, @switchboard, vscode.lm', { t
     await vs.step('key-after-reload', async () => {
       await vs.wb.reloadWindow();
       // Typed before the extension is back, `@switchboard` is plain text (and asks for a Copilot sign-in).
-      await vs.wb
-        .statusBarItem('sim/echo')
-        .first()
-        .waitFor({ timeout: scaled(120_000) });
+      await vs.wb.waitForStatusBarItem('sim/echo');
       const answer = await ask('@switchboard still there after reload?', (t) => t.includes('answered by'));
       assert.match(answer, /still there after reload/);
     });
     await vs.step('key-after-restart', async () => {
       await vs.restartCodeServer();
-      await vs.wb
-        .statusBarItem('sim/echo')
-        .first()
-        .waitFor({ timeout: scaled(120_000) });
+      await vs.wb.waitForStatusBarItem('sim/echo');
       const answer = await ask('@switchboard still there after restart?', (t) => t.includes('answered by'));
       assert.match(answer, /still there after restart/);
     });

@@ -22,6 +22,13 @@ export class Workbench {
     return this.page.locator('.part.statusbar .statusbar-item', { hasText: text });
   }
 
+  /** Waits until a status-bar entry shows `text` (the model item once the extension is up, a model just chosen). */
+  async waitForStatusBarItem(text: string | RegExp, timeoutMs = 120_000): Promise<void> {
+    await this.statusBarItem(text)
+      .first()
+      .waitFor({ timeout: scaled(timeoutMs) });
+  }
+
   /**
    * Gives keyboard focus back to the workbench: keys typed while focus sits inside a webview iframe never reach
    * the workbench's keybindings, and a fresh page has no focused element at all.

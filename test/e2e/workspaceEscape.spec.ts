@@ -34,10 +34,7 @@ describe('symbolic links out of the workspace (code-server)', { timeout: scaled(
     });
     symlinkSync(outside, path.join(vs.dirs.workspace, 'vendor'));
     symlinkSync(path.join(outside, '.git-credentials'), path.join(vs.dirs.workspace, 'CONTRIBUTING.txt'));
-    await vs.wb
-      .statusBarItem('sim/echo')
-      .first()
-      .waitFor({ timeout: scaled(120_000) });
+    await vs.wb.waitForStatusBarItem('sim/echo');
   });
   after(async () => {
     await vs?.close();
