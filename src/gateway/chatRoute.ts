@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveAgentModel } from '../agents/agentModel';
 import { logSafe } from '../agents/untrusted';
-import type { AttemptEvent, ChatRouter, ClientId, RouteYield } from '../core/base/types';
+import type { ChatRouter, ClientId } from '../core/base/types';
 import type { Config } from '../core/config/settings';
 import { consumeRoute } from '../core/routing/consumeRoute';
 import { CompletionAggregator } from './aggregate';
@@ -67,38 +67,6 @@ async function chat(req: IncomingMessage, res: ServerResponse, opts: ChatRouteOp
   }
 }
 
-/**
- * The router with a watch on its winning attempt: `answered` runs once the router reports the answer complete (the
- * attempt's `ok` event), before it records the request in the usage ledger and yields `done`, so the answer's last
- * bytes leave without waiting for the ledger's file writes. The watch is a second reaction on the promise the
- * consumer awaits, registered first: it adds no promise hop to the consumer's iteration.
- */
-function watchAnswered(router: Router, answered: (ev: AttemptEvent) => void): Router {
-  const seen = (r: IteratorResult<RouteYield>): void => {
-    if (r.done || r.value.type !== 'attempt' || r.value.outcome !== 'ok') return;
-    try {
-      answered(r.value);
-    } catch {
-      // Not answered early: the consumer answers after `done`, as without the watch.
-    }
-  };
-  const ignore = (): void => undefined;
-  return {
-    route(req, opts) {
-      const inner = router.route(req, opts)[Symbol.asyncIterator]();
-      const iterator: AsyncIterator<RouteYield> = {
-        next() {
-          const p = inner.next();
-          p.then(seen, ignore);
-          return p;
-        },
-        return: (value?: unknown) => (inner.return ? inner.return(value) : Promise.resolve({ done: true, value: undefined })),
-      };
-      return { [Symbol.asyncIterator]: () => iterator };
-    },
-  };
-}
-
 async function streamAnswer(router: Router, p: ParsedChat, res: ServerResponse, signal: AbortSignal, client: ClientId): Promise<void> {
   let ended = false;
   const end = (): void => {
@@ -106,30 +74,27 @@ async function streamAnswer(router: Router, p: ParsedChat, res: ServerResponse, 
     if (!res.headersSent) res.writeHead(200, SSE_HEADERS);
     res.end('data: [DONE]\n\n');
   };
-  // A client that went away gets nothing: the route ends as stopped.
-  const r = await consumeRoute(
-    watchAnswered(router, () => signal.aborted || end()),
-    p.request,
-    {
-      signal,
-      client,
-      ...(p.notes ? { notes: p.notes } : {}),
-      onChunk: (y) => {
-        const c = y.chunk;
-        if (!p.includeUsage && c.usage && c.choices.length === 0) return;
-        // Headers wait for the first chunk, so a request that fails before answering gets a real HTTP status.
-        if (!res.headersSent) {
-          res.writeHead(200, SSE_HEADERS);
-          const more = res.write(`data: ${JSON.stringify(c)}\n\n`);
-          // The first event leaves now, with the headers: the rest of a burst would otherwise hold it back.
-          flushNow(res);
-          if (!more) return drained(res);
-          return;
-        }
-        if (!res.write(`data: ${JSON.stringify(c)}\n\n`)) return drained(res);
-      },
+  const r = await consumeRoute(router, p.request, {
+    signal,
+    client,
+    ...(p.notes ? { notes: p.notes } : {}),
+    // The answer's end leaves before the router's ledger write; a client that went away gets nothing (stopped).
+    onAnswered: () => signal.aborted || end(),
+    onChunk: (y) => {
+      const c = y.chunk;
+      if (!p.includeUsage && c.usage && c.choices.length === 0) return;
+      // Headers wait for the first chunk, so a request that fails before answering gets a real HTTP status.
+      if (!res.headersSent) {
+        res.writeHead(200, SSE_HEADERS);
+        const more = res.write(`data: ${JSON.stringify(c)}\n\n`);
+        // The first event leaves now, with the headers: the rest of a burst would otherwise hold it back.
+        flushNow(res);
+        if (!more) return drained(res);
+        return;
+      }
+      if (!res.write(`data: ${JSON.stringify(c)}\n\n`)) return drained(res);
     },
-  );
+  });
   if (r.outcome === 'stopped') return;
   if (r.outcome !== 'done') throw r.error;
   if (!ended) end();
@@ -143,17 +108,15 @@ async function completeAnswer(router: Router, p: ParsedChat, res: ServerResponse
     sendJson(res, 200, acc.result(model));
   };
   // The upstream is asked without streaming too: one JSON body instead of an event stream to parse.
-  const r = await consumeRoute(
-    watchAnswered(router, (ev) => signal.aborted || send(ev.served ?? ev.model)),
-    p.request,
-    {
-      signal,
-      client,
-      nonStreaming: true,
-      ...(p.notes ? { notes: p.notes } : {}),
-      onChunk: (y) => acc.add(y.chunk),
-    },
-  );
+  const r = await consumeRoute(router, p.request, {
+    signal,
+    client,
+    nonStreaming: true,
+    ...(p.notes ? { notes: p.notes } : {}),
+    // Sent before the router's ledger write; a client that went away gets nothing (stopped).
+    onAnswered: (ev) => signal.aborted || send(ev.served ?? ev.model),
+    onChunk: (y) => acc.add(y.chunk),
+  });
   if (r.outcome === 'stopped') return;
   if (r.outcome !== 'done') throw r.error;
   if (!sent) send(r.servedModel);

@@ -37,6 +37,11 @@ export interface ConsumeOptions {
   /** Set for an agent's request (see RouteOptions.agent). */
   agent?: RouteOptions['agent'];
   onDecision?(decision: DecisionEvent): void;
+  /**
+   * The winning attempt ended `ok`: every chunk has been handed to `onChunk`. Called before the router records the
+   * request in the ledger and yields `done`, so an answer can leave without waiting for that bookkeeping.
+   */
+  onAnswered?(attempt: AttemptEvent): void;
   /** May return a promise (e.g. a socket's back-pressure); the next chunk waits for it. */
   onChunk?(chunk: RouteChunk): void | Promise<void>;
 }
@@ -70,6 +75,7 @@ export async function consumeRoute(router: Pick<ChatRouter, 'route'>, req: ChatR
           break;
         case 'attempt':
           base.attempts.push(y);
+          if (y.outcome === 'ok') opts.onAnswered?.(y);
           break;
         case 'done':
           return { ...base, outcome: 'done', done: y, servedModel: y.served, costUsd: y.costUsd };
