@@ -9,8 +9,8 @@
 import * as vscode from 'vscode';
 import type { BootHost, Features } from './extension';
 import { GATEWAY_SECRET } from './core/config/keys';
-import { CHAT_VIEW_TYPE, PARTICIPANT_ID, USAGE_VIEW_TYPE, WELCOMED_KEY } from './vscode/ids';
-import { LM_VENDOR, StartupLmProvider } from './vscode/lm/startupProvider';
+import { CHAT_VIEW_TYPE, LM_VENDOR, PARTICIPANT_ID, USAGE_VIEW_TYPE, WELCOMED_KEY } from './vscode/ids';
+import { StartupLmProvider } from './vscode/lm/startupProvider';
 import type { LmNamespaceLike } from './vscode/lm/lmTypes';
 
 const WARM_UP_DELAY_MS = 3000;
@@ -27,7 +27,22 @@ const loadBundle: LoadFeatures = () => require('./features.js') as ReturnType<Lo
 
 export function activate(context: vscode.ExtensionContext, loadFeatures: LoadFeatures = loadBundle): void {
   const shims: vscode.Disposable[] = [];
-  const host: BootHost = {};
+  const currentModel = () => String(vscode.workspace.getConfiguration('switchboard').get('model') ?? '');
+  // The status item stays: the extension takes it over (and renders the checked setting) when it loads.
+  const status = vscode.window.createStatusBarItem('switchboard.model', vscode.StatusBarAlignment.Right, 100);
+  status.name = 'Switchboard Model';
+  status.command = 'switchboard.switchModel';
+  const renderStatus = () => (status.text = `$(arrow-swap) ${currentModel()}`);
+  renderStatus();
+  status.show();
+  context.subscriptions.push(status);
+  shims.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('switchboard.model')) renderStatus();
+    }),
+  );
+  const host: BootHost = { status };
+  const contributed = (context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? [];
   let features: Features | undefined;
   let failure: unknown;
   const load = (): Features => {
@@ -38,32 +53,27 @@ export function activate(context: vscode.ExtensionContext, loadFeatures: LoadFea
     try {
       features = loadFeatures().activateFeatures(context, host);
     } catch (err) {
-      // A bug or a damaged install: said once, and not retried (half of the commands may be registered by now).
+      // A bug or a damaged install: not retried (half of the commands may be registered by now). Said now, and again
+      // by each command the failed load left unregistered, rather than VS Code's "command not found".
       failure = err;
       const reason = err instanceof Error ? err.message : String(err);
-      void vscode.window.showErrorMessage(
-        `Switchboard could not start (${reason.slice(0, 300)}). Run "Developer: Reload Window"; if this keeps happening, reinstall Switchboard and report it.`,
-      );
+      const say = () =>
+        void vscode.window.showErrorMessage(
+          `Switchboard could not start (${reason.slice(0, 300)}). Run "Developer: Reload Window"; if this keeps happening, reinstall Switchboard and report it.`,
+        );
+      say();
+      for (const { command } of contributed) {
+        try {
+          shims.push(vscode.commands.registerCommand(command, say));
+        } catch {
+          // registered by the half-loaded extension
+        }
+      }
       throw err;
     }
     return features;
   };
 
-  const currentModel = () => String(vscode.workspace.getConfiguration('switchboard').get('model') ?? '');
-  const status = vscode.window.createStatusBarItem('switchboard.model', vscode.StatusBarAlignment.Right, 100);
-  status.name = 'Switchboard Model';
-  status.command = 'switchboard.switchModel';
-  const renderStatus = () => (status.text = `$(arrow-swap) ${currentModel()}`);
-  renderStatus();
-  status.show();
-  shims.push(
-    status,
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('switchboard.model')) renderStatus();
-    }),
-  );
-
-  const contributed = (context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? [];
   for (const { command } of contributed)
     shims.push(
       vscode.commands.registerCommand(command, (...args: unknown[]) => {

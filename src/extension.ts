@@ -32,6 +32,8 @@ import { shouldWarmUp, warmUpAfterStartup } from './vscode/warmUp';
 
 /** What src/boot.ts registered at start-up and the extension takes over (each absent where VS Code lacks the API). */
 export interface BootHost {
+  /** The model's status bar item, shown since start-up. */
+  status: vscode.StatusBarItem;
   /** The @switchboard participant, created with a handler that waits for this one. */
   participant?: vscode.ChatParticipant;
   /** The language-model provider registered at start-up (VS Code 1.104+), which hands its calls to this one's. */
@@ -79,7 +81,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: BootHos
     },
   };
   const chat = new ChatViewProvider(context, deps);
-  const statusBar = new ModelStatusBar();
+  const statusBar = new ModelStatusBar(host.status);
   statusBar.render(services.state());
 
   context.subscriptions.push(

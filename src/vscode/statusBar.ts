@@ -16,13 +16,8 @@ const breakerName = (b: { endpoint: string; model: string }) => `\`${b.model}\`$
 
 /** Shows the current model (and what smart-select chose last); warns while a breaker is open or spend is past 80 %. */
 export class ModelStatusBar implements IDisposable {
-  private readonly item = vscode.window.createStatusBarItem('switchboard.model', vscode.StatusBarAlignment.Right, 100);
-
-  constructor() {
-    this.item.name = 'Switchboard Model';
-    this.item.command = 'switchboard.switchModel';
-    this.item.show();
-  }
+  /** `item`: the one src/boot.ts created at start-up (id, name and command set, shown). */
+  constructor(private readonly item: vscode.StatusBarItem) {}
 
   render(state: StatusBarState): void {
     // What served the last answer to this model (smart-select's pick, or the gateway's own routing).

@@ -1,10 +1,9 @@
-// The start-up warm-up: builds the core a little after start-up so the gateway's prices are known by the first answer.
-// It sends the key to the gateway (its /models), so it waits until the user has chosen where the key goes.
+// The warm-up: builds the core as soon as the extension is loaded (src/boot.ts loads it 3 s after start-up when a key
+// is stored, or on first use) so the gateway's prices are known by the first answer. It sends the key to the gateway
+// (its /models), so it waits until the user has chosen where the key goes.
 import type { IDisposable } from '../core/base/lifecycle';
 import type { KeyStore } from './keys/secrets';
 import type { SettingsSource } from './settings';
-
-const WARM_UP_DELAY_MS = 3000;
 
 /**
  * A key stored with Set API Key, or a gateway (base URL or preset) set in the user's own settings with a key to send
@@ -18,8 +17,11 @@ export async function shouldWarmUp(
   return settings.userChoseGateway() && (await keys.hasGatewayKey());
 }
 
-/** Builds the core after `delayMs` if `ready` says so; disposed (with the extension), it builds nothing. */
-export function warmUpAfterStartup(services: { core(): Promise<unknown> }, ready: () => Promise<boolean>, delayMs = WARM_UP_DELAY_MS): IDisposable {
+/**
+ * Builds the core after `delayMs` (the next turn by default: boot already waited) if `ready` says so; disposed (with
+ * the extension), it builds nothing.
+ */
+export function warmUpAfterStartup(services: { core(): Promise<unknown> }, ready: () => Promise<boolean>, delayMs = 0): IDisposable {
   let disposed = false;
   const timer = setTimeout(() => {
     void ready()

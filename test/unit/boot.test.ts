@@ -111,7 +111,7 @@ describe('start-up (src/boot.ts)', () => {
     b.activate(context({ welcomed: true }));
     await rec.commands.get('switchboard.askModel')?.('a question');
     assert.equal(b.loads.length, 1);
-    assert.ok(b.loads[0].participant && b.loads[0].lmProvider, 'the participant and the provider are handed over');
+    assert.ok(b.loads[0].participant && b.loads[0].lmProvider && b.loads[0].status, 'the participant, the provider and the status item are handed over');
     assert.deepEqual(rec.executed, [{ id: 'switchboard.askModel', args: ['a question'] }]);
     assert.equal(rec.commands.size, 0, 'the shims stepped aside for the real commands');
   });
@@ -146,5 +146,10 @@ describe('start-up (src/boot.ts)', () => {
     assert.equal(b.loads.length, 1, 'not retried');
     assert.equal(rec.errors.length, 1, 'said once');
     assert.match(rec.errors[0], /Switchboard could not start \(features\.js is damaged\)\. Run "Developer: Reload Window"/);
+    // Every command is still there and says the same, instead of VS Code's "command not found".
+    assert.deepEqual([...rec.commands.keys()], COMMANDS);
+    await rec.commands.get('switchboard.showUsage')?.();
+    assert.equal(rec.errors.length, 2);
+    assert.equal(rec.errors[1], rec.errors[0]);
   });
 });

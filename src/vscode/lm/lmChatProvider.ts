@@ -23,8 +23,6 @@ import type {
   ProvideLanguageModelChatResponseOptions,
 } from './lmTypes';
 
-export { LM_VENDOR } from './startupProvider';
-
 export type LmProviderDeps = Pick<FeatureDeps, 'core' | 'currentModel' | 'log' | 'canSendWithoutPrompt' | 'promptForKey'>;
 const DEFAULT_MAX_OUTPUT = 16_384;
 const TOKENS_PER_MESSAGE = 3;

@@ -9,9 +9,8 @@ import { resolveModel, SMART_SELECT } from '../../core/config/names';
 import { TIERS, type ChatCompletionMessageParam } from '../../core/base/types';
 import { fallbackText, selectionText } from '../chat/chatBadge';
 import type { FeatureDeps } from '../featureDeps';
-import { PARTICIPANT_ID } from '../ids';
+import { LM_VENDOR, PARTICIPANT_ID } from '../ids';
 import { signalFromToken } from './cancellation';
-import { LM_VENDOR } from './lmChatProvider';
 import type { CancellationTokenLike } from './lmTypes';
 
 /** Every footer part starts with this, so history rebuilding can leave footers out of the conversation. */

@@ -18,8 +18,6 @@ import type {
   ProvideLanguageModelChatResponseOptions,
 } from './lmTypes';
 
-/** The vendor VS Code lists Switchboard's models under (`vscode.lm.selectChatModels({ vendor })`). */
-export const LM_VENDOR = 'switchboard';
 /** A kept list larger than this, or with more models, is not trusted: the extension loads and answers instead. */
 const MAX_KEPT_BYTES = 4 * 1024 * 1024;
 const MAX_KEPT_MODELS = 5000;
@@ -74,6 +72,8 @@ export class StartupLmProvider implements LanguageModelChatProvider, LmProviderS
   private readonly listeners = new Set<() => unknown>();
   private provider: LanguageModelChatProvider | undefined;
   private kept: string | undefined;
+  /** The list kept by the last session, read once (it only changes when this process writes a new one). */
+  private lastSession: Promise<LanguageModelChatInformation[] | undefined> | undefined;
 
   constructor(private readonly deps: StartupLmDeps) {}
 
@@ -107,7 +107,7 @@ export class StartupLmProvider implements LanguageModelChatProvider, LmProviderS
       // The kept list answers only if it holds the current default: VS Code 1.104 loops on a request for the
       // default model when no listed model is the default.
       const current = this.deps.currentModel();
-      const kept = await readKeptList(this.deps.listFile);
+      const kept = await (this.lastSession ??= readKeptList(this.deps.listFile));
       if (!this.provider && kept?.some((m) => m.id === current)) return kept.map((m) => ({ ...m, isDefault: m.id === current }));
     }
     const list = await this.loaded().provideLanguageModelChatInformation(options, token);
