@@ -165,7 +165,7 @@ export async function runServe(opts: CliOptions): Promise<number> {
     token,
     tokenHint: serveTokenHint(sources),
     // Failed requests: what the client got, or for an unexpected error what it really was (the client is told to look here).
-    log: (line) => process.stderr.write(`switchboard: ${terminalSafe(redact(line, envKeyValues()))}\n`),
+    log: gatewayLog,
   });
   process.stdout.write(`listening on ${gw.url}\n`);
   if (!token) process.stderr.write(`local token: ${gw.token}\n`);
@@ -178,4 +178,9 @@ export async function runServe(opts: CliOptions): Promise<number> {
   await core.flush();
   core.dispose();
   return 0;
+}
+
+/** The local gateway's log in a terminal: one redacted, terminal-safe line each on stderr. */
+export function gatewayLog(line: string): void {
+  process.stderr.write(`switchboard: ${terminalSafe(redact(line, envKeyValues()))}\n`);
 }

@@ -1,12 +1,13 @@
 // `switchboard run [--port N] -- COMMAND [ARGS…]`: a local gateway (on a free port unless --port names one: a
-// config file such as Codex's can then name it) with a fresh token, COMMAND run with the four
-// agent variables pointing at it (and without any Switchboard key in its environment), its exit code or signal
-// passed on, and the gateway stopped when it exits. Signals sent to `switchboard run` are forwarded to COMMAND.
+// config file such as Codex's can then name it) with a fresh token, COMMAND run with the agent variables pointing at
+// it (and without any Switchboard key in its environment), its exit code or signal passed on, and the gateway stopped
+// when it exits. Signals sent to `switchboard run` are forwarded to COMMAND. With --verbose the gateway's failures
+// are written to stderr (where a client's unexpected failure sends the user); without, they would cut into the agent's screen.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ConfigError } from '../core/base/errors';
 import { childEnv } from '../gateway/agentEnv';
-import { openCore } from './commands';
+import { gatewayLog, openCore } from './commands';
 import type { CliOptions } from './options';
 import { terminalSafe } from './terminalText';
 
@@ -20,6 +21,7 @@ export async function runWithGateway(opts: CliOptions, command: readonly string[
     core,
     port: opts.port ?? 0,
     tokenHint: `\`switchboard run\` gives the token to ${command[0]} only (OPENAI_API_KEY, ANTHROPIC_AUTH_TOKEN), a new one on every run.`,
+    ...(opts.verbose ? { log: gatewayLog } : {}),
   });
   const stop = async () => {
     await gw.close();

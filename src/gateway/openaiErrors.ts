@@ -51,7 +51,13 @@ const CODE_NAMES: Partial<Record<ErrorCode, string>> = {
 
 /** A routing failure as an HTTP answer. Messages of SwitchboardErrors never contain a key; others are not shown. */
 export function httpErrorFrom(err: unknown): HttpError {
-  if (!isSwitchboardError(err)) return openAIError(500, 'The local gateway failed unexpectedly; see the Switchboard log.', 'server_error', 'internal_error');
+  if (!isSwitchboardError(err))
+    return openAIError(
+      500,
+      'The local gateway failed unexpectedly; its log says why (VS Code: Switchboard: Show Routing Log; switchboard serve: its stderr; switchboard run: add --verbose).',
+      'server_error',
+      'internal_error',
+    );
   const { status, type } = BY_CODE[err.code];
   const out = openAIError(status, err.message, type, CODE_NAMES[err.code] ?? err.code.replace(/-/g, '_'));
   if (hasErrorCode(err, 'rate-limited') && err.retryAfterMs !== undefined)

@@ -352,7 +352,8 @@ describe('error statuses', () => {
     assert.equal(anthropicErrorFrom(new NoKeyError('gateway')).body.error.type, 'authentication_error');
     assert.deepEqual(anthropicErrorFrom(new Error('secret internals')).body.error, {
       type: 'api_error',
-      message: 'The local gateway failed unexpectedly; see the Switchboard log.',
+      message:
+        'The local gateway failed unexpectedly; its log says why (VS Code: Switchboard: Show Routing Log; switchboard serve: its stderr; switchboard run: add --verbose).',
     });
   });
 });

@@ -87,7 +87,11 @@ function allFailedStatus(attempts: readonly AttemptSummary[]): number {
 
 /** A routing failure as Anthropic's answer. Messages of SwitchboardErrors never contain a key; others are not shown. */
 export function anthropicErrorFrom(err: unknown): AnthropicHttpError {
-  if (!isSwitchboardError(err)) return anthropicError(500, 'The local gateway failed unexpectedly; see the Switchboard log.');
+  if (!isSwitchboardError(err))
+    return anthropicError(
+      500,
+      'The local gateway failed unexpectedly; its log says why (VS Code: Switchboard: Show Routing Log; switchboard serve: its stderr; switchboard run: add --verbose).',
+    );
   const status = hasErrorCode(err, 'all-failed') ? allFailedStatus(err.attempts) : BY_CODE[err.code as Exclude<ErrorCode, 'all-failed'>];
   // Not 401: that is what a wrong local token gets, and the agent would ask for a new login. The upstream refused.
   if (status === 403 && hasErrorCode(err, 'all-failed')) {
