@@ -3,7 +3,7 @@
 // model id, an alias, `smart-select` or a tier. Every dialect of the local gateway asks here, so one setting routes
 // every agent. The note says what happened, for the routing log.
 import type { Config } from '../core/config/settings';
-import type { Tier } from '../core/base/types';
+import { TIERS, type Tier } from '../core/base/types';
 import { SMART_SELECT } from '../core/config/names';
 import { logSafe } from './untrusted';
 
@@ -23,7 +23,7 @@ export interface AgentModelOptions {
   unmatched: 'smart-select' | 'as-is';
 }
 
-const TIERS: ReadonlySet<string> = new Set<Tier>(['fast', 'balanced', 'strong', 'reasoning']);
+const TIER_NAMES: ReadonlySet<string> = new Set(TIERS);
 const SETTING = 'switchboard.agents.models';
 
 interface Rule {
@@ -116,7 +116,7 @@ export function resolveAgentModel(
   if (rule) {
     const pattern = logSafe(rule.pattern);
     const by = rule.pattern === name ? `${SETTING} "${pattern}"` : `${SETTING} "${pattern}" matches "${shown}"`;
-    if (TIERS.has(rule.target)) {
+    if (TIER_NAMES.has(rule.target)) {
       const model = config.smartSelect.tiers[rule.target as Tier];
       return { model, note: `agent model ${shown} → ${rule.target} tier → ${logSafe(model)} (${by})` };
     }

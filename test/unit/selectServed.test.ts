@@ -10,13 +10,12 @@ import { startSim, type Sim } from '../sim/server';
 import { createCore, type Core } from '../../src/core/createCore';
 import { DEFAULT_TIERS, parseConfig } from '../../src/core/config/settings';
 import { servedTiers } from '../../src/core/select/served';
-import type { DoneEvent, ModelInfo, Tier } from '../../src/core/base/types';
+import { TIERS, type DoneEvent, type ModelInfo, type Tier } from '../../src/core/base/types';
 import type { SelectInput } from '../../src/core/select/select';
 
 const KEY = 'sk-served';
 const ask = (content: string): SelectInput => ({ messages: [{ role: 'user', content }] });
 const PROOF = 'Prove that the square root of 2 is irrational.';
-const TIERS: readonly Tier[] = ['fast', 'balanced', 'strong', 'reasoning'];
 
 async function coreFor(baseUrl: string, settings: Record<string, unknown> = {}): Promise<{ core: Core; warnings: string[] }> {
   const { config, problems } = parseConfig({ 'gateway.preset': 'custom', 'gateway.baseUrl': baseUrl, retries: 0, ...settings });

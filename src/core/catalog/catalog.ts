@@ -162,7 +162,7 @@ export class Catalog {
     this.changed.fire();
   }
 
-  /** Starts a refresh if the catalog is stale and none is running; never waits for it. */
+  /** Starts a refresh if the catalog is stale and none is running for this gateway; never waits for it. */
   refreshInBackground(source: CatalogSource): void {
     if (this.inFlight?.baseUrl === source.baseUrl || !this.isStale()) return;
     void this.refresh(source);

@@ -92,7 +92,7 @@ export class RouteRun {
 
   /**
    * The one attempt running when nothing else can join the race before it settles (no hedge is armed): the router
-   * awaits its `firstToken` itself and, when it answered, has its winner without entering `firstToAnswer`. Whatever
+   * awaits its first token itself (`untilFirstToken`, then `settle`) and, when it answered, has its winner without entering `firstToAnswer`. Whatever
    * it settled with is handed to `firstToAnswer` otherwise, which handles it as its first settled attempt.
    */
   loneRacer(): Attempt | undefined {
@@ -102,7 +102,7 @@ export class RouteRun {
 
   /**
    * Waits until one candidate has its first token, starting others, yielding every attempt that ends on the way.
-   * `alreadySettled`: an attempt from `loneRacer` whose `firstToken` the caller already awaited.
+   * `alreadySettled`: an attempt from `loneRacer` the caller already awaited and settled.
    */
   async *firstToAnswer(alreadySettled?: Attempt): AsyncGenerator<AttemptEvent, Attempt> {
     let hedgeAfterMs = this.o.config.hedgeAfterMs > 0 ? this.o.config.hedgeAfterMs : undefined;

@@ -8,7 +8,7 @@ export interface SelectInput {
   messages: ChatCompletionMessageParam[];
   /** characters of an attached editor selection, if any */
   selectionChars?: number;
-  /** Set for an agent's request (see selectAgent.ts). */
+  /** Set for an agent's request (see agent.ts). */
   agent?: AgentTraits;
   /** Number of tools the request offers the model. */
   tools?: number;

@@ -10,11 +10,9 @@ import { CUE_ROWS, findCues } from './findCues';
 import { cueText, type CountedCueId, type CueId, type Evidence, type KeyedCueId } from './cues';
 import { learnedTier, type LearnedCorrections } from './learning';
 import { similarityKeys, type SimilarityKeys } from './learningKeys';
-import type { BudgetStatus, SelectionDecision, Tier } from '../base/types';
+import { TIERS, type BudgetStatus, type SelectionDecision, type Tier } from '../base/types';
 
 export type { SelectInput } from './features';
-
-export const TIERS: readonly Tier[] = ['fast', 'balanced', 'strong', 'reasoning'];
 
 /** Cues from earlier turns still say what the conversation is about, at this fraction of their weight. */
 const HISTORY_WEIGHT = 0.4;
@@ -187,7 +185,7 @@ function keysOf(f: PromptFeatures, s: Scored): SimilarityKeys {
   return similarityKeys({ tier: s.tier, words: f.words, code: f.codeLines > 0 || f.traceLines > 0, evidence: s.evidence });
 }
 
-/** The similarity key of a request (see similarityKey), for recording a correction. */
+/** The similarity key of a request (see similarityKeys in learningKeys.ts), for recording a correction. */
 export function selectionKey(input: SelectInput): string {
   const f = extractFeatures(input);
   return keysOf(f, score(f)).key;
