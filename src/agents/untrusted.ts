@@ -1,6 +1,7 @@
 // Text and JSON from a client, as every dialect of the gateway reads them: the shape checks their 400s name, the
 // nesting limit, and log-safe text (control characters out and a length cap, so a model or tool name cannot forge a
 // log line with CR/LF, move a terminal's cursor or flood the log).
+import { withoutControlChars } from '../core/base/controlChars';
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -11,12 +12,9 @@ export function typeName(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
 /** `text` without control characters (line breaks included), cut to at most `max` characters (an ellipsis marks a cut). */
 export function logSafe(text: string, max = 120): string {
-  const clean = text.replace(CONTROL, '');
+  const clean = withoutControlChars(text);
   if (clean.length <= max) return clean;
   let cut = Math.max(0, max - 1);
   // Never half of a surrogate pair.

@@ -2,6 +2,7 @@
 import { createParser } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { chunkShapeProblem } from '../base/chunks';
+import { withoutControlChars } from '../base/controlChars';
 import { redactAndCut } from '../base/redact';
 
 /**
@@ -9,10 +10,6 @@ import { redactAndCut } from '../base/redact';
  * file in one tool-call chunk still fits.
  */
 export const MAX_SSE_EVENT_CHARS = 8 * 1024 * 1024;
-
-/** Quoted in error messages (and a terminal's CLI output), an upstream's ESC and other control characters are dropped. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 export interface ChunkHandlers {
   chunk(chunk: ChatCompletionChunk): void;
@@ -48,7 +45,7 @@ export function createChunkParser(h: ChunkHandlers, opts: ChunkParserOptions = {
       try {
         parsed = JSON.parse(data);
       } catch {
-        return h.malformed(`unparsable event data: ${redactAndCut(data.replace(/\s+/g, ' ').replace(CONTROL, ''), opts.knownKeys ?? [], 60)}`);
+        return h.malformed(`unparsable event data: ${redactAndCut(withoutControlChars(data.replace(/\s+/g, ' ')), opts.knownKeys ?? [], 60)}`);
       }
       if (typeof parsed !== 'object' || parsed === null) return h.malformed('event data is not an object');
       const err = (parsed as { error?: unknown }).error;

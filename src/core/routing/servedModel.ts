@@ -2,20 +2,17 @@
 // auto-routing (`openrouter/auto`, Select's `smart-select`), its fallback list (OpenRouter's `models`), or a provider
 // naming the snapshot it ran (`gpt-4.1` → `gpt-4.1-2025-04-14`). Each names it in the chunks' `model` field.
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { withoutControlChars } from '../base/controlChars';
 import { splitModelId } from '../config/endpoints';
 
 /** An upstream names models freely: its name is kept to this many characters, without control characters. */
 const MAX_SERVED_ID_LENGTH = 300;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** The `model` a chunk names, or undefined when it names none (Azure's prompt-filter chunk has `model: ""`). */
 export function upstreamModelOf(chunk: Pick<ChatCompletionChunk, 'model'>): string | undefined {
   const m = (chunk as { model?: unknown }).model;
   if (typeof m !== 'string') return undefined;
-  const clean = m
-    .slice(0, 4 * MAX_SERVED_ID_LENGTH)
-    .replace(CONTROL, '')
+  const clean = withoutControlChars(m.slice(0, 4 * MAX_SERVED_ID_LENGTH))
     .trim()
     .slice(0, MAX_SERVED_ID_LENGTH);
   return clean === '' ? undefined : clean;
