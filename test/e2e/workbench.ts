@@ -75,21 +75,24 @@ export class Workbench {
     await this.pickQuickItem(title, { what: `the command "${title}" in the palette` });
   }
 
-  /** Clicks the quick-pick row whose label equals `label` (or matches it, for a RegExp). */
+  /**
+   * Clicks the quick-pick row whose label equals `label` (or matches it, for a RegExp). The list re-renders while it
+   * filters, so a row found may be replaced before the click lands: find and click again until one click does.
+   */
   async pickQuickItem(label: string | RegExp, options: { what?: string; timeoutMs?: number } = {}): Promise<void> {
     const matches = (text: string) => (typeof label === 'string' ? text.trim() === label : label.test(text));
-    const index = await waitFor(
+    await waitFor(
       async () => {
-        const labels = await this.quickItemLabels();
-        const i = labels.findIndex(matches);
-        return i >= 0 ? i + 1 : 0;
+        const i = (await this.quickItemLabels()).findIndex(matches);
+        if (i < 0) return false;
+        await this.page
+          .locator(QUICK_ROW)
+          .nth(i)
+          .click({ timeout: scaled(5_000) });
+        return true;
       },
       { what: options.what ?? `the quick-pick item ${String(label)}`, timeoutMs: options.timeoutMs ?? 30_000 },
     );
-    await this.page
-      .locator(QUICK_ROW)
-      .nth(index - 1)
-      .click();
   }
 
   /** The labels of the visible quick-pick rows, in order. */
